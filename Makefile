@@ -1,0 +1,103 @@
+# ward — build, test, install. `make check` runs every test lane this
+# machine supports; `make demo` runs the README's main job.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+VERSION := 0.1.0
+COMMIT  := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+
+CXX      ?= g++
+CC       ?= gcc
+WERROR   ?= -Werror
+OPT      ?= -O2 -g
+CPPFLAGS += -Iinclude -D_GNU_SOURCE
+CXXFLAGS += -std=c++20 $(OPT) -Wall -Wextra $(WERROR) -fPIE -fstack-protector-strong \
+            -fstack-clash-protection -MMD -MP
+LDFLAGS  += -pie -Wl,-z,relro,-z,now -Wl,--as-needed
+LIBS      = -lseccomp -lcap -lyajl -lmount -lcrypto
+
+ifeq ($(SANITIZE),1)
+CXXFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS  += -fsanitize=address,undefined
+else
+CPPFLAGS += -D_FORTIFY_SOURCE=3
+endif
+
+LIB_SRCS  := $(filter-out runtime/cli/main.cpp,$(wildcard runtime/*/*.cpp))
+LIB_OBJS  := $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o)
+MAIN_OBJ  := $(BUILD)/obj/runtime/cli/main.o
+UNIT_SRCS := $(wildcard tests/unit/*.cpp)
+UNIT_OBJS := $(UNIT_SRCS:%.cpp=$(BUILD)/obj/%.o)
+INTEG_SRCS := $(wildcard tests/integration/*.cpp)
+INTEG_OBJS := $(INTEG_SRCS:%.cpp=$(BUILD)/obj/%.o)
+TEST_LIBS  = -lboost_unit_test_framework
+
+.PHONY: all tests asan check demo deps install clean format format-check bench
+
+all: $(BUILD)/ward
+
+tests: $(BUILD)/unit-tests $(BUILD)/integration-tests $(BUILD)/checker
+
+$(BUILD)/obj/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
+
+# Only the version file sees the commit, so a new commit rebuilds one object.
+$(BUILD)/obj/runtime/cli/version.o: CPPFLAGS += -DWARD_VERSION=\"$(VERSION)\" -DWARD_COMMIT=\"$(COMMIT)\"
+$(BUILD)/obj/runtime/cli/version.o: .git/HEAD $(wildcard .git/refs/heads/*)
+
+$(BUILD)/libward.a: $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/ward: $(MAIN_OBJ) $(BUILD)/libward.a
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/obj/tests/%.o: CPPFLAGS += -DBOOST_TEST_DYN_LINK -Itests
+$(BUILD)/unit-tests: $(UNIT_OBJS) $(BUILD)/libward.a
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+
+$(BUILD)/integration-tests: $(INTEG_OBJS) $(BUILD)/libward.a
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+
+# The checker runs inside containers built from busybox: static, no libc needed there.
+$(BUILD)/checker: tests/checker/checker.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -Wall -Wextra $(WERROR) -o $@ $<
+
+asan:
+	$(MAKE) BUILD=build-asan SANITIZE=1 OPT="-O1 -g" build-asan/ward build-asan/unit-tests
+
+deps:
+	@scripts/deps.sh
+
+check: deps
+	$(MAKE) all tests
+	$(MAKE) asan
+	@tests/run-lanes.sh
+
+demo: deps
+	$(MAKE) all
+	@scripts/demo.sh
+
+bench: deps all
+	@bench/start.sh
+
+install: all
+	install -D -m 0755 $(BUILD)/ward $(DESTDIR)$(PREFIX)/sbin/ward
+	for page in man/*.8 man/*.5; do \
+	  [ -f "$$page" ] || continue; \
+	  sec=$${page##*.}; install -D -m 0644 "$$page" "$(DESTDIR)$(PREFIX)/share/man/man$$sec/$${page##*/}"; \
+	done
+
+format:
+	clang-format -i $(shell git ls-files '*.cpp' '*.hpp' '*.c' '*.h')
+
+format-check:
+	clang-format --dry-run --Werror $(shell git ls-files '*.cpp' '*.hpp' '*.c' '*.h')
+
+clean:
+	rm -rf build build-asan
+
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJS:.o=.d) $(INTEG_OBJS:.o=.d)

@@ -1,0 +1,27 @@
+// Small string helpers shared by every module.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ward {
+
+std::vector<std::string> split(std::string_view s, char sep);
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+bool starts_with(std::string_view s, std::string_view prefix);
+std::string_view trim(std::string_view s);
+
+// Parses a whole decimal integer; nullopt on junk or overflow.
+std::optional<int64_t> parse_int(std::string_view s);
+std::optional<uint64_t> parse_uint(std::string_view s);
+
+// Quotes for messages: "value" with control characters escaped.
+std::string quote(std::string_view s);
+
+// RFC 3339 UTC with nanoseconds, e.g. 2026-11-23T08:25:16.123456789Z
+std::string rfc3339_now();
+
+} // namespace ward

@@ -1,0 +1,53 @@
+// The container lifecycle, one function per runc verb. The CLI parses argv
+// into these option structs and calls them; nothing here parses argv.
+#pragma once
+
+#include "ward/json/json.hpp"
+
+#include <string>
+#include <vector>
+
+namespace ward::container {
+
+struct Globals {
+    std::string root = "/run/ward"; // --root: state directories live under it
+    bool systemd_cgroup = false;    // --systemd-cgroup
+};
+
+struct CreateOptions {
+    std::string id;
+    std::string bundle = ".";   // --bundle/-b (made absolute by create)
+    std::string pid_file;       // --pid-file
+    std::string console_socket; // --console-socket
+    bool no_pivot = false;      // --no-pivot
+    bool no_new_keyring = false;
+    int preserve_fds = 0; // --preserve-fds N
+};
+
+// create: exits once the init is blocked on the exec fifo. Throws ward::Error
+// and leaves nothing behind on failure.
+void create(const Globals& g, const CreateOptions& options);
+
+// start: releases the init of a created container, runs poststart hooks.
+void start(const Globals& g, const std::string& id);
+
+// run: create + start + wait. Returns the container's exit status (128+signal
+// when killed) and deletes the container, unless `detach`, which returns 0
+// once started. Signals received by ward are forwarded to the init.
+int run(const Globals& g, const CreateOptions& options, bool detach, bool keep);
+
+// The OCI state document (ociVersion, id, status, pid, bundle, rootfs,
+// created, owner, annotations).
+json::Value state(const Globals& g, const std::string& id);
+
+// kill: signals the init (or, with all, every process of the container).
+void kill(const Globals& g, const std::string& id, int signal, bool all);
+
+// delete: a stopped (or created) container is removed; a running one only
+// with force, which kills it first.
+void remove(const Globals& g, const std::string& id, bool force);
+
+// Every container under the root, as state documents.
+std::vector<json::Value> list(const Globals& g);
+
+} // namespace ward::container

@@ -1,0 +1,39 @@
+// The vocabulary of the spec that more than one module needs: capability,
+// rlimit and namespace names, mount options. One table each, so parsing,
+// the runtime and `ward features` agree by construction.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ward::spec {
+
+// "CAP_SYS_ADMIN" → 21. nullopt when unknown to this build.
+std::optional<int> capability_number(std::string_view name);
+// Every capability name this build knows, in number order.
+const std::vector<std::string>& capability_names();
+
+// "RLIMIT_NOFILE" → RLIMIT_NOFILE.
+std::optional<int> rlimit_number(std::string_view name);
+
+// "pid", "network", "mount", "ipc", "uts", "user", "cgroup", "time" → CLONE_NEW*.
+std::optional<uint64_t> namespace_clone_flag(std::string_view type);
+const std::vector<std::string>& namespace_types();
+
+// One mount option. `flag` is set (or cleared when `clear`); `recursive`
+// options (rro, rnosuid, …) apply through mount_setattr(AT_RECURSIVE);
+// `propagation` options (private, rslave, …) go in a separate mount call.
+struct MountOption {
+    const char* name;
+    unsigned long flag;
+    bool clear;
+    bool recursive;
+    bool propagation;
+};
+const std::vector<MountOption>& mount_options();
+const MountOption* find_mount_option(std::string_view name);
+
+} // namespace ward::spec

@@ -1,0 +1,127 @@
+#!/bin/bash
+# Runs every test lane this machine supports and ends with one line
+# "N passed, N failed" summing the lanes that ran. A lane that cannot run is
+# named with its reason and counted as skipped, never as passed. A lane that
+# crashes without a report counts as one failure.
+set -u
+cd "$(dirname "$0")/.."
+out=build/lanes
+mkdir -p "$out"
+total_pass=0
+total_fail=0
+ran=()
+skipped=()
+
+# Boost.Test lane: NAME BINARY [args...]; counts test cases from the XML report.
+boost_lane() {
+    local name=$1 bin=$2
+    shift 2
+    local report="$out/$name.xml" log="$out/$name.log"
+    rm -f "$report"
+    echo "== lane $name"
+    local start=$SECONDS
+    "$bin" --report_format=XML --report_level=detailed --report_sink="$report" \
+        --log_level=test_suite "$@" >"$log" 2>&1
+    local rc=$?
+    local pass fail
+    pass=$(grep -o 'test_cases_passed="[0-9]*"' "$report" 2>/dev/null | head -1 | grep -o '[0-9]*')
+    fail=$(grep -o 'test_cases_failed="[0-9]*"' "$report" 2>/dev/null | head -1 | grep -o '[0-9]*')
+    aborted=$(grep -o 'test_cases_aborted="[0-9]*"' "$report" 2>/dev/null | head -1 | grep -o '[0-9]*')
+    if [ -z "$pass" ]; then
+        echo "   $name: no report (exit $rc); last lines of $log:"
+        tail -n 20 "$log" | sed 's/^/   | /'
+        pass=0
+        fail=1
+    else
+        fail=$((fail + ${aborted:-0}))
+        if [ "$fail" -gt 0 ] || [ $rc -ne 0 ]; then
+            grep -E 'error|fatal|failure' "$log" | head -n 40 | sed 's/^/   | /'
+            [ "$fail" -eq 0 ] && fail=1
+        fi
+    fi
+    echo "   $name: $pass passed, $fail failed ($((SECONDS - start)) s)"
+    total_pass=$((total_pass + pass))
+    total_fail=$((total_fail + fail))
+    ran+=("$name")
+}
+
+# Script lane: the script prints "N passed, N failed" as its last such line.
+script_lane() {
+    local name=$1
+    shift
+    local log="$out/$name.log"
+    echo "== lane $name"
+    local start=$SECONDS
+    "$@" >"$log" 2>&1
+    local rc=$?
+    local line pass fail
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+    if [ -z "$line" ]; then
+        echo "   $name: no result line (exit $rc); last lines of $log:"
+        tail -n 20 "$log" | sed 's/^/   | /'
+        pass=0
+        fail=1
+    else
+        pass=${line%% passed*}
+        fail=${line#*, }
+        fail=${fail%% failed*}
+        [ "$fail" -gt 0 ] && grep -E '^(FAIL|not ok)' "$log" | head -n 40 | sed 's/^/   | /'
+        [ $rc -ne 0 ] && [ "$fail" -eq 0 ] && fail=1
+    fi
+    echo "   $name: $pass passed, $fail failed ($((SECONDS - start)) s)"
+    total_pass=$((total_pass + pass))
+    total_fail=$((total_fail + fail))
+    ran+=("$name")
+}
+
+skip_lane() {
+    echo "== lane $1: skipped: $2"
+    skipped+=("$1 ($2)")
+}
+
+boost_lane unit build/unit-tests
+if [ -x build-asan/unit-tests ]; then
+    boost_lane unit-asan build-asan/unit-tests
+else
+    skip_lane unit-asan "build-asan/unit-tests not built (run make asan)"
+fi
+
+if [ -x tests/format-check.sh ]; then
+    script_lane format tests/format-check.sh
+fi
+
+if [ "$(id -u)" != 0 ]; then
+    skip_lane integration "needs root to run containers"
+    skip_lane integration-asan "needs root to run containers"
+    skip_lane schema "needs root to produce state output"
+elif [ ! -x build/integration-tests ]; then
+    skip_lane integration "build/integration-tests not built"
+else
+    WARD=$PWD/build/ward CHECKER=$PWD/build/checker boost_lane integration build/integration-tests
+    if [ -x build-asan/ward ]; then
+        WARD=$PWD/build-asan/ward CHECKER=$PWD/build/checker \
+            boost_lane integration-asan build/integration-tests --run_test=@asan
+    else
+        skip_lane integration-asan "build-asan/ward not built"
+    fi
+    if [ -x tests/schema/run.sh ]; then
+        script_lane schema tests/schema/run.sh
+    else
+        skip_lane schema "tests/schema/run.sh not written yet"
+    fi
+fi
+
+if [ -x tests/vm/run.sh ]; then
+    script_lane vm tests/vm/run.sh
+else
+    skip_lane vm "cgroup v2 VM lane not written yet (issue 4)"
+fi
+
+echo
+echo "lanes run: ${ran[*]:-none}"
+if [ ${#skipped[@]} -gt 0 ]; then
+    echo "lanes skipped:"
+    printf '  %s\n' "${skipped[@]}"
+fi
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

@@ -1,0 +1,66 @@
+#include "ward/base/error.hpp"
+#include "ward/base/scope.hpp"
+#include "ward/base/strings.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+using namespace ward;
+
+BOOST_AUTO_TEST_SUITE(base)
+
+BOOST_AUTO_TEST_CASE(errno_text_is_lower_case_like_runc) {
+    BOOST_TEST(errno_text(ENOENT) == "no such file or directory");
+    BOOST_TEST(errno_name(ELOOP) == "ELOOP");
+}
+
+BOOST_AUTO_TEST_CASE(fail_errno_carries_context) {
+    try {
+        fail_errno("open /x", EACCES);
+        BOOST_FAIL("no throw");
+    } catch (const Error& e) {
+        BOOST_TEST(std::string(e.what()) == "open /x: permission denied");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(with_context_prepends) {
+    try {
+        with_context("mount /proc", [] { fail("boom"); });
+        BOOST_FAIL("no throw");
+    } catch (const Error& e) {
+        BOOST_TEST(std::string(e.what()) == "mount /proc: boom");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(undo_stack_runs_in_reverse_unless_committed) {
+    std::string trace;
+    {
+        UndoStack undo;
+        undo.push([&] { trace += "a"; });
+        undo.push([&] { trace += "b"; });
+    }
+    BOOST_TEST(trace == "ba");
+    {
+        UndoStack undo;
+        undo.push([&] { trace += "c"; });
+        undo.commit();
+    }
+    BOOST_TEST(trace == "ba");
+}
+
+BOOST_AUTO_TEST_CASE(integer_parsing_rejects_junk) {
+    BOOST_TEST(parse_int("-12").value() == -12);
+    BOOST_TEST(!parse_int("12x"));
+    BOOST_TEST(!parse_int(""));
+    BOOST_TEST(!parse_uint("-1"));
+    BOOST_TEST(parse_uint("18446744073709551615").value() == 18446744073709551615ull);
+    BOOST_TEST(!parse_uint("18446744073709551616"));
+}
+
+BOOST_AUTO_TEST_CASE(split_and_join_round_trip) {
+    auto parts = split("a:b::c", ':');
+    BOOST_TEST(parts.size() == 4u);
+    BOOST_TEST(join(parts, ":") == "a:b::c");
+    BOOST_TEST(quote("a\"b\n") == "\"a\\\"b\\x0a\"");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -45,7 +45,7 @@ $(BUILD)/obj/%.o: %.cpp
 
 # Only the version file sees the commit, so a new commit rebuilds one object.
 $(BUILD)/obj/runtime/cli/version.o: CPPFLAGS += -DWARD_VERSION=\"$(VERSION)\" -DWARD_COMMIT=\"$(COMMIT)\"
-$(BUILD)/obj/runtime/cli/version.o: .git/HEAD $(wildcard .git/refs/heads/*)
+$(BUILD)/obj/runtime/cli/version.o: $(wildcard .git/HEAD .git/refs/heads/*)
 
 $(BUILD)/libward.a: $(LIB_OBJS)
 	@mkdir -p $(dir $@)

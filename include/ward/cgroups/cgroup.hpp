@@ -1,0 +1,55 @@
+// The container's cgroup in the cgroup v2 hierarchy. On a pure v2 host that
+// is /sys/fs/cgroup; on a hybrid host (v1 controllers, cgroup2 at
+// /sys/fs/cgroup/unified) the container still gets its own cgroup2 dir, so
+// freezing, listing and cleanup work; limits come with the resources issue.
+#pragma once
+
+#include "ward/base/fd.hpp"
+#include "ward/spec/config.hpp"
+
+#include <string>
+#include <vector>
+
+namespace ward::cgroups {
+
+// The cgroup2 mount point, or throws when the host has none.
+std::string hierarchy_root();
+
+// The container's cgroup path inside the hierarchy, as runc resolves
+// linux.cgroupsPath: absolute → as is; relative (and empty, which means the
+// container id) → under the parent of ward's own cgroup (ward's own cgroup
+// usually holds processes, so its children could not get controllers).
+// Always starts with "/". Refuses ".." components.
+std::string resolve_path(const std::string& cgroups_path, const std::string& id);
+
+// Refuses resource limits this build cannot apply yet (every limit but
+// linux.resources.devices), naming the field.
+void check_resources_supported(const spec::Spec& spec);
+
+class Cgroup {
+  public:
+    Cgroup() = default;
+    // Creates the cgroup (and missing parents). Fails if it already holds
+    // processes (another container's).
+    static Cgroup create(const std::string& path);
+    // An existing cgroup (from state); no check that it exists.
+    static Cgroup attach(const std::string& path);
+
+    const std::string& path() const { return path_; }
+    std::string full_path() const;
+    // O_PATH|O_DIRECTORY fd for clone3(CLONE_INTO_CGROUP).
+    UniqueFd open_dir() const;
+    void add_process(int pid) const;
+    std::vector<int> processes() const;
+    bool exists() const;
+    // Kills what is left (cgroup.kill, or SIGKILL each pid), waits briefly
+    // for it to empty and removes the dir; with created parents (the undo of
+    // a failed create), also the parents create() made.
+    void destroy(bool created_parents = false) const;
+
+  private:
+    std::string path_;
+    std::vector<std::string> created_; // dirs this object created, deepest last
+};
+
+} // namespace ward::cgroups

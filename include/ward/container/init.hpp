@@ -1,0 +1,29 @@
+// The container init: what the cloned child does, in order, before it
+// becomes the container process. It never returns: it execs the
+// container's process or exits after reporting an error to the parent.
+#pragma once
+
+#include "ward/linux/namespaces.hpp"
+#include "ward/spec/config.hpp"
+
+#include <string>
+#include <vector>
+
+namespace ward::container {
+
+struct InitContext {
+    const spec::Spec* spec = nullptr;
+    linux::NamespacePlan namespaces;
+    std::string rootfs;  // absolute host path
+    int sync_fd = -1;    // our end of the socketpair
+    int fifo_fd = -1;    // exec fifo, opened O_RDWR by the parent
+    int console_fd = -1; // connected --console-socket, or -1
+    int preserve_fds = 0;
+    bool no_pivot = false;
+    bool no_new_keyring = false;
+    std::vector<int> keep_fds; // fds the init needs (sync, fifo, console, log)
+};
+
+[[noreturn]] void run_init(const InitContext& ctx);
+
+} // namespace ward::container

@@ -1,0 +1,79 @@
+// The state store: --root/<id>/ holds state.json, a copy of the config the
+// container was created with, and the exec fifo. The directory is created
+// with mkdir (so exactly one concurrent create of an id wins) and every
+// command that changes a container holds flock() on it.
+//
+// There is no monitor process: the status is derived from the init's pid
+// and its start time, so a reused pid is never taken for the container.
+#pragma once
+
+#include "ward/base/fd.hpp"
+#include "ward/json/json.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace ward::container {
+
+// Validates a container id as runc does: [A-Za-z0-9_+.-]+, not "." or "..".
+void check_id(const std::string& id);
+
+struct State {
+    std::string id;
+    int pid = 0;                       // in ward's pid namespace; 0 while creating
+    unsigned long long start_time = 0; // /proc/PID/stat field 22 of the init
+    std::string bundle;
+    std::string rootfs;
+    std::string created; // RFC 3339
+    std::string owner;
+    std::string cgroup; // path inside the cgroup2 hierarchy
+    std::map<std::string, std::string> annotations;
+    bool created_new_pid_ns = false; // kill --all may then signal only the init
+};
+
+enum class Status { creating, created, running, stopped };
+const char* status_name(Status status);
+
+class StateDir {
+  public:
+    // `root` is --root; the directory is <root>/<id>.
+    StateDir(std::string root, std::string id);
+
+    const std::string& path() const { return path_; }
+    const std::string& id() const { return id_; }
+    std::string fifo_path() const { return path_ + "/exec.fifo"; }
+    std::string config_path() const { return path_ + "/config.json"; }
+
+    // mkdir <root> (0700, parents) and <root>/<id> (0700); throws
+    // "container with given ID already exists" when it exists. Locks it.
+    void create_locked();
+    // Opens and locks an existing one; throws "container does not exist".
+    void open_locked();
+    // Shared lock only, for readers (state, list).
+    void open_shared();
+    bool exists() const;
+
+    void save(const State& state) const;
+    State load() const;
+    void remove() const;
+
+  private:
+    std::string root_;
+    std::string id_;
+    std::string path_;
+    UniqueFd lock_;
+};
+
+// The status of the container now: the init is alive (same start time, not
+// a zombie) and the fifo is still there → created; alive → running.
+Status current_status(const StateDir& dir, const State& state);
+
+// The OCI state document (what `state` prints and hooks read on stdin).
+// `with_runtime_fields` adds runc's extra fields (rootfs, created, owner).
+json::Value oci_state(const State& state, Status status, bool with_runtime_fields);
+
+// Ids of every container dir under root (those with a state.json).
+std::vector<std::string> list_ids(const std::string& root);
+
+} // namespace ward::container

@@ -1,0 +1,35 @@
+// The parent↔init protocol over a SOCK_SEQPACKET socketpair: one message
+// per packet, a type byte followed by text. The init reports errors as
+// messages, so `create` can print what failed inside the container.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace ward::container {
+
+enum class SyncType : char {
+    go = 'G',         // parent → init: mappings written; text = OCI state JSON for hooks
+    run_hooks = 'H',  // init → parent: run prestart + createRuntime hooks now
+    hooks_done = 'D', // parent → init
+    ready = 'R',      // init → parent: blocked on the exec fifo next
+    error = 'E',      // init → parent: text = the error
+    pid = 'P',        // intermediate → parent: text = the init's pid (joined namespaces)
+};
+
+struct SyncMessage {
+    SyncType type;
+    std::string text;
+};
+
+void sync_send(int fd, SyncType type, const std::string& text = {});
+
+// Blocks for the next message; nullopt when the peer closed (died), or,
+// with `nonblocking`, when nothing is queued.
+std::optional<SyncMessage> sync_receive(int fd, bool nonblocking = false);
+
+// Receives and checks the type; an error message from the init is thrown
+// as ward::Error(text); a closed socket throws "container init exited".
+SyncMessage sync_expect(int fd, SyncType type);
+
+} // namespace ward::container

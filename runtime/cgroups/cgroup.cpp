@@ -1,0 +1,191 @@
+#include "ward/cgroups/cgroup.hpp"
+
+#include "ward/base/error.hpp"
+#include "ward/base/file.hpp"
+#include "ward/base/strings.hpp"
+
+#include <chrono>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <thread>
+#include <unistd.h>
+
+namespace ward::cgroups {
+namespace {
+
+bool is_cgroup2(const char* path) {
+    struct statfs fs {};
+    return ::statfs(path, &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+// Joins and normalises a cgroup path; refuses "..".
+std::string clean_path(const std::string& path) {
+    std::vector<std::string> parts;
+    for (auto& part : split(path, '/')) {
+        if (part.empty() || part == ".")
+            continue;
+        if (part == "..")
+            fail("cgroup path " + quote(path) + ": \"..\" is not allowed");
+        parts.push_back(part);
+    }
+    return "/" + join(parts, "/");
+}
+
+// ward's own cgroup in the v2 hierarchy ("0::/path" in /proc/self/cgroup).
+std::string own_cgroup() {
+    for (auto& line : split(read_file("/proc/self/cgroup"), '\n'))
+        if (line.starts_with("0::"))
+            return line.substr(3);
+    return "/";
+}
+
+std::string parent_of(const std::string& path) {
+    auto slash = path.rfind('/');
+    return slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
+}
+
+} // namespace
+
+std::string hierarchy_root() {
+    static const char* candidates[] = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"};
+    for (const char* path : candidates)
+        if (is_cgroup2(path))
+            return path;
+    fail("no cgroup2 hierarchy mounted at /sys/fs/cgroup or /sys/fs/cgroup/unified");
+}
+
+std::string resolve_path(const std::string& cgroups_path, const std::string& id) {
+    std::string inner = cgroups_path.empty() ? id : cgroups_path;
+    if (inner.starts_with("/"))
+        return clean_path(inner);
+    if (inner.find(':') != std::string::npos)
+        fail("linux.cgroupsPath: " + quote(cgroups_path) +
+             " is a systemd slice:prefix:name path; the systemd cgroup driver is not supported "
+             "yet");
+    return clean_path(parent_of(clean_path(own_cgroup())) + "/" + inner);
+}
+
+void check_resources_supported(const spec::Spec& spec) {
+    if (!spec.linux || !spec.linux->resources)
+        return;
+    const auto& r = *spec.linux->resources;
+    auto refuse = [](const char* field) {
+        fail(std::string("config.json: linux.resources.") + field +
+             ": cgroup resource limits are not supported by this version of ward yet");
+    };
+    if (r.memory)
+        refuse("memory");
+    if (r.cpu)
+        refuse("cpu");
+    if (r.pids)
+        refuse("pids");
+    if (r.block_io)
+        refuse("blockIO");
+    if (!r.hugepage_limits.empty())
+        refuse("hugepageLimits");
+    if (r.network)
+        refuse("network");
+    if (!r.rdma.empty())
+        refuse("rdma");
+    if (!r.unified.empty())
+        refuse("unified");
+}
+
+Cgroup Cgroup::attach(const std::string& path) {
+    Cgroup cg;
+    cg.path_ = path;
+    return cg;
+}
+
+Cgroup Cgroup::create(const std::string& path) {
+    Cgroup cg;
+    cg.path_ = path;
+    std::string root = hierarchy_root();
+    std::string current = root;
+    for (auto& part : split(path, '/')) {
+        if (part.empty())
+            continue;
+        current += "/" + part;
+        if (::mkdir(current.c_str(), 0755) == 0)
+            cg.created_.push_back(current);
+        else if (errno != EEXIST)
+            fail_errno("create cgroup " + current);
+    }
+    if (cg.created_.empty() || cg.created_.back() != current) {
+        // The leaf existed: only reuse it when it is empty.
+        if (!cg.processes().empty())
+            fail("cgroup " + path + " already has processes (another container's?)");
+    }
+    return cg;
+}
+
+std::string Cgroup::full_path() const {
+    return hierarchy_root() + path_;
+}
+
+UniqueFd Cgroup::open_dir() const {
+    std::string dir = full_path();
+    UniqueFd fd(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!fd)
+        fail_errno("open cgroup " + dir);
+    return fd;
+}
+
+bool Cgroup::exists() const {
+    struct stat st {};
+    return !path_.empty() && ::stat(full_path().c_str(), &st) == 0;
+}
+
+void Cgroup::add_process(int pid) const {
+    std::string procs = full_path() + "/cgroup.procs";
+    UniqueFd fd(::open(procs.c_str(), O_WRONLY | O_CLOEXEC));
+    if (!fd)
+        fail_errno("open " + procs);
+    write_all(fd.get(), std::to_string(pid), "add pid " + std::to_string(pid) + " to " + procs);
+}
+
+std::vector<int> Cgroup::processes() const {
+    std::vector<int> pids;
+    std::string text;
+    try {
+        text = read_file(full_path() + "/cgroup.procs");
+    } catch (const Error&) {
+        return pids;
+    }
+    for (auto& line : split(text, '\n'))
+        if (auto pid = parse_int(line))
+            pids.push_back(static_cast<int>(*pid));
+    return pids;
+}
+
+void Cgroup::destroy(bool created_parents) const {
+    if (!exists())
+        return;
+    std::string dir = full_path();
+    // cgroup.kill (5.14+) kills every process, including ones forked meanwhile.
+    UniqueFd kill_fd(::open((dir + "/cgroup.kill").c_str(), O_WRONLY | O_CLOEXEC));
+    for (int attempt = 0; attempt < 200; ++attempt) {
+        auto pids = processes();
+        if (pids.empty() && ::rmdir(dir.c_str()) == 0)
+            break;
+        if (errno == ENOENT)
+            break;
+        if (kill_fd && ::pwrite(kill_fd.get(), "1", 1, 0) == 1)
+            ;
+        else
+            for (int pid : pids)
+                ::kill(pid, SIGKILL);
+        std::this_thread::sleep_for(std::chrono::milliseconds(attempt < 20 ? 1 : 10));
+    }
+    if (exists())
+        fail_errno("remove cgroup " + dir);
+    if (created_parents)
+        for (auto it = created_.rbegin(); it != created_.rend(); ++it)
+            if (*it != dir)
+                ::rmdir(it->c_str());
+}
+
+} // namespace ward::cgroups

@@ -1,0 +1,214 @@
+#include "create.hpp"
+
+#include "spawn.hpp"
+#include "ward/base/error.hpp"
+#include "ward/base/file.hpp"
+#include "ward/base/log.hpp"
+#include "ward/base/scope.hpp"
+#include "ward/base/strings.hpp"
+#include "ward/cgroups/cgroup.hpp"
+#include "ward/container/hooks.hpp"
+#include "ward/container/sync.hpp"
+#include "ward/linux/namespaces.hpp"
+#include "ward/linux/procfs.hpp"
+#include "ward/spec/parse.hpp"
+
+#include <fcntl.h>
+#include <filesystem>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace ward::container {
+namespace {
+
+std::string absolute_path(const std::string& path) {
+    std::error_code ec;
+    auto abs = std::filesystem::absolute(path, ec);
+    if (ec)
+        fail("bundle " + quote(path) + ": " + ec.message());
+    return abs.lexically_normal().string();
+}
+
+std::string owner_name() {
+    if (passwd* pw = ::getpwuid(::geteuid()))
+        return pw->pw_name;
+    return std::to_string(::geteuid());
+}
+
+UniqueFd connect_console_socket(const std::string& path) {
+    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!fd)
+        fail_errno("console socket: socket");
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (path.size() >= sizeof addr.sun_path)
+        fail("console socket " + quote(path) + ": path too long");
+    std::copy(path.begin(), path.end(), addr.sun_path);
+    if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
+        fail_errno("connect console socket " + path);
+    return fd;
+}
+
+// Checks a parsed config for what this build must refuse before touching
+// anything on the host.
+void check_config(const spec::Spec& spec, const CreateOptions& options) {
+    if (!spec.process)
+        fail("config.json: process: required to create a container");
+    if (!spec.root)
+        fail("config.json: root: required to create a container");
+    struct stat st {};
+    if (::stat(spec.root->path.c_str(), &st) < 0)
+        fail_errno("rootfs " + spec.root->path);
+    if (!S_ISDIR(st.st_mode))
+        fail("rootfs " + spec.root->path + ": not a directory");
+    if (spec.process->terminal && options.console_socket.empty())
+        fail("cannot allocate tty if ward will detach without setting console socket");
+    if (!spec.process->terminal && !options.console_socket.empty())
+        fail("cannot use console socket if ward will not detach or allocate tty");
+    if (spec.linux && spec.linux->seccomp)
+        fail("config.json: linux.seccomp: seccomp filters are not supported by this version of "
+             "ward yet");
+    if (spec.linux && spec.linux->intel_rdt)
+        fail("config.json: linux.intelRdt: Intel RDT is not supported");
+    cgroups::check_resources_supported(spec);
+}
+
+void write_pid_file(const std::string& path, int pid) {
+    std::string abs = absolute_path(path);
+    write_file_atomic(abs, std::to_string(pid), 0644);
+}
+
+const std::vector<spec::Hook>& hooks_of(const spec::Spec& spec,
+                                        std::vector<spec::Hook> spec::Hooks::*kind) {
+    static const std::vector<spec::Hook> none;
+    return spec.hooks ? (*spec.hooks).*kind : none;
+}
+
+} // namespace
+
+State create_container(const Globals& g, const CreateOptions& options) {
+    StateDir dir(g.root, options.id);
+    std::string bundle = absolute_path(options.bundle);
+    spec::Spec spec = spec::load_bundle_spec(bundle);
+    check_config(spec, options);
+    linux::NamespacePlan plan = linux::plan_namespaces(spec);
+    if (g.systemd_cgroup)
+        fail("--systemd-cgroup: the systemd cgroup driver is not supported yet");
+
+    UndoStack undo;
+    dir.create_locked();
+    undo.push([&] { dir.remove(); });
+
+    State state;
+    state.id = options.id;
+    state.bundle = bundle;
+    state.rootfs = spec.root->path;
+    state.created = rfc3339_now();
+    state.owner = owner_name();
+    state.annotations = spec.annotations;
+    state.created_new_pid_ns = plan.new_pid;
+    write_file_atomic(dir.config_path(),
+                      json::serialize(spec::spec_to_json(spec), json::Style::pretty));
+
+    auto cgroup =
+        cgroups::Cgroup::create(cgroups::resolve_path(spec.linux->cgroups_path, options.id));
+    undo.push([&] { cgroup.destroy(true); });
+    state.cgroup = cgroup.path();
+    dir.save(state);
+
+    if (::mkfifo(dir.fifo_path().c_str(), 0600) < 0)
+        fail_errno("mkfifo " + dir.fifo_path());
+    UniqueFd fifo(::open(dir.fifo_path().c_str(), O_RDWR | O_CLOEXEC));
+    if (!fifo)
+        fail_errno("open " + dir.fifo_path());
+
+    UniqueFd console;
+    if (!options.console_socket.empty())
+        console = connect_console_socket(options.console_socket);
+
+    int pair[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+        fail_errno("socketpair");
+    UniqueFd parent_sync(pair[0]), child_sync(pair[1]);
+
+    InitContext ctx;
+    ctx.spec = &spec;
+    ctx.namespaces = plan;
+    ctx.rootfs = spec.root->path;
+    ctx.sync_fd = child_sync.get();
+    ctx.fifo_fd = fifo.get();
+    ctx.console_fd = console.get();
+    ctx.preserve_fds = options.preserve_fds;
+    ctx.no_pivot = options.no_pivot;
+    ctx.no_new_keyring = options.no_new_keyring;
+    ctx.keep_fds = {child_sync.get(), fifo.get(), console.get(), log::fd()};
+
+    UniqueFd cgroup_fd = cgroup.open_dir();
+    int pid = spawn_init(ctx, cgroup_fd.get(), parent_sync.get());
+    undo.push([pid] {
+        ::kill(pid, SIGKILL);
+        while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+        }
+    });
+    child_sync.reset();
+    fifo.reset();
+    console.reset();
+
+    // Recorded before the init runs anything, so a crash of ward from here
+    // on leaves a state that `delete --force` can clean up.
+    state.pid = pid;
+    state.start_time = linux::process_start_time(pid);
+    dir.save(state);
+    if (cgroup.processes().empty())
+        cgroup.add_process(pid); // kernels without CLONE_INTO_CGROUP
+
+    if (plan.new_user)
+        linux::write_id_mappings(pid, *spec.linux);
+    std::string creating = json::serialize(oci_state(state, Status::creating, false));
+    sync_send(parent_sync.get(), SyncType::go, creating);
+
+    while (true) {
+        auto msg = sync_receive(parent_sync.get());
+        if (!msg)
+            fail("container init exited during setup");
+        if (msg->type == SyncType::error)
+            fail("unable to start container process: " + msg->text);
+        if (msg->type == SyncType::ready)
+            break;
+        if (msg->type != SyncType::run_hooks)
+            fail("sync: unexpected message from container init");
+        run_hooks("prestart", hooks_of(spec, &spec::Hooks::prestart), creating);
+        run_hooks("createRuntime", hooks_of(spec, &spec::Hooks::create_runtime), creating);
+        sync_send(parent_sync.get(), SyncType::hooks_done);
+    }
+
+    if (!options.pid_file.empty())
+        write_pid_file(options.pid_file, pid);
+    undo.commit();
+    return state;
+}
+
+void destroy_container(const StateDir& dir, const State& state) {
+    if (!state.cgroup.empty())
+        cgroups::Cgroup::attach(state.cgroup).destroy();
+    try {
+        spec::Spec spec = spec::parse_spec(read_file(dir.config_path()));
+        if (spec.hooks && !spec.hooks->poststop.empty())
+            run_hooks_warn_only("poststop", spec.hooks->poststop,
+                                json::serialize(oci_state(state, Status::stopped, false)));
+    } catch (const Error& e) {
+        log::warn("poststop hooks of " + state.id + ": " + e.what());
+    }
+    dir.remove();
+}
+
+void create(const Globals& g, const CreateOptions& options) {
+    create_container(g, options);
+}
+
+} // namespace ward::container

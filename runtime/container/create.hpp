@@ -1,0 +1,18 @@
+// create, shared by the `create` and `run` verbs.
+#pragma once
+
+#include "ward/container/lifecycle.hpp"
+#include "ward/container/state.hpp"
+
+namespace ward::container {
+
+// Everything `create` does. On return the init is blocked on the exec fifo,
+// the state is saved and the state dir lock is released. On failure every
+// step taken is undone (init killed, cgroup and state dir removed).
+State create_container(const Globals& g, const CreateOptions& options);
+
+// Removes a container whose init is gone or killed: cgroup, poststop hooks
+// (warnings only), state dir. Called with the state dir locked.
+void destroy_container(const StateDir& dir, const State& state);
+
+} // namespace ward::container

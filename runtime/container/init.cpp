@@ -1,0 +1,168 @@
+// The container init, step by step. Order matters and each step's place is
+// explained where it is taken:
+//
+//   wait for "go" (the parent has written uid/gid maps) → become root in a
+//   new user namespace → close inherited fds → keyring → time namespace →
+//   hostname → rootfs (mounts, /dev) → prestart/createRuntime hooks (run by
+//   the parent) → createContainer hooks → pivot_root, masked/readonly paths →
+//   sysctls → console → rlimits, process attributes, LSM labels → cwd →
+//   executable lookup → user and capabilities → no_new_privs → "ready" →
+//   block on the exec fifo → startContainer hooks → mark fds close-on-exec →
+//   execve.
+#include "ward/container/init.hpp"
+
+#include "ward/base/error.hpp"
+#include "ward/base/log.hpp"
+#include "ward/container/hooks.hpp"
+#include "ward/container/sync.hpp"
+#include "ward/linux/process.hpp"
+#include "ward/linux/rootfs.hpp"
+
+#include <algorithm>
+#include <linux/keyctl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace ward::container {
+namespace {
+
+// Closes every fd >= 3 + preserve_fds except those in keep: the init must
+// not hold the parent's state-dir lock or any other parent fd while it
+// waits on the fifo.
+void close_inherited_fds(int preserve_fds, std::vector<int> keep) {
+    std::sort(keep.begin(), keep.end());
+    unsigned first = 3 + static_cast<unsigned>(preserve_fds);
+    for (int fd : keep) {
+        if (fd < 0 || static_cast<unsigned>(fd) < first)
+            continue;
+        if (static_cast<unsigned>(fd) > first)
+            ::syscall(SYS_close_range, first, static_cast<unsigned>(fd) - 1, 0);
+        first = static_cast<unsigned>(fd) + 1;
+    }
+    ::syscall(SYS_close_range, first, ~0U, 0);
+}
+
+void set_hostnames(const spec::Spec& spec) {
+    if (!spec.hostname.empty() && ::sethostname(spec.hostname.data(), spec.hostname.size()) < 0)
+        fail_errno("sethostname " + spec.hostname);
+    if (!spec.domainname.empty() &&
+        ::setdomainname(spec.domainname.data(), spec.domainname.size()) < 0)
+        fail_errno("setdomainname " + spec.domainname);
+}
+
+const std::vector<spec::Hook>& hooks_of(const spec::Spec& spec,
+                                        std::vector<spec::Hook> spec::Hooks::*kind) {
+    static const std::vector<spec::Hook> none;
+    return spec.hooks ? (*spec.hooks).*kind : none;
+}
+
+std::vector<char*> c_strings(const std::vector<std::string>& strings) {
+    std::vector<char*> out;
+    for (const auto& s : strings)
+        out.push_back(const_cast<char*>(s.c_str()));
+    out.push_back(nullptr);
+    return out;
+}
+
+[[noreturn]] void init_steps(const InitContext& ctx) {
+    const spec::Spec& spec = *ctx.spec;
+    const spec::Process& process = *spec.process;
+
+    // Until "ready", the init dies with ward (a killed create leaves no init).
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    // Non-dumpable while ward code runs: no process in the container can
+    // open /proc/<init>/exe or ptrace us. execve resets it. (CVE-2019-5736)
+    ::prctl(PR_SET_DUMPABLE, 0);
+
+    std::string state_json = sync_expect(ctx.sync_fd, SyncType::go).text;
+
+    if (ctx.namespaces.new_user) {
+        if (::setresgid(0, 0, 0) < 0 || ::setresuid(0, 0, 0) < 0)
+            fail_errno("become root in the user namespace");
+    }
+    close_inherited_fds(ctx.preserve_fds, ctx.keep_fds);
+
+    if (!ctx.no_new_keyring && ::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, nullptr) < 0 &&
+        errno != ENOSYS)
+        fail_errno("join a new session keyring");
+    if (ctx.namespaces.new_time)
+        linux::enter_new_time_namespace(*spec.linux);
+    set_hostnames(spec);
+
+    linux::RootfsContext rootfs{&spec, ctx.rootfs, ctx.no_pivot, ctx.namespaces.new_user,
+                                ctx.namespaces.cgroup};
+    linux::prepare_rootfs(rootfs);
+
+    if (!hooks_of(spec, &spec::Hooks::prestart).empty() ||
+        !hooks_of(spec, &spec::Hooks::create_runtime).empty()) {
+        sync_send(ctx.sync_fd, SyncType::run_hooks);
+        sync_expect(ctx.sync_fd, SyncType::hooks_done);
+    }
+    run_hooks("createContainer", hooks_of(spec, &spec::Hooks::create_container), state_json);
+
+    linux::enter_rootfs(rootfs);
+    linux::apply_sysctls(spec);
+
+    if (process.terminal)
+        linux::setup_console(ctx.console_fd, process.console_size);
+    linux::apply_rlimits(process.rlimits);
+    linux::apply_process_attributes(process, spec.linux ? spec.linux->personality : std::nullopt);
+    linux::apply_security_labels(process);
+    // cwd and the executable are resolved while still privileged, inside the
+    // new root; the cwd is verified to be inside it. (CVE-2024-21626)
+    linux::change_directory(process.cwd);
+    std::string executable = linux::find_executable(process.args.at(0), process.env);
+    ::umask(process.user.umask.value_or(022));
+
+    // setgroups is denied in a user namespace whose gid_map we wrote without
+    // privilege over the parent's groups; as root of the host it is allowed.
+    linux::apply_user_and_capabilities(process, true);
+    if (process.no_new_privileges.value_or(false))
+        linux::set_no_new_privileges();
+
+    // From here the parent may exit: stop dying with it.
+    ::prctl(PR_SET_PDEATHSIG, 0);
+    sync_send(ctx.sync_fd, SyncType::ready);
+    ::close(ctx.sync_fd);
+
+    // Block until `start` writes a byte. The fd is O_RDWR, so opening it
+    // never blocked and needs no /proc inside the container.
+    char byte;
+    ssize_t n;
+    while ((n = ::read(ctx.fifo_fd, &byte, 1)) < 0 && errno == EINTR) {
+    }
+    if (n != 1)
+        _exit(1);
+    ::close(ctx.fifo_fd);
+
+    run_hooks("startContainer", hooks_of(spec, &spec::Hooks::start_container), state_json);
+
+    linux::close_fds_on_exec(ctx.preserve_fds);
+    auto argv = c_strings(process.args);
+    auto envp = c_strings(process.env);
+    ::execve(executable.c_str(), argv.data(), envp.data());
+    fail_errno("exec " + executable);
+}
+
+} // namespace
+
+void run_init(const InitContext& ctx) {
+    try {
+        init_steps(ctx);
+    } catch (const std::exception& e) {
+        try {
+            sync_send(ctx.sync_fd, SyncType::error, e.what());
+        } catch (...) {
+            // After "ready" the parent is gone: stderr is all that is left.
+            std::string line = std::string("ward init: ") + e.what() + "\n";
+            if (::write(STDERR_FILENO, line.data(), line.size()) < 0) {
+            }
+        }
+    }
+    _exit(1);
+}
+
+} // namespace ward::container

@@ -1,0 +1,150 @@
+// start, kill, delete, state and list: the verbs that act on an existing
+// container through its state dir.
+#include "create.hpp"
+#include "ward/base/error.hpp"
+#include "ward/base/file.hpp"
+#include "ward/base/log.hpp"
+#include "ward/cgroups/cgroup.hpp"
+#include "ward/container/hooks.hpp"
+#include "ward/container/lifecycle.hpp"
+#include "ward/linux/procfs.hpp"
+#include "ward/spec/parse.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace ward::container {
+namespace {
+
+// A pidfd for the init, verified to be the same process the state recorded
+// (same start time), so a reused pid is never signalled. Invalid when gone.
+UniqueFd open_init(const State& state) {
+    if (state.pid <= 0)
+        return {};
+    UniqueFd fd(static_cast<int>(::syscall(SYS_pidfd_open, state.pid, 0)));
+    if (!fd)
+        return {};
+    if (linux::process_start_time(state.pid) != state.start_time)
+        return {};
+    return fd;
+}
+
+void signal_pidfd(int pidfd, int signal, const std::string& what) {
+    if (::syscall(SYS_pidfd_send_signal, pidfd, signal, nullptr, 0) < 0 && errno != ESRCH)
+        fail_errno("kill " + what);
+}
+
+// Waits up to `ms` for the process behind a pidfd to exit.
+bool wait_exit(int pidfd, int ms) {
+    pollfd p{pidfd, POLLIN, 0};
+    return ::poll(&p, 1, ms) == 1;
+}
+
+} // namespace
+
+void start(const Globals& g, const std::string& id) {
+    StateDir dir(g.root, id);
+    dir.open_locked();
+    State state = dir.load();
+    switch (current_status(dir, state)) {
+    case Status::created:
+        break;
+    case Status::stopped:
+        fail("cannot start a container that has stopped");
+    case Status::running:
+        fail("cannot start an already running container");
+    case Status::creating:
+        fail("cannot start a container that is still being created");
+    }
+    UniqueFd fifo(::open(dir.fifo_path().c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
+    if (!fifo) {
+        if (errno == ENXIO)
+            fail("cannot start container " + id + ": its init is not waiting");
+        fail_errno("open " + dir.fifo_path());
+    }
+    // Unlinked before the write: from the moment the init can run, `state`
+    // must not report "created".
+    ::unlink(dir.fifo_path().c_str());
+    write_all(fifo.get(), "0", "start container " + id);
+    fifo.reset();
+
+    try {
+        spec::Spec spec = spec::parse_spec(read_file(dir.config_path()));
+        if (spec.hooks && !spec.hooks->poststart.empty())
+            run_hooks_warn_only("poststart", spec.hooks->poststart,
+                                json::serialize(oci_state(state, Status::running, false)));
+    } catch (const Error& e) {
+        log::warn("poststart hooks of " + id + ": " + e.what());
+    }
+}
+
+json::Value state(const Globals& g, const std::string& id) {
+    StateDir dir(g.root, id);
+    if (!dir.exists())
+        fail("container does not exist");
+    State s = dir.load();
+    return oci_state(s, current_status(dir, s), true);
+}
+
+std::vector<json::Value> list(const Globals& g) {
+    std::vector<json::Value> out;
+    for (const auto& id : list_ids(g.root)) {
+        try {
+            out.push_back(state(g, id));
+        } catch (const Error& e) {
+            log::debug("list: skipping " + id + ": " + e.what());
+        }
+    }
+    return out;
+}
+
+void kill(const Globals& g, const std::string& id, int signal, bool all) {
+    StateDir dir(g.root, id);
+    if (!dir.exists())
+        fail("container does not exist");
+    State s = dir.load();
+    Status status = current_status(dir, s);
+    if (status == Status::stopped || status == Status::creating)
+        fail("container not running");
+    UniqueFd init = open_init(s);
+    if (!init)
+        fail("container not running");
+    if (all && !s.cgroup.empty()) {
+        for (int pid : cgroups::Cgroup::attach(s.cgroup).processes())
+            if (pid != s.pid)
+                ::kill(pid, signal);
+    }
+    signal_pidfd(init.get(), signal, "container " + id);
+}
+
+void remove(const Globals& g, const std::string& id, bool force) {
+    StateDir dir(g.root, id);
+    if (!dir.exists()) {
+        // A create that died before writing state can leave an empty dir.
+        if (force) {
+            dir.remove();
+            return;
+        }
+        fail("container does not exist");
+    }
+    dir.open_locked();
+    State s = dir.load();
+    Status status = current_status(dir, s);
+    if (status == Status::running && !force)
+        fail("cannot delete container " + id + " that is not stopped: running");
+    if (status != Status::stopped) {
+        UniqueFd init = open_init(s);
+        if (init) {
+            signal_pidfd(init.get(), SIGKILL, "container " + id);
+            if (!wait_exit(init.get(), 10000))
+                fail("delete " + id + ": init (pid " + std::to_string(s.pid) +
+                     ") did not exit after SIGKILL");
+        }
+    }
+    destroy_container(dir, s);
+}
+
+} // namespace ward::container

@@ -1,0 +1,85 @@
+#include "spawn.hpp"
+
+#include "ward/base/error.hpp"
+#include "ward/base/strings.hpp"
+#include "ward/container/sync.hpp"
+
+#include <linux/sched.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace ward::container {
+namespace {
+
+long clone3_raw(uint64_t flags, int cgroup_fd) {
+    clone_args args{};
+    args.flags = flags;
+    args.exit_signal = SIGCHLD;
+    if (cgroup_fd >= 0) {
+        args.flags |= CLONE_INTO_CGROUP;
+        args.cgroup = static_cast<uint64_t>(cgroup_fd);
+    }
+    return ::syscall(SYS_clone3, &args, sizeof args);
+}
+
+// clone3 with the cgroup when the kernel takes it (5.7+), else without:
+// the caller then moves the pid into the cgroup before the init runs.
+long clone_init(uint64_t flags, int cgroup_fd) {
+    long pid = clone3_raw(flags, cgroup_fd);
+    if (pid < 0 && cgroup_fd >= 0 && (errno == EINVAL || errno == E2BIG || errno == ENOSYS))
+        pid = clone3_raw(flags, -1);
+    return pid;
+}
+
+} // namespace
+
+int spawn_init(const InitContext& ctx, int cgroup_fd, int parent_sync_fd) {
+    uint64_t flags = ctx.namespaces.clone_flags;
+    if (ctx.namespaces.join.empty()) {
+        long pid = clone_init(flags, cgroup_fd);
+        if (pid < 0)
+            fail_errno("clone3 container init");
+        if (pid == 0)
+            run_init(ctx);
+        return static_cast<int>(pid);
+    }
+
+    pid_t mid = ::fork();
+    if (mid < 0)
+        fail_errno("fork");
+    if (mid == 0) {
+        try {
+            linux::join_namespaces(ctx.namespaces.join);
+            long pid = clone_init(flags | CLONE_PARENT, cgroup_fd);
+            if (pid < 0)
+                fail_errno("clone3 container init");
+            if (pid == 0)
+                run_init(ctx);
+            sync_send(ctx.sync_fd, SyncType::pid, std::to_string(pid));
+            _exit(0);
+        } catch (const std::exception& e) {
+            try {
+                sync_send(ctx.sync_fd, SyncType::error, e.what());
+            } catch (...) {
+            }
+            _exit(1);
+        }
+    }
+    int status = 0;
+    while (::waitpid(mid, &status, 0) < 0 && errno == EINTR) {
+    }
+    // The intermediate has exited: whatever it sent is queued already.
+    auto msg = sync_receive(parent_sync_fd, true);
+    if (!msg)
+        fail("spawn container init: intermediate process exited without a pid");
+    if (msg->type == SyncType::error)
+        fail(msg->text);
+    auto pid = parse_int(msg->text);
+    if (msg->type != SyncType::pid || !pid || *pid <= 0)
+        fail("spawn container init: bad message from intermediate process");
+    return static_cast<int>(*pid);
+}
+
+} // namespace ward::container

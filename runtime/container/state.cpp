@@ -1,0 +1,216 @@
+#include "ward/container/state.hpp"
+
+#include "ward/base/error.hpp"
+#include "ward/base/file.hpp"
+#include "ward/base/strings.hpp"
+#include "ward/linux/procfs.hpp"
+#include "ward/spec/config.hpp"
+
+#include <algorithm>
+#include <dirent.h>
+#include <fcntl.h>
+#include <filesystem>
+#include <pwd.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace ward::container {
+
+void check_id(const std::string& id) {
+    bool ok = !id.empty() && id != "." && id != ".." && id.size() <= 1024 &&
+              std::all_of(id.begin(), id.end(), [](char c) {
+                  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '+' ||
+                         c == '-' || c == '.';
+              });
+    if (!ok)
+        fail("invalid container id " + quote(id) +
+             ": use letters, digits, '_', '+', '-' and '.' only");
+}
+
+const char* status_name(Status status) {
+    switch (status) {
+    case Status::creating:
+        return "creating";
+    case Status::created:
+        return "created";
+    case Status::running:
+        return "running";
+    case Status::stopped:
+        return "stopped";
+    }
+    return "unknown";
+}
+
+StateDir::StateDir(std::string root, std::string id)
+    : root_(std::move(root)), id_(std::move(id)), path_(root_ + "/" + id_) {
+    check_id(id_);
+}
+
+namespace {
+
+UniqueFd lock_dir(const std::string& path, int operation) {
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd)
+        return fd;
+    while (::flock(fd.get(), operation) < 0)
+        if (errno != EINTR)
+            fail_errno("lock " + path);
+    return fd;
+}
+
+void make_root(const std::string& root) {
+    std::error_code ec;
+    std::filesystem::create_directories(root, ec);
+    if (ec)
+        fail("create state root " + root + ": " + ec.message());
+    ::chmod(root.c_str(), 0700);
+}
+
+} // namespace
+
+void StateDir::create_locked() {
+    make_root(root_);
+    if (::mkdir(path_.c_str(), 0700) < 0) {
+        if (errno == EEXIST)
+            fail("container with given ID already exists: " + id_);
+        fail_errno("create state dir " + path_);
+    }
+    lock_ = lock_dir(path_, LOCK_EX);
+    if (!lock_)
+        fail_errno("open state dir " + path_);
+}
+
+void StateDir::open_locked() {
+    lock_ = lock_dir(path_, LOCK_EX);
+    if (!lock_ || !exists())
+        fail("container does not exist");
+}
+
+void StateDir::open_shared() {
+    lock_ = lock_dir(path_, LOCK_SH);
+    if (!lock_ || !exists())
+        fail("container does not exist");
+}
+
+bool StateDir::exists() const {
+    struct stat st {};
+    return ::stat((path_ + "/state.json").c_str(), &st) == 0;
+}
+
+void StateDir::save(const State& s) const {
+    auto doc = json::Value::object();
+    doc.set("id", s.id);
+    doc.set("pid", s.pid);
+    doc.set("startTime", static_cast<unsigned long long>(s.start_time));
+    doc.set("bundle", s.bundle);
+    doc.set("rootfs", s.rootfs);
+    doc.set("created", s.created);
+    doc.set("owner", s.owner);
+    doc.set("cgroup", s.cgroup);
+    doc.set("newPidNamespace", s.created_new_pid_ns);
+    auto annotations = json::Value::object();
+    for (const auto& [k, v] : s.annotations)
+        annotations.set(k, v);
+    doc.set("annotations", std::move(annotations));
+    write_file_atomic(path_ + "/state.json", json::serialize(doc, json::Style::pretty));
+}
+
+State StateDir::load() const {
+    std::string text;
+    try {
+        text = read_file(path_ + "/state.json");
+    } catch (const Error&) {
+        fail("container does not exist");
+    }
+    return with_context("state of " + id_ + " (" + path_ + "/state.json)", [&] {
+        auto doc = json::parse(text);
+        auto str = [&](const char* key) {
+            const auto* v = doc.find(key);
+            return v && v->is_string() ? v->as_string() : std::string();
+        };
+        State s;
+        s.id = str("id");
+        if (const auto* v = doc.find("pid"))
+            s.pid = static_cast<int>(v->as_int64().value_or(0));
+        if (const auto* v = doc.find("startTime"))
+            s.start_time = v->as_uint64().value_or(0);
+        s.bundle = str("bundle");
+        s.rootfs = str("rootfs");
+        s.created = str("created");
+        s.owner = str("owner");
+        s.cgroup = str("cgroup");
+        if (const auto* v = doc.find("newPidNamespace"); v && v->is_bool())
+            s.created_new_pid_ns = v->as_bool();
+        if (const auto* a = doc.find("annotations"); a && a->is_object())
+            for (const auto& [k, v] : a->as_object())
+                if (v.is_string())
+                    s.annotations[k] = v.as_string();
+        return s;
+    });
+}
+
+void StateDir::remove() const {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+    if (ec)
+        fail("remove state dir " + path_ + ": " + ec.message());
+}
+
+Status current_status(const StateDir& dir, const State& state) {
+    if (state.pid <= 0)
+        return Status::creating;
+    unsigned long long start = linux::process_start_time(state.pid);
+    if (start == 0 || start != state.start_time)
+        return Status::stopped;
+    char proc_state = linux::process_state(state.pid);
+    if (proc_state == 'Z' || proc_state == 'X' || proc_state == 0)
+        return Status::stopped;
+    struct stat st {};
+    if (::stat(dir.fifo_path().c_str(), &st) == 0)
+        return Status::created;
+    return Status::running;
+}
+
+json::Value oci_state(const State& s, Status status, bool with_runtime_fields) {
+    auto doc = json::Value::object();
+    doc.set("ociVersion", spec::kOciVersion);
+    doc.set("id", s.id);
+    // A stopped container has no process: the spec makes pid optional then;
+    // runc prints 0.
+    doc.set("pid", status == Status::stopped ? 0 : s.pid);
+    doc.set("status", status_name(status));
+    doc.set("bundle", s.bundle);
+    if (with_runtime_fields) {
+        doc.set("rootfs", s.rootfs);
+        doc.set("created", s.created);
+        doc.set("owner", s.owner);
+    }
+    if (!s.annotations.empty() || with_runtime_fields) {
+        auto annotations = json::Value::object();
+        for (const auto& [k, v] : s.annotations)
+            annotations.set(k, v);
+        doc.set("annotations", std::move(annotations));
+    }
+    return doc;
+}
+
+std::vector<std::string> list_ids(const std::string& root) {
+    std::vector<std::string> ids;
+    DIR* dir = ::opendir(root.c_str());
+    if (!dir)
+        return ids;
+    while (dirent* entry = ::readdir(dir)) {
+        std::string name = entry->d_name;
+        if (name == "." || name == "..")
+            continue;
+        struct stat st {};
+        if (::stat((root + "/" + name + "/state.json").c_str(), &st) == 0)
+            ids.push_back(name);
+    }
+    ::closedir(dir);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+} // namespace ward::container

@@ -1,0 +1,46 @@
+#!/bin/sh
+# Container start time: `ward run` of /bin/true side by side with runc, crun
+# and a floor (unshare + chroot, no runtime), in one hyperfine invocation,
+# from the same bundle. Writes the table to docs/performance.md.
+#
+# crun refuses this host's hybrid cgroup layout unless the cgroup2 mount is
+# hidden from it, so every runtime runs through the same unshare wrapper and
+# pays the same cost for it.
+set -eu
+cd "$(dirname "$0")/.."
+for tool in hyperfine runc crun; do
+    command -v $tool >/dev/null || {
+        echo "bench: installing $tool"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $tool >/dev/null
+    }
+done
+ward=$PWD/build/ward
+work=$(mktemp -d /tmp/ward-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+scripts/busybox-rootfs.sh "$work/bundle/rootfs"
+"$ward" spec --bundle "$work/bundle"
+python3 - "$work/bundle/config.json" <<'PY'
+import json, sys
+config = json.load(open(sys.argv[1]))
+config["process"]["args"] = ["/bin/true"]
+json.dump(config, open(sys.argv[1], "w"), indent=2)
+PY
+wrap() { echo "unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec \"\$0\" \"\$@\"' $*"; }
+runs=${RUNS:-50}
+hyperfine --warmup 5 --runs "$runs" -N --export-markdown "$work/table.md" \
+    -n ward "$(wrap "$ward" --root "$work/ward" run -b "$work/bundle" bench-ward)" \
+    -n runc "$(wrap runc --root "$work/runc" run -b "$work/bundle" bench-runc)" \
+    -n crun "$(wrap crun --root "$work/crun" run -b "$work/bundle" bench-crun)" \
+    -n floor "unshare -fmpuin --mount-proc -R $work/bundle/rootfs /bin/true"
+{
+    echo "# Performance"
+    echo
+    echo "Measured by \`make bench\` (bench/start.sh) on $(date -u +%Y-%m-%d), $(nproc) cores,"
+    echo "kernel $(uname -r); ward $(git rev-parse --short HEAD 2>/dev/null || echo '?'),"
+    echo "$(runc --version | head -1), $(crun --version | head -1)."
+    echo
+    echo "## Start: \`run\` of /bin/true, side by side"
+    echo
+    cat "$work/table.md"
+} >docs/performance.md
+cat docs/performance.md

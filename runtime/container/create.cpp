@@ -70,9 +70,6 @@ void check_config(const spec::Spec& spec, const CreateOptions& options) {
         fail("cannot allocate tty if ward will detach without setting console socket");
     if (!spec.process->terminal && !options.console_socket.empty())
         fail("cannot use console socket if ward will not detach or allocate tty");
-    if (spec.linux && spec.linux->seccomp)
-        fail("config.json: linux.seccomp: seccomp filters are not supported by this version of "
-             "ward yet");
     if (spec.linux && spec.linux->intel_rdt)
         fail("config.json: linux.intelRdt: Intel RDT is not supported");
     cgroups::check_resources_supported(spec);

@@ -6,9 +6,9 @@
 //   hostname → rootfs (mounts, /dev) → prestart/createRuntime hooks (run by
 //   the parent) → createContainer hooks → pivot_root, masked/readonly paths →
 //   sysctls → console → rlimits, process attributes, LSM labels → cwd →
-//   executable lookup → user and capabilities → no_new_privs → "ready" →
-//   block on the exec fifo → startContainer hooks → mark fds close-on-exec →
-//   execve.
+//   executable lookup → seccomp built (loaded here without no_new_privs) →
+//   user and capabilities → no_new_privs → "ready" → block on the exec fifo
+//   → startContainer hooks → seccomp loaded → fds close-on-exec → execve.
 #include "ward/container/init.hpp"
 
 #include "ward/base/error.hpp"
@@ -17,6 +17,7 @@
 #include "ward/container/sync.hpp"
 #include "ward/linux/process.hpp"
 #include "ward/linux/rootfs.hpp"
+#include "ward/seccomp/filter.hpp"
 
 #include <algorithm>
 #include <linux/keyctl.h>
@@ -117,10 +118,20 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
     std::string executable = linux::find_executable(process.args.at(0), process.env);
     ::umask(process.user.umask.value_or(022));
 
+    // Built here so a bad filter fails `create`; loaded as late as possible.
+    std::optional<seccomp::Filter> filter;
+    if (spec.linux && spec.linux->seccomp)
+        filter = seccomp::Filter::build(*spec.linux->seccomp);
+    bool nnp = process.no_new_privileges.value_or(false);
+    // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it
+    // before the capabilities are dropped (runc does the same).
+    if (filter && !nnp)
+        filter->load();
+
     // setgroups is denied in a user namespace whose gid_map we wrote without
     // privilege over the parent's groups; as root of the host it is allowed.
     linux::apply_user_and_capabilities(process, true);
-    if (process.no_new_privileges.value_or(false))
+    if (nnp)
         linux::set_no_new_privileges();
 
     // From here the parent may exit: stop dying with it.
@@ -140,6 +151,8 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
 
     run_hooks("startContainer", hooks_of(spec, &spec::Hooks::start_container), state_json);
 
+    if (filter && nnp)
+        filter->load(); // last: nothing of ward's own setup needs an allowance in it
     linux::close_fds_on_exec(ctx.preserve_fds);
     auto argv = c_strings(process.args);
     auto envp = c_strings(process.env);

@@ -1,0 +1,46 @@
+// linux.seccomp (OCI) → a compiled libseccomp filter, loaded by the init.
+// Building happens before the init reports ready (errors reach `create`);
+// loading is the last step before execve.
+#pragma once
+
+#include "ward/spec/config.hpp"
+
+#include <memory>
+#include <string>
+
+namespace ward::seccomp {
+
+class Filter {
+  public:
+    // Validates and builds; throws ward::Error naming the field, e.g.
+    // `linux.seccomp.syscalls[3].action: "SCMP_ACT_FOO" is not a seccomp action`.
+    // Syscall names unknown for an architecture are skipped (debug line),
+    // as runc does, so one profile serves several kernels.
+    static Filter build(const spec::Seccomp& config);
+
+    Filter(Filter&&) noexcept;
+    Filter& operator=(Filter&&) noexcept;
+    ~Filter();
+
+    // seccomp_load; the caller has set no_new_privs or still holds
+    // CAP_SYS_ADMIN.
+    void load() const;
+
+    // Number of rules added (for debug output and tests).
+    int rule_count() const { return rules_; }
+
+  private:
+    Filter() = default;
+    struct Context;
+    std::unique_ptr<Context> ctx_;
+    int rules_ = 0;
+};
+
+// SCMP_ACT_* names this build accepts, SCMP_CMP_* operators, SCMP_ARCH_*
+// architectures and SECCOMP_FILTER_FLAG_* flags (for `ward features`).
+const std::vector<std::string>& action_names();
+const std::vector<std::string>& operator_names();
+const std::vector<std::string>& architecture_names();
+const std::vector<std::string>& flag_names();
+
+} // namespace ward::seccomp

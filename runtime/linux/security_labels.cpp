@@ -7,6 +7,7 @@
 #include "ward/linux/process.hpp"
 #include "ward/linux/procfs.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,9 +15,17 @@ namespace ward::linux {
 
 namespace {
 
+// These run after pivot_root, where the container may have no /sys (and
+// never has selinuxfs), so each check falls back to a procfs probe.
 bool apparmor_enabled() {
     try {
         return starts_with(read_file("/sys/module/apparmor/parameters/enabled"), "Y");
+    } catch (const Error&) {
+    }
+    try {
+        // Reading the label fails (EINVAL) when AppArmor is built in but off.
+        UniqueFd fd = open_procfs("/proc/self/attr/apparmor/current", O_RDONLY);
+        return !read_fd(fd.get()).empty();
     } catch (const Error&) {
         return false;
     }
@@ -24,7 +33,17 @@ bool apparmor_enabled() {
 
 bool selinux_enabled() {
     struct stat st {};
-    return ::stat("/sys/fs/selinux/enforce", &st) == 0;
+    if (::stat("/sys/fs/selinux/enforce", &st) == 0)
+        return true;
+    // selinuxfs is only registered when SELinux is enabled at boot.
+    try {
+        UniqueFd fd = open_procfs("/proc/filesystems", O_RDONLY);
+        for (const auto& line : split(read_fd(fd.get()), '\n'))
+            if (trim(line).ends_with("selinuxfs"))
+                return true;
+    } catch (const Error&) {
+    }
+    return false;
 }
 
 bool exists(const char* path) {

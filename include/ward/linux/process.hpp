@@ -29,6 +29,8 @@ void apply_security_labels(const spec::Process& process);
 // ambient (raise). Inheritable stays empty unless ambient is asked for;
 // refuses ambient ⊄ permitted ∩ inheritable. (CVE-2022-29162)
 // Unknown capability names are skipped with a warning, as runc does.
+// Absent capabilities keep nothing. Also sets the umask (process.user.umask,
+// default 0022).
 void apply_user_and_capabilities(const spec::Process& process, bool setgroups_allowed);
 
 // prctl(PR_SET_NO_NEW_PRIVS).

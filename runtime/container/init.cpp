@@ -116,7 +116,6 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
     // new root; the cwd is verified to be inside it. (CVE-2024-21626)
     linux::change_directory(process.cwd);
     std::string executable = linux::find_executable(process.args.at(0), process.env);
-    ::umask(process.user.umask.value_or(022));
 
     // Built here so a bad filter fails `create`; loaded as late as possible.
     std::optional<seccomp::Filter> filter;

@@ -134,6 +134,7 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
     g.help = parsed.flag("help");
     g.version = parsed.flag("version");
     if (!parsed.positionals.empty()) {
+        line.has_verb = true;
         line.verb = parsed.positionals.front();
         line.verb_args.assign(parsed.positionals.begin() + 1, parsed.positionals.end());
     }

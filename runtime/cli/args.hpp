@@ -57,7 +57,8 @@ struct GlobalOptions {
 
 struct CommandLine {
     GlobalOptions globals;
-    std::string verb; // empty when none was given
+    bool has_verb = false; // false: no verb at all (an empty word is a verb, and unknown)
+    std::string verb;
     std::vector<std::string> verb_args;
 };
 

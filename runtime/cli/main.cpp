@@ -58,7 +58,7 @@ int help_verb(const VerbArgs& args) {
 int run_cli(const std::vector<std::string>& argv) {
     CommandLine line = parse_command_line(argv);
     log::configure(line.globals.log);
-    if (line.globals.help || (line.verb.empty() && !line.globals.version)) {
+    if (line.globals.help || (!line.has_verb && !line.globals.version)) {
         print_help();
         return 0;
     }

@@ -42,6 +42,7 @@ expect 0 out "libseccomp: " -- -v
 expect 1 err 'ward: "state" requires exactly 1 argument(s)' -- state
 expect 1 err "Run 'ward state --help' for usage." -- state
 expect 1 err "No help topic for 'bogus'" -- bogus
+expect 1 err "No help topic for ''" -- ""
 expect 1 err "flag provided but not defined: -bogus" -- create --bogus x
 expect 1 err "flag needs an argument: -b" -- create x -b
 expect 1 err 'invalid value "x" for flag -preserve-fds: parse error' -- create --preserve-fds x c

@@ -60,7 +60,11 @@ BOOST_AUTO_TEST_CASE(global_defaults) {
     BOOST_TEST(!line.globals.log.debug);
     BOOST_TEST(!line.globals.systemd_cgroup);
     BOOST_TEST(line.globals.rootless == "auto");
-    BOOST_TEST(parse_command_line({}).verb.empty());
+    BOOST_TEST(!parse_command_line({}).has_verb);
+    BOOST_TEST(!parse_command_line({"--debug", "--"}).has_verb);
+    CommandLine empty_word = parse_command_line({""});
+    BOOST_TEST(empty_word.has_verb); // reported as an unknown verb, not taken as "no verb"
+    BOOST_TEST(empty_word.verb.empty());
 }
 
 BOOST_AUTO_TEST_CASE(single_dash_long_names_and_equals_values_work_as_in_go) {

@@ -1,0 +1,110 @@
+// argv parsing with runc's (urfave/cli + Go flag) rules, so that containerd,
+// CRI-O and podman can call ward exactly as they call runc:
+//   - global flags come before the verb; verb flags may sit before, between or
+//     after the verb's arguments; `--` ends flags;
+//   - `-name` and `--name` are the same flag; values as `--name value` or
+//     `--name=value`; booleans take no separate value but accept `=true|false`;
+//   - errors use Go's phrases ("flag provided but not defined: -x").
+#pragma once
+
+#include "commands.hpp"
+#include "ward/base/error.hpp"
+#include "ward/base/log.hpp"
+#include "ward/container/lifecycle.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ward::cli {
+
+// Wrong usage (unknown flag, missing value, wrong argument count). main
+// reports it and points to `ward [VERB] --help`; exit status 1.
+class UsageError : public Error {
+  public:
+    UsageError(std::string verb, const std::string& msg) : Error(msg), verb_(std::move(verb)) {}
+    const std::string& verb() const { return verb_; } // empty: the global part
+
+  private:
+    std::string verb_;
+};
+
+struct ParsedArgs {
+    std::map<std::string, std::string> values; // by long name; booleans hold "true"/"false"
+    std::vector<std::string> positionals;
+
+    bool flag(std::string_view name) const;
+    std::optional<std::string> value(std::string_view name) const;
+};
+
+// Parses flags from `args`. With stop_at_positional (the global part), the
+// first positional argument and everything after it are left unparsed in
+// `positionals`; otherwise flags may be interleaved with positionals.
+// `verb` only names the verb in errors.
+ParsedArgs parse_flags(const std::vector<std::string>& args, const std::vector<FlagSpec>& specs,
+                       bool stop_at_positional, const std::string& verb);
+
+struct GlobalOptions {
+    std::string root = "/run/ward";
+    log::Options log;
+    bool systemd_cgroup = false;
+    std::string rootless = "auto";
+    bool help = false;
+    bool version = false;
+};
+
+struct CommandLine {
+    GlobalOptions globals;
+    bool has_verb = false; // false: no verb at all (an empty word is a verb, and unknown)
+    std::string verb;
+    std::vector<std::string> verb_args;
+};
+
+// `args` is argv without the program name.
+CommandLine parse_command_line(const std::vector<std::string>& args);
+
+struct VerbArgs {
+    const VerbSpec* spec = nullptr;
+    ParsedArgs parsed;
+    bool help = false;
+};
+
+// Parses a verb's flags and checks its argument count (skipped with --help):
+// `ward: "state" requires exactly 1 argument(s)`.
+VerbArgs parse_verb_args(const VerbSpec& spec, const std::vector<std::string>& args);
+
+// Typed views of a parsed verb. They throw UsageError for malformed flag
+// values and Error for values that are well-formed but refused.
+std::string container_id(const VerbArgs& args);
+container::CreateOptions create_options(const VerbArgs& args);
+
+struct RunOptions {
+    container::CreateOptions create;
+    bool detach = false;
+    bool keep = false;
+};
+RunOptions run_options(const VerbArgs& args);
+
+struct KillOptions {
+    std::string id;
+    std::string signal = "SIGTERM"; // as written; parsed by the kill verb
+    bool all = false;
+};
+KillOptions kill_options(const VerbArgs& args);
+
+enum class ListFormat { table, json };
+struct ListOptions {
+    ListFormat format = ListFormat::table;
+    bool quiet = false;
+};
+ListOptions list_options(const VerbArgs& args);
+
+struct SpecOptions {
+    std::string bundle; // empty: the current directory
+    bool rootless = false;
+};
+SpecOptions spec_options(const VerbArgs& args);
+
+} // namespace ward::cli

@@ -1,0 +1,169 @@
+#include "commands.hpp"
+
+namespace ward::cli {
+namespace {
+
+const FlagSpec kHelpFlag{"help", "h", nullptr, "show this help"};
+
+// Flags shared by create and run; run adds its own after these.
+std::vector<FlagSpec> create_flags() {
+    return {
+        {"bundle", "b", "DIR", "bundle directory with config.json (default: .)"},
+        {"console-socket", nullptr, "PATH", "AF_UNIX socket to receive the console pty master"},
+        {"pid-file", nullptr, "FILE", "write the container init's pid to FILE"},
+        {"no-pivot", nullptr, nullptr, "do not pivot_root (for a rootfs on ramfs)"},
+        {"no-new-keyring", nullptr, nullptr, "keep the caller's session keyring"},
+        {"preserve-fds", nullptr, "N", "also pass fds 3 .. 3+N-1 to the process (default: 0)"},
+        kHelpFlag,
+    };
+}
+
+std::vector<FlagSpec> run_flags() {
+    auto flags = create_flags();
+    flags.insert(
+        flags.end() - 1,
+        {
+            {"detach", "d", nullptr, "return once the container has started"},
+            {"keep", nullptr, nullptr, "do not delete the container after it exits"},
+            {"no-subreaper", nullptr, nullptr, "accepted for runc compatibility; no effect"},
+        });
+    return flags;
+}
+
+VerbSpec later(const char* name, const char* summary) {
+    return {name,
+            summary,
+            "",
+            0,
+            -1,
+            false,
+            "Not implemented yet: ward reports an error and exits 1.",
+            {kHelpFlag}};
+}
+
+} // namespace
+
+const std::vector<FlagSpec>& global_flags() {
+    static const std::vector<FlagSpec> flags = {
+        {"debug", nullptr, nullptr, "log debug messages"},
+        {"log", nullptr, "FILE", "append log lines to FILE (default: stderr)"},
+        {"log-format", nullptr, "FORMAT", "log line format: text (default) or json"},
+        {"root", nullptr, "DIR", "state directory, on a tmpfs (default: /run/ward)"},
+        {"criu", nullptr, "PATH", "accepted for runc compatibility; ignored"},
+        {"systemd-cgroup", nullptr, nullptr, "systemd cgroup driver: not supported yet"},
+        {"rootless", nullptr, "auto|true|false", "accepted for runc compatibility (default: auto)"},
+        {"help", "h", nullptr, "show help"},
+        {"version", "v", nullptr, "print the version"},
+    };
+    return flags;
+}
+
+const std::vector<VerbSpec>& verbs() {
+    static const std::vector<VerbSpec> table = {
+        {"create", "create a container (its process waits for start)", "<container-id>", 1, 1, true,
+         "Creates the container described by the bundle's config.json: namespaces, cgroup,\n"
+         "root filesystem, hooks. The container process is ready but does not run the\n"
+         "configured program until `ward start`.",
+         create_flags()},
+        {"start",
+         "run the configured program in a created container",
+         "<container-id>",
+         1,
+         1,
+         true,
+         "Starts the program of a container made by `ward create`.",
+         {kHelpFlag}},
+        {"run", "create and start a container, then wait for it", "<container-id>", 1, 1, true,
+         "Creates and starts a container. Without --detach, ward waits for it, forwards\n"
+         "signals to it, deletes it (unless --keep) and exits with its exit status\n"
+         "(128+N when it was killed by signal N).",
+         run_flags()},
+        {"state",
+         "print the state of a container as JSON",
+         "<container-id>",
+         1,
+         1,
+         true,
+         "Prints the OCI state document of a container (ociVersion, id, status, pid,\n"
+         "bundle, annotations) as indented JSON.",
+         {kHelpFlag}},
+        {"kill",
+         "send a signal to a container (default: SIGTERM)",
+         "<container-id> [signal]",
+         1,
+         2,
+         true,
+         "Sends a signal to the container's init process. The signal is a name (KILL,\n"
+         "SIGKILL) or a number (9); the default is SIGTERM.",
+         {{"all", "a", nullptr, "signal every process of the container, not only its init"},
+          kHelpFlag}},
+        {"delete",
+         "delete a stopped container and its resources",
+         "<container-id>",
+         1,
+         1,
+         true,
+         "Removes a stopped or created container: its state, cgroup and leftovers.\n"
+         "A running container is refused unless --force is given.",
+         {{"force", "f", nullptr, "kill a running container (SIGKILL) and delete it"}, kHelpFlag}},
+        {"list",
+         "list the containers under --root",
+         "",
+         0,
+         0,
+         true,
+         "Lists the containers whose state lives under the global --root.",
+         {{"format", "f", "FORMAT", "output format: table (default) or json"},
+          {"quiet", "q", nullptr, "print only container IDs"},
+          kHelpFlag}},
+        {"spec",
+         "write a starter config.json",
+         "",
+         0,
+         0,
+         true,
+         "Writes ward's hardened default config.json (args [\"sh\"], no capabilities,\n"
+         "read-only root) into the bundle directory. An existing config.json is never\n"
+         "overwritten.",
+         {{"bundle", "b", "DIR", "directory to write config.json into (default: current)"},
+          {"rootless", nullptr, nullptr, "generate a config for a rootless container"},
+          kHelpFlag}},
+        {"features",
+         "print the features this build supports as JSON",
+         "",
+         0,
+         0,
+         true,
+         "Prints the OCI runtime features document (hooks, mount options, namespaces,\n"
+         "capabilities, seccomp support) of this build.",
+         {kHelpFlag}},
+        later("checkpoint", "checkpoint a running container"),
+        later("events", "show container events and statistics"),
+        later("exec", "run a new process in a container"),
+        later("pause", "suspend the processes of a container"),
+        later("ps", "list the processes of a container"),
+        later("restore", "restore a container from a checkpoint"),
+        later("resume", "resume a paused container"),
+        later("update", "change the resource limits of a container"),
+        {"help",
+         "show the verb list, or the help of one verb",
+         "[verb]",
+         0,
+         1,
+         true,
+         "Shows the list of verbs, or the help of one verb.",
+         {kHelpFlag}},
+    };
+    return table;
+}
+
+const VerbSpec* find_verb(std::string_view name) {
+    if (name == "h")
+        name = "help";
+    for (const auto& verb : verbs())
+        if (name == verb.name)
+            return &verb;
+    return nullptr;
+}
+
+} // namespace ward::cli

@@ -1,0 +1,35 @@
+// create, start, run: the verbs that bring a container up.
+#include "verbs.hpp"
+
+namespace ward::cli {
+namespace {
+
+// containerd (SystemdCgroup = true) and podman (cgroup_manager = "systemd")
+// pass --systemd-cgroup; refuse plainly instead of quietly using cgroupfs
+// paths the caller does not expect.
+void refuse_systemd_cgroup(const Context& ctx) {
+    if (ctx.options.systemd_cgroup)
+        fail("--systemd-cgroup: the systemd cgroup driver is not supported yet");
+}
+
+} // namespace
+
+int verb_create(const Context& ctx, const VerbArgs& args) {
+    auto options = create_options(args);
+    refuse_systemd_cgroup(ctx);
+    container::create(ctx.lifecycle, options);
+    return 0;
+}
+
+int verb_start(const Context& ctx, const VerbArgs& args) {
+    container::start(ctx.lifecycle, container_id(args));
+    return 0;
+}
+
+int verb_run(const Context& ctx, const VerbArgs& args) {
+    auto options = run_options(args);
+    refuse_systemd_cgroup(ctx);
+    return container::run(ctx.lifecycle, options.create, options.detach, options.keep);
+}
+
+} // namespace ward::cli

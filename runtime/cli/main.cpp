@@ -1,0 +1,121 @@
+// ward's entry point: parse argv, configure logging, run one verb. Every
+// error ends here as a message and exit status 1; nothing escapes main.
+#include "args.hpp"
+#include "verbs.hpp"
+#include "ward/base/file.hpp"
+
+#include <cerrno>
+#include <exception>
+#include <fcntl.h>
+#include <unistd.h>
+
+using namespace ward;
+using namespace ward::cli;
+
+namespace {
+
+using Handler = int (*)(const Context&, const VerbArgs&);
+
+struct Dispatch {
+    const char* verb;
+    Handler handler;
+};
+
+constexpr Dispatch kHandlers[] = {
+    {"create", verb_create}, {"start", verb_start}, {"run", verb_run},
+    {"state", verb_state},   {"list", verb_list},   {"kill", verb_kill},
+    {"delete", verb_delete}, {"spec", verb_spec},   {"features", verb_features},
+};
+
+// With fd 0, 1 or 2 closed, the next file ward opens (a log, a state file)
+// would take its number and receive output meant for stdio.
+void ensure_stdio_open() {
+    for (int fd = 0; fd <= 2; ++fd) {
+        if (::fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+            continue;
+        int null = ::open("/dev/null", O_RDWR); // stdio must survive exec: no O_CLOEXEC
+        if (null >= 0 && null != fd) {
+            ::dup2(null, fd);
+            ::close(null);
+        }
+    }
+}
+
+// `ward help [VERB]`
+int help_verb(const VerbArgs& args) {
+    if (args.parsed.positionals.empty()) {
+        print_help();
+        return 0;
+    }
+    const std::string& topic = args.parsed.positionals.front();
+    const VerbSpec* spec = find_verb(topic);
+    if (!spec)
+        throw UsageError("", "No help topic for '" + topic + "'");
+    print_verb_help(*spec);
+    return 0;
+}
+
+int run_cli(const std::vector<std::string>& argv) {
+    CommandLine line = parse_command_line(argv);
+    log::configure(line.globals.log);
+    if (line.globals.help || (!line.has_verb && !line.globals.version)) {
+        print_help();
+        return 0;
+    }
+    if (line.globals.version) {
+        print_version();
+        return 0;
+    }
+    const VerbSpec* spec = find_verb(line.verb);
+    if (!spec)
+        throw UsageError("", "No help topic for '" + line.verb + "'");
+    VerbArgs args = parse_verb_args(*spec, line.verb_args);
+    if (args.help) {
+        print_verb_help(*spec);
+        return 0;
+    }
+    if (std::string_view(spec->name) == "help")
+        return help_verb(args);
+    if (!spec->implemented)
+        fail(std::string("ward: '") + spec->name + "' is not implemented yet");
+
+    Context ctx;
+    ctx.options = line.globals;
+    ctx.lifecycle.root = line.globals.root;
+    ctx.lifecycle.systemd_cgroup = line.globals.systemd_cgroup;
+    log::debug(std::string("ward ") + spec->name + ": root " + ctx.lifecycle.root);
+    for (const auto& entry : kHandlers)
+        if (std::string_view(entry.verb) == spec->name)
+            return entry.handler(ctx, args);
+    fail(std::string("ward: no handler for '") + spec->name + "'");
+}
+
+void usage_hint(const UsageError& e) {
+    std::string where = e.verb().empty() ? "ward --help" : "ward " + e.verb() + " --help";
+    try {
+        write_all(STDERR_FILENO, "Run '" + where + "' for usage.\n", "write stderr");
+    } catch (const Error&) {
+    }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    ensure_stdio_open();
+    try {
+        std::vector<std::string> args;
+        for (int i = 1; i < argc; ++i)
+            args.emplace_back(argv[i]);
+        return run_cli(args);
+    } catch (const UsageError& e) {
+        log::fatal(e.what());
+        usage_hint(e);
+    } catch (const Error& e) {
+        log::fatal(e.what());
+    } catch (const std::exception& e) {
+        log::fatal(std::string("internal error: ") + e.what());
+    } catch (...) {
+        log::fatal("internal error: unknown exception");
+    }
+    return 1;
+}

@@ -1,0 +1,47 @@
+// spec and features: the verbs that describe rather than run.
+#include "verbs.hpp"
+#include "ward/base/fd.hpp"
+#include "ward/base/file.hpp"
+#include "ward/spec/features.hpp"
+#include "ward/spec/parse.hpp"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace ward::cli {
+
+int verb_spec(const Context&, const VerbArgs& args) {
+    SpecOptions options = spec_options(args);
+    std::string dir = options.bundle.empty() ? "." : options.bundle;
+    std::string text = json::serialize(spec::spec_to_json(spec::default_spec(options.rootless)),
+                                       json::Style::pretty) +
+                       "\n";
+
+    UniqueFd dir_fd(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!dir_fd)
+        fail_errno("open bundle " + dir);
+    // O_EXCL refuses an existing file (or a symlink planted in its place)
+    // without a separate, racy existence check.
+    UniqueFd fd(::openat(dir_fd.get(), "config.json",
+                         O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+    if (!fd) {
+        if (errno == EEXIST)
+            fail("File config.json exists. Remove it first");
+        fail_errno("create " + dir + "/config.json");
+    }
+    try {
+        write_all(fd.get(), text, "write " + dir + "/config.json");
+    } catch (const Error&) {
+        ::unlinkat(dir_fd.get(), "config.json", 0); // leave no half-written config behind
+        throw;
+    }
+    return 0;
+}
+
+int verb_features(const Context&, const VerbArgs&) {
+    print_out(json::serialize(spec::features(), json::Style::pretty) + "\n");
+    return 0;
+}
+
+} // namespace ward::cli

@@ -1,0 +1,34 @@
+// One handler per verb. Each takes the parsed global options and the verb's
+// parsed arguments, calls into container/ or spec/, prints what the verb
+// prints, and returns the process exit status. Errors are thrown as
+// ward::Error and reported by main.
+#pragma once
+
+#include "args.hpp"
+
+namespace ward::cli {
+
+struct Context {
+    GlobalOptions options;
+    container::Globals lifecycle; // what the lifecycle needs of the global flags
+};
+
+int verb_create(const Context& ctx, const VerbArgs& args);
+int verb_start(const Context& ctx, const VerbArgs& args);
+int verb_run(const Context& ctx, const VerbArgs& args);
+int verb_state(const Context& ctx, const VerbArgs& args);
+int verb_list(const Context& ctx, const VerbArgs& args);
+int verb_kill(const Context& ctx, const VerbArgs& args);
+int verb_delete(const Context& ctx, const VerbArgs& args);
+int verb_spec(const Context& ctx, const VerbArgs& args);
+int verb_features(const Context& ctx, const VerbArgs& args);
+
+// Help and version text (help.cpp, version.cpp). Both go to stdout.
+void print_help();
+void print_verb_help(const VerbSpec& spec);
+void print_version();
+
+// Writes all of `text` to stdout; throws Error when stdout is gone.
+void print_out(std::string_view text);
+
+} // namespace ward::cli

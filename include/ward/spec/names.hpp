@@ -18,6 +18,8 @@ const std::vector<std::string>& capability_names();
 
 // "RLIMIT_NOFILE" → RLIMIT_NOFILE.
 std::optional<int> rlimit_number(std::string_view name);
+// Every rlimit name this build knows, in number order.
+const std::vector<std::string>& rlimit_names();
 
 // "pid", "network", "mount", "ipc", "uts", "user", "cgroup", "time" → CLONE_NEW*.
 std::optional<uint64_t> namespace_clone_flag(std::string_view type);
@@ -35,5 +37,15 @@ struct MountOption {
 };
 const std::vector<MountOption>& mount_options();
 const MountOption* find_mount_option(std::string_view name);
+
+// Seccomp vocabulary. The spec's full lists are what a config may name;
+// the "supported" lists are what this build's libseccomp (2.5) can apply
+// and what `ward features` reports.
+const std::vector<std::string>& seccomp_actions();
+const std::vector<std::string>& seccomp_operators();
+const std::vector<std::string>& seccomp_architectures();
+const std::vector<std::string>& seccomp_supported_architectures();
+const std::vector<std::string>& seccomp_flags();
+const std::vector<std::string>& seccomp_supported_flags();
 
 } // namespace ward::spec

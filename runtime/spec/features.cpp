@@ -1,0 +1,69 @@
+// `ward features`: built from the same tables the parser and the runtime
+// use, so it cannot claim what the build does not do.
+#include "ward/spec/features.hpp"
+
+#include "ward/spec/config.hpp"
+#include "ward/spec/names.hpp"
+
+namespace ward::spec {
+namespace {
+
+json::Value list(const std::vector<std::string>& names) {
+    json::Value out = json::Value::array();
+    for (const auto& n : names)
+        out.push(n);
+    return out;
+}
+
+json::Value enabled(bool on) {
+    json::Value v = json::Value::object();
+    v.set("enabled", on);
+    return v;
+}
+
+} // namespace
+
+json::Value features() {
+    using json::Value;
+    Value doc = Value::object();
+    doc.set("ociVersionMin", "1.0.0");
+    doc.set("ociVersionMax", kOciVersion);
+    doc.set("hooks", list({"prestart", "createRuntime", "createContainer", "startContainer",
+                           "poststart", "poststop"}));
+    std::vector<std::string> mount_names;
+    for (const auto& option : mount_options())
+        mount_names.emplace_back(option.name);
+    doc.set("mountOptions", list(mount_names));
+
+    Value linux_features = Value::object();
+    linux_features.set("namespaces", list(namespace_types()));
+    linux_features.set("capabilities", list(capability_names()));
+
+    Value cgroup = Value::object();
+    cgroup.set("v1", false);
+    cgroup.set("v2", true);
+    cgroup.set("systemd", false);
+    cgroup.set("systemdUser", false);
+    cgroup.set("rdma", false);
+    linux_features.set("cgroup", std::move(cgroup));
+
+    Value seccomp = Value::object();
+    seccomp.set("enabled", true);
+    seccomp.set("actions", list(seccomp_actions()));
+    seccomp.set("operators", list(seccomp_operators()));
+    seccomp.set("archs", list(seccomp_supported_architectures()));
+    seccomp.set("knownFlags", list(seccomp_flags()));
+    seccomp.set("supportedFlags", list(seccomp_supported_flags()));
+    linux_features.set("seccomp", std::move(seccomp));
+
+    linux_features.set("apparmor", enabled(false));
+    linux_features.set("selinux", enabled(false));
+    linux_features.set("intelRdt", enabled(false));
+    Value mount_extensions = Value::object();
+    mount_extensions.set("idmap", enabled(true));
+    linux_features.set("mountExtensions", std::move(mount_extensions));
+    doc.set("linux", std::move(linux_features));
+    return doc;
+}
+
+} // namespace ward::spec

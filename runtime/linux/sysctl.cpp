@@ -25,10 +25,10 @@ void check_key_shape(const std::string& key) {
             fail("sysctl " + quote(key) + " is not a dotted sysctl name");
 }
 
-void need(const spec::Spec& spec, const std::string& key, const char* ns) {
+void need(const spec::Spec& spec, const std::string& key, const std::string& ns) {
     if (!has_namespace(spec, ns))
-        fail("sysctl " + quote(key) + " is not in a separate kernel namespace (needs a " + ns +
-             " namespace)");
+        fail("sysctl " + quote(key) + " is not in a separate kernel namespace (the config has no " +
+             ns + " namespace)");
 }
 
 // Which namespace owns `key`, the same map runc keeps.

@@ -6,6 +6,7 @@
 #include "ward/base/error.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/strings.hpp"
+#include "ward/linux/procfs.hpp"
 #include "ward/linux/rootfs.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -101,6 +102,60 @@ Report run_isolated(int extra, const std::function<std::string()>& inside) {
         ::_exit(0);
     }
     ::close(fds[1]);
+    std::string text = read_fd(fds[0]);
+    ::close(fds[0]);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return parse_report(text);
+}
+
+// As run_isolated, but first in a new user namespace (0..65535 mapped to
+// the same host ids): where mknod is refused and host mounts are locked.
+Report run_in_user_namespace(const std::function<std::string()>& inside) {
+    int go[2];
+    int ready[2];
+    BOOST_REQUIRE(::pipe2(go, O_CLOEXEC) == 0);
+    BOOST_REQUIRE(::pipe2(ready, O_CLOEXEC) == 0);
+    int fds[2];
+    BOOST_REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
+    pid_t pid = ::fork();
+    BOOST_REQUIRE(pid >= 0);
+    if (pid == 0) {
+        ::close(fds[0]);
+        char byte = 0;
+        std::string out;
+        if (::unshare(CLONE_NEWUSER) < 0 || ::write(ready[1], &byte, 1) != 1 ||
+            ::read(go[0], &byte, 1) != 1 || ::setresuid(0, 0, 0) < 0 || ::setresgid(0, 0, 0) < 0 ||
+            ::unshare(CLONE_NEWNS | CLONE_NEWPID) < 0) {
+            out = "error=user namespace: " + errno_text(errno);
+            write_all(fds[1], out, "report");
+            ::_exit(0);
+        }
+        pid_t init = ::fork();
+        if (init == 0) {
+            try {
+                out = inside();
+            } catch (const std::exception& e) {
+                out += "\nerror=" + std::string(e.what());
+            }
+            write_all(fds[1], out, "report");
+            ::_exit(0);
+        }
+        int status = 0;
+        ::waitpid(init, &status, 0);
+        ::_exit(0);
+    }
+    ::close(fds[1]);
+    ::close(ready[1]);
+    ::close(go[0]);
+    char byte = 0;
+    BOOST_REQUIRE(::read(ready[0], &byte, 1) == 1);
+    std::string proc = "/proc/" + std::to_string(pid);
+    write_procfs(proc + "/uid_map", "0 0 65536\n");
+    write_procfs(proc + "/gid_map", "0 0 65536\n");
+    BOOST_REQUIRE(::write(go[1], &byte, 1) == 1);
+    ::close(go[1]);
+    ::close(ready[0]);
     std::string text = read_fd(fds[0]);
     ::close(fds[0]);
     int status = 0;
@@ -452,6 +507,63 @@ BOOST_AUTO_TEST_CASE(sysctls_only_in_own_namespaces) {
     BOOST_TEST(r["error"].find("is not a dotted sysctl name") != std::string::npos);
     r = try_sysctl({{"kernel.shmmax", "1"}});
     BOOST_TEST(r["error"].find("(the config has no ipc namespace)") != std::string::npos);
+    BOOST_TEST(box.host_mounts_clean());
+}
+
+BOOST_AUTO_TEST_CASE(user_namespace_binds_devices_and_sys) {
+    Sandbox box;
+    spec::Spec s = base_spec();
+    s.linux->namespaces.push_back({"user", ""});
+    s.root->readonly = true;
+    s.linux->masked_paths = std::vector<std::string>{"/etc/secret-file"};
+    Report r = run_in_user_namespace([&] {
+        RootfsContext ctx = context_of(box, s);
+        ctx.user_namespace = true;
+        prepare_rootfs(ctx);
+        enter_rootfs(ctx);
+        std::string out;
+        out += line("null", node_of("/dev/null"));
+        out += line("urandom", node_of("/dev/urandom"));
+        out += flag_line("sys_class", fs::exists("/sys/class"));
+        out += flag_line("root_ro", mount_readonly("/"));
+        out += line("secret_file", contents("/etc/secret-file"));
+        int fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+        out += flag_line("null_writable", fd >= 0 && ::write(fd, "x", 1) == 1);
+        if (fd >= 0)
+            ::close(fd);
+        return out;
+    });
+    BOOST_TEST(r["error"] == "");
+    BOOST_TEST(r["null"] == "c 1:3 0666 0:0"); // the host's node, bound in
+    BOOST_TEST(r["urandom"] == "c 1:9 0666 0:0");
+    BOOST_TEST(r["sys_class"] == "yes"); // /sys bound from the host, no netns
+    BOOST_TEST(r["root_ro"] == "yes");
+    BOOST_TEST(r["secret_file"] == "");
+    BOOST_TEST(r["null_writable"] == "yes");
+    BOOST_TEST(box.host_mounts_clean());
+}
+
+BOOST_AUTO_TEST_CASE(idmapped_bind_mount) {
+    Sandbox box;
+    fs::create_directories(box.base / "owned");
+    std::ofstream(box.base / "owned/file") << "x";
+    BOOST_REQUIRE(::chown((box.base / "owned/file").c_str(), 0, 0) == 0);
+    spec::Spec s = base_spec();
+    spec::Mount m = mount_of("/owned", "bind", box.base / "owned", {"bind", "idmap"});
+    m.uid_mappings = {{0, 1000, 1}};
+    m.gid_mappings = {{0, 2000, 1}};
+    s.mounts.push_back(m);
+    Report r = run_isolated(0, [&] {
+        RootfsContext ctx = context_of(box, s);
+        prepare_rootfs(ctx);
+        enter_rootfs(ctx);
+        struct stat st {};
+        if (::stat("/owned/file", &st) < 0)
+            return line("owner", "missing");
+        return line("owner", std::to_string(st.st_uid) + ":" + std::to_string(st.st_gid));
+    });
+    BOOST_TEST(r["error"] == "");
+    BOOST_TEST(r["owner"] == "1000:2000");
     BOOST_TEST(box.host_mounts_clean());
 }
 

@@ -14,6 +14,7 @@ namespace ward::linux {
 struct RootfsContext {
     const spec::Spec* spec = nullptr;
     std::string rootfs;    // absolute host path of root.path
+    std::string bundle;    // relative bind-mount sources are taken from here (empty: cwd)
     bool no_pivot = false; // --no-pivot: MS_MOVE + chroot instead of pivot_root
     bool user_namespace = false;
     bool cgroup_namespace = false;

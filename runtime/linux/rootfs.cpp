@@ -1,0 +1,95 @@
+// The order of the rootfs steps (runtime-spec "create" + runc's order):
+// before the createContainer hooks everything that needs the host's view
+// (bind sources, host device nodes, the host /proc); after them the pivot
+// and what must happen inside the new root.
+#include "ward/linux/rootfs.hpp"
+
+#include "ward/base/error.hpp"
+#include "ward/base/strings.hpp"
+#include "ward/linux/mount_api.hpp"
+#include "ward/linux/mount_options.hpp"
+#include "ward/linux/rootfs_steps.hpp"
+
+#include <fcntl.h>
+#include <sys/mount.h>
+
+namespace ward::linux {
+
+namespace {
+
+// linux.rootfsPropagation as MS_* flags; 0 when unset.
+unsigned long rootfs_propagation(const spec::Spec& spec) {
+    if (!spec.linux || spec.linux->rootfs_propagation.empty())
+        return 0;
+    const std::string& value = spec.linux->rootfs_propagation;
+    MountOptions options = parse_mount_options({value});
+    if (options.propagation.size() != 1 || options.flags || options.cleared ||
+        !options.data.empty())
+        fail("linux.rootfsPropagation " + quote(value) +
+             " is not one of shared, slave, private, unbindable (or their r- forms)");
+    return options.propagation.front();
+}
+
+void check_context(const RootfsContext& ctx) {
+    if (!ctx.spec)
+        fail("rootfs: no spec");
+    if (ctx.rootfs.empty() || ctx.rootfs.front() != '/')
+        fail("rootfs: path " + quote(ctx.rootfs) + " is not absolute");
+}
+
+UniqueFd open_rootfs(const std::string& rootfs) {
+    UniqueFd fd(::open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!fd)
+        fail_errno("open rootfs " + rootfs);
+    return fd;
+}
+
+} // namespace
+
+void prepare_rootfs(const RootfsContext& ctx) {
+    check_context(ctx);
+    rootfs_propagation(*ctx.spec); // a bad value fails before anything is mounted
+    // Nothing done in here may reach the host's mount table.
+    if (::mount("", "/", nullptr, MS_SLAVE | MS_REC, nullptr) < 0)
+        fail_errno("make / rslave");
+    // pivot_root needs the new root to be a mount; the bind is also the
+    // fd every later path is resolved from.
+    UniqueFd source = open_rootfs(ctx.rootfs);
+    UniqueFd root = with_context("bind rootfs " + ctx.rootfs, [&] {
+        UniqueFd mnt = clone_mount(source.get(), true);
+        attach_mount(mnt.get(), source.get());
+        return mnt;
+    });
+    for (const auto& mount : ctx.spec->mounts)
+        apply_mount(ctx, root.get(), mount);
+    setup_dev(ctx, root.get());
+}
+
+void enter_rootfs(const RootfsContext& ctx) {
+    check_context(ctx);
+    unsigned long propagation = rootfs_propagation(*ctx.spec);
+    {
+        UniqueFd root = open_rootfs(ctx.rootfs);
+        if (ctx.no_pivot)
+            move_into(root.get(), ctx.rootfs);
+        else
+            pivot_into(root.get());
+    }
+    UniqueFd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!root)
+        fail_errno("open new root");
+    if (const auto& linux = ctx.spec->linux) {
+        if (linux->readonly_paths)
+            apply_readonly_paths(root.get(), *linux->readonly_paths);
+        if (linux->masked_paths)
+            apply_masked_paths(root.get(), *linux->masked_paths);
+    }
+    if (ctx.spec->root && ctx.spec->root->readonly)
+        with_context("remount / read-only",
+                     [&] { set_mount_attrs(root.get(), MOUNT_ATTR_RDONLY, 0, false); });
+    if (propagation)
+        with_context("linux.rootfsPropagation " + quote(ctx.spec->linux->rootfs_propagation),
+                     [&] { set_propagation(root.get(), propagation); });
+}
+
+} // namespace ward::linux

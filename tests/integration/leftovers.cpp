@@ -1,0 +1,65 @@
+// What a failed create may have left behind: each check looks where a runtime
+// puts things (state dir, processes, mounts, cgroups) for one container id.
+#include "integration/harness.hpp"
+
+#include <dirent.h>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace ward_it {
+
+namespace {
+
+std::string link_target(const std::string& path) {
+    char buf[4096];
+    ssize_t n = ::readlink(path.c_str(), buf, sizeof buf - 1);
+    return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
+}
+
+// Processes whose root, cwd or command line points into the bundle.
+void scan_processes(const Bundle& b, std::vector<std::string>& found) {
+    DIR* d = ::opendir("/proc");
+    if (!d)
+        return;
+    while (dirent* de = ::readdir(d)) {
+        std::string name = de->d_name;
+        if (name.find_first_not_of("0123456789") != std::string::npos)
+            continue;
+        std::string base = "/proc/" + name;
+        std::string cmdline = slurp(base + "/cmdline");
+        for (char& c : cmdline)
+            if (c == '\0')
+                c = ' ';
+        for (const std::string& what :
+             {link_target(base + "/root"), link_target(base + "/cwd"), cmdline}) {
+            if (what.find(b.bundle_dir) != std::string::npos) {
+                found.push_back("process " + name + " (" + cmdline + ") points at " + what);
+                break;
+            }
+        }
+    }
+    ::closedir(d);
+}
+
+} // namespace
+
+std::vector<std::string> leftovers(const Bundle& b, const std::string& id) {
+    std::vector<std::string> found;
+    if (fs::exists(b.state_dir + "/" + id))
+        found.push_back("state dir " + b.state_dir + "/" + id);
+    scan_processes(b, found);
+    std::ifstream mi("/proc/self/mountinfo");
+    std::string line;
+    while (std::getline(mi, line))
+        if (line.find(" " + b.bundle_dir) != std::string::npos)
+            found.push_back("mount: " + line);
+    std::string cgroup = "/sys/fs/cgroup/unified/" + id;
+    if (fs::exists(cgroup))
+        found.push_back("cgroup " + cgroup);
+    return found;
+}
+
+} // namespace ward_it

@@ -27,7 +27,8 @@ const std::string& checker_path();
 // True when the binary under test is ward (its file name starts with "ward").
 bool runtime_is_ward();
 
-// Precondition for ward-specific tests: skipped, with a message, elsewhere.
+// Precondition for ward-specific tests: skipped, with a message, elsewhere
+// (WARD_IT_RUN_WARD_ONLY=1 runs them against any runtime).
 boost::test_tools::assertion_result ward_only(boost::unit_test::test_unit_id);
 
 struct Result {

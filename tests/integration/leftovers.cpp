@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <filesystem>
 #include <fstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -19,8 +20,13 @@ std::string link_target(const std::string& path) {
     return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
 }
 
-// Processes whose root, cwd or command line points into the bundle.
+// Processes whose root is the rootfs (after pivot_root the root link reads
+// "/", so the inode decides), or whose root, cwd or command line names the
+// bundle (before pivot_root).
 void scan_processes(const Bundle& b, std::vector<std::string>& found) {
+    struct stat rootfs {};
+    if (::stat(b.rootfs.c_str(), &rootfs) != 0)
+        return;
     DIR* d = ::opendir("/proc");
     if (!d)
         return;
@@ -33,6 +39,12 @@ void scan_processes(const Bundle& b, std::vector<std::string>& found) {
         for (char& c : cmdline)
             if (c == '\0')
                 c = ' ';
+        struct stat root {};
+        if (::stat((base + "/root").c_str(), &root) == 0 && root.st_dev == rootfs.st_dev &&
+            root.st_ino == rootfs.st_ino) {
+            found.push_back("process " + name + " (" + cmdline + ") has the rootfs as its root");
+            continue;
+        }
         for (const std::string& what :
              {link_target(base + "/root"), link_target(base + "/cwd"), cmdline}) {
             if (what.find(b.bundle_dir) != std::string::npos) {
@@ -56,9 +68,14 @@ std::vector<std::string> leftovers(const Bundle& b, const std::string& id) {
     while (std::getline(mi, line))
         if (line.find(" " + b.bundle_dir) != std::string::npos)
             found.push_back("mount: " + line);
-    std::string cgroup = "/sys/fs/cgroup/unified/" + id;
-    if (fs::exists(cgroup))
-        found.push_back("cgroup " + cgroup);
+    // Every hierarchy, unified and v1 alike: a runtime that makes cgroups
+    // named after the id must remove them all.
+    std::error_code ec;
+    for (const auto& hierarchy : fs::directory_iterator("/sys/fs/cgroup", ec)) {
+        std::string cgroup = hierarchy.path().string() + "/" + id;
+        if (fs::exists(cgroup, ec))
+            found.push_back("cgroup " + cgroup);
+    }
     return found;
 }
 

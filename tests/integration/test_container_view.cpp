@@ -61,7 +61,7 @@ bool masked(const std::string& out, const std::string& path) {
 
 BOOST_AUTO_TEST_SUITE(container_view)
 
-BOOST_AUTO_TEST_CASE(process_is_pid_1_with_the_configured_names_and_cwd, *utf::label("asan")) {
+BOOST_AUTO_TEST_CASE(process_is_pid_1_with_the_configured_names_and_cwd) {
     Bundle b;
     b.config["hostname"] = "view-host";
     b.config["process"]["cwd"] = "/tmp";

@@ -148,7 +148,7 @@ BOOST_AUTO_TEST_CASE(only_stdio_reaches_a_created_process) {
     BOOST_TEST(fds.size() == 3u, "open fds: " << fd_list(fds));
 }
 
-BOOST_AUTO_TEST_CASE(preserved_fds_reach_the_process, *utf::label("asan")) {
+BOOST_AUTO_TEST_CASE(preserved_fds_reach_the_process) {
     Bundle b;
     std::string extra = b.dir + "/extra.txt";
     ward::UniqueFd file(::open(extra.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));

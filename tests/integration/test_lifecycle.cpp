@@ -237,7 +237,7 @@ BOOST_AUTO_TEST_CASE(list_of_an_empty_root_is_empty) {
     BOOST_TEST(quiet.out.empty());
 }
 
-BOOST_AUTO_TEST_CASE(kill_delivers_signals_by_name_and_by_number, *utf::label("asan")) {
+BOOST_AUTO_TEST_CASE(kill_delivers_signals_by_name_and_by_number) {
     Bundle b;
     b.set_args({"/checker", "wait-signal"});
     struct Case {

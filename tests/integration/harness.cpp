@@ -328,6 +328,19 @@ Bundle::Bundle() {
 Bundle::~Bundle() {
     for (const auto& id : ids_)
         runtime({"delete", "--force", id}, RunOptions{std::chrono::milliseconds(20000), {}, {}});
+    for (pid_t pid : bundle_processes(*this)) {
+        BOOST_TEST_MESSAGE("killing " << pid << ": still running from " << rootfs);
+        ::kill(pid, SIGKILL);
+    }
+    std::error_code ec;
+    for (const auto& id : ids_)
+        for (const auto& cgroup : cgroup_dirs_for(id)) {
+            for (int tries = 0; tries < 50 && fs::exists(cgroup, ec); tries++) {
+                if (::rmdir(cgroup.c_str()) == 0 || errno != EBUSY)
+                    break;
+                std::this_thread::sleep_for(std::chrono::milliseconds(20)); // killed, not yet gone
+            }
+        }
     std::ifstream mi("/proc/self/mountinfo");
     std::string line;
     while (std::getline(mi, line)) {
@@ -336,7 +349,6 @@ Bundle::~Bundle() {
             return;
         }
     }
-    std::error_code ec;
     fs::remove_all(dir, ec);
 }
 

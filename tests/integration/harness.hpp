@@ -84,8 +84,11 @@ bool has_line(const std::string& out, std::string_view line);
 std::string slurp(const std::string& path);
 
 // One temp directory per test: DIR/state (--root), DIR/bundle/{config.json,rootfs}.
-// The destructor deletes (--force) every container id it handed out, then
-// removes DIR unless something is still mounted under it.
+// The destructor deletes (--force) every container id it handed out; then,
+// for a runtime that lost track of one, kills the processes still running
+// from this rootfs (by pid: only what this bundle started) and removes the
+// empty cgroups named after its ids; then removes DIR unless something is
+// still mounted under it.
 class Bundle {
   public:
     Bundle();
@@ -136,5 +139,9 @@ class Bundle {
 
 // Leftovers of a container id after a failure: each non-empty string names one.
 std::vector<std::string> leftovers(const Bundle& b, const std::string& id);
+// Where a cgroup named after id may be: HIERARCHY/ID and HIERARCHY/OURS/ID.
+std::vector<std::string> cgroup_dirs_for(const std::string& id);
+// Processes running from this bundle (its rootfs is their root).
+std::vector<pid_t> bundle_processes(const Bundle& b);
 
 } // namespace ward_it

@@ -5,6 +5,8 @@
 #include <dirent.h>
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,7 +25,7 @@ std::string link_target(const std::string& path) {
 // Processes whose root is the rootfs (after pivot_root the root link reads
 // "/", so the inode decides), or whose root, cwd or command line names the
 // bundle (before pivot_root).
-void scan_processes(const Bundle& b, std::vector<std::string>& found) {
+void scan_processes(const Bundle& b, std::vector<std::string>& found, std::vector<pid_t>* pids) {
     struct stat rootfs {};
     if (::stat(b.rootfs.c_str(), &rootfs) != 0)
         return;
@@ -43,12 +45,16 @@ void scan_processes(const Bundle& b, std::vector<std::string>& found) {
         if (::stat((base + "/root").c_str(), &root) == 0 && root.st_dev == rootfs.st_dev &&
             root.st_ino == rootfs.st_ino) {
             found.push_back("process " + name + " (" + cmdline + ") has the rootfs as its root");
+            if (pids)
+                pids->push_back(static_cast<pid_t>(std::stol(name)));
             continue;
         }
         for (const std::string& what :
              {link_target(base + "/root"), link_target(base + "/cwd"), cmdline}) {
             if (what.find(b.bundle_dir) != std::string::npos) {
                 found.push_back("process " + name + " (" + cmdline + ") points at " + what);
+                if (pids)
+                    pids->push_back(static_cast<pid_t>(std::stol(name)));
                 break;
             }
         }
@@ -58,11 +64,43 @@ void scan_processes(const Bundle& b, std::vector<std::string>& found) {
 
 } // namespace
 
+std::vector<std::string> cgroup_dirs_for(const std::string& id) {
+    std::set<std::string> dirs;
+    std::error_code ec;
+    for (const auto& hierarchy : fs::directory_iterator("/sys/fs/cgroup", ec))
+        dirs.insert(hierarchy.path().string() + "/" + id);
+    // A runtime places relative cgroup paths under the caller's own cgroup in
+    // each hierarchy ("12:memory:/some/parent" → /sys/fs/cgroup/memory/some/parent/ID).
+    std::ifstream self("/proc/self/cgroup");
+    std::string line;
+    while (std::getline(self, line)) {
+        auto first = line.find(':');
+        auto second = line.find(':', first + 1);
+        if (first == std::string::npos || second == std::string::npos)
+            continue;
+        std::string controllers = line.substr(first + 1, second - first - 1);
+        std::string path = line.substr(second + 1);
+        if (path == "/")
+            continue;
+        std::vector<std::string> names;
+        if (controllers.empty())
+            names.push_back("unified");
+        std::istringstream in(controllers);
+        std::string c;
+        while (std::getline(in, c, ','))
+            names.push_back(c.rfind("name=", 0) == 0 ? c.substr(5) : c);
+        for (const auto& n : names)
+            if (fs::is_directory("/sys/fs/cgroup/" + n, ec))
+                dirs.insert("/sys/fs/cgroup/" + n + path + "/" + id);
+    }
+    return {dirs.begin(), dirs.end()};
+}
+
 std::vector<std::string> leftovers(const Bundle& b, const std::string& id) {
     std::vector<std::string> found;
     if (fs::exists(b.state_dir + "/" + id))
         found.push_back("state dir " + b.state_dir + "/" + id);
-    scan_processes(b, found);
+    scan_processes(b, found, nullptr);
     std::ifstream mi("/proc/self/mountinfo");
     std::string line;
     while (std::getline(mi, line))
@@ -71,12 +109,17 @@ std::vector<std::string> leftovers(const Bundle& b, const std::string& id) {
     // Every hierarchy, unified and v1 alike: a runtime that makes cgroups
     // named after the id must remove them all.
     std::error_code ec;
-    for (const auto& hierarchy : fs::directory_iterator("/sys/fs/cgroup", ec)) {
-        std::string cgroup = hierarchy.path().string() + "/" + id;
+    for (const auto& cgroup : cgroup_dirs_for(id))
         if (fs::exists(cgroup, ec))
             found.push_back("cgroup " + cgroup);
-    }
     return found;
+}
+
+std::vector<pid_t> bundle_processes(const Bundle& b) {
+    std::vector<std::string> found;
+    std::vector<pid_t> pids;
+    scan_processes(b, found, &pids);
+    return pids;
 }
 
 } // namespace ward_it

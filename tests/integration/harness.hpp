@@ -7,6 +7,12 @@
 // exit codes), so they can be proven against runc: WARD=/usr/sbin/runc.
 // Tests that check ward's own promises carry the "ward_only" label and a
 // precondition, so under another runtime Boost reports them as skipped.
+//
+// Environment: WARD (runtime binary), CHECKER (checker binary), WARD_ARGS
+// (extra global flags put before --root, e.g. a policy for ward),
+// WARD_IT_RUN_WARD_ONLY=1 (run ward-only tests against any runtime).
+// Tests labelled "asan" are the central ones the lane runner repeats against
+// the ASan build (--run_test=@asan).
 #pragma once
 
 #include "integration/minijson.hpp"

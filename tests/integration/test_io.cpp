@@ -1,0 +1,210 @@
+// What the container's process holds open: its stdio, a pty handed over a
+// console socket, fds preserved on purpose, and nothing else.
+#include "integration/harness.hpp"
+#include "ward/base/fd.hpp"
+
+#include <boost/test/unit_test.hpp>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <map>
+#include <poll.h>
+#include <sstream>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace ward_it;
+namespace utf = boost::unit_test;
+using std::chrono::milliseconds;
+
+namespace {
+
+// fd number → link target, from the checker's "fd N: target" lines.
+std::map<int, std::string> open_fds(const std::string& out) {
+    std::map<int, std::string> fds;
+    std::istringstream in(out);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("fd ", 0) != 0)
+            continue;
+        auto colon = line.find(": ");
+        fds[std::stoi(line.substr(3, colon - 3))] = line.substr(colon + 2);
+    }
+    return fds;
+}
+
+std::string fd_list(const std::map<int, std::string>& fds) {
+    std::string s;
+    for (const auto& [fd, target] : fds)
+        s += std::to_string(fd) + "=" + target + " ";
+    return s;
+}
+
+// The test side of --console-socket: listens, then takes one fd over SCM_RIGHTS.
+class ConsoleServer {
+  public:
+    explicit ConsoleServer(const std::string& path) : path_(path) {
+        sock_.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        BOOST_TEST_REQUIRE(path.size() < sizeof addr.sun_path);
+        path.copy(addr.sun_path, path.size());
+        BOOST_TEST_REQUIRE(::bind(sock_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) ==
+                           0);
+        BOOST_TEST_REQUIRE(::listen(sock_.get(), 4) == 0);
+    }
+
+    // Returns the received fd, or -1 when none arrived in time.
+    int receive_fd(milliseconds timeout) {
+        pollfd p{sock_.get(), POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1)
+            return -1;
+        ward::UniqueFd conn(::accept4(sock_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+        if (conn.get() < 0)
+            return -1;
+        p = pollfd{conn.get(), POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1)
+            return -1;
+        char data[4096];
+        iovec iov{data, sizeof data};
+        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+        msghdr msg{};
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+        if (::recvmsg(conn.get(), &msg, MSG_CMSG_CLOEXEC) <= 0)
+            return -1;
+        for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+                int fd;
+                std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+                return fd;
+            }
+        }
+        return -1;
+    }
+
+  private:
+    std::string path_;
+    ward::UniqueFd sock_;
+};
+
+// Reads the pty master until want shows up, the slave side closes, or time runs out.
+std::string read_until(int fd, const std::string& want, milliseconds timeout) {
+    std::string got;
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (got.find(want) == std::string::npos) {
+        auto left =
+            std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0)
+            break;
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(left.count())) != 1)
+            break;
+        char buf[1024];
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n <= 0)
+            break; // EIO: every slave fd closed
+        got.append(buf, static_cast<size_t>(n));
+    }
+    return got;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(io)
+
+BOOST_AUTO_TEST_CASE(only_stdio_reaches_the_process, *utf::label("asan")) {
+    Bundle b;
+    // An fd the caller leaks to the runtime (not preserved) must not get in.
+    ward::UniqueFd leaked(::open("/dev/null", O_RDONLY));
+    RunOptions opts;
+    opts.pass_fds = {leaked.get()};
+    b.set_args({"/checker", "fds"});
+    Result r = b.run(b.new_id("fds"), opts);
+    BOOST_TEST_REQUIRE(r.status == 0, "stderr: " << r.err);
+    auto fds = open_fds(r.out);
+    BOOST_TEST(fds.size() == 3u, "open fds: " << fd_list(fds));
+    for (int fd : {0, 1, 2})
+        BOOST_TEST(fds.count(fd) == 1u, "fd " << fd << " missing: " << fd_list(fds));
+}
+
+BOOST_AUTO_TEST_CASE(only_stdio_reaches_a_created_process) {
+    Bundle b;
+    ward::UniqueFd leaked(::open("/dev/null", O_RDONLY));
+    RunOptions opts;
+    opts.pass_fds = {leaked.get()};
+    b.set_args({"/checker", "fds"});
+    std::string id = b.new_id("fds-created");
+    Result c = b.create(id, {}, opts);
+    int io = b.last_invocation();
+    BOOST_TEST_REQUIRE(c.status == 0, "create: " << c.err);
+    BOOST_TEST_REQUIRE(b.runtime({"start", id}).status == 0);
+    BOOST_TEST_REQUIRE(b.wait_status(id, "stopped"));
+    auto fds = open_fds(b.output_of(io));
+    BOOST_TEST(fds.size() == 3u, "open fds: " << fd_list(fds));
+}
+
+BOOST_AUTO_TEST_CASE(preserved_fds_reach_the_process) {
+    Bundle b;
+    std::string extra = b.dir + "/extra.txt";
+    ward::UniqueFd file(::open(extra.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+    BOOST_TEST_REQUIRE(file.get() >= 0);
+    RunOptions opts;
+    opts.pass_fds = {file.get()};
+    b.set_args({"/checker", "fds"});
+    b.write_config();
+    Result r =
+        b.runtime({"run", "--preserve-fds", "1", "--bundle", b.bundle_dir, b.new_id("keep")}, opts);
+    BOOST_TEST_REQUIRE(r.status == 0, "stderr: " << r.err);
+    auto fds = open_fds(r.out);
+    BOOST_TEST(fds.size() == 4u, "open fds: " << fd_list(fds));
+    BOOST_TEST_REQUIRE(fds.count(3) == 1u, "open fds: " << fd_list(fds));
+    BOOST_TEST(fds[3].find("extra.txt") != std::string::npos, "fd 3: " << fds[3]);
+}
+
+BOOST_AUTO_TEST_CASE(without_a_terminal_stdio_is_not_a_tty) {
+    Bundle b;
+    b.set_args({"/checker", "tty"});
+    Result r = b.run(b.new_id("notty"));
+    BOOST_TEST_REQUIRE(r.status == 0, "stderr: " << r.err);
+    for (int fd : {0, 1, 2})
+        BOOST_TEST(value_of(r.out, "isatty " + std::to_string(fd)) == "0");
+}
+
+BOOST_AUTO_TEST_CASE(console_socket_receives_the_pty_master, *utf::label("asan")) {
+    Bundle b;
+    std::string sock = b.dir + "/console.sock";
+    ConsoleServer server(sock);
+    b.config["process"]["terminal"] = true;
+    b.set_args({"/bin/sh", "-c", "echo hello; /checker tty; sleep 1"});
+    std::string id = b.new_id("console");
+    Result c = b.create(id, {"--console-socket", sock});
+    BOOST_TEST_REQUIRE(c.status == 0, "create: " << c.err);
+    ward::UniqueFd master(server.receive_fd(milliseconds(5000)));
+    BOOST_TEST_REQUIRE(master.get() >= 0, "no fd arrived on the console socket");
+    BOOST_TEST(::isatty(master.get()) == 1);
+    Result s = b.runtime({"start", id});
+    BOOST_TEST_REQUIRE(s.status == 0, "start: " << s.err);
+    std::string out = read_until(master.get(), "ttyname 2", milliseconds(10000));
+    BOOST_TEST(out.find("hello") != std::string::npos, "pty said: " << out);
+    for (int fd : {0, 1, 2})
+        BOOST_TEST(out.find("isatty " + std::to_string(fd) + ": 1") != std::string::npos,
+                   "pty said: " << out);
+    BOOST_TEST(out.find("ttyname 0: /dev/pts/") != std::string::npos, "pty said: " << out);
+}
+
+BOOST_AUTO_TEST_CASE(terminal_without_console_socket_is_refused) {
+    Bundle b;
+    b.config["process"]["terminal"] = true;
+    std::string id = b.new_id("noconsole");
+    Result c = b.create(id);
+    BOOST_TEST(c.status == 1);
+    BOOST_TEST(c.err.find("console") != std::string::npos, "stderr: " << c.err);
+    BOOST_TEST(b.runtime({"state", id}).status == 1);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -137,6 +137,7 @@ State create_container(const Globals& g, const CreateOptions& options) {
     ctx.spec = &spec;
     ctx.namespaces = plan;
     ctx.rootfs = spec.root->path;
+    ctx.bundle = bundle;
     ctx.sync_fd = child_sync.get();
     ctx.fifo_fd = fifo.get();
     ctx.console_fd = console.get();

@@ -93,7 +93,11 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
         linux::enter_new_time_namespace(*spec.linux);
     set_hostnames(spec);
 
-    linux::RootfsContext rootfs{&spec, ctx.rootfs, ctx.no_pivot, ctx.namespaces.new_user,
+    linux::RootfsContext rootfs{&spec,
+                                ctx.rootfs,
+                                ctx.bundle,
+                                ctx.no_pivot,
+                                ctx.namespaces.new_user,
                                 ctx.namespaces.cgroup};
     linux::prepare_rootfs(rootfs);
 

@@ -15,6 +15,7 @@ struct InitContext {
     const spec::Spec* spec = nullptr;
     linux::NamespacePlan namespaces;
     std::string rootfs;  // absolute host path
+    std::string bundle;  // absolute bundle dir: relative mount sources resolve here
     int sync_fd = -1;    // our end of the socketpair
     int fifo_fd = -1;    // exec fifo, opened O_RDWR by the parent
     int console_fd = -1; // connected --console-socket, or -1

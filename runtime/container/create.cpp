@@ -114,7 +114,8 @@ State create_container(const Globals& g, const CreateOptions& options) {
 
     auto cgroup =
         cgroups::Cgroup::create(cgroups::resolve_path(spec.linux->cgroups_path, options.id));
-    undo.push([&] { cgroup.destroy(true); });
+    // By value: the undo stack outlives this local when create unwinds.
+    undo.push([cgroup] { cgroup.destroy(true); });
     state.cgroup = cgroup.path();
     dir.save(state);
 

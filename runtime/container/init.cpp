@@ -15,11 +15,13 @@
 #include "ward/base/log.hpp"
 #include "ward/container/hooks.hpp"
 #include "ward/container/sync.hpp"
+#include "ward/json/json.hpp"
 #include "ward/linux/process.hpp"
 #include "ward/linux/rootfs.hpp"
 #include "ward/seccomp/filter.hpp"
 
 #include <algorithm>
+#include <fcntl.h>
 #include <linux/keyctl.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -52,6 +54,15 @@ void set_hostnames(const spec::Spec& spec) {
     if (!spec.domainname.empty() &&
         ::setdomainname(spec.domainname.data(), spec.domainname.size()) < 0)
         fail_errno("setdomainname " + spec.domainname);
+}
+
+// The state startContainer hooks see: "created", and the init's own pid
+// as seen inside the container, as runc passes it.
+std::string created_state(const std::string& creating) {
+    json::Value state = json::parse(creating);
+    state.set("status", json::Value("created"));
+    state.set("pid", json::Value(static_cast<std::int64_t>(::getpid())));
+    return json::serialize(state);
 }
 
 const std::vector<spec::Hook>& hooks_of(const spec::Spec& spec,
@@ -150,9 +161,12 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
     }
     if (n != 1)
         _exit(1);
-    ::close(ctx.fifo_fd);
+    // The fifo stays open, close-on-exec, until execve: `start` waits for
+    // the last writer to go, so its poststart hooks follow the exec.
+    ::fcntl(ctx.fifo_fd, F_SETFD, FD_CLOEXEC);
 
-    run_hooks("startContainer", hooks_of(spec, &spec::Hooks::start_container), state_json);
+    run_hooks("startContainer", hooks_of(spec, &spec::Hooks::start_container),
+              created_state(state_json));
 
     if (filter && nnp)
         filter->load(); // last: nothing of ward's own setup needs an allowance in it

@@ -43,6 +43,27 @@ bool wait_exit(int pidfd, int ms) {
     return ::poll(&p, 1, ms) == 1;
 }
 
+// A read end on the exec fifo that reports POLLHUP once the init's own
+// fifo fd (close-on-exec) is gone, i.e. after its startContainer hooks,
+// at execve or at its death. Linux reports the hang-up only to a reader
+// opened before the last writer opened, so this is opened before `start`
+// opens its writing end. It never reads: the byte is for the init.
+UniqueFd open_exec_watch(const std::string& fifo_path) {
+    UniqueFd fd(::open(fifo_path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+    if (!fd)
+        fail_errno("open " + fifo_path);
+    return fd;
+}
+
+// Waits for the hang-up; events=0 so the unread byte does not wake us.
+void wait_for_exec(int watch_fd) {
+    pollfd p{watch_fd, 0, 0};
+    while (::poll(&p, 1, -1) < 0) {
+        if (errno != EINTR)
+            fail_errno("wait for the container process to start");
+    }
+}
+
 } // namespace
 
 void start(const Globals& g, const std::string& id) {
@@ -59,17 +80,23 @@ void start(const Globals& g, const std::string& id) {
     case Status::creating:
         fail("cannot start a container that is still being created");
     }
-    UniqueFd fifo(::open(dir.fifo_path().c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
-    if (!fifo) {
+    UniqueFd probe(::open(dir.fifo_path().c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
+    if (!probe) {
         if (errno == ENXIO)
             fail("cannot start container " + id + ": its init is not waiting");
         fail_errno("open " + dir.fifo_path());
     }
+    UniqueFd exec_done = open_exec_watch(dir.fifo_path());
+    UniqueFd fifo(::open(dir.fifo_path().c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
+    if (!fifo)
+        fail_errno("open " + dir.fifo_path());
+    probe.reset();
     // Unlinked before the write: from the moment the init can run, `state`
     // must not report "created".
     ::unlink(dir.fifo_path().c_str());
     write_all(fifo.get(), "0", "start container " + id);
     fifo.reset();
+    wait_for_exec(exec_done.get());
 
     try {
         spec::Spec spec = spec::parse_spec(read_file(dir.config_path()));

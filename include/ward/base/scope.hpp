@@ -3,7 +3,11 @@
 // later step unwinds what was done.
 #pragma once
 
+#include "ward/base/log.hpp"
+
+#include <exception>
 #include <functional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -43,6 +47,10 @@ class UndoStack {
             undos_.pop_back();
             try {
                 undo();
+            } catch (const std::exception& e) {
+                // The original error is what the caller reports; a failed
+                // undo step must still be visible to the operator.
+                log::warn(std::string("cleanup after failure: ") + e.what());
             } catch (...) {
             }
         }

@@ -61,6 +61,18 @@ struct Sandbox {
     }
 };
 
+// In a forked child: send the report and exit, never returning into the
+// test framework (an escaping exception would run the rest of the suite in
+// the child).
+[[noreturn]] void report_and_exit(int fd, const std::string& out) {
+    try {
+        write_all(fd, out, "report");
+    } catch (...) {
+        ::_exit(2);
+    }
+    ::_exit(0);
+}
+
 Report parse_report(const std::string& text) {
     Report report;
     for (const auto& line : split(text, '\n')) {
@@ -91,15 +103,13 @@ Report run_isolated(int extra, const std::function<std::string()>& inside) {
                 } catch (const std::exception& e) {
                     out += "\nerror=" + std::string(e.what());
                 }
-                write_all(fds[1], out, "report");
-                ::_exit(0);
+                report_and_exit(fds[1], out);
             }
             int status = 0;
             ::waitpid(init, &status, 0);
         }
         if (!out.empty())
-            write_all(fds[1], out, "report");
-        ::_exit(0);
+            report_and_exit(fds[1], out);
     }
     ::close(fds[1]);
     std::string text = read_fd(fds[0]);
@@ -128,8 +138,7 @@ Report run_in_user_namespace(const std::function<std::string()>& inside) {
             ::read(go[0], &byte, 1) != 1 || ::setresuid(0, 0, 0) < 0 || ::setresgid(0, 0, 0) < 0 ||
             ::unshare(CLONE_NEWNS | CLONE_NEWPID) < 0) {
             out = "error=user namespace: " + errno_text(errno);
-            write_all(fds[1], out, "report");
-            ::_exit(0);
+            report_and_exit(fds[1], out);
         }
         pid_t init = ::fork();
         if (init == 0) {
@@ -138,8 +147,7 @@ Report run_in_user_namespace(const std::function<std::string()>& inside) {
             } catch (const std::exception& e) {
                 out += "\nerror=" + std::string(e.what());
             }
-            write_all(fds[1], out, "report");
-            ::_exit(0);
+            report_and_exit(fds[1], out);
         }
         int status = 0;
         ::waitpid(init, &status, 0);

@@ -110,6 +110,7 @@ Report run_isolated(int extra, const std::function<std::string()>& inside) {
         }
         if (!out.empty())
             report_and_exit(fds[1], out);
+        ::_exit(0);
     }
     ::close(fds[1]);
     std::string text = read_fd(fds[0]);

@@ -72,16 +72,20 @@ asan:
 deps:
 	@scripts/deps.sh
 
+# Parallel unless the caller chose: CI has 2 cores and the ASan build is slow.
+JOBS ?= $(shell nproc)
+
 check: deps
-	$(MAKE) all tests
-	$(MAKE) asan
+	$(MAKE) -j$(JOBS) all tests
+	$(MAKE) -j$(JOBS) asan
 	@tests/run-lanes.sh
 
 demo: deps
-	$(MAKE) all
+	$(MAKE) -j$(JOBS) all
 	@scripts/demo.sh
 
-bench: deps all
+bench: deps
+	$(MAKE) -j$(JOBS) all
 	@bench/start.sh
 
 install: all

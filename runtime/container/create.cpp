@@ -56,7 +56,7 @@ UniqueFd connect_console_socket(const std::string& path) {
 
 // Checks a parsed config for what this build must refuse before touching
 // anything on the host.
-void check_config(const spec::Spec& spec, const CreateOptions& options) {
+void check_config(const spec::Spec& spec, const CreateOptions& options, bool proxied_terminal) {
     if (!spec.process)
         fail("config.json: process: required to create a container");
     if (!spec.root)
@@ -66,7 +66,7 @@ void check_config(const spec::Spec& spec, const CreateOptions& options) {
         fail_errno("rootfs " + spec.root->path);
     if (!S_ISDIR(st.st_mode))
         fail("rootfs " + spec.root->path + ": not a directory");
-    if (spec.process->terminal && options.console_socket.empty())
+    if (spec.process->terminal && options.console_socket.empty() && !proxied_terminal)
         fail("cannot allocate tty if ward will detach without setting console socket");
     if (!spec.process->terminal && !options.console_socket.empty())
         fail("cannot use console socket if ward will not detach or allocate tty");
@@ -88,11 +88,13 @@ const std::vector<spec::Hook>& hooks_of(const spec::Spec& spec,
 
 } // namespace
 
-State create_container(const Globals& g, const CreateOptions& options) {
+State create_container(const Globals& g, const CreateOptions& options, UniqueFd* terminal_peer) {
     StateDir dir(g.root, options.id);
     std::string bundle = absolute_path(options.bundle);
     spec::Spec spec = spec::load_bundle_spec(bundle);
-    check_config(spec, options);
+    bool proxied_terminal =
+        terminal_peer && spec.process && spec.process->terminal && options.console_socket.empty();
+    check_config(spec, options, proxied_terminal);
     linux::NamespacePlan plan = linux::plan_namespaces(spec);
     if (g.systemd_cgroup)
         fail("--systemd-cgroup: the systemd cgroup driver is not supported yet");
@@ -126,8 +128,15 @@ State create_container(const Globals& g, const CreateOptions& options) {
         fail_errno("open " + dir.fifo_path());
 
     UniqueFd console;
-    if (!options.console_socket.empty())
+    if (!options.console_socket.empty()) {
         console = connect_console_socket(options.console_socket);
+    } else if (proxied_terminal) {
+        int ends[2];
+        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) < 0)
+            fail_errno("socketpair for the terminal");
+        terminal_peer->reset(ends[0]);
+        console.reset(ends[1]);
+    }
 
     int pair[2];
     if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)

@@ -1,6 +1,7 @@
 // create, shared by the `create` and `run` verbs.
 #pragma once
 
+#include "ward/base/fd.hpp"
 #include "ward/container/lifecycle.hpp"
 #include "ward/container/state.hpp"
 
@@ -9,7 +10,11 @@ namespace ward::container {
 // Everything `create` does. On return the init is blocked on the exec fifo,
 // the state is saved and the state dir lock is released. On failure every
 // step taken is undone (init killed, cgroup and state dir removed).
-State create_container(const Globals& g, const CreateOptions& options);
+// `terminal_peer`: given by a foreground `run`; when the config asks for a
+// terminal and no --console-socket was given, the init sends its pty master
+// over a socketpair whose other end is returned there.
+State create_container(const Globals& g, const CreateOptions& options,
+                       UniqueFd* terminal_peer = nullptr);
 
 // Removes a container whose init is gone or killed: cgroup, poststop hooks
 // (warnings only), state dir. Called with the state dir locked.

@@ -1,6 +1,7 @@
 // run: create + start + wait, forwarding signals to the init, returning its
 // exit status (128+signal when it was killed), then deleting the container.
 #include "create.hpp"
+#include "terminal_proxy.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/log.hpp"
 #include "ward/container/lifecycle.hpp"
@@ -53,7 +54,17 @@ int wait_forwarding(int pid) {
 int run(const Globals& g, const CreateOptions& options, bool detach, bool keep) {
     // Blocked before the init exists would leak the mask into it; blocked
     // after create, a signal that arrives meanwhile is queued, not lost.
-    State state = create_container(g, options);
+    UniqueFd terminal_peer;
+    State state = create_container(g, options, detach ? nullptr : &terminal_peer);
+    UniqueFd master;
+    if (terminal_peer) {
+        try {
+            master = receive_pty_master(terminal_peer.get());
+        } catch (...) {
+            remove(g, options.id, true);
+            throw;
+        }
+    }
     sigset_t set = forwarded_signals(), old;
     if (!detach)
         ::sigprocmask(SIG_BLOCK, &set, &old);
@@ -69,7 +80,8 @@ int run(const Globals& g, const CreateOptions& options, bool detach, bool keep) 
     }
     if (detach)
         return 0;
-    int status = wait_forwarding(state.pid);
+    int status = master ? proxy_terminal_until_exit(master.get(), state.pid, set)
+                        : wait_forwarding(state.pid);
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
     if (!keep) {
         try {

@@ -8,8 +8,8 @@
 
 #include <fcntl.h>
 #include <linux/magic.h>
-#include <sys/statfs.h>
 #include <sched.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 

@@ -297,8 +297,7 @@ BOOST_AUTO_TEST_CASE(only_configured_mounts_are_visible) {
 // profile (runc runs without a filter then). The policy engine is issue 3:
 // until it lands this test is disabled (reported as skipped, never passed).
 BOOST_AUTO_TEST_CASE(hardened_default_installs_a_seccomp_filter,
-                     *utf::label("ward_only") * utf::label("policy") *
-                         utf::disabled()) {
+                     *utf::label("ward_only") * utf::label("policy") * utf::disabled()) {
     Bundle b;
     std::string out = inside(b, {"/checker", "status"});
     BOOST_TEST(value_of(out, "Seccomp") == "2");

@@ -197,6 +197,24 @@ BOOST_AUTO_TEST_CASE(console_socket_receives_the_pty_master, *utf::label("asan")
     BOOST_TEST(out.find("ttyname 0: /dev/pts/") != std::string::npos, "pty said: " << out);
 }
 
+// Foreground run with a terminal and no --console-socket: the runtime holds
+// the pty master itself and copies it to its stdout, as runc does. runc
+// also insists on a controlling terminal of its own (open /dev/tty), which
+// this test has not; ward only needs one to put it in raw mode.
+BOOST_AUTO_TEST_CASE(foreground_run_proxies_the_terminal,
+                     *utf::label("asan") * utf::label("ward_only") * utf::precondition(ward_only)) {
+    Bundle b;
+    b.config["process"]["terminal"] = true;
+    b.set_args({"/bin/sh", "-c", "echo hello; /checker tty; exit 3"});
+    Result r = b.run(b.new_id("ttyrun"));
+    BOOST_TEST(r.status == 3, "stderr: " << r.err);
+    BOOST_TEST(r.out.find("hello") != std::string::npos, "stdout: " << r.out);
+    for (int fd : {0, 1, 2})
+        BOOST_TEST(r.out.find("isatty " + std::to_string(fd) + ": 1") != std::string::npos,
+                   "stdout: " << r.out);
+    BOOST_TEST(r.out.find("ttyname 0: /dev/pts/") != std::string::npos, "stdout: " << r.out);
+}
+
 BOOST_AUTO_TEST_CASE(terminal_without_console_socket_is_refused) {
     Bundle b;
     b.config["process"]["terminal"] = true;

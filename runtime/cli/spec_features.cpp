@@ -2,6 +2,7 @@
 #include "verbs.hpp"
 #include "ward/base/fd.hpp"
 #include "ward/base/file.hpp"
+#include "ward/seccomp/filter.hpp"
 #include "ward/spec/features.hpp"
 #include "ward/spec/parse.hpp"
 
@@ -40,7 +41,9 @@ int verb_spec(const Context&, const VerbArgs& args) {
 }
 
 int verb_features(const Context&, const VerbArgs&) {
-    print_out(json::serialize(spec::features(), json::Style::pretty) + "\n");
+    json::Value doc = spec::features();
+    doc.find("linux")->set("seccomp", seccomp::features_section());
+    print_out(json::serialize(doc, json::Style::pretty) + "\n");
     return 0;
 }
 

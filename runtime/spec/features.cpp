@@ -47,15 +47,8 @@ json::Value features() {
     cgroup.set("rdma", false);
     linux_features.set("cgroup", std::move(cgroup));
 
-    Value seccomp = Value::object();
-    seccomp.set("enabled", true);
-    seccomp.set("actions", list(seccomp_actions()));
-    seccomp.set("operators", list(seccomp_operators()));
-    seccomp.set("archs", list(seccomp_supported_architectures()));
-    seccomp.set("knownFlags", list(seccomp_flags()));
-    seccomp.set("supportedFlags", list(seccomp_supported_flags()));
-    linux_features.set("seccomp", std::move(seccomp));
-
+    // linux.seccomp is what the seccomp module can apply; it adds it
+    // (seccomp::features_section), as spec sits below it.
     linux_features.set("apparmor", enabled(false));
     linux_features.set("selinux", enabled(false));
     linux_features.set("intelRdt", enabled(false));

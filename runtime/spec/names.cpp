@@ -250,14 +250,5 @@ const std::vector<std::string>& seccomp_flags() {
     return names;
 }
 
-const std::vector<std::string>& seccomp_supported_flags() {
-    // WAIT_KILLABLE_RECV needs libseccomp 2.6.
-    static const std::vector<std::string> names = {
-        "SECCOMP_FILTER_FLAG_TSYNC",
-        "SECCOMP_FILTER_FLAG_LOG",
-        "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-    };
-    return names;
-}
 
 } // namespace ward::spec

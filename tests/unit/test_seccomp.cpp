@@ -3,6 +3,7 @@
 #include "ward/base/error.hpp"
 #include "ward/seccomp/filter.hpp"
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -126,6 +127,24 @@ BOOST_AUTO_TEST_CASE(bad_values_are_named) {
                std::string::npos);
     auto notify = allow_all_but("getpid", "SCMP_ACT_NOTIFY");
     BOOST_TEST(error_of(notify).find("SCMP_ACT_NOTIFY") != std::string::npos);
+}
+
+// `ward features` must not offer what build() refuses: every action it
+// lists builds a filter, and NOTIFY (refused until listeners exist) is absent.
+BOOST_AUTO_TEST_CASE(features_offer_only_what_builds) {
+    json::Value section = seccomp::features_section();
+    BOOST_TEST(section.find("enabled")->as_bool());
+    std::vector<std::string> actions;
+    for (const auto& a : section.find("actions")->as_array())
+        actions.push_back(a.as_string());
+    BOOST_TEST(std::count(actions.begin(), actions.end(), "SCMP_ACT_NOTIFY") == 0);
+    for (const auto& action : actions)
+        BOOST_TEST(error_of(allow_all_but("getpid", action)) == "", action);
+    for (const auto& flag : section.find("supportedFlags")->as_array()) {
+        auto s = allow_all_but("getpid", "SCMP_ACT_ERRNO");
+        s.flags = {flag.as_string()};
+        BOOST_TEST(error_of(s) == "", flag.as_string());
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -3,6 +3,8 @@
 // loading is the last step before execve.
 #pragma once
 
+#include "ward/json/json.hpp"
+
 #include "ward/spec/config.hpp"
 
 #include <memory>
@@ -42,5 +44,8 @@ const std::vector<std::string>& action_names();
 const std::vector<std::string>& operator_names();
 const std::vector<std::string>& architecture_names();
 const std::vector<std::string>& flag_names();
+
+// The runtime-spec features "linux.seccomp" object built from the lists above.
+json::Value features_section();
 
 } // namespace ward::seccomp

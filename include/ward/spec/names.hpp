@@ -46,6 +46,5 @@ const std::vector<std::string>& seccomp_operators();
 const std::vector<std::string>& seccomp_architectures();
 const std::vector<std::string>& seccomp_supported_architectures();
 const std::vector<std::string>& seccomp_flags();
-const std::vector<std::string>& seccomp_supported_flags();
 
 } // namespace ward::spec

@@ -6,6 +6,7 @@
 #include "ward/base/log.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/linux/process.hpp"
+#include "ward/spec/names.hpp"
 
 #include <array>
 #include <cstdint>
@@ -20,62 +21,14 @@ namespace ward::linux {
 
 namespace {
 
-// Private until spec/names.hpp (capability_number, capability_names) lands
-// on this branch; the lead can swap these two bodies for those functions.
-constexpr std::array<const char*, 41> kCapabilityNames{
-    "CAP_CHOWN",
-    "CAP_DAC_OVERRIDE",
-    "CAP_DAC_READ_SEARCH",
-    "CAP_FOWNER",
-    "CAP_FSETID",
-    "CAP_KILL",
-    "CAP_SETGID",
-    "CAP_SETUID",
-    "CAP_SETPCAP",
-    "CAP_LINUX_IMMUTABLE",
-    "CAP_NET_BIND_SERVICE",
-    "CAP_NET_BROADCAST",
-    "CAP_NET_ADMIN",
-    "CAP_NET_RAW",
-    "CAP_IPC_LOCK",
-    "CAP_IPC_OWNER",
-    "CAP_SYS_MODULE",
-    "CAP_SYS_RAWIO",
-    "CAP_SYS_CHROOT",
-    "CAP_SYS_PTRACE",
-    "CAP_SYS_PACCT",
-    "CAP_SYS_ADMIN",
-    "CAP_SYS_BOOT",
-    "CAP_SYS_NICE",
-    "CAP_SYS_RESOURCE",
-    "CAP_SYS_TIME",
-    "CAP_SYS_TTY_CONFIG",
-    "CAP_MKNOD",
-    "CAP_LEASE",
-    "CAP_AUDIT_WRITE",
-    "CAP_AUDIT_CONTROL",
-    "CAP_SETFCAP",
-    "CAP_MAC_OVERRIDE",
-    "CAP_MAC_ADMIN",
-    "CAP_SYSLOG",
-    "CAP_WAKE_ALARM",
-    "CAP_BLOCK_SUSPEND",
-    "CAP_AUDIT_READ",
-    "CAP_PERFMON",
-    "CAP_BPF",
-    "CAP_CHECKPOINT_RESTORE",
-};
-
 std::optional<int> capability_index(std::string_view name) {
-    for (size_t i = 0; i < kCapabilityNames.size(); ++i)
-        if (name == kCapabilityNames[i])
-            return static_cast<int>(i);
-    return std::nullopt;
+    return spec::capability_number(name);
 }
 
 std::string capability_name(int cap) {
-    if (cap >= 0 && static_cast<size_t>(cap) < kCapabilityNames.size())
-        return kCapabilityNames[cap];
+    const auto& names = spec::capability_names();
+    if (cap >= 0 && static_cast<size_t>(cap) < names.size())
+        return names[static_cast<size_t>(cap)];
     return "capability " + std::to_string(cap);
 }
 

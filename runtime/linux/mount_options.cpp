@@ -2,98 +2,14 @@
 
 #include "ward/base/error.hpp"
 #include "ward/base/strings.hpp"
+#include "ward/spec/names.hpp"
 
-#include <array>
 #include <string_view>
 #include <sys/mount.h>
 
 namespace ward::linux {
 
 namespace {
-
-// Same shape as spec::MountOption, so lookup_option can later become
-// spec::find_mount_option without touching the parser. For recursive
-// options `flag` is the MS_* flag the attribute mirrors.
-struct OptionEntry {
-    const char* name;
-    unsigned long flag;
-    bool clear;
-    bool recursive;
-    bool propagation;
-};
-
-constexpr std::array kOptions = {
-    // Per-mount and superblock flags, mount(8) names.
-    OptionEntry{"async", MS_SYNCHRONOUS, true, false, false},
-    OptionEntry{"atime", MS_NOATIME, true, false, false},
-    OptionEntry{"bind", MS_BIND, false, false, false},
-    OptionEntry{"defaults", 0, false, false, false},
-    OptionEntry{"dev", MS_NODEV, true, false, false},
-    OptionEntry{"diratime", MS_NODIRATIME, true, false, false},
-    OptionEntry{"dirsync", MS_DIRSYNC, false, false, false},
-    OptionEntry{"exec", MS_NOEXEC, true, false, false},
-    OptionEntry{"iversion", MS_I_VERSION, false, false, false},
-    OptionEntry{"lazytime", MS_LAZYTIME, false, false, false},
-    OptionEntry{"loud", MS_SILENT, true, false, false},
-    OptionEntry{"mand", MS_MANDLOCK, false, false, false},
-    OptionEntry{"noatime", MS_NOATIME, false, false, false},
-    OptionEntry{"nodev", MS_NODEV, false, false, false},
-    OptionEntry{"nodiratime", MS_NODIRATIME, false, false, false},
-    OptionEntry{"noexec", MS_NOEXEC, false, false, false},
-    OptionEntry{"noiversion", MS_I_VERSION, true, false, false},
-    OptionEntry{"nolazytime", MS_LAZYTIME, true, false, false},
-    OptionEntry{"nomand", MS_MANDLOCK, true, false, false},
-    OptionEntry{"norelatime", MS_RELATIME, true, false, false},
-    OptionEntry{"nostrictatime", MS_STRICTATIME, true, false, false},
-    OptionEntry{"nosuid", MS_NOSUID, false, false, false},
-    OptionEntry{"nosymfollow", MS_NOSYMFOLLOW, false, false, false},
-    OptionEntry{"rbind", MS_BIND | MS_REC, false, false, false},
-    OptionEntry{"relatime", MS_RELATIME, false, false, false},
-    OptionEntry{"remount", MS_REMOUNT, false, false, false},
-    OptionEntry{"ro", MS_RDONLY, false, false, false},
-    OptionEntry{"rw", MS_RDONLY, true, false, false},
-    OptionEntry{"silent", MS_SILENT, false, false, false},
-    OptionEntry{"strictatime", MS_STRICTATIME, false, false, false},
-    OptionEntry{"suid", MS_NOSUID, true, false, false},
-    OptionEntry{"symfollow", MS_NOSYMFOLLOW, true, false, false},
-    OptionEntry{"sync", MS_SYNCHRONOUS, false, false, false},
-    // Propagation, applied by a separate call after the mount.
-    OptionEntry{"private", MS_PRIVATE, false, false, true},
-    OptionEntry{"rprivate", MS_PRIVATE | MS_REC, false, false, true},
-    OptionEntry{"shared", MS_SHARED, false, false, true},
-    OptionEntry{"rshared", MS_SHARED | MS_REC, false, false, true},
-    OptionEntry{"slave", MS_SLAVE, false, false, true},
-    OptionEntry{"rslave", MS_SLAVE | MS_REC, false, false, true},
-    OptionEntry{"unbindable", MS_UNBINDABLE, false, false, true},
-    OptionEntry{"runbindable", MS_UNBINDABLE | MS_REC, false, false, true},
-    // Recursive attributes (mount_setattr with AT_RECURSIVE), runtime-spec 1.1+.
-    OptionEntry{"rro", MS_RDONLY, false, true, false},
-    OptionEntry{"rrw", MS_RDONLY, true, true, false},
-    OptionEntry{"rnosuid", MS_NOSUID, false, true, false},
-    OptionEntry{"rsuid", MS_NOSUID, true, true, false},
-    OptionEntry{"rnodev", MS_NODEV, false, true, false},
-    OptionEntry{"rdev", MS_NODEV, true, true, false},
-    OptionEntry{"rnoexec", MS_NOEXEC, false, true, false},
-    OptionEntry{"rexec", MS_NOEXEC, true, true, false},
-    OptionEntry{"rnodiratime", MS_NODIRATIME, false, true, false},
-    OptionEntry{"rdiratime", MS_NODIRATIME, true, true, false},
-    OptionEntry{"rnoatime", MS_NOATIME, false, true, false},
-    OptionEntry{"ratime", MS_NOATIME, true, true, false},
-    OptionEntry{"rrelatime", MS_RELATIME, false, true, false},
-    OptionEntry{"rnorelatime", MS_RELATIME, true, true, false},
-    OptionEntry{"rstrictatime", MS_STRICTATIME, false, true, false},
-    OptionEntry{"rnostrictatime", MS_STRICTATIME, true, true, false},
-    OptionEntry{"rnosymfollow", MS_NOSYMFOLLOW, false, true, false},
-    OptionEntry{"rsymfollow", MS_NOSYMFOLLOW, true, true, false},
-};
-
-// The one place that knows where the table lives.
-const OptionEntry* lookup_option(std::string_view name) {
-    for (const auto& entry : kOptions)
-        if (name == entry.name)
-            return &entry;
-    return nullptr;
-}
 
 constexpr unsigned long kAtimeFlags = MS_NOATIME | MS_RELATIME | MS_STRICTATIME;
 
@@ -185,7 +101,7 @@ MountOptions parse_mount_options(const std::vector<std::string>& options) {
             out.copy_up = true;
             continue;
         }
-        const OptionEntry* entry = lookup_option(option);
+        const spec::MountOption* entry = spec::find_mount_option(option);
         if (!entry) {
             out.data.push_back(option);
             continue;

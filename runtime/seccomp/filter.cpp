@@ -233,8 +233,7 @@ const std::vector<std::string>& flag_names() {
     static const auto names = [] {
         auto v = names_of(kFlags, [](const char* f) { return std::string(f); });
         // Accepted but not applied: it only matters to NOTIFY listeners.
-        v.erase(std::remove(v.begin(), v.end(), "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"),
-                v.end());
+        v.erase(std::remove(v.begin(), v.end(), "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"), v.end());
         return v;
     }();
     return names;

@@ -137,6 +137,16 @@ const std::vector<MountOption> kMountOptions = {
     {"ratime", MS_NOATIME, true, true, false},
     {"rstrictatime", MS_STRICTATIME, false, true, false},
     {"rnostrictatime", MS_STRICTATIME, true, true, false},
+    {"rnosymfollow", MS_NOSYMFOLLOW, false, true, false},
+    {"rsymfollow", MS_NOSYMFOLLOW, true, true, false},
+    // mount(8) names runc also accepts.
+    {"defaults", 0, false, false, false},
+    {"iversion", MS_I_VERSION, false, false, false},
+    {"noiversion", MS_I_VERSION, true, false, false},
+    {"silent", MS_SILENT, false, false, false},
+    {"loud", MS_SILENT, true, false, false},
+    {"nosymfollow", MS_NOSYMFOLLOW, false, false, false},
+    {"symfollow", MS_NOSYMFOLLOW, true, false, false},
     // ID-mapped mounts: no MS_* flag; the mount's uid/gidMappings apply.
     {"idmap", 0, false, false, false},
     {"ridmap", 0, false, true, false},
@@ -249,6 +259,5 @@ const std::vector<std::string>& seccomp_flags() {
     };
     return names;
 }
-
 
 } // namespace ward::spec

@@ -4,7 +4,6 @@
 #pragma once
 
 #include "ward/json/json.hpp"
-
 #include "ward/spec/config.hpp"
 
 #include <memory>

@@ -13,14 +13,6 @@
 namespace ward::container {
 namespace {
 
-int exit_status(int status) {
-    if (WIFEXITED(status))
-        return WEXITSTATUS(status);
-    if (WIFSIGNALED(status))
-        return 128 + WTERMSIG(status);
-    return 255;
-}
-
 // Signals an operator or a supervisor sends to `ward run` that belong to the
 // container. SIGCHLD tells us the init is done.
 sigset_t forwarded_signals() {
@@ -38,7 +30,7 @@ int wait_forwarding(int pid) {
         int status = 0;
         pid_t done = ::waitpid(pid, &status, WNOHANG);
         if (done == pid)
-            return exit_status(status);
+            return exit_status_of(status);
         if (done < 0 && errno != EINTR)
             fail_errno("wait for container init");
         siginfo_t info{};

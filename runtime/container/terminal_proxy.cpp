@@ -22,14 +22,6 @@
 namespace ward::container {
 namespace {
 
-int exit_status(int status) {
-    if (WIFEXITED(status))
-        return WEXITSTATUS(status);
-    if (WIFSIGNALED(status))
-        return 128 + WTERMSIG(status);
-    return 255;
-}
-
 void copy_window_size(int from_tty, int to_master) {
     winsize size{};
     if (::ioctl(from_tty, TIOCGWINSZ, &size) == 0)
@@ -54,6 +46,14 @@ bool pump(int from, int to) {
 }
 
 } // namespace
+
+int exit_status_of(int status) {
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    if (WIFSIGNALED(status))
+        return 128 + WTERMSIG(status);
+    return 255;
+}
 
 UniqueFd receive_pty_master(int socket) {
     char name[256];
@@ -134,7 +134,7 @@ int proxy_terminal_until_exit(int master, int pid, const sigset_t& forwarded) {
                     break;
                 reading_master = pump(master, STDOUT_FILENO);
             }
-            return exit_status(status);
+            return exit_status_of(status);
         }
     }
 }

@@ -8,6 +8,10 @@
 
 namespace ward::container {
 
+// A waitpid status as `run` reports it: the exit code, 128+signal when
+// killed (the shell's convention, as runc).
+int exit_status_of(int wait_status);
+
 // Takes the pty master the init sends over `socket` (one SCM_RIGHTS fd).
 UniqueFd receive_pty_master(int socket);
 

@@ -3,6 +3,7 @@
 // the child exits.
 #include "ward/base/error.hpp"
 #include "ward/base/scope.hpp"
+#include "ward/linux/namespaces.hpp"
 #include "ward/linux/procfs.hpp"
 #include "ward/linux/rootfs_steps.hpp"
 
@@ -14,18 +15,6 @@
 #include <unistd.h>
 
 namespace ward::linux {
-
-namespace {
-
-std::string map_text(const std::vector<spec::IdMapping>& mappings) {
-    std::string text;
-    for (const auto& m : mappings)
-        text += std::to_string(m.container_id) + " " + std::to_string(m.host_id) + " " +
-                std::to_string(m.size) + "\n";
-    return text;
-}
-
-} // namespace
 
 UniqueFd user_namespace_with(const std::vector<spec::IdMapping>& uids,
                              const std::vector<spec::IdMapping>& gids) {
@@ -81,8 +70,8 @@ UniqueFd user_namespace_with(const std::vector<spec::IdMapping>& uids,
         fail_errno("open " + proc + "/ns/user");
     if (fs.f_type != NSFS_MAGIC)
         fail("open " + proc + "/ns/user: not a namespace file");
-    write_procfs(proc + "/uid_map", map_text(uids));
-    write_procfs(proc + "/gid_map", map_text(gids));
+    write_procfs(proc + "/uid_map", id_map_text(uids));
+    write_procfs(proc + "/gid_map", id_map_text(gids));
     return ns;
 }
 

@@ -78,9 +78,7 @@ void join_namespaces(const std::vector<NamespaceJoin>& joins) {
     }
 }
 
-namespace {
-
-std::string mapping_text(const std::vector<spec::IdMapping>& mappings) {
+std::string id_map_text(const std::vector<spec::IdMapping>& mappings) {
     std::string text;
     for (const auto& m : mappings)
         text += std::to_string(m.container_id) + " " + std::to_string(m.host_id) + " " +
@@ -88,14 +86,12 @@ std::string mapping_text(const std::vector<spec::IdMapping>& mappings) {
     return text;
 }
 
-} // namespace
-
 void write_id_mappings(int pid, const spec::Linux& linux_config) {
     std::string base = "/proc/" + std::to_string(pid) + "/";
     with_context("write uid_map",
-                 [&] { write_procfs(base + "uid_map", mapping_text(linux_config.uid_mappings)); });
+                 [&] { write_procfs(base + "uid_map", id_map_text(linux_config.uid_mappings)); });
     with_context("write gid_map",
-                 [&] { write_procfs(base + "gid_map", mapping_text(linux_config.gid_mappings)); });
+                 [&] { write_procfs(base + "gid_map", id_map_text(linux_config.gid_mappings)); });
 }
 
 void enter_new_time_namespace(const spec::Linux& linux_config) {

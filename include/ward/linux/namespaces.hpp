@@ -41,6 +41,9 @@ void join_namespaces(const std::vector<NamespaceJoin>& joins);
 // mappings need it) for the child `pid` through verified procfs fds.
 void write_id_mappings(int pid, const spec::Linux& linux_config);
 
+// The uid_map/gid_map text of `mappings`: "inside outside count" lines.
+std::string id_map_text(const std::vector<spec::IdMapping>& mappings);
+
 // In the child, before pivot: a time namespace's offsets can only be set
 // before any process is in it, so the init unshares it, writes
 // /proc/self/timens_offsets and then enters it via time_for_children.

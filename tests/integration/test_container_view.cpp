@@ -278,6 +278,44 @@ BOOST_AUTO_TEST_CASE(standard_mounts_have_their_options, *utf::label("asan")) {
     has("/tmp", {"rw", "nosuid", "nodev"}, "tmpfs");
 }
 
+// A "cgroup" mount with a private cgroup namespace: the container sees the
+// cgroup2 hierarchy read-only, rooted at its own cgroup. (runc on this
+// hybrid host mounts the v1 layout instead: a tmpfs of v1 controllers.)
+BOOST_AUTO_TEST_CASE(cgroup_mount_shows_the_own_cgroup_read_only,
+                     *utf::label("ward_only") * utf::precondition(ward_only)) {
+    Bundle b;
+    Json m = Json::object();
+    m["destination"] = "/sys/fs/cgroup";
+    m["type"] = "cgroup";
+    m["source"] = "cgroup";
+    m["options"] = Json::strings({"nosuid", "noexec", "nodev", "ro"});
+    b.config["mounts"].push(m);
+    Json ns = Json::object();
+    ns["type"] = "cgroup";
+    b.config["linux"]["namespaces"].push(ns);
+    b.set_args({"/bin/sh", "-c",
+                "/checker mounts; echo self=$(grep '^0::' /proc/self/cgroup); "
+                "test -e /sys/fs/cgroup/cgroup.procs && echo procs=yes; "
+                "mkdir /sys/fs/cgroup/x 2>/dev/null || echo mkdir=refused"});
+    Result r = b.run(b.new_id("cgmount"));
+    BOOST_TEST_REQUIRE(r.status == 0, "stderr: " << r.err);
+    bool found = false;
+    for (const auto& m : values_of(r.out, "mount")) {
+        std::istringstream in(m);
+        std::string point, options, type;
+        in >> point >> options >> type;
+        if (point != "/sys/fs/cgroup")
+            continue;
+        found = true;
+        BOOST_TEST(type == "cgroup2");
+        BOOST_TEST(words(options, ',').count("ro") == 1u, options);
+    }
+    BOOST_TEST(found, r.out);
+    BOOST_TEST(r.out.find("self=0::/\n") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("procs=yes") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("mkdir=refused") != std::string::npos, r.out);
+}
+
 BOOST_AUTO_TEST_CASE(only_configured_mounts_are_visible) {
     Bundle b;
     std::string out = inside(b, {"/checker", "mounts"});

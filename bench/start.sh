@@ -39,14 +39,12 @@ hyperfine --warmup 5 --runs "$runs" -N --export-markdown "$work/table.md" \
     -n crun "$(wrap crun --root "$work/crun" run -b "$work/bundle" bench-crun)" \
     -n floor "unshare -fmpuin --mount-proc -R $work/bundle/rootfs /bin/true"
 {
-    echo "# Performance"
+    echo "## Start: \`run\` of /bin/true, side by side"
     echo
     echo "Measured by \`make bench\` (bench/start.sh) on $(date -u +%Y-%m-%d), $(nproc) cores,"
     echo "kernel $(uname -r); ward $(git rev-parse --short HEAD 2>/dev/null || echo '?'),"
     echo "$(runc --version | head -1), $(crun --version | head -1)."
     echo
-    echo "## Start: \`run\` of /bin/true, side by side"
-    echo
     cat "$work/table.md"
-} >docs/performance.md
-cat docs/performance.md
+} | python3 bench/update-section.py docs/performance.md "## Start: \`run\` of /bin/true, side by side"
+sed -n '/^## Start/,/^## [^S]/p' docs/performance.md

@@ -220,7 +220,8 @@ boot || qemu_rc=$?
 
 # The guest's lines, without the serial console's carriage returns.
 tr -d '\r' <"$work/serial.log" >"$work/serial.txt"
-if ! grep -q "^$end_marker" "$work/serial.txt"; then
+# A marker may share its line with firmware or kernel output before it.
+if ! grep -q "$end_marker\$" "$work/serial.txt"; then
     echo "vm: the guest never printed its end marker (qemu exit $qemu_rc; 124 is the ${boot_timeout}s timeout)"
     echo "vm: last lines of the serial console:"
     tail -n 40 "$work/serial.txt" | sed 's/^/   | /'
@@ -228,7 +229,7 @@ if ! grep -q "^$end_marker" "$work/serial.txt"; then
     echo "0 passed, 1 failed"
     exit 1
 fi
-sed -n "/^$begin_marker/,/^$end_marker/p" "$work/serial.txt" | sed '1d;$d' >"$work/results.txt"
+sed -n "/$begin_marker\$/,/$end_marker\$/p" "$work/serial.txt" | sed '1d;$d' >"$work/results.txt"
 grep -v -E '^[0-9]+ passed, [0-9]+ failed' "$work/results.txt" || true
 result=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$work/results.txt" | tail -n 1 || true)
 if [ -z "$result" ]; then
@@ -240,7 +241,7 @@ failed=${result#*, }
 failed=${failed%% failed*}
 if [ "$failed" -gt 0 ]; then
     echo "vm: guest kernel log after the tests:"
-    sed -n "/^$end_marker/,\$p" "$work/serial.txt" | sed '1d' | tail -n 30 | sed 's/^/   | /'
+    sed -n "/$end_marker\$/,\$p" "$work/serial.txt" | sed '1d' | tail -n 30 | sed 's/^/   | /'
 fi
 echo "vm: lane took $((SECONDS - start)) s"
 echo "$result"

@@ -50,13 +50,22 @@ wait_stopped() {
     return 1
 }
 
-# The VM has no cgroup v1 at all: every controller is on the v2 hierarchy.
+# The VM has no cgroup v1 at all: nothing is on a v1 hierarchy, and with
+# cgroup_no_v1=all no controller can even be mounted as v1.
 test_no_cgroup_v1() {
     name=kernel_has_no_cgroup_v1
     v1=$(awk 'NR > 1 && $2 != 0 { print $1 }' /proc/cgroups | tr '\n' ' ')
     self=$(cat /proc/self/cgroup)
     fstype=$(stat -f -c %t $cgroot)
     others=$(awk '$3 == "cgroup" { print $2 }' /proc/mounts)
+    mountable=$(awk 'NR > 1 { print $1 }' /proc/cgroups | while read -r c; do
+        mkdir -p /tmp/v1-"$c"
+        if mount -t cgroup -o "$c" cgroup /tmp/v1-"$c" 2>/dev/null; then
+            printf ' %s' "$c"
+            umount /tmp/v1-"$c"
+        fi
+        rmdir /tmp/v1-"$c"
+    done)
     if [ -n "$v1" ]; then
         not_ok $name "controllers on a v1 hierarchy in /proc/cgroups: $v1"
     elif [ "$self" != "0::/" ]; then
@@ -65,6 +74,8 @@ test_no_cgroup_v1() {
         not_ok $name "$cgroot has filesystem magic $fstype, want $cgroup2_magic (cgroup2)"
     elif [ -n "$others" ]; then
         not_ok $name "cgroup v1 mounted at $others"
+    elif [ -n "$mountable" ]; then
+        not_ok $name "these controllers mount as cgroup v1:$mountable"
     else
         ok $name
     fi

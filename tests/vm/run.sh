@@ -120,7 +120,9 @@ ensure_kernel() {
         kernel=$(cached_kernel)
         exec 9>&-
     fi
-    [ -n "$kernel" ] && [ -f "$kernel/vmlinuz" ] || cannot_run "no kernel image in $cache"
+    if [ -z "$kernel" ] || [ ! -f "$kernel/vmlinuz" ]; then
+        cannot_run "no kernel image in $cache"
+    fi
     local opt
     for opt in $required_config; do
         grep -qx "CONFIG_$opt=y" "$kernel/config" ||
@@ -218,19 +220,21 @@ echo "vm: booting $(basename "$kernel") under qemu (tcg); serial log: ${work#"$r
 qemu_rc=0
 boot || qemu_rc=$?
 
-# The guest's lines, without the serial console's carriage returns.
-tr -d '\r' <"$work/serial.log" >"$work/serial.txt"
+# The guest's lines, without the serial console's carriage returns and the
+# firmware's terminal escapes.
+tr -d '\r' <"$work/serial.log" | sed 's/\x1bc//g; s/\x1b\[[0-9;?]*[A-Za-z]//g' >"$work/serial.txt"
 # A marker may share its line with firmware or kernel output before it.
 if ! grep -q "$end_marker\$" "$work/serial.txt"; then
     echo "vm: the guest never printed its end marker (qemu exit $qemu_rc; 124 is the ${boot_timeout}s timeout)"
     echo "vm: last lines of the serial console:"
-    tail -n 40 "$work/serial.txt" | sed 's/^/   | /'
-    [ -s "$work/qemu.log" ] && sed 's/^/   qemu: /' "$work/qemu.log"
+    tail -n 40 "$work/serial.txt" | awk '{ print "   | " $0 }'
+    [ -s "$work/qemu.log" ] && awk '{ print "   qemu: " $0 }' "$work/qemu.log"
     echo "0 passed, 1 failed"
     exit 1
 fi
 sed -n "/$begin_marker\$/,/$end_marker\$/p" "$work/serial.txt" | sed '1d;$d' >"$work/results.txt"
-grep -v -E '^[0-9]+ passed, [0-9]+ failed' "$work/results.txt" || true
+# Kernel messages on the console (lines starting "[    1.234]") stay in the log.
+grep -v -E '^([0-9]+ passed, [0-9]+ failed|\[ *[0-9]+\.[0-9]+\] )' "$work/results.txt" || true
 result=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$work/results.txt" | tail -n 1 || true)
 if [ -z "$result" ]; then
     echo "vm: the guest tests printed no result line"

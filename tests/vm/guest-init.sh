@@ -45,7 +45,7 @@ echo "=== WARD-VM-RESULTS END"
 if [ $rc -ne 0 ]; then
     # Only what the kernel said after boot: the tests' time.
     echo "--- guest dmesg since /init started (last 30 lines)"
-    dmesg | sed -n '/Run \/init as init process/,$p' | sed '1,/^\[[ 0-9.]*\]  *TERM=/d' | tail -n 30
+    dmesg | sed -n '/Run \/init as init process/,$p' | tail -n 30
 fi
 sync
 poweroff -f

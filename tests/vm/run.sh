@@ -142,7 +142,12 @@ can_run() {
 # Builds $work/initramfs.cpio.gz from $work/root.
 build_initramfs() {
     if [ ! -x "$repo/build/ward" ] || [ ! -x "$repo/build/checker" ]; then
-        make -C "$repo" -j2 all build/checker >/dev/null
+        if ! make -C "$repo" -j2 all build/checker >"$work/make.log" 2>&1; then
+            tail -n 20 "$work/make.log"
+            echo "vm: make failed; nothing to boot"
+            echo "0 passed, 1 failed"
+            exit 1
+        fi
     fi
     local root=$work/root
     rm -rf "$root"

@@ -185,6 +185,38 @@ test_detached_cgroup() {
     ward delete --force $id >/dev/null 2>&1
 }
 
+# ward create already puts the waiting init in /sys/fs/cgroup/ID; deleting
+# the never-started container removes it.
+test_created_cgroup() {
+    id=created
+    bundle $id '"true"'
+    ward create --pid-file /tmp/$id.pid -b /bundles/$id $id </dev/null >/tmp/$id.out 2>/tmp/$id.err
+    rc=$?
+    pid=$(cat /tmp/$id.pid 2>/dev/null)
+    name=created_container_in_own_cgroup
+    if [ $rc -ne 0 ]; then
+        not_ok $name "ward create exited $rc: $(first_line /tmp/$id.err)"
+    elif ! ward state $id 2>/dev/null | grep -q '"status": *"created"'; then
+        not_ok $name "state is not created: $(ward state $id 2>&1 | tr '\n' ' ')"
+    elif [ -z "$pid" ] || ! grep -qx "$pid" $cgroot/$id/cgroup.procs 2>/dev/null; then
+        not_ok $name "init pid '$pid' not in $cgroot/$id/cgroup.procs"
+    else
+        ok $name
+    fi
+
+    name=delete_created_removes_cgroup
+    if ! ward delete $id 2>/tmp/$id.err; then
+        not_ok $name "ward delete failed: $(first_line /tmp/$id.err)"
+    elif [ -e $cgroot/$id ]; then
+        not_ok $name "$cgroot/$id is left after delete"
+    elif [ -n "$pid" ] && [ -e /proc/"$pid" ] && ! grep -q '^State:.*zombie' /proc/"$pid"/status; then
+        not_ok $name "init $pid still alive after delete"
+    else
+        ok $name
+    fi
+    ward delete --force $id >/dev/null 2>&1
+}
+
 # TODO(cgroup limits issue): ward refuses linux.resources.memory today. When
 # limits land, replace this with memory_limit_enforced (memory.max of the
 # container's cgroup equals the limit, and the container runs).
@@ -212,6 +244,7 @@ test_run_checker
 test_exit_status
 test_container_cgroupns
 test_detached_cgroup
+test_created_cgroup
 test_memory_limit
 
 echo "$pass passed, $fail failed"

@@ -1,0 +1,257 @@
+#!/bin/bash
+# VM lane: boots Debian's kernel under qemu (software emulation) with
+# cgroup_no_v1=all and an initramfs holding busybox, build/ward, build/checker,
+# a busybox bundle and tests/vm/guest-tests.sh, then reports the guest's
+# results. The host runs a hybrid cgroup layout; the VM is pure cgroup v2.
+#
+#   tests/vm/run.sh --can-run   exit 0 if this machine can boot the VM, exit 77
+#                               with the reason as the last line if not;
+#                               installs qemu and caches the kernel on the way
+#   tests/vm/run.sh             build the initramfs, boot it, print the guest's
+#                               results, end with "N passed, N failed"
+#
+# The kernel package and the files taken from it are cached in
+# $WARD_VM_CACHE (default /var/cache/ward-vm), so only the first run on a
+# machine downloads anything. Delete that directory to pick up a newer kernel.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+cache=${WARD_VM_CACHE:-/var/cache/ward-vm}
+work=$repo/build/vm
+# Hard limit on one boot; the lane normally takes far less (see README.md).
+boot_timeout=${WARD_VM_TIMEOUT:-300}
+begin_marker='=== WARD-VM-RESULTS BEGIN'
+end_marker='=== WARD-VM-RESULTS END'
+
+# Kernel options the guest needs built in: the initramfs carries no modules.
+required_config="CGROUPS MEMCG CGROUP_PIDS CPUSETS CGROUP_SCHED BLK_CGROUP CGROUP_FREEZER
+CGROUP_DEVICE CGROUP_BPF NAMESPACES UTS_NS IPC_NS USER_NS PID_NS NET_NS SECCOMP_FILTER
+DEVTMPFS TMPFS BLK_DEV_INITRD RD_GZIP SERIAL_8250_CONSOLE UNIX BINFMT_ELF BINFMT_SCRIPT"
+
+# The probe's verdict when the VM cannot run here: the last line is the reason.
+cannot_run() {
+    echo "$*"
+    exit 77
+}
+
+apt_install() {
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" \
+        >/dev/null 2>&1 && return 0
+    # A fresh machine may have no package lists yet.
+    apt-get update -qq >/dev/null 2>&1 || return 1
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" \
+        >/dev/null 2>&1
+}
+
+ensure_tools() {
+    local missing=()
+    command -v qemu-system-x86_64 >/dev/null || missing+=(qemu-system-x86)
+    # Debian's dynamic busybox also installs /bin/busybox; the guest needs the static one.
+    dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'install ok installed' ||
+        missing+=(busybox-static)
+    [ ${#missing[@]} -eq 0 ] && return 0
+    [ "$(id -u)" = 0 ] || cannot_run "needs ${missing[*]} (run as root to install)"
+    apt_install "${missing[@]}" || cannot_run "apt-get install ${missing[*]} failed"
+    command -v qemu-system-x86_64 >/dev/null || cannot_run "qemu-system-x86_64 not found after install"
+}
+
+# Prints the cached kernel directory (newest version), if any.
+cached_kernel() {
+    local dirs=("$cache"/kernel-*/)
+    [ -e "${dirs[0]}" ] || return 0
+    printf '%s\n' "${dirs[@]%/}" | sort -V | tail -n 1
+}
+
+# Downloads linux-image-amd64's versioned kernel package and keeps the
+# kernel image and its config in $cache/kernel-VERSION.
+fetch_kernel() {
+    [ "$(id -u)" = 0 ] || cannot_run "no cached kernel in $cache (run as root once to fetch it)"
+    mkdir -p "$cache" || cannot_run "cannot create $cache"
+    local pkg
+    pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+        sed -n 's/^ *Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -n 1)
+    if [ -z "$pkg" ]; then
+        apt-get update -qq >/dev/null 2>&1 || true
+        pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+            sed -n 's/^ *Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -n 1)
+    fi
+    [ -n "$pkg" ] || cannot_run "apt knows no linux-image-*-amd64 package for linux-image-amd64"
+    local version=${pkg#linux-image-}
+    local tmp
+    tmp=$(mktemp -d "$cache/.fetch.XXXXXX")
+    # apt downloads as _apt when that user can write the directory.
+    chown _apt "$tmp" 2>/dev/null || true
+    local deb
+    deb=$(find "$cache" -maxdepth 1 -name "${pkg}_*_amd64.deb" | sort -V | tail -n 1)
+    if [ -z "$deb" ]; then
+        if ! (cd "$tmp" && apt-get download -qq "$pkg" >/dev/null 2>&1); then
+            rm -rf "$tmp"
+            cannot_run "apt-get download $pkg failed"
+        fi
+        deb=$(find "$tmp" -maxdepth 1 -name '*.deb' | head -n 1)
+        mv "$deb" "$cache/"
+        deb=$cache/${deb##*/}
+    fi
+    mkdir "$tmp/kernel"
+    if ! dpkg-deb --fsys-tarfile "$deb" |
+        tar -x -C "$tmp/kernel" --strip-components=2 "./boot/vmlinuz-$version" "./boot/config-$version"; then
+        rm -rf "$tmp"
+        cannot_run "cannot extract the kernel from $deb"
+    fi
+    mv "$tmp/kernel/vmlinuz-$version" "$tmp/kernel/vmlinuz"
+    mv "$tmp/kernel/config-$version" "$tmp/kernel/config"
+    rm -rf "$cache/kernel-$version"
+    mv -T "$tmp/kernel" "$cache/kernel-$version"
+    rm -rf "$tmp"
+}
+
+# Sets $kernel to the cached kernel directory, fetching it when missing.
+ensure_kernel() {
+    kernel=$(cached_kernel)
+    if [ -z "$kernel" ]; then
+        # One fetch at a time: CI and a developer may share the machine.
+        if [ "$(id -u)" = 0 ] && mkdir -p "$cache" 2>/dev/null; then
+            exec 9>"$cache/.lock"
+            flock 9
+        fi
+        kernel=$(cached_kernel)
+        [ -n "$kernel" ] || fetch_kernel
+        kernel=$(cached_kernel)
+        exec 9>&-
+    fi
+    if [ -z "$kernel" ] || [ ! -f "$kernel/vmlinuz" ]; then
+        cannot_run "no kernel image in $cache"
+    fi
+    local opt
+    for opt in $required_config; do
+        grep -qx "CONFIG_$opt=y" "$kernel/config" ||
+            cannot_run "kernel $kernel lacks CONFIG_$opt=y (the initramfs carries no modules)"
+    done
+}
+
+can_run() {
+    [ "$(uname -m)" = x86_64 ] || cannot_run "needs an x86_64 host, this is $(uname -m)"
+    ensure_tools
+    qemu-system-x86_64 -accel help 2>/dev/null | grep -qx tcg ||
+        cannot_run "qemu-system-x86_64 has no tcg accelerator"
+    command -v python3 >/dev/null || cannot_run "needs python3 to prepare the bundle's config.json"
+    ensure_kernel
+}
+
+# Builds $work/initramfs.cpio.gz from $work/root.
+build_initramfs() {
+    if [ ! -x "$repo/build/ward" ] || [ ! -x "$repo/build/checker" ]; then
+        if ! make -C "$repo" -j2 all build/checker >"$work/make.log" 2>&1; then
+            tail -n 20 "$work/make.log"
+            echo "vm: make failed; nothing to boot"
+            echo "0 passed, 1 failed"
+            exit 1
+        fi
+    fi
+    local root=$work/root
+    rm -rf "$root"
+    mkdir -p "$root"
+    sh "$repo/scripts/busybox-rootfs.sh" "$root"
+    mkdir -p "$root/run" "$root/newroot" "$root/tests" "$root/bundle"
+
+    # ward and what the dynamic loader needs for it (ldd names the loader too).
+    strip --strip-debug -o "$root/bin/ward" "$repo/build/ward" 2>/dev/null ||
+        cp "$repo/build/ward" "$root/bin/ward"
+    local lib
+    for lib in $(ldd "$repo/build/ward" | grep -o '/[^ ]*'); do
+        mkdir -p "$root$(dirname "$lib")"
+        cp -L "$lib" "$root$lib"
+    done
+    cp "$repo/build/checker" "$root/bin/checker"
+
+    # The containers' bundle: a read-only busybox rootfs with the checker, and
+    # ward's own starter config, compacted to one line so the guest can edit
+    # it with sed ("args":["sh"] and "resources":{ each appear once).
+    sh "$repo/scripts/busybox-rootfs.sh" "$root/bundle/rootfs"
+    cp "$repo/build/checker" "$root/bundle/rootfs/checker"
+    local spec=$work/spec
+    rm -rf "$spec"
+    mkdir -p "$spec"
+    "$repo/build/ward" spec --bundle "$spec"
+    python3 - "$spec/config.json" "$root/bundle/config.template.json" <<'PY'
+import json, sys
+with open(sys.argv[1]) as f:
+    spec = json.load(f)
+spec["root"]["path"] = "/bundle/rootfs"
+text = json.dumps(spec, separators=(",", ":"))
+for needle in ('"args":["sh"]', '"resources":{'):
+    if text.count(needle) != 1:
+        sys.exit(f"ward spec output has {text.count(needle)} of {needle}, the guest tests expect 1")
+with open(sys.argv[2], "w") as f:
+    f.write(text + "\n")
+PY
+
+    install -m 0755 "$here/guest-init.sh" "$root/init"
+    install -m 0755 "$here/guest-tests.sh" "$root/tests/guest-tests.sh"
+
+    (cd "$root" && find . | LC_ALL=C sort | busybox cpio -o -H newc -R 0:0 2>/dev/null) |
+        gzip -1 >"$work/initramfs.cpio.gz"
+}
+
+# Boots the VM; the serial console goes to $work/serial.log.
+boot() {
+    local log=$work/serial.log
+    rm -f "$log"
+    local rc=0
+    timeout -k 10 "$boot_timeout" qemu-system-x86_64 \
+        -accel tcg -cpu max -m 1024 -smp 2 \
+        -nodefaults -nographic -no-reboot -monitor none -nic none \
+        -serial "file:$log" \
+        -kernel "$kernel/vmlinuz" -initrd "$work/initramfs.cpio.gz" \
+        -append "console=ttyS0 cgroup_no_v1=all panic=-1 quiet" \
+        </dev/null >"$work/qemu.log" 2>&1 || rc=$?
+    return $rc
+}
+
+if [ "${1:-}" = --can-run ]; then
+    can_run
+    exit 0
+elif [ $# -gt 0 ]; then
+    echo "usage: $0 [--can-run]" >&2
+    exit 2
+fi
+
+start=$SECONDS
+can_run
+mkdir -p "$work"
+build_initramfs
+echo "vm: booting $(basename "$kernel") under qemu (tcg); serial log: ${work#"$repo"/}/serial.log"
+qemu_rc=0
+boot || qemu_rc=$?
+
+# The guest's lines, without the serial console's carriage returns and the
+# firmware's terminal escapes.
+tr -d '\r' <"$work/serial.log" | sed 's/\x1bc//g; s/\x1b\[[0-9;?]*[A-Za-z]//g' >"$work/serial.txt"
+# A marker may share its line with firmware or kernel output before it.
+if ! grep -q "$end_marker\$" "$work/serial.txt"; then
+    echo "vm: the guest never printed its end marker (qemu exit $qemu_rc; 124 is the ${boot_timeout}s timeout)"
+    echo "vm: last lines of the serial console:"
+    tail -n 40 "$work/serial.txt" | awk '{ print "   | " $0 }'
+    [ -s "$work/qemu.log" ] && awk '{ print "   qemu: " $0 }' "$work/qemu.log"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+sed -n "/$begin_marker\$/,/$end_marker\$/p" "$work/serial.txt" | sed '1d;$d' >"$work/results.txt"
+# Kernel messages on the console (lines starting "[    1.234]") stay in the log.
+grep -v -E '^([0-9]+ passed, [0-9]+ failed|\[ *[0-9]+\.[0-9]+\] )' "$work/results.txt" || true
+result=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$work/results.txt" | tail -n 1 || true)
+if [ -z "$result" ]; then
+    echo "vm: the guest tests printed no result line"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+failed=${result#*, }
+failed=${failed%% failed*}
+if [ "$failed" -gt 0 ]; then
+    echo "vm: guest kernel log after the tests:"
+    sed -n "/$end_marker\$/,\$p" "$work/serial.txt" | sed '1d' | tail -n 30 | sed 's/^/   | /'
+fi
+echo "vm: lane took $((SECONDS - start)) s"
+echo "$result"
+[ "$failed" -eq 0 ]

@@ -29,7 +29,9 @@ static void* worker(void* arg) {
 }
 
 static volatile sig_atomic_t got;
-static void on_signal(int sig) { got = sig; }
+static void on_signal(int sig) {
+    got = sig;
+}
 
 int main(void) {
     pthread_t t[4];

@@ -214,8 +214,8 @@ def write_counts(counts):
             lines.append(f"| {name} | {arch} | {c['allowed']} | {c['allowed_by_arg']} "
                          f"| {c['eperm']} |")
     table = "\n".join(lines)
-    text = re.sub(r"(<!-- counts -->\n).*?(\n<!-- /counts -->)",
-                  lambda m: m.group(1) + table + m.group(2), text, flags=re.S)
+    text = re.sub(r"(<!-- counts -->\n).*?(<!-- /counts -->)",
+                  lambda m: m.group(1) + table + "\n" + m.group(2), text, flags=re.S)
     with open(readme, "w") as f:
         f.write(text)
     print(table)

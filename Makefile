@@ -105,3 +105,21 @@ clean:
 	rm -rf build build-asan
 
 -include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJS:.o=.d) $(INTEG_OBJS:.o=.d)
+
+# Built-in seccomp profiles: each seccomp-profiles/*.json becomes a raw
+# string literal in a generated source (build dir only) linked into
+# libward.a, so the runtime needs no profile file at run time.
+PROFILE_JSON := $(sort $(wildcard seccomp-profiles/*.json))
+PROFILE_SRC  := $(BUILD)/gen/seccomp_profiles.cpp
+PROFILE_OBJ  := $(BUILD)/obj/gen/seccomp_profiles.o
+
+$(PROFILE_SRC): $(PROFILE_JSON) scripts/embed-profiles.sh
+	@mkdir -p $(dir $@)
+	scripts/embed-profiles.sh $(PROFILE_JSON) > $@.tmp && mv $@.tmp $@
+
+$(PROFILE_OBJ): CPPFLAGS += -I.
+$(PROFILE_OBJ): $(PROFILE_SRC) runtime/seccomp/embedded.hpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
+
+$(BUILD)/libward.a: $(PROFILE_OBJ)

@@ -137,6 +137,16 @@ const std::vector<VerbSpec>& verbs() {
          "Prints the OCI runtime features document (hooks, mount options, namespaces,\n"
          "capabilities, seccomp support) of this build.",
          {kHelpFlag}},
+        {"profile",
+         "list or print ward's built-in seccomp profiles",
+         "list | export <name>",
+         1,
+         2,
+         true,
+         "`list` prints the names of the seccomp profiles built into this binary, one a\n"
+         "line; `export NAME` prints one as OCI LinuxSeccomp JSON, ready for a config's\n"
+         "linux.seccomp. ward needs no profile file: they are embedded at build time.",
+         {kHelpFlag}},
         later("checkpoint", "checkpoint a running container"),
         later("events", "show container events and statistics"),
         later("exec", "run a new process in a container"),

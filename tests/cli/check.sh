@@ -75,6 +75,22 @@ fi
 expect 1 err "File config.json exists. Remove it first" -- spec -b "$tmp/bundle"
 expect 1 err "open bundle $tmp/none: no such file or directory" -- spec -b "$tmp/none"
 
+# profile: the built-in seccomp profiles, printed byte for byte as shipped.
+expect 0 out "default-deny" -- profile list
+expect 0 out "compat" -- profile list
+expect 0 out '"defaultErrnoRet": 38' -- profile export default-deny
+expect 0 out "Usage: ward profile list | export <name>" -- profile --help
+expect 1 err 'seccomp profile "strict" is not built in (built in: compat, default-deny)' -- profile export strict
+expect 1 err 'ward: "profile export" requires a profile name' -- profile export
+expect 1 err 'ward: unknown profile action "show": want list or export' -- profile show
+for name in default-deny compat; do
+    if "$W" profile export "$name" | cmp -s - "seccomp-profiles/$name.json"; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1)); echo "FAIL: profile export $name differs from seccomp-profiles/$name.json"
+    fi
+done
+
 # Closed stdio: ward must not crash and must not write into a file it opened.
 set +e
 "$W" $R state nosuch >&- 2>&-

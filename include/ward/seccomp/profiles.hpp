@@ -1,0 +1,25 @@
+// ward's built-in seccomp profiles (seccomp-profiles/*.json, embedded in the
+// binary at build time): the policy fills a missing linux.seccomp with one,
+// `ward profile export NAME` prints one.
+#pragma once
+
+#include "ward/spec/config.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ward::seccomp {
+
+// The profile's JSON text exactly as shipped; nullptr for an unknown name.
+const std::string* builtin_profile(std::string_view name);
+
+// Every built-in profile's name, sorted: "compat", "default-deny".
+std::vector<std::string> builtin_profile_names();
+
+// The profile parsed and validated by spec's parser, as config.json's
+// linux.seccomp would be. Throws ward::Error for an unknown name, listing
+// the known ones.
+spec::Seccomp builtin_profile_spec(std::string_view name);
+
+} // namespace ward::seccomp

@@ -16,7 +16,7 @@ static double now_ns(void) {
     return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
     long n = argc > 1 ? atol(argv[1]) : 1000000;
     char byte;
     int fd = open("/dev/zero", O_RDONLY | O_CLOEXEC);

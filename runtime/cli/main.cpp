@@ -25,6 +25,7 @@ constexpr Dispatch kHandlers[] = {
     {"create", verb_create}, {"start", verb_start}, {"run", verb_run},
     {"state", verb_state},   {"list", verb_list},   {"kill", verb_kill},
     {"delete", verb_delete}, {"spec", verb_spec},   {"features", verb_features},
+    {"policy", verb_policy},
 };
 
 // With fd 0, 1 or 2 closed, the next file ward opens (a log, a state file)
@@ -83,6 +84,7 @@ int run_cli(const std::vector<std::string>& argv) {
     ctx.options = line.globals;
     ctx.lifecycle.root = line.globals.root;
     ctx.lifecycle.systemd_cgroup = line.globals.systemd_cgroup;
+    ctx.lifecycle.policy_file = line.globals.policy_file;
     log::debug(std::string("ward ") + spec->name + ": root " + ctx.lifecycle.root);
     for (const auto& entry : kHandlers)
         if (std::string_view(entry.verb) == spec->name)

@@ -22,6 +22,7 @@ int verb_kill(const Context& ctx, const VerbArgs& args);
 int verb_delete(const Context& ctx, const VerbArgs& args);
 int verb_spec(const Context& ctx, const VerbArgs& args);
 int verb_features(const Context& ctx, const VerbArgs& args);
+int verb_policy(const Context& ctx, const VerbArgs& args);
 
 // Help and version text (help.cpp, version.cpp). Both go to stdout.
 void print_help();

@@ -21,16 +21,16 @@ void fill_capabilities(const CapabilitiesRule& rule, spec::Spec& s,
         s.process->capabilities = spec::Capabilities{};
     spec::Capabilities& caps = *s.process->capabilities;
     std::string given = "[" + join(*rule.fill, ", ") + "]";
-    for (auto [name, set] : {std::pair{"bounding", &caps.bounding},
-                             std::pair{"effective", &caps.effective},
-                             std::pair{"permitted", &caps.permitted}}) {
+    for (auto [name, set] :
+         {std::pair{"bounding", &caps.bounding}, std::pair{"effective", &caps.effective},
+          std::pair{"permitted", &caps.permitted}}) {
         if (!*set) {
             *set = *rule.fill;
             filled.push_back(std::string("process.capabilities.") + name + ": " + given);
         }
     }
-    for (auto [name, set] : {std::pair{"inheritable", &caps.inheritable},
-                             std::pair{"ambient", &caps.ambient}}) {
+    for (auto [name, set] :
+         {std::pair{"inheritable", &caps.inheritable}, std::pair{"ambient", &caps.ambient}}) {
         if (!*set) {
             *set = std::vector<std::string>{};
             filled.push_back(std::string("process.capabilities.") + name + ": []");

@@ -167,8 +167,8 @@ void check_sysctls(const ListRule& rule, const spec::Spec& s, Checker& c) {
 
 void check_propagation(const PlainRule& rule, const spec::Spec& s, Checker& c) {
     const char* allowed = ", allowed: private, rprivate, slave, rslave, unbindable, runbindable";
-    if (s.linux && (s.linux->rootfs_propagation == "shared" ||
-                    s.linux->rootfs_propagation == "rshared"))
+    if (s.linux &&
+        (s.linux->rootfs_propagation == "shared" || s.linux->rootfs_propagation == "rshared"))
         c.add("mountPropagation", rule.action,
               "linux.rootfsPropagation is " + s.linux->rootfs_propagation + allowed);
     for (size_t i = 0; i < s.mounts.size(); ++i)
@@ -188,8 +188,8 @@ void check_user(const UserRule& rule, const spec::Spec& s, Checker& c) {
 void check_resources(const ListRule& rule, const spec::Spec& s, Checker& c) {
     const spec::Resources* r = s.linux && s.linux->resources ? &*s.linux->resources : nullptr;
     for (const auto& name : rule.names) {
-        bool set = name == "pids" ? r && r->pids && r->pids->limit
-                                  : r && r->memory && r->memory->limit;
+        bool set =
+            name == "pids" ? r && r->pids && r->pids->limit : r && r->memory && r->memory->limit;
         if (!set)
             c.add("resources", rule.action,
                   "linux.resources." + name + ".limit is not set, required: a limit");

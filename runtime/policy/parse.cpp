@@ -137,7 +137,9 @@ Policy from_json(const Value& doc) {
         if (rule.fill)
             check_capabilities(*rule.fill, r.at("fill"));
     });
-    auto read_true = [](Reader& r, TrueRule& rule) { rule.fill = r.boolean("fill").value_or(false); };
+    auto read_true = [](Reader& r, TrueRule& rule) {
+        rule.fill = r.boolean("fill").value_or(false);
+    };
     read_rule(rules, "noNewPrivileges", p.no_new_privileges, read_true);
     read_rule(rules, "readonlyRoot", p.readonly_root, read_true);
     auto read_paths = [](Reader& r, PathsRule& rule) {

@@ -16,24 +16,66 @@
 namespace ward::policy {
 namespace {
 
-// Interim "default-deny" (and "compat", the same for now): unknown syscalls (and anything newer than this
-// libseccomp) get ENOSYS so libc falls back, the escape-prone ones get
-// EPERM, everything else libseccomp knows is allowed. Default-deny in form,
-// a deny list in substance: weaker than the real profile, which derives its
-// allowlist from measured workloads.
+// Interim "default-deny" (and "compat", the same for now): unknown syscalls (and anything newer
+// than this libseccomp) get ENOSYS so libc falls back, the escape-prone ones get EPERM, everything
+// else libseccomp knows is allowed. Default-deny in form, a deny list in substance: weaker than the
+// real profile, which derives its allowlist from measured workloads.
 std::optional<spec::Seccomp> interim_profile(std::string_view name) {
     if (name != "default-deny" && name != "compat")
         return std::nullopt;
-    static const std::set<std::string> denied = {
-        "acct", "add_key", "adjtimex", "bpf", "clock_adjtime", "clock_settime", "create_module",
-        "delete_module", "finit_module", "fsconfig", "fsmount", "fsopen", "fspick",
-        "get_kernel_syms", "init_module", "io_uring_enter", "io_uring_register",
-        "io_uring_setup", "ioperm", "iopl", "kcmp", "kexec_file_load", "kexec_load", "keyctl",
-        "lookup_dcookie", "mount", "mount_setattr", "move_mount", "name_to_handle_at",
-        "nfsservctl", "open_by_handle_at", "open_tree", "perf_event_open", "pivot_root",
-        "process_vm_readv", "process_vm_writev", "ptrace", "query_module", "quotactl", "reboot",
-        "request_key", "setns", "settimeofday", "stime", "swapoff", "swapon", "syslog",
-        "umount", "umount2", "unshare", "uselib", "userfaultfd", "vhangup"};
+    static const std::set<std::string> denied = {"acct",
+                                                 "add_key",
+                                                 "adjtimex",
+                                                 "bpf",
+                                                 "clock_adjtime",
+                                                 "clock_settime",
+                                                 "create_module",
+                                                 "delete_module",
+                                                 "finit_module",
+                                                 "fsconfig",
+                                                 "fsmount",
+                                                 "fsopen",
+                                                 "fspick",
+                                                 "get_kernel_syms",
+                                                 "init_module",
+                                                 "io_uring_enter",
+                                                 "io_uring_register",
+                                                 "io_uring_setup",
+                                                 "ioperm",
+                                                 "iopl",
+                                                 "kcmp",
+                                                 "kexec_file_load",
+                                                 "kexec_load",
+                                                 "keyctl",
+                                                 "lookup_dcookie",
+                                                 "mount",
+                                                 "mount_setattr",
+                                                 "move_mount",
+                                                 "name_to_handle_at",
+                                                 "nfsservctl",
+                                                 "open_by_handle_at",
+                                                 "open_tree",
+                                                 "perf_event_open",
+                                                 "pivot_root",
+                                                 "process_vm_readv",
+                                                 "process_vm_writev",
+                                                 "ptrace",
+                                                 "query_module",
+                                                 "quotactl",
+                                                 "reboot",
+                                                 "request_key",
+                                                 "setns",
+                                                 "settimeofday",
+                                                 "stime",
+                                                 "swapoff",
+                                                 "swapon",
+                                                 "syslog",
+                                                 "umount",
+                                                 "umount2",
+                                                 "unshare",
+                                                 "uselib",
+                                                 "userfaultfd",
+                                                 "vhangup"};
     // clone3 is left to the default (ENOSYS): its flags live in memory a
     // filter cannot inspect, and libc falls back to clone.
     spec::Seccomp profile;

@@ -10,7 +10,8 @@
 //                          not mean "silently different from what was asked".
 //   evaluate(policy, spec) → findings, one per violation, each message in
 //                          the shape create prints:
-//   policy "hardened": process.capabilities.bounding contains CAP_SYS_ADMIN, allowed: CAP_NET_BIND_SERVICE
+//   policy "hardened": process.capabilities.bounding contains CAP_SYS_ADMIN, allowed:
+//   CAP_NET_BIND_SERVICE
 //
 // A rule left out of the policy is not checked. Unknown rule names or keys
 // are errors when loading: a typo must not weaken a policy unnoticed.

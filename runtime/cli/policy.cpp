@@ -1,9 +1,10 @@
 // `ward policy show|check`: the policy engine without running anything, so
 // an operator can see which rules apply and why a config would be refused.
+#include "ward/policy/policy.hpp"
+
 #include "verbs.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/strings.hpp"
-#include "ward/policy/policy.hpp"
 #include "ward/spec/parse.hpp"
 
 #include <unistd.h>

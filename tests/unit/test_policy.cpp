@@ -146,7 +146,9 @@ const std::vector<Violation>& violations() {
          "linux.namespaces ipc joins /proc/1/ns/ipc, required: new pid, ipc, uts, mount "
          "namespaces"},
         {"devices",
-         [](spec::Spec& s) { s.linux->devices.push_back({"b", "/dev/sda", 8, 0, {}, {}, {}}); },
+         [](spec::Spec& s) {
+             s.linux->devices.push_back({"b", "/dev/sda", 8, 0, {}, {}, {}});
+         },
          "linux.devices contains /dev/sda, allowed: none"},
         {"devices",
          [](spec::Spec& s) {
@@ -216,8 +218,9 @@ std::optional<spec::Seccomp> no_profiles(std::string_view) {
 }
 
 std::string spec_example() {
-    for (fs::path dir : {fs::path("../shared/oci-runtime-spec"),
-                         fs::path(std::getenv("WARD_SPEC_DIR") ? std::getenv("WARD_SPEC_DIR") : "")})
+    for (fs::path dir :
+         {fs::path("../shared/oci-runtime-spec"),
+          fs::path(std::getenv("WARD_SPEC_DIR") ? std::getenv("WARD_SPEC_DIR") : "")})
         if (fs::is_regular_file(dir / "schema/test/config/good/spec-example.json"))
             return (dir / "schema/test/config/good").string();
     return "";

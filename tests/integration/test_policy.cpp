@@ -109,9 +109,9 @@ BOOST_AUTO_TEST_CASE(a_warn_rule_warns_and_runs) {
     BOOST_TEST(r.err.find("policy \"compat\": process.capabilities.bounding contains CAP_CHOWN, "
                           "allowed: CAP_NET_BIND_SERVICE") != std::string::npos,
                "stderr: " << r.err);
-    BOOST_TEST(value_of(r.out, "CapEff") == cap_mask({"CAP_CHOWN", "CAP_DAC_OVERRIDE",
-                                                      "CAP_FOWNER", "CAP_KILL", "CAP_SETGID",
-                                                      "CAP_SETUID", "CAP_NET_BIND_SERVICE"}));
+    BOOST_TEST(value_of(r.out, "CapEff") ==
+               cap_mask({"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_KILL", "CAP_SETGID",
+                         "CAP_SETUID", "CAP_NET_BIND_SERVICE"}));
     BOOST_TEST(value_of(r.out, "Seccomp") == "0"); // compat fills nothing
 }
 

@@ -129,6 +129,11 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
                                      " for flag -rootless: want auto, true or false");
         g.rootless = *rootless;
     }
+    if (auto policy = parsed.value("policy")) {
+        if (policy->empty())
+            throw UsageError("", "invalid value \"\" for flag -policy: a policy file is required");
+        g.policy_file = *policy;
+    }
     if (g.root.empty())
         throw UsageError("", "invalid value \"\" for flag -root: the state directory is required");
     g.help = parsed.flag("help");
@@ -226,6 +231,23 @@ SpecOptions spec_options(const VerbArgs& args) {
     options.bundle = args.parsed.value("bundle").value_or("");
     options.rootless = args.parsed.flag("rootless");
     return options;
+}
+
+PolicyOptions policy_options(const VerbArgs& args) {
+    PolicyOptions options;
+    const auto& pos = args.parsed.positionals;
+    options.action = pos.empty() ? "" : pos.front();
+    if (options.action == "show" && pos.size() == 1)
+        return options;
+    if (options.action == "check" && pos.size() == 2) {
+        options.config = pos[1];
+        return options;
+    }
+    if (options.action != "show" && options.action != "check")
+        throw UsageError("policy",
+                         "unknown policy action " + quote(options.action) + ": want show or check");
+    throw UsageError("policy", options.action == "show" ? "ward: \"policy show\" takes no argument"
+                                                        : "ward: \"policy check\" requires CONFIG");
 }
 
 } // namespace ward::cli

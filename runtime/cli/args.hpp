@@ -51,6 +51,7 @@ struct GlobalOptions {
     log::Options log;
     bool systemd_cgroup = false;
     std::string rootless = "auto";
+    std::string policy_file; // --policy FILE
     bool help = false;
     bool version = false;
 };
@@ -106,5 +107,12 @@ struct SpecOptions {
     bool rootless = false;
 };
 SpecOptions spec_options(const VerbArgs& args);
+
+// `policy show` or `policy check CONFIG`.
+struct PolicyOptions {
+    std::string action; // "show" or "check"
+    std::string config; // check: the config.json to evaluate
+};
+PolicyOptions policy_options(const VerbArgs& args);
 
 } // namespace ward::cli

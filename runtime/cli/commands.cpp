@@ -52,6 +52,8 @@ const std::vector<FlagSpec>& global_flags() {
         {"criu", nullptr, "PATH", "accepted for runc compatibility; ignored"},
         {"systemd-cgroup", nullptr, nullptr, "systemd cgroup driver: not supported yet"},
         {"rootless", nullptr, "auto|true|false", "accepted for runc compatibility (default: auto)"},
+        {"policy", nullptr, "FILE",
+         "hardening policy (default: $WARD_POLICY, /etc/ward/policy.json, built-in hardened)"},
         {"help", "h", nullptr, "show help"},
         {"version", "v", nullptr, "print the version"},
     };
@@ -146,6 +148,19 @@ const std::vector<VerbSpec>& verbs() {
          "`list` prints the names of the seccomp profiles built into this binary, one a\n"
          "line; `export NAME` prints one as OCI LinuxSeccomp JSON, ready for a config's\n"
          "linux.seccomp. ward needs no profile file: they are embedded at build time.",
+         {kHelpFlag}},
+        {"policy",
+         "show the effective hardening policy, or check a config against it",
+         "show | check <config.json>",
+         1,
+         2,
+         true,
+         "show: prints the effective policy (--policy FILE, else $WARD_POLICY, else\n"
+         "/etc/ward/policy.json, else the built-in hardened one) as JSON on stdout, and\n"
+         "where it came from on stderr.\n"
+         "check CONFIG: evaluates a config.json without running it: prints what the\n"
+         "policy would fill and every finding; exits 0 when create would start it, 1\n"
+         "when the policy refuses it. See ward-policy(5) for the file format.",
          {kHelpFlag}},
         later("checkpoint", "checkpoint a running container"),
         later("events", "show container events and statistics"),

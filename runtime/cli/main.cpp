@@ -3,6 +3,8 @@
 #include "args.hpp"
 #include "verbs.hpp"
 #include "ward/base/file.hpp"
+#include "ward/policy/policy.hpp"
+#include "ward/seccomp/profiles.hpp"
 
 #include <cerrno>
 #include <exception>
@@ -22,10 +24,10 @@ struct Dispatch {
 };
 
 constexpr Dispatch kHandlers[] = {
-    {"create", verb_create},   {"start", verb_start}, {"run", verb_run},
-    {"state", verb_state},     {"list", verb_list},   {"kill", verb_kill},
-    {"delete", verb_delete},   {"spec", verb_spec},   {"features", verb_features},
-    {"profile", verb_profile},
+    {"create", verb_create},   {"start", verb_start},   {"run", verb_run},
+    {"state", verb_state},     {"list", verb_list},     {"kill", verb_kill},
+    {"delete", verb_delete},   {"spec", verb_spec},     {"features", verb_features},
+    {"profile", verb_profile}, {"policy", verb_policy},
 };
 
 // With fd 0, 1 or 2 closed, the next file ward opens (a log, a state file)
@@ -84,6 +86,7 @@ int run_cli(const std::vector<std::string>& argv) {
     ctx.options = line.globals;
     ctx.lifecycle.root = line.globals.root;
     ctx.lifecycle.systemd_cgroup = line.globals.systemd_cgroup;
+    ctx.lifecycle.policy_file = line.globals.policy_file;
     log::debug(std::string("ward ") + spec->name + ": root " + ctx.lifecycle.root);
     for (const auto& entry : kHandlers)
         if (std::string_view(entry.verb) == spec->name)
@@ -103,6 +106,9 @@ void usage_hint(const UsageError& e) {
 
 int main(int argc, char** argv) {
     ensure_stdio_open();
+    // policy/ fills a missing linux.seccomp by profile name; the profiles
+    // are seccomp/'s, a module above it, so they are plugged in here.
+    policy::set_profile_provider(seccomp::find_builtin_profile);
     try {
         std::vector<std::string> args;
         for (int i = 1; i < argc; ++i)

@@ -11,6 +11,7 @@
 #include "ward/container/sync.hpp"
 #include "ward/linux/namespaces.hpp"
 #include "ward/linux/procfs.hpp"
+#include "ward/policy/policy.hpp"
 #include "ward/spec/parse.hpp"
 
 #include <fcntl.h>
@@ -80,6 +81,51 @@ void write_pid_file(const std::string& path, int pid) {
     write_file_atomic(abs, std::to_string(pid), 0644);
 }
 
+struct PolicyOutcome {
+    policy::Effective effective;
+    std::vector<std::string> filled;
+    std::vector<policy::Finding> findings;
+};
+
+// The policy step of create, before anything touches the host: fill the
+// gaps, then judge the result. Enforce findings refuse (all of them, one
+// per line, so one round of edits fixes the config); warn findings are
+// logged and the container runs.
+PolicyOutcome apply_policy(const Globals& g, spec::Spec& spec) {
+    PolicyOutcome out{policy::select_policy(g.policy_file), {}, {}};
+    out.filled = policy::apply(out.effective.policy, spec);
+    out.findings = policy::evaluate(out.effective.policy, spec);
+    std::vector<std::string> refusals;
+    for (const auto& f : out.findings) {
+        if (f.action == policy::Action::enforce)
+            refusals.push_back(f.message);
+        else
+            log::warn(f.message);
+    }
+    if (!refusals.empty())
+        fail(join(refusals, "\n"));
+    for (const auto& line : out.filled)
+        log::debug("policy " + quote(out.effective.policy.name) + " filled " + line);
+    return out;
+}
+
+// <state dir>/policy.json: which policy let this container run, where it
+// came from, what it filled and what it warned about (for state and audit).
+void record_policy(const StateDir& dir, const PolicyOutcome& outcome) {
+    json::Value doc = json::Value::object();
+    doc.set("name", outcome.effective.policy.name);
+    doc.set("source", outcome.effective.source);
+    json::Value filled = json::Value::array();
+    for (const auto& line : outcome.filled)
+        filled.push(line);
+    doc.set("filled", filled);
+    json::Value warnings = json::Value::array();
+    for (const auto& f : outcome.findings)
+        warnings.push(f.message);
+    doc.set("warnings", warnings);
+    write_file_atomic(dir.path() + "/policy.json", json::serialize(doc, json::Style::pretty));
+}
+
 const std::vector<spec::Hook>& hooks_of(const spec::Spec& spec,
                                         std::vector<spec::Hook> spec::Hooks::*kind) {
     static const std::vector<spec::Hook> none;
@@ -92,6 +138,7 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     StateDir dir(g.root, options.id);
     std::string bundle = absolute_path(options.bundle);
     spec::Spec spec = spec::load_bundle_spec(bundle);
+    PolicyOutcome policy = apply_policy(g, spec);
     bool proxied_terminal =
         terminal_peer && spec.process && spec.process->terminal && options.console_socket.empty();
     check_config(spec, options, proxied_terminal);
@@ -111,8 +158,10 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     state.owner = owner_name();
     state.annotations = spec.annotations;
     state.created_new_pid_ns = plan.new_pid;
+    // The config as run: with what the policy filled.
     write_file_atomic(dir.config_path(),
                       json::serialize(spec::spec_to_json(spec), json::Style::pretty));
+    record_policy(dir, policy);
 
     auto cgroup =
         cgroups::Cgroup::create(cgroups::resolve_path(spec.linux->cgroups_path, options.id));

@@ -84,7 +84,7 @@ void enter_rootfs(const RootfsContext& ctx) {
         if (linux->masked_paths)
             apply_masked_paths(root.get(), *linux->masked_paths);
     }
-    if (ctx.spec->root && ctx.spec->root->readonly)
+    if (ctx.spec->root && ctx.spec->root->readonly.value_or(false))
         with_context("remount / read-only",
                      [&] { set_mount_attrs(root.get(), MOUNT_ATTR_RDONLY, 0, false); });
     if (propagation)

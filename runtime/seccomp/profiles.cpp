@@ -57,4 +57,10 @@ spec::Seccomp builtin_profile_spec(std::string_view name) {
     return *parsed.linux->seccomp;
 }
 
+std::optional<spec::Seccomp> find_builtin_profile(std::string_view name) {
+    if (!builtin_profile(name))
+        return std::nullopt;
+    return builtin_profile_spec(name);
+}
+
 } // namespace ward::seccomp

@@ -383,7 +383,7 @@ json::Value spec_to_json(const Spec& spec) {
     if (spec.root) {
         Value root = Value::object();
         root.set("path", spec.root->path);
-        root.set("readonly", spec.root->readonly);
+        set_opt(root, "readonly", spec.root->readonly);
         v.set("root", std::move(root));
     }
     set_str(v, "hostname", spec.hostname);

@@ -99,7 +99,7 @@ Spec parse_document(const json::Value& doc) {
         r.path = root->need_str("path");
         if (r.path.empty())
             fail_at(root->at("path"), "must not be empty");
-        r.readonly = root->boolean("readonly");
+        r.readonly = root->opt_bool("readonly");
         s.root = r;
     }
     s.hostname = obj.str("hostname");

@@ -90,6 +90,25 @@ for name in default-deny compat; do
         fail=$((fail + 1)); echo "FAIL: profile export $name differs from seccomp-profiles/$name.json"
     fi
 done
+# policy: show names its source on stderr and prints a policy file on stdout;
+# check exits 0 when create would start the config, 1 when it is refused.
+P=contrib/policies
+expect 0 out '"name": "hardened"' -- --policy $P/hardened.json policy show
+expect 0 err "policy \"compat\" from --policy $P/compat.json" -- --policy $P/compat.json policy show
+export WARD_POLICY=$P/baseline.json
+expect 0 err "policy \"baseline\" from WARD_POLICY=$P/baseline.json" -- policy show
+expect 0 err "policy \"compat\" from --policy" -- --policy $P/compat.json policy show
+unset WARD_POLICY
+expect 0 out "Usage: ward policy" -- policy --help
+expect 1 err 'unknown policy action "bogus": want show or check' -- policy bogus
+expect 1 err 'ward: "policy check" requires CONFIG' -- policy check
+expect 1 err "policy: open /nonexistent.json: no such file or directory" -- --policy /nonexistent.json policy show
+"$W" spec -b "$tmp" >/dev/null 2>&1 || true
+expect 0 out "allowed: create would start this config" -- --policy $P/hardened.json policy check "$tmp/config.json"
+expect 0 out "fill    linux.seccomp: profile default-deny" -- --policy $P/hardened.json policy check "$tmp/config.json"
+sed 's/"noNewPrivileges": true/"noNewPrivileges": false/' "$tmp/config.json" >"$tmp/weak.json"
+expect 1 out 'refuse  policy "hardened": process.noNewPrivileges is false, required: true' -- --policy $P/hardened.json policy check "$tmp/weak.json"
+expect 0 out 'warn    policy "compat": process.noNewPrivileges is false, required: true' -- --policy $P/compat.json policy check "$tmp/weak.json"
 
 # Closed stdio: ward must not crash and must not write into a file it opened.
 set +e

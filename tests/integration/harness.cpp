@@ -31,12 +31,19 @@ std::string absolute_from_env(const char* var, const char* fallback) {
     return fs::absolute(path).string();
 }
 
-// Extra global flags for the runtime, e.g. WARD_ARGS="--policy tests/data/compat.json".
+// Extra global flags for the runtime, e.g. WARD_ARGS="--policy contrib/policies/hardened.json".
+// Without WARD_ARGS, ward runs under the `compat` policy: these tests build
+// OCI configs that ask for more than ward's hardened default allows (e.g.
+// capabilities) and check that they are honoured as runc honours them. The
+// policy's own tests (test_policy.cpp) pass --policy themselves.
 std::vector<std::string> extra_global_args() {
     std::vector<std::string> out;
     const char* v = std::getenv("WARD_ARGS");
-    if (!v)
+    if (!v) {
+        if (runtime_is_ward())
+            out = {"--policy", fs::absolute("contrib/policies/compat.json").string()};
         return out;
+    }
     std::istringstream in(v);
     std::string word;
     while (in >> word)

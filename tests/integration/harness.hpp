@@ -9,7 +9,8 @@
 // precondition, so under another runtime Boost reports them as skipped.
 //
 // Environment: WARD (runtime binary), CHECKER (checker binary), WARD_ARGS
-// (extra global flags put before --root, e.g. a policy for ward),
+// (extra global flags put before --root, e.g. a policy for ward; unset, ward
+// gets --policy contrib/policies/compat.json so OCI configs run as written),
 // WARD_IT_RUN_WARD_ONLY=1 (run ward-only tests against any runtime).
 // Tests labelled "asan" are the central ones the lane runner repeats against
 // the ASan build (--run_test=@asan).

@@ -406,7 +406,7 @@ BOOST_AUTO_TEST_CASE(default_spec_is_hardened) {
     BOOST_TEST(s.process->rlimits.at(0).type == "RLIMIT_NOFILE");
     BOOST_TEST(s.process->rlimits.at(0).hard == 1024u);
     BOOST_TEST(s.root->path == "rootfs");
-    BOOST_TEST(s.root->readonly);
+    BOOST_TEST(s.root->readonly.value_or(false));
     BOOST_TEST(s.hostname == "ward");
     BOOST_TEST(s.mounts.size() == 7u);
     BOOST_TEST(s.mounts[6].destination == "/sys/fs/cgroup");

@@ -86,7 +86,7 @@ BOOST_AUTO_TEST_CASE(full_example_reads_every_linux_field) {
     BOOST_TEST(s.process->rlimits.at(1).type == "RLIMIT_NOFILE");
     BOOST_TEST(*s.process->no_new_privileges);
     BOOST_TEST(s.root->path == "rootfs");
-    BOOST_TEST(s.root->readonly);
+    BOOST_TEST(s.root->readonly.value_or(false));
     BOOST_TEST(s.mounts.size() == 7u);
     BOOST_TEST(s.mounts[2].options.at(3) == "ptmxmode=0666");
     BOOST_TEST(s.hooks->prestart.size() == 2u);

@@ -12,6 +12,7 @@ namespace ward::container {
 struct Globals {
     std::string root = "/run/ward"; // --root: state directories live under it
     bool systemd_cgroup = false;    // --systemd-cgroup
+    std::string policy_file;        // --policy FILE; empty: WARD_POLICY, /etc/ward, built-in
 };
 
 struct CreateOptions {

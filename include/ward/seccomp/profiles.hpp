@@ -5,6 +5,7 @@
 
 #include "ward/spec/config.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,5 +22,9 @@ std::vector<std::string> builtin_profile_names();
 // linux.seccomp would be. Throws ward::Error for an unknown name, listing
 // the known ones.
 spec::Seccomp builtin_profile_spec(std::string_view name);
+
+// As builtin_profile_spec, but nullopt for a name that is not built in: the
+// shape of policy's profile provider, which the CLI installs.
+std::optional<spec::Seccomp> find_builtin_profile(std::string_view name);
 
 } // namespace ward::seccomp

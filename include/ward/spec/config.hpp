@@ -90,7 +90,7 @@ struct Process {
 
 struct Root {
     std::string path;
-    bool readonly = false;
+    std::optional<bool> readonly; // absent: the policy may fill it (read-write otherwise)
 };
 
 struct Mount {

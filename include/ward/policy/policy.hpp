@@ -1,0 +1,146 @@
+// The hardening policy (ward-policy(5)): a JSON document naming rules that
+// a container config must meet. Each rule is `enforce` (create refuses a
+// config that breaks it) or `warn` (create logs a warning and runs it).
+//
+// Two pure functions do the work, so every rule is testable without root:
+//   apply(policy, spec)    fills what the config left out (an absent
+//                          seccomp section → the policy's profile, absent
+//                          noNewPrivileges → true, ...). It never changes a
+//                          value the config set: "hardened by default" must
+//                          not mean "silently different from what was asked".
+//   evaluate(policy, spec) → findings, one per violation, each message in
+//                          the shape create prints:
+//   policy "hardened": process.capabilities.bounding contains CAP_SYS_ADMIN, allowed:
+//   CAP_NET_BIND_SERVICE
+//
+// A rule left out of the policy is not checked. Unknown rule names or keys
+// are errors when loading: a typo must not weaken a policy unnoticed.
+#pragma once
+
+#include "ward/json/json.hpp"
+#include "ward/spec/config.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ward::policy {
+
+enum class Action { enforce, warn };
+const char* action_name(Action action);
+
+// seccomp: a filter is required and its default action must deny.
+struct SeccompRule {
+    Action action = Action::enforce;
+    std::optional<std::string> fill; // built-in profile name for a config without seccomp
+};
+
+// capabilities: every set ⊆ allowed; ambient capabilities only when `ambient`.
+struct CapabilitiesRule {
+    Action action = Action::enforce;
+    std::vector<std::string> allowed;
+    bool ambient = false;
+    // For absent sets: bounding/effective/permitted get this list;
+    // inheritable and ambient stay empty (CVE-2022-29162).
+    std::optional<std::vector<std::string>> fill;
+};
+
+// noNewPrivileges, readonlyRoot: the value must be true.
+struct TrueRule {
+    Action action = Action::enforce;
+    bool fill = false; // absent → true
+};
+
+// maskedPaths, readonlyPaths: the list must contain every required path.
+struct PathsRule {
+    Action action = Action::enforce;
+    std::vector<std::string> required;
+    bool fill = false; // absent list → the required set
+};
+
+// namespaces: each listed type must be a new (private) namespace.
+struct NamespacesRule {
+    Action action = Action::enforce;
+    std::vector<std::string> required;
+    // A config with no namespaces at all gets these (new) namespaces.
+    std::optional<std::vector<std::string>> fill;
+};
+
+// A list of names the config may use (devices, sysctls) or must not
+// (hostMounts), or a list of required things (resources).
+struct ListRule {
+    Action action = Action::enforce;
+    std::vector<std::string> names;
+};
+
+// mountPropagation: no shared propagation (rootfsPropagation or mounts).
+struct PlainRule {
+    Action action = Action::enforce;
+};
+
+// user: uid 0 in the container only when allowRoot.
+struct UserRule {
+    Action action = Action::enforce;
+    bool allow_root = true;
+};
+
+struct Policy {
+    std::string name;
+    std::string description;
+    std::optional<SeccompRule> seccomp;
+    std::optional<CapabilitiesRule> capabilities;
+    std::optional<TrueRule> no_new_privileges;
+    std::optional<TrueRule> readonly_root;
+    std::optional<PathsRule> masked_paths;
+    std::optional<PathsRule> readonly_paths;
+    std::optional<NamespacesRule> namespaces;
+    std::optional<ListRule> devices;     // host device paths allowed in linux.devices
+    std::optional<ListRule> host_mounts; // bind-mount sources forbidden (and what lies under them)
+    std::optional<ListRule> sysctls;     // allowed names; "prefix.*" allows a subtree
+    std::optional<PlainRule> mount_propagation;
+    std::optional<UserRule> user;
+    std::optional<ListRule> resources; // required limits: "pids", "memory"
+};
+
+// Parses and validates a policy document. `source` prefixes errors
+// ("/etc/ward/policy.json: rules.capabilities.allowed[2]: ...").
+Policy parse_policy(std::string_view text, std::string_view source);
+json::Value policy_to_json(const Policy& policy);
+
+// The built-in `hardened` policy, compiled in; identical to
+// contrib/policies/hardened.json (a unit test compares them).
+std::string_view builtin_hardened_text();
+
+// The policy create and `ward policy` use, and where it came from.
+struct Effective {
+    Policy policy;
+    std::string source; // "--policy FILE", "WARD_POLICY=FILE", "/etc/ward/policy.json", "built-in"
+};
+
+// Selection order: the --policy flag (non-empty `flag_file`), else env
+// WARD_POLICY, else /etc/ward/policy.json if it exists, else built-in hardened.
+Effective select_policy(const std::string& flag_file);
+
+struct Finding {
+    std::string rule; // "capabilities"
+    Action action = Action::enforce;
+    std::string message; // `policy "NAME": FIELD ..., allowed: ...`
+};
+
+std::vector<Finding> evaluate(const Policy& policy, const spec::Spec& spec);
+
+// One line per filled field, e.g. "process.noNewPrivileges: true".
+std::vector<std::string> apply(const Policy& policy, spec::Spec& spec);
+
+// True when a finding refuses the config.
+bool refuses(const std::vector<Finding>& findings);
+
+// Built-in seccomp profiles by name, for filling. The seccomp module owns
+// them; the policy reaches them through this hook so that the two modules
+// can be built (and merged) independently. nullopt: no profile of that name.
+using ProfileProvider = std::optional<spec::Seccomp> (*)(std::string_view name);
+void set_profile_provider(ProfileProvider provider);
+std::optional<spec::Seccomp> builtin_profile(std::string_view name);
+
+} // namespace ward::policy

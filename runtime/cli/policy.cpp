@@ -1,0 +1,52 @@
+// `ward policy show|check`: the policy engine without running anything, so
+// an operator can see which rules apply and why a config would be refused.
+#include "ward/policy/policy.hpp"
+
+#include "verbs.hpp"
+#include "ward/base/file.hpp"
+#include "ward/base/strings.hpp"
+#include "ward/spec/parse.hpp"
+
+#include <unistd.h>
+
+namespace ward::cli {
+namespace {
+
+int show(const Context& ctx) {
+    policy::Effective eff = policy::select_policy(ctx.options.policy_file);
+    // Where it came from goes to stderr, so stdout is a valid policy file.
+    write_all(STDERR_FILENO, "policy " + quote(eff.policy.name) + " from " + eff.source + "\n",
+              "write stderr");
+    print_out(json::serialize(policy::policy_to_json(eff.policy), json::Style::pretty) + "\n");
+    return 0;
+}
+
+// The same steps as create: fill, then evaluate what would run.
+int check(const Context& ctx, const std::string& config) {
+    policy::Effective eff = policy::select_policy(ctx.options.policy_file);
+    spec::Spec spec = spec::parse_spec(read_file(config), config);
+    std::vector<std::string> filled = policy::apply(eff.policy, spec);
+    std::vector<policy::Finding> findings = policy::evaluate(eff.policy, spec);
+    std::string out = "policy " + quote(eff.policy.name) + " from " + eff.source + "\n";
+    for (const auto& line : filled)
+        out += "fill    " + line + "\n";
+    for (const auto& f : findings)
+        out += std::string(f.action == policy::Action::enforce ? "refuse  " : "warn    ") +
+               f.message + "\n";
+    bool refused = policy::refuses(findings);
+    out += refused ? "refused: create would not start this config\n"
+                   : "allowed: create would start this config\n";
+    print_out(out);
+    return refused ? 1 : 0;
+}
+
+} // namespace
+
+int verb_policy(const Context& ctx, const VerbArgs& args) {
+    PolicyOptions options = policy_options(args);
+    if (options.action == "show")
+        return show(ctx);
+    return check(ctx, options.config);
+}
+
+} // namespace ward::cli

@@ -1,0 +1,243 @@
+// evaluate(policy, spec): one finding per violation. Each message names the
+// config field, the offending value and what the policy allows, because the
+// person reading a refusal must be able to fix the config from it alone.
+#include "ward/base/strings.hpp"
+#include "ward/policy/policy.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace ward::policy {
+namespace {
+
+bool contains(const std::vector<std::string>& v, std::string_view s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+std::string listed(const std::vector<std::string>& v) {
+    return v.empty() ? "none" : join(v, ", ");
+}
+
+class Checker {
+  public:
+    Checker(const Policy& p, std::vector<Finding>& out) : p_(p), out_(out) {}
+
+    void add(const char* rule, Action action, const std::string& text) {
+        out_.push_back({rule, action, "policy " + quote(p_.name) + ": " + text});
+    }
+
+  private:
+    const Policy& p_;
+    std::vector<Finding>& out_;
+};
+
+void check_seccomp(const SeccompRule& rule, const spec::Spec& s, Checker& c) {
+    const auto* sc = s.linux && s.linux->seccomp ? &*s.linux->seccomp : nullptr;
+    if (!sc) {
+        c.add("seccomp", rule.action, "linux.seccomp is not set, required: a seccomp profile");
+        return;
+    }
+    // SCMP_ACT_LOG allows too: it only logs what it lets through.
+    if (sc->default_action == "SCMP_ACT_ALLOW" || sc->default_action == "SCMP_ACT_LOG")
+        c.add("seccomp", rule.action,
+              "linux.seccomp.defaultAction is " + sc->default_action +
+                  ", allowed: an action that denies (not SCMP_ACT_ALLOW or SCMP_ACT_LOG)");
+}
+
+void check_capabilities(const CapabilitiesRule& rule, const spec::Spec& s, Checker& c) {
+    if (!s.process || !s.process->capabilities)
+        return; // absent sets are empty: nothing granted
+    const spec::Capabilities& caps = *s.process->capabilities;
+    const std::pair<const char*, const std::optional<std::vector<std::string>>*> sets[] = {
+        {"bounding", &caps.bounding},       {"effective", &caps.effective},
+        {"inheritable", &caps.inheritable}, {"permitted", &caps.permitted},
+        {"ambient", &caps.ambient},
+    };
+    for (const auto& [name, set] : sets) {
+        if (!*set)
+            continue;
+        bool ambient = std::string_view(name) == "ambient";
+        const std::vector<std::string> none;
+        const auto& allowed = ambient && !rule.ambient ? none : rule.allowed;
+        for (const auto& cap : **set)
+            if (!contains(allowed, cap))
+                c.add("capabilities", rule.action,
+                      std::string("process.capabilities.") + name + " contains " + cap +
+                          ", allowed: " + listed(allowed));
+    }
+}
+
+void check_true(const char* rule_name, const char* field, const TrueRule& rule,
+                std::optional<bool> value, Checker& c) {
+    if (value == true)
+        return;
+    std::string is = value ? "false" : "not set";
+    c.add(rule_name, rule.action, std::string(field) + " is " + is + ", required: true");
+}
+
+void check_paths(const char* rule_name, const char* field, const PathsRule& rule,
+                 const std::optional<std::vector<std::string>>& have, Checker& c) {
+    for (const auto& path : rule.required)
+        if (!have || !contains(*have, path))
+            c.add(rule_name, rule.action,
+                  std::string(field) + " does not contain " + path +
+                      ", required: " + listed(rule.required));
+}
+
+void check_namespaces(const NamespacesRule& rule, const spec::Spec& s, Checker& c) {
+    std::string required = "new " + listed(rule.required) + " namespaces";
+    for (const auto& type : rule.required) {
+        const spec::Namespace* ns = s.find_namespace(type);
+        if (!ns)
+            c.add("namespaces", rule.action,
+                  "linux.namespaces has no " + type + " namespace, required: " + required);
+        else if (!ns->path.empty())
+            c.add("namespaces", rule.action,
+                  "linux.namespaces " + type + " joins " + ns->path + ", required: " + required);
+    }
+}
+
+void check_devices(const ListRule& rule, const spec::Spec& s, Checker& c) {
+    if (!s.linux)
+        return;
+    for (const auto& dev : s.linux->devices)
+        if (!contains(rule.names, dev.path))
+            c.add("devices", rule.action,
+                  "linux.devices contains " + dev.path + ", allowed: " + listed(rule.names));
+    if (!s.linux->resources)
+        return;
+    const auto& rules = s.linux->resources->devices;
+    for (size_t i = 0; i < rules.size(); ++i) {
+        const auto& r = rules[i];
+        bool any_type = r.type.empty() || r.type == "a";
+        if (r.allow && any_type && !r.major && !r.minor)
+            c.add("devices", rule.action,
+                  "linux.resources.devices[" + std::to_string(i) +
+                      "] allows every device, allowed: " + listed(rule.names));
+    }
+}
+
+bool is_bind(const spec::Mount& m) {
+    return m.type == "bind" || contains(m.options, "bind") || contains(m.options, "rbind");
+}
+
+// A source is sensitive when it is a forbidden path or lies under one
+// ("/proc/1/root" is worse than "/proc"); "/" matches only itself.
+bool forbidden_source(const std::string& source, const std::vector<std::string>& forbidden) {
+    std::string src = std::filesystem::path(source).lexically_normal().string();
+    while (src.size() > 1 && src.back() == '/')
+        src.pop_back();
+    for (const auto& f : forbidden) {
+        if (src == f)
+            return true;
+        if (f != "/" && starts_with(src, f) && src.size() > f.size() && src[f.size()] == '/')
+            return true;
+    }
+    return false;
+}
+
+void check_host_mounts(const ListRule& rule, const spec::Spec& s, Checker& c) {
+    for (size_t i = 0; i < s.mounts.size(); ++i) {
+        const auto& m = s.mounts[i];
+        if (is_bind(m) && forbidden_source(m.source, rule.names))
+            c.add("hostMounts", rule.action,
+                  "mounts[" + std::to_string(i) + "].source is " + m.source +
+                      ", forbidden: " + listed(rule.names));
+    }
+}
+
+bool sysctl_allowed(const std::string& name, const std::vector<std::string>& allowed) {
+    for (const auto& a : allowed) {
+        if (a == name)
+            return true;
+        if (a.size() > 1 && a.ends_with("*") && starts_with(name, a.substr(0, a.size() - 1)))
+            return true;
+    }
+    return false;
+}
+
+void check_sysctls(const ListRule& rule, const spec::Spec& s, Checker& c) {
+    if (!s.linux)
+        return;
+    for (const auto& [name, value] : s.linux->sysctl)
+        if (!sysctl_allowed(name, rule.names))
+            c.add("sysctls", rule.action,
+                  "linux.sysctl contains " + name + ", allowed: " + listed(rule.names));
+}
+
+void check_propagation(const PlainRule& rule, const spec::Spec& s, Checker& c) {
+    const char* allowed = ", allowed: private, rprivate, slave, rslave, unbindable, runbindable";
+    if (s.linux &&
+        (s.linux->rootfs_propagation == "shared" || s.linux->rootfs_propagation == "rshared"))
+        c.add("mountPropagation", rule.action,
+              "linux.rootfsPropagation is " + s.linux->rootfs_propagation + allowed);
+    for (size_t i = 0; i < s.mounts.size(); ++i)
+        for (const char* opt : {"shared", "rshared"})
+            if (contains(s.mounts[i].options, opt))
+                c.add("mountPropagation", rule.action,
+                      "mounts[" + std::to_string(i) + "].options contains " + opt + allowed);
+}
+
+void check_user(const UserRule& rule, const spec::Spec& s, Checker& c) {
+    if (rule.allow_root || !s.process)
+        return;
+    if (s.process->user.uid == 0)
+        c.add("user", rule.action, "process.user.uid is 0, allowed: a non-root uid");
+}
+
+void check_resources(const ListRule& rule, const spec::Spec& s, Checker& c) {
+    const spec::Resources* r = s.linux && s.linux->resources ? &*s.linux->resources : nullptr;
+    for (const auto& name : rule.names) {
+        bool set =
+            name == "pids" ? r && r->pids && r->pids->limit : r && r->memory && r->memory->limit;
+        if (!set)
+            c.add("resources", rule.action,
+                  "linux.resources." + name + ".limit is not set, required: a limit");
+    }
+}
+
+} // namespace
+
+std::vector<Finding> evaluate(const Policy& p, const spec::Spec& s) {
+    std::vector<Finding> out;
+    Checker c(p, out);
+    if (p.seccomp)
+        check_seccomp(*p.seccomp, s, c);
+    if (p.capabilities)
+        check_capabilities(*p.capabilities, s, c);
+    if (p.no_new_privileges)
+        check_true("noNewPrivileges", "process.noNewPrivileges", *p.no_new_privileges,
+                   s.process ? s.process->no_new_privileges : std::nullopt, c);
+    if (p.readonly_root)
+        check_true("readonlyRoot", "root.readonly", *p.readonly_root,
+                   s.root ? s.root->readonly : std::nullopt, c);
+    std::optional<std::vector<std::string>> none;
+    if (p.masked_paths)
+        check_paths("maskedPaths", "linux.maskedPaths", *p.masked_paths,
+                    s.linux ? s.linux->masked_paths : none, c);
+    if (p.readonly_paths)
+        check_paths("readonlyPaths", "linux.readonlyPaths", *p.readonly_paths,
+                    s.linux ? s.linux->readonly_paths : none, c);
+    if (p.namespaces)
+        check_namespaces(*p.namespaces, s, c);
+    if (p.devices)
+        check_devices(*p.devices, s, c);
+    if (p.host_mounts)
+        check_host_mounts(*p.host_mounts, s, c);
+    if (p.sysctls)
+        check_sysctls(*p.sysctls, s, c);
+    if (p.mount_propagation)
+        check_propagation(*p.mount_propagation, s, c);
+    if (p.user)
+        check_user(*p.user, s, c);
+    if (p.resources)
+        check_resources(*p.resources, s, c);
+    return out;
+}
+
+bool refuses(const std::vector<Finding>& findings) {
+    return std::any_of(findings.begin(), findings.end(),
+                       [](const Finding& f) { return f.action == Action::enforce; });
+}
+
+} // namespace ward::policy

@@ -1,0 +1,272 @@
+// Policy document ↔ Policy. Strict: unknown rules and keys are errors, so a
+// misspelt rule cannot leave a policy weaker than its author believes.
+#include "ward/base/error.hpp"
+#include "ward/base/strings.hpp"
+#include "ward/policy/policy.hpp"
+#include "ward/spec/names.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace ward::policy {
+namespace {
+
+using json::Value;
+
+// A JSON object whose members must all be read: leftovers are unknown keys.
+class Reader {
+  public:
+    Reader(const Value& v, std::string path) : v_(v), path_(std::move(path)) {
+        if (!v.is_object())
+            fail(path_ + ": expected object, got " + json::type_name(v.type()));
+    }
+    ~Reader() = default;
+
+    std::string at(std::string_view key) const {
+        return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+    }
+    const Value* get(std::string_view key) {
+        seen_.insert(std::string(key));
+        const Value* m = v_.find(key);
+        return m && !m->is_null() ? m : nullptr;
+    }
+    std::optional<std::string> str(std::string_view key) {
+        const Value* m = get(key);
+        if (!m)
+            return std::nullopt;
+        if (!m->is_string())
+            fail(at(key) + ": expected string, got " + json::type_name(m->type()));
+        return m->as_string();
+    }
+    std::optional<bool> boolean(std::string_view key) {
+        const Value* m = get(key);
+        if (!m)
+            return std::nullopt;
+        if (!m->is_bool())
+            fail(at(key) + ": expected boolean, got " + json::type_name(m->type()));
+        return m->as_bool();
+    }
+    std::optional<std::vector<std::string>> strings(std::string_view key) {
+        const Value* m = get(key);
+        if (!m)
+            return std::nullopt;
+        if (!m->is_array())
+            fail(at(key) + ": expected array, got " + json::type_name(m->type()));
+        std::vector<std::string> out;
+        for (size_t i = 0; i < m->as_array().size(); ++i) {
+            const Value& item = m->as_array()[i];
+            if (!item.is_string())
+                fail(at(key) + "[" + std::to_string(i) + "]: expected string, got " +
+                     json::type_name(item.type()));
+            out.push_back(item.as_string());
+        }
+        return out;
+    }
+    Action action() {
+        auto a = str("action");
+        if (!a)
+            fail(at("action") + ": required (enforce or warn)");
+        if (*a == "enforce")
+            return Action::enforce;
+        if (*a == "warn")
+            return Action::warn;
+        fail(at("action") + ": " + quote(*a) + " is not an action (enforce or warn)");
+    }
+    // Call once every known key was read.
+    void done() const {
+        for (const auto& [key, value] : v_.as_object())
+            if (!seen_.count(key))
+                fail(at(key) + ": unknown key");
+    }
+
+  private:
+    const Value& v_;
+    std::string path_;
+    std::set<std::string> seen_;
+};
+
+void check_capabilities(const std::vector<std::string>& caps, const std::string& path) {
+    const auto& known = spec::capability_names();
+    for (const auto& cap : caps)
+        if (std::find(known.begin(), known.end(), cap) == known.end())
+            fail(path + ": " + quote(cap) + " is not a capability");
+}
+
+void check_namespaces(const std::vector<std::string>& types, const std::string& path) {
+    const auto& known = spec::namespace_types();
+    for (const auto& t : types)
+        if (std::find(known.begin(), known.end(), t) == known.end())
+            fail(path + ": " + quote(t) + " is not a namespace type");
+}
+
+template <typename Rule, typename Fn>
+void read_rule(Reader& rules, std::string_view key, std::optional<Rule>& out, Fn&& fill_in) {
+    const Value* v = rules.get(key);
+    if (!v)
+        return;
+    Reader r(*v, rules.at(key));
+    Rule rule;
+    rule.action = r.action();
+    fill_in(r, rule);
+    r.done();
+    out = std::move(rule);
+}
+
+Policy from_json(const Value& doc) {
+    Reader top(doc, "");
+    Policy p;
+    p.name = top.str("name").value_or("");
+    if (p.name.empty())
+        fail("name: required");
+    p.description = top.str("description").value_or("");
+    const Value* rules_v = top.get("rules");
+    top.done();
+    if (!rules_v)
+        return p;
+    Reader rules(*rules_v, "rules");
+    read_rule(rules, "seccomp", p.seccomp, [](Reader& r, SeccompRule& rule) {
+        rule.fill = r.str("fill");
+        if (rule.fill && rule.fill->empty())
+            fail(r.at("fill") + ": a profile name, or leave it out");
+    });
+    read_rule(rules, "capabilities", p.capabilities, [](Reader& r, CapabilitiesRule& rule) {
+        rule.allowed = r.strings("allowed").value_or(std::vector<std::string>{});
+        check_capabilities(rule.allowed, r.at("allowed"));
+        rule.ambient = r.boolean("ambient").value_or(false);
+        rule.fill = r.strings("fill");
+        if (rule.fill)
+            check_capabilities(*rule.fill, r.at("fill"));
+    });
+    auto read_true = [](Reader& r, TrueRule& rule) {
+        rule.fill = r.boolean("fill").value_or(false);
+    };
+    read_rule(rules, "noNewPrivileges", p.no_new_privileges, read_true);
+    read_rule(rules, "readonlyRoot", p.readonly_root, read_true);
+    auto read_paths = [](Reader& r, PathsRule& rule) {
+        rule.required = r.strings("required").value_or(std::vector<std::string>{});
+        rule.fill = r.boolean("fill").value_or(false);
+    };
+    read_rule(rules, "maskedPaths", p.masked_paths, read_paths);
+    read_rule(rules, "readonlyPaths", p.readonly_paths, read_paths);
+    read_rule(rules, "namespaces", p.namespaces, [](Reader& r, NamespacesRule& rule) {
+        rule.required = r.strings("required").value_or(std::vector<std::string>{});
+        check_namespaces(rule.required, r.at("required"));
+        rule.fill = r.strings("fill");
+        if (rule.fill)
+            check_namespaces(*rule.fill, r.at("fill"));
+    });
+    auto list = [](const char* key) {
+        return [key](Reader& r, ListRule& rule) {
+            rule.names = r.strings(key).value_or(std::vector<std::string>{});
+        };
+    };
+    read_rule(rules, "devices", p.devices, list("allowed"));
+    read_rule(rules, "hostMounts", p.host_mounts, list("forbidden"));
+    read_rule(rules, "sysctls", p.sysctls, list("allowed"));
+    read_rule(rules, "mountPropagation", p.mount_propagation, [](Reader&, PlainRule&) {});
+    read_rule(rules, "user", p.user, [](Reader& r, UserRule& rule) {
+        rule.allow_root = r.boolean("allowRoot").value_or(true);
+    });
+    read_rule(rules, "resources", p.resources, [](Reader& r, ListRule& rule) {
+        rule.names = r.strings("required").value_or(std::vector<std::string>{});
+        for (const auto& n : rule.names)
+            if (n != "pids" && n != "memory")
+                fail(r.at("required") + ": " + quote(n) + " is not a limit (pids or memory)");
+    });
+    rules.done();
+    return p;
+}
+
+Value strings(const std::vector<std::string>& v) {
+    Value a = Value::array();
+    for (const auto& s : v)
+        a.push(s);
+    return a;
+}
+
+Value rule_head(Action action) {
+    Value r = Value::object();
+    r.set("action", action_name(action));
+    return r;
+}
+
+} // namespace
+
+const char* action_name(Action action) {
+    return action == Action::enforce ? "enforce" : "warn";
+}
+
+Policy parse_policy(std::string_view text, std::string_view source) {
+    return with_context(source, [&] { return from_json(json::parse(text)); });
+}
+
+// Same key order as the shipped files, so `ward policy show` reads like them.
+Value policy_to_json(const Policy& p) {
+    Value doc = Value::object();
+    doc.set("name", p.name);
+    if (!p.description.empty())
+        doc.set("description", p.description);
+    Value rules = Value::object();
+    if (p.seccomp) {
+        Value r = rule_head(p.seccomp->action);
+        if (p.seccomp->fill)
+            r.set("fill", *p.seccomp->fill);
+        rules.set("seccomp", r);
+    }
+    if (p.capabilities) {
+        Value r = rule_head(p.capabilities->action);
+        r.set("allowed", strings(p.capabilities->allowed));
+        r.set("ambient", p.capabilities->ambient);
+        if (p.capabilities->fill)
+            r.set("fill", strings(*p.capabilities->fill));
+        rules.set("capabilities", r);
+    }
+    auto set_true = [&](const char* key, const std::optional<TrueRule>& rule) {
+        if (!rule)
+            return;
+        Value r = rule_head(rule->action);
+        r.set("fill", rule->fill);
+        rules.set(key, r);
+    };
+    set_true("noNewPrivileges", p.no_new_privileges);
+    set_true("readonlyRoot", p.readonly_root);
+    auto set_paths = [&](const char* key, const std::optional<PathsRule>& rule) {
+        if (!rule)
+            return;
+        Value r = rule_head(rule->action);
+        r.set("required", strings(rule->required));
+        r.set("fill", rule->fill);
+        rules.set(key, r);
+    };
+    set_paths("maskedPaths", p.masked_paths);
+    set_paths("readonlyPaths", p.readonly_paths);
+    if (p.namespaces) {
+        Value r = rule_head(p.namespaces->action);
+        r.set("required", strings(p.namespaces->required));
+        if (p.namespaces->fill)
+            r.set("fill", strings(*p.namespaces->fill));
+        rules.set("namespaces", r);
+    }
+    auto set_list = [&](const char* key, const char* member, const std::optional<ListRule>& rule) {
+        if (!rule)
+            return;
+        Value r = rule_head(rule->action);
+        r.set(member, strings(rule->names));
+        rules.set(key, r);
+    };
+    set_list("devices", "allowed", p.devices);
+    set_list("hostMounts", "forbidden", p.host_mounts);
+    set_list("sysctls", "allowed", p.sysctls);
+    if (p.mount_propagation)
+        rules.set("mountPropagation", rule_head(p.mount_propagation->action));
+    if (p.user) {
+        Value r = rule_head(p.user->action);
+        r.set("allowRoot", p.user->allow_root);
+        rules.set("user", r);
+    }
+    set_list("resources", "required", p.resources);
+    doc.set("rules", rules);
+    return doc;
+}
+
+} // namespace ward::policy

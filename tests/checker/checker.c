@@ -38,6 +38,8 @@ static const char* errno_name(int err) {
         return "ENOENT";
     case EACCES:
         return "EACCES";
+    case EAFNOSUPPORT:
+        return "EAFNOSUPPORT";
     case EPERM:
         return "EPERM";
     case EROFS:

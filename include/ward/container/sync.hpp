@@ -1,7 +1,10 @@
 // The parent↔init protocol over a SOCK_SEQPACKET socketpair: one message
-// per packet, a type byte followed by text. The init reports errors as
-// messages, so `create` can print what failed inside the container.
+// per packet, a type byte followed by text, and at most one fd passed with
+// SCM_RIGHTS. The init reports errors as messages, so `create` can print
+// what failed inside the container.
 #pragma once
+
+#include "ward/base/fd.hpp"
 
 #include <optional>
 #include <string>
@@ -15,14 +18,19 @@ enum class SyncType : char {
     ready = 'R',      // init → parent: blocked on the exec fifo next
     error = 'E',      // init → parent: text = the error
     pid = 'P',        // intermediate → parent: text = the init's pid (joined namespaces)
+    seccomp_fd = 'S', // init → parent: fd = the seccomp notify fd, for linux.seccomp.listenerPath
 };
 
 struct SyncMessage {
     SyncType type;
     std::string text;
+    UniqueFd fd; // the fd that came with the message (close-on-exec), or none
 };
 
 void sync_send(int fd, SyncType type, const std::string& text = {});
+// The same, with passed_fd duplicated into the receiver (SCM_RIGHTS); the
+// caller keeps and closes its own copy.
+void sync_send_fd(int fd, SyncType type, int passed_fd, const std::string& text = {});
 
 // Blocks for the next message; nullopt when the peer closed (died), or,
 // with `nonblocking`, when nothing is queued.

@@ -14,6 +14,7 @@
 #include "ward/policy/policy.hpp"
 #include "ward/spec/parse.hpp"
 
+#include <cstring>
 #include <fcntl.h>
 #include <filesystem>
 #include <pwd.h>
@@ -41,18 +42,79 @@ std::string owner_name() {
     return std::to_string(::geteuid());
 }
 
-UniqueFd connect_console_socket(const std::string& path) {
+// what: how errors name the socket ("console socket", "seccomp listener").
+UniqueFd connect_unix(const std::string& path, const std::string& what) {
     UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
     if (!fd)
-        fail_errno("console socket: socket");
+        fail_errno(what + ": socket");
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     if (path.size() >= sizeof addr.sun_path)
-        fail("console socket " + quote(path) + ": path too long");
+        fail(what + " " + quote(path) + ": path too long");
     std::copy(path.begin(), path.end(), addr.sun_path);
     if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
-        fail_errno("connect console socket " + path);
+        fail_errno("connect " + what + " " + path);
     return fd;
+}
+
+UniqueFd connect_console_socket(const std::string& path) {
+    return connect_unix(path, "console socket");
+}
+
+// runtime-spec "ContainerProcessState": what a seccomp listener gets with
+// the notify fd, in one message, the fd as SCM_RIGHTS at index 0 of "fds".
+std::string container_process_state(const spec::Seccomp& seccomp, const State& state) {
+    json::Value doc = json::Value::object();
+    doc.set("ociVersion", json::Value(std::string(spec::kOciVersion)));
+    json::Value fds = json::Value::array();
+    fds.push(json::Value("seccompFd"));
+    doc.set("fds", fds);
+    doc.set("pid", json::Value(static_cast<std::int64_t>(state.pid)));
+    doc.set("metadata", json::Value(seccomp.listener_metadata));
+    doc.set("state", oci_state(state, Status::creating, false));
+    return json::serialize(doc);
+}
+
+// Passes the init's seccomp notify fd to linux.seccomp.listenerPath. Any
+// failure fails `create`, which then kills the init and removes everything.
+void send_to_listener(const spec::Spec& spec, const State& state, UniqueFd notify_fd) {
+    if (!notify_fd)
+        fail("sync: seccomp notify message without an fd");
+    if (!spec.linux || !spec.linux->seccomp || spec.linux->seccomp->listener_path.empty())
+        fail("sync: seccomp notify fd, but config.json has no linux.seccomp.listenerPath");
+    const spec::Seccomp& seccomp = *spec.linux->seccomp;
+    const std::string what = "seccomp listener (linux.seccomp.listenerPath)";
+    UniqueFd conn = connect_unix(seccomp.listener_path, what);
+    std::string text = container_process_state(seccomp, state);
+    iovec iov{text.data(), text.size()};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    int fd = notify_fd.get();
+    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+    ssize_t n;
+    while ((n = ::sendmsg(conn.get(), &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR) {
+    }
+    if (n < 0)
+        fail_errno("send to " + what + " " + seccomp.listener_path);
+    // One sendmsg: the fd went with the first byte; the rest, if the socket
+    // buffer split it, follows with plain writes.
+    for (size_t sent = static_cast<size_t>(n); sent < text.size();) {
+        ssize_t m = ::send(conn.get(), text.data() + sent, text.size() - sent, MSG_NOSIGNAL);
+        if (m < 0 && errno == EINTR)
+            continue;
+        if (m < 0)
+            fail_errno("send to " + what + " " + seccomp.listener_path);
+        sent += static_cast<size_t>(m);
+    }
+    log::debug("seccomp notify fd sent to " + seccomp.listener_path);
 }
 
 // Checks a parsed config for what this build must refuse before touching
@@ -237,6 +299,10 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
             fail("unable to start container process: " + msg->text);
         if (msg->type == SyncType::ready)
             break;
+        if (msg->type == SyncType::seccomp_fd) {
+            send_to_listener(spec, state, std::move(msg->fd));
+            continue;
+        }
         if (msg->type != SyncType::run_hooks)
             fail("sync: unexpected message from container init");
         run_hooks("prestart", hooks_of(spec, &spec::Hooks::prestart), creating);

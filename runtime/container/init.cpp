@@ -7,8 +7,9 @@
 //   the parent) → createContainer hooks → pivot_root, masked/readonly paths →
 //   sysctls → console → rlimits, process attributes, LSM labels → cwd →
 //   executable lookup → seccomp built (loaded here without no_new_privs) →
-//   user and capabilities → no_new_privs → "ready" → block on the exec fifo
-//   → startContainer hooks → seccomp loaded → fds close-on-exec → execve.
+//   user and capabilities → no_new_privs → (a NOTIFY filter loaded, its fd
+//   sent to the parent) → "ready" → block on the exec fifo →
+//   startContainer hooks → seccomp loaded → fds close-on-exec → execve.
 #include "ward/container/init.hpp"
 
 #include "ward/base/error.hpp"
@@ -79,6 +80,19 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
     return out;
 }
 
+// Loads the filter; a filter with SCMP_ACT_NOTIFY hands its listener fd to
+// the parent, which passes it to linux.seccomp.listenerPath. The parent
+// reads messages in order, so the fd is there before "ready" is.
+void load_filter(const seccomp::Filter& filter, int sync_fd) {
+    filter.load();
+    if (!filter.uses_notify())
+        return;
+    UniqueFd fd = filter.notify_fd();
+    sync_send_fd(sync_fd, SyncType::seccomp_fd, fd.get());
+    // Closed here: only the listener may hold it, or the container's own
+    // process could answer its notifications.
+}
+
 [[noreturn]] void init_steps(const InitContext& ctx) {
     const spec::Spec& spec = *ctx.spec;
     const spec::Process& process = *spec.process;
@@ -140,13 +154,19 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
     // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it
     // before the capabilities are dropped (runc does the same).
     if (filter && !nnp)
-        filter->load();
+        load_filter(*filter, ctx.sync_fd);
 
     // setgroups is denied in a user namespace whose gid_map we wrote without
     // privilege over the parent's groups; as root of the host it is allowed.
     linux::apply_user_and_capabilities(process, true);
     if (nnp)
         linux::set_no_new_privileges();
+    // A listener must get its fd during `create`, while the parent is still
+    // there to pass it (as runc does): so a NOTIFY filter is loaded now, and
+    // the rest of the init's steps run under it.
+    bool loaded_early = filter && (!nnp || filter->uses_notify());
+    if (filter && nnp && filter->uses_notify())
+        load_filter(*filter, ctx.sync_fd);
 
     // From here the parent may exit: stop dying with it.
     ::prctl(PR_SET_PDEATHSIG, 0);
@@ -168,7 +188,7 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
     run_hooks("startContainer", hooks_of(spec, &spec::Hooks::start_container),
               created_state(state_json));
 
-    if (filter && nnp)
+    if (filter && !loaded_early)
         filter->load(); // last: nothing of ward's own setup needs an allowance in it
     linux::close_fds_on_exec(ctx.preserve_fds);
     auto argv = c_strings(process.args);

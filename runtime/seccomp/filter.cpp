@@ -75,9 +75,6 @@ uint32_t resolve_action(const std::string& name, std::optional<uint32_t> errno_r
     for (const auto& a : kActions) {
         if (name != a.name)
             continue;
-        if (name == "SCMP_ACT_NOTIFY")
-            fail(field + ": SCMP_ACT_NOTIFY (listenerPath) is not supported by this version of "
-                         "ward yet");
         if (!a.takes_errno)
             return a.action;
         uint32_t code = errno_ret.value_or(name == "SCMP_ACT_ERRNO" ? EPERM : 0);
@@ -125,6 +122,7 @@ Filter Filter::build(const spec::Seccomp& config) {
     filter.ctx_ = std::make_unique<Context>();
     uint32_t default_action = resolve_action(config.default_action, config.default_errno_ret,
                                              std::string(kField) + ".defaultAction");
+    filter.notify_ = default_action == SCMP_ACT_NOTIFY;
     filter.ctx_->ctx = seccomp_init(default_action);
     if (!filter.ctx_->ctx)
         fail(std::string(kField) + ": seccomp_init failed");
@@ -172,6 +170,8 @@ Filter Filter::build(const spec::Seccomp& config) {
         }
         if (action == default_action)
             continue; // libseccomp refuses rules that repeat the default
+        if (action == SCMP_ACT_NOTIFY)
+            filter.notify_ = true;
         for (const auto& name : rule.names) {
             int nr = seccomp_syscall_resolve_name(name.c_str());
             if (nr == __NR_SCMP_ERROR) {
@@ -201,6 +201,17 @@ void Filter::load() const {
         fail_errno("load seccomp filter", -rc);
 }
 
+UniqueFd Filter::notify_fd() const {
+    if (!notify_)
+        return {};
+    // libseccomp loaded the filter with SECCOMP_FILTER_FLAG_NEW_LISTENER and
+    // kept the listener fd; it does not close it, so it is ours from here.
+    int fd = seccomp_notify_fd(ctx_->ctx);
+    if (fd < 0)
+        fail_errno("seccomp: notify fd of the loaded filter", fd < -1 ? -fd : EBADF);
+    return UniqueFd(fd);
+}
+
 namespace {
 template <typename T, size_t N, typename F>
 std::vector<std::string> names_of(const T (&table)[N], F name) {
@@ -212,11 +223,8 @@ std::vector<std::string> names_of(const T (&table)[N], F name) {
 } // namespace
 
 const std::vector<std::string>& action_names() {
-    static const auto names = [] {
-        auto v = names_of(kActions, [](const ActionName& a) { return std::string(a.name); });
-        v.erase(std::remove(v.begin(), v.end(), "SCMP_ACT_NOTIFY"), v.end());
-        return v;
-    }();
+    static const auto names =
+        names_of(kActions, [](const ActionName& a) { return std::string(a.name); });
     return names;
 }
 const std::vector<std::string>& operator_names() {

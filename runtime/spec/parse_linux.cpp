@@ -98,6 +98,9 @@ Seccomp parse_seccomp(const Obj& obj) {
         check_one_of(index_path(obj.at("flags"), i), s.flags[i], seccomp_flags(),
                      "a seccomp filter flag");
     s.listener_path = obj.str("listenerPath");
+    // ward connects to it from its own cwd, which is not the bundle's.
+    if (!s.listener_path.empty())
+        check_absolute(obj.at("listenerPath"), s.listener_path);
     s.listener_metadata = obj.str("listenerMetadata");
     obj.each_obj("syscalls", [&](const Obj& item) { s.syscalls.push_back(parse_syscall(item)); });
     bool notify = s.default_action == "SCMP_ACT_NOTIFY" ||

@@ -68,9 +68,8 @@ BOOST_AUTO_TEST_CASE(errno_action_returns_the_configured_errno) {
 }
 
 BOOST_AUTO_TEST_CASE(kill_process_ends_the_container_with_sigsys) {
-    Result out =
-        run_with(allow_all_but({rule("getppid", "SCMP_ACT_KILL_PROCESS")}),
-                 {"/checker", "syscall", std::to_string(SYS_getppid)});
+    Result out = run_with(allow_all_but({rule("getppid", "SCMP_ACT_KILL_PROCESS")}),
+                          {"/checker", "syscall", std::to_string(SYS_getppid)});
     BOOST_TEST(out.status == 128 + SIGSYS, "stderr: " << out.err);
 }
 
@@ -86,10 +85,10 @@ BOOST_AUTO_TEST_CASE(an_argument_filter_decides_by_the_argument) {
     deny["errnoRet"] = 1;
     deny["args"] = Json::array({arg(0, PER_LINUX, "SCMP_CMP_NE")});
     std::string nr = std::to_string(SYS_personality);
-    Result out = run_with(allow_all_but({deny}),
-                          {"/bin/sh", "-c",
-                           checker_syscall(SYS_personality, {"0"}) + "; " +
-                               checker_syscall(SYS_personality, {"0x0040000"})});
+    Result out =
+        run_with(allow_all_but({deny}), {"/bin/sh", "-c",
+                                         checker_syscall(SYS_personality, {"0"}) + "; " +
+                                             checker_syscall(SYS_personality, {"0x0040000"})});
     BOOST_TEST_REQUIRE(out.status == 0, "stderr: " << out.err);
     std::vector<std::string> lines = values_of(out.out, "syscall " + nr);
     BOOST_TEST_REQUIRE(lines.size() == 2u, out.out);
@@ -105,8 +104,7 @@ BOOST_AUTO_TEST_CASE(socket_is_filtered_by_family) {
     std::string nr = std::to_string(SYS_socket);
     Result out = run_with(allow_all_but({deny}),
                           {"/bin/sh", "-c",
-                           checker_syscall(SYS_socket, {std::to_string(AF_UNIX), "1", "0"}) +
-                               "; " +
+                           checker_syscall(SYS_socket, {std::to_string(AF_UNIX), "1", "0"}) + "; " +
                                checker_syscall(SYS_socket, {std::to_string(AF_INET), "1", "0"})});
     BOOST_TEST_REQUIRE(out.status == 0, "stderr: " << out.err);
     std::vector<std::string> lines = values_of(out.out, "syscall " + nr);

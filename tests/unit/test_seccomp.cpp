@@ -125,19 +125,26 @@ BOOST_AUTO_TEST_CASE(bad_values_are_named) {
     bad_flag.flags = {"SECCOMP_FILTER_FLAG_FAST"};
     BOOST_TEST(error_of(bad_flag).find("flags[0]: \"SECCOMP_FILTER_FLAG_FAST\" is not") !=
                std::string::npos);
+}
+
+// NOTIFY builds, and the filter knows it needs a listener: the init loads
+// it early and passes its fd on.
+BOOST_AUTO_TEST_CASE(notify_builds_and_is_flagged) {
     auto notify = allow_all_but("getpid", "SCMP_ACT_NOTIFY");
-    BOOST_TEST(error_of(notify).find("SCMP_ACT_NOTIFY") != std::string::npos);
+    BOOST_TEST(error_of(notify) == "");
+    BOOST_TEST(seccomp::Filter::build(notify).uses_notify());
+    BOOST_TEST(!seccomp::Filter::build(allow_all_but("getpid", "SCMP_ACT_ERRNO")).uses_notify());
 }
 
 // `ward features` must not offer what build() refuses: every action it
-// lists builds a filter, and NOTIFY (refused until listeners exist) is absent.
+// lists builds a filter, NOTIFY included now that listeners get their fd.
 BOOST_AUTO_TEST_CASE(features_offer_only_what_builds) {
     json::Value section = seccomp::features_section();
     BOOST_TEST(section.find("enabled")->as_bool());
     std::vector<std::string> actions;
     for (const auto& a : section.find("actions")->as_array())
         actions.push_back(a.as_string());
-    BOOST_TEST(std::count(actions.begin(), actions.end(), "SCMP_ACT_NOTIFY") == 0);
+    BOOST_TEST(std::count(actions.begin(), actions.end(), "SCMP_ACT_NOTIFY") == 1);
     for (const auto& action : actions)
         BOOST_TEST(error_of(allow_all_but("getpid", action)) == "", action);
     for (const auto& flag : section.find("supportedFlags")->as_array()) {

@@ -221,6 +221,9 @@ BOOST_AUTO_TEST_CASE(bad_configs_name_path_value_and_reason) {
         {with_seccomp(
              R"({"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["kill"],"action":"SCMP_ACT_NOTIFY"}]})"),
          P + "linux.seccomp.listenerPath: missing required field (SCMP_ACT_NOTIFY is used)"},
+        {with_seccomp(
+             R"({"defaultAction":"SCMP_ACT_ALLOW","listenerPath":"run/l.sock","syscalls":[{"names":["kill"],"action":"SCMP_ACT_NOTIFY"}]})"),
+         P + "linux.seccomp.listenerPath: \"run/l.sock\" is not an absolute path"},
         // linux: the rest
         {with_linux(R"({"rootfsPropagation":"sideways"})"),
          P + "linux.rootfsPropagation: \"sideways\" is not a mount propagation"},

@@ -1,8 +1,11 @@
 // linux.seccomp (OCI) → a compiled libseccomp filter, loaded by the init.
 // Building happens before the init reports ready (errors reach `create`);
-// loading is the last step before execve.
+// loading is the last step before execve, unless the filter notifies a
+// listener (SCMP_ACT_NOTIFY): then it is loaded before "ready", so its
+// notify fd can reach linux.seccomp.listenerPath during `create`.
 #pragma once
 
+#include "ward/base/fd.hpp"
 #include "ward/json/json.hpp"
 #include "ward/spec/config.hpp"
 
@@ -27,6 +30,12 @@ class Filter {
     // CAP_SYS_ADMIN.
     void load() const;
 
+    // True when some action (or the default) is SCMP_ACT_NOTIFY.
+    bool uses_notify() const { return notify_; }
+    // After load(), the listener fd the kernel made for this filter (none
+    // unless uses_notify()); the caller owns and closes it.
+    UniqueFd notify_fd() const;
+
     // Number of rules added (for debug output and tests).
     int rule_count() const { return rules_; }
 
@@ -35,6 +44,7 @@ class Filter {
     struct Context;
     std::unique_ptr<Context> ctx_;
     int rules_ = 0;
+    bool notify_ = false;
 };
 
 // SCMP_ACT_* names this build accepts, SCMP_CMP_* operators, SCMP_ARCH_*

@@ -16,14 +16,16 @@ export DEBIAN_FRONTEND=noninteractive
 for pkg in hyperfine runc golang-github-containers-common; do
     dpkg -s "$pkg" >/dev/null 2>&1 || apt-get install -y -qq "$pkg" >/dev/null
 done
-ward=$PWD/build/ward
+# Under the compat policy nothing is filled in, so "no filter" is none
+# (the built-in hardened policy would fill default-deny).
+ward="$PWD/build/ward --policy $PWD/contrib/policies/compat.json"
 n=${N:-300000}
 work=$(mktemp -d /tmp/ward-bench-seccomp.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 if [ -n "${PROFILE:-}" ]; then
     cp "$PROFILE" "$work/ward-profile.json"
-elif ! "$ward" profile export default-deny >"$work/ward-profile.json" 2>/dev/null; then
+elif ! $ward profile export default-deny >"$work/ward-profile.json" 2>/dev/null; then
     cp seccomp-profiles/default-deny.json "$work/ward-profile.json"
 fi
 python3 bench/docker_profile_to_oci.py /usr/share/containers/seccomp.json >"$work/docker-profile.json"
@@ -36,7 +38,7 @@ bundle() {
     name=$1 profile=$2
     shift 2
     mkdir -p "$work/$name"
-    "$ward" spec --bundle "$work/$name"
+    $ward spec --bundle "$work/$name"
     python3 - "$work/$name/config.json" "$work/rootfs" "$profile" "$@" <<'PY'
 import json, sys
 path, rootfs, profile, args = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
@@ -59,8 +61,9 @@ bundle true-ward "$work/ward-profile.json" /bin/true
 # The median of 5 runs of one loop: "getpid_ns read_ns".
 loop() {
     runtime=$1 name=$2
+    state=$work/state-$(echo "$runtime" | cksum | cut -d' ' -f1)
     for i in 1 2 3 4 5; do
-        "$runtime" --root "$work/state-$runtime" run -b "$work/$name" "bench-$name-$i"
+        $runtime --root "$state" run -b "$work/$name" "bench-$name-$i"
     done | sed 's/getpid_ns=//; s/read_ns=//' | sort -n | sed -n 3p
 }
 row() { # label runtime bundle

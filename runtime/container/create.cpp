@@ -2,6 +2,7 @@
 
 #include "spawn.hpp"
 #include "ward/base/error.hpp"
+#include "ward/base/fd_passing.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/log.hpp"
 #include "ward/base/scope.hpp"
@@ -86,27 +87,11 @@ void send_to_listener(const spec::Spec& spec, const State& state, UniqueFd notif
     const std::string what = "seccomp listener (linux.seccomp.listenerPath)";
     UniqueFd conn = connect_unix(seccomp.listener_path, what);
     std::string text = container_process_state(seccomp, state);
-    iovec iov{text.data(), text.size()};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    int fd = notify_fd.get();
-    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-    ssize_t n;
-    while ((n = ::sendmsg(conn.get(), &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR) {
-    }
-    if (n < 0)
-        fail_errno("send to " + what + " " + seccomp.listener_path);
+    size_t n = send_with_fd(conn.get(), text, notify_fd.get(),
+                            "send to " + what + " " + seccomp.listener_path);
     // One sendmsg: the fd went with the first byte; the rest, if the socket
     // buffer split it, follows with plain writes.
-    for (size_t sent = static_cast<size_t>(n); sent < text.size();) {
+    for (size_t sent = n; sent < text.size();) {
         ssize_t m = ::send(conn.get(), text.data() + sent, text.size() - sent, MSG_NOSIGNAL);
         if (m < 0 && errno == EINTR)
             continue;

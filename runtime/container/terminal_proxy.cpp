@@ -6,6 +6,7 @@
 #include "terminal_proxy.hpp"
 
 #include "ward/base/error.hpp"
+#include "ward/base/fd_passing.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/scope.hpp"
 
@@ -57,25 +58,10 @@ int exit_status_of(int status) {
 
 UniqueFd receive_pty_master(int socket) {
     char name[256];
-    char control[CMSG_SPACE(sizeof(int))]{};
-    iovec data{name, sizeof name};
-    msghdr message{};
-    message.msg_iov = &data;
-    message.msg_iovlen = 1;
-    message.msg_control = control;
-    message.msg_controllen = sizeof control;
-    ssize_t n;
-    while ((n = ::recvmsg(socket, &message, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
-    }
-    if (n < 0)
-        fail_errno("receive the container's pty master");
-    cmsghdr* header = CMSG_FIRSTHDR(&message);
-    if (!header || header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS ||
-        header->cmsg_len != CMSG_LEN(sizeof(int)))
-        fail("receive the container's pty master: no fd in the message");
-    int fd = -1;
-    std::memcpy(&fd, CMSG_DATA(header), sizeof fd);
-    return UniqueFd(fd);
+    auto msg = receive_with_fds(socket, name, sizeof name, "receive the container's pty master");
+    if (!msg || msg->fds.size() != 1)
+        fail("receive the container's pty master: not exactly one fd in the message");
+    return std::move(msg->fds[0]);
 }
 
 int proxy_terminal_until_exit(int master, int pid, const sigset_t& forwarded) {

@@ -7,6 +7,7 @@
 // containerd and podman read it with a single recvmsg and expect one fd.
 #include "ward/base/error.hpp"
 #include "ward/base/fd.hpp"
+#include "ward/base/fd_passing.hpp"
 #include "ward/linux/process.hpp"
 
 #include <climits>
@@ -42,24 +43,6 @@ UniqueFd open_peer(int master) {
     return peer;
 }
 
-void send_fd(int socket, int fd, std::string_view name) {
-    char control[CMSG_SPACE(sizeof(int))]{};
-    iovec data{const_cast<char*>(name.data()), name.size()};
-    msghdr message{};
-    message.msg_iov = &data;
-    message.msg_iovlen = 1;
-    message.msg_control = control;
-    message.msg_controllen = sizeof control;
-    cmsghdr* header = CMSG_FIRSTHDR(&message);
-    header->cmsg_level = SOL_SOCKET;
-    header->cmsg_type = SCM_RIGHTS;
-    header->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(header), &fd, sizeof fd);
-    while (::sendmsg(socket, &message, MSG_NOSIGNAL) < 0)
-        if (errno != EINTR)
-            fail_errno("send the pty master over the console socket");
-}
-
 } // namespace
 
 void setup_console(int console_socket_fd, const std::optional<spec::ConsoleSize>& size) {
@@ -76,7 +59,8 @@ void setup_console(int console_socket_fd, const std::optional<spec::ConsoleSize>
         if (::ioctl(master.get(), TIOCSWINSZ, &window) < 0)
             fail_errno("process.consoleSize: ioctl TIOCSWINSZ");
     }
-    send_fd(console_socket_fd, master.get(), kMasterName);
+    send_with_fd(console_socket_fd, kMasterName, master.get(),
+                 "send the pty master over the console socket");
     // The master now belongs to the receiver; the container must not hold it.
     master.reset();
 

@@ -74,9 +74,10 @@ void copy_entry(int from_dir, int to_dir, const char* name) {
 } // namespace
 
 void copy_tree(int from_dir, int to_dir) {
-    int listing = ::dup(from_dir);
+    // A description of its own (not dup's shared offset), close-on-exec.
+    int listing = ::openat(from_dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (listing < 0)
-        fail_errno("dup");
+        fail_errno("open directory to copy");
     DIR* dir = ::fdopendir(listing);
     if (!dir) {
         ::close(listing);

@@ -2,6 +2,7 @@
 
 #include "ward/base/error.hpp"
 #include "ward/base/file.hpp"
+#include "ward/base/strings.hpp"
 
 #include <cstdio>
 #include <ctime>
@@ -26,37 +27,6 @@ const char* level_name(Level level) {
         return "error";
     }
     return "info";
-}
-
-// JSON string escaping; json/ sits above base/, so log keeps its own tiny escaper.
-std::string escape(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        auto u = static_cast<unsigned char>(c);
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            if (u < 0x20) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", u);
-                out += buf;
-            } else {
-                out += c;
-            }
-        }
-    }
-    return out;
 }
 
 std::string time_now() {
@@ -98,8 +68,9 @@ void write(Level level, std::string_view msg) {
     int out = g_fd >= 0 ? g_fd : STDERR_FILENO;
     std::string line;
     if (g_options.format == Format::json) {
-        line = "{\"level\":\"" + std::string(level_name(level)) + "\",\"msg\":\"" + escape(msg) +
-               "\",\"time\":\"" + time_now() + "\"}\n";
+        line = "{\"level\":\"" + std::string(level_name(level)) + "\",\"msg\":";
+        append_json_string(line, msg);
+        line += ",\"time\":\"" + time_now() + "\"}\n";
     } else if (g_fd >= 0) {
         line = time_now() + " " + level_name(level) + ": " + std::string(msg) + "\n";
     } else {

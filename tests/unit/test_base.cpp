@@ -63,4 +63,12 @@ BOOST_AUTO_TEST_CASE(split_and_join_round_trip) {
     BOOST_TEST(quote("a\"b\n") == "\"a\\\"b\\x0a\"");
 }
 
+// The log's JSON lines and json/ share this: always valid JSON, even for
+// a message carrying a path with bytes that are not UTF-8.
+BOOST_AUTO_TEST_CASE(json_strings_escape_controls_and_replace_bad_utf8) {
+    std::string out;
+    append_json_string(out, std::string("a\"\\\n\x01\xff\xc3\xa9", 8));
+    BOOST_TEST(out == "\"a\\\"\\\\\\n\\u0001\\ufffd\xc3\xa9\"");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -24,4 +24,9 @@ std::string quote(std::string_view s);
 // RFC 3339 UTC with nanoseconds, e.g. 2026-11-23T08:25:16.123456789Z
 std::string rfc3339_now();
 
+// Appends `s` as a quoted JSON string the way Go's encoder writes it:
+// control characters escaped, invalid UTF-8 bytes as \ufffd, so the text
+// is always valid JSON. Shared by json/ and the JSON log lines of base/log.
+void append_json_string(std::string& out, std::string_view s);
+
 } // namespace ward

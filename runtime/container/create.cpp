@@ -253,7 +253,8 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     ctx.keep_fds = {child_sync.get(), fifo.get(), console.get(), log::fd()};
 
     UniqueFd cgroup_fd = cgroup.open_dir();
-    int pid = spawn_init(ctx, cgroup_fd.get(), parent_sync.get());
+    Spawned spawned = spawn_init(ctx, cgroup_fd.get(), parent_sync.get());
+    int pid = spawned.pid;
     undo.push([pid] {
         ::kill(pid, SIGKILL);
         while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
@@ -268,7 +269,7 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     state.pid = pid;
     state.start_time = linux::process_start_time(pid);
     dir.save(state);
-    if (cgroup.processes().empty())
+    if (!spawned.in_cgroup)
         cgroup.add_process(pid); // kernels without CLONE_INTO_CGROUP
 
     if (plan.new_user)

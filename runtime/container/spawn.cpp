@@ -16,7 +16,9 @@ namespace {
 long clone3_raw(uint64_t flags, int cgroup_fd) {
     clone_args args{};
     args.flags = flags;
-    args.exit_signal = SIGCHLD;
+    // clone3 refuses an exit signal with CLONE_PARENT: the child then takes
+    // the caller's own (SIGCHLD, as the intermediate was forked).
+    args.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD;
     if (cgroup_fd >= 0) {
         args.flags |= CLONE_INTO_CGROUP;
         args.cgroup = static_cast<uint64_t>(cgroup_fd);
@@ -24,26 +26,31 @@ long clone3_raw(uint64_t flags, int cgroup_fd) {
     return ::syscall(SYS_clone3, &args, sizeof args);
 }
 
-// clone3 with the cgroup when the kernel takes it (5.7+), else without:
-// the caller then moves the pid into the cgroup before the init runs.
-long clone_init(uint64_t flags, int cgroup_fd) {
+// clone3 with the cgroup when the kernel takes it (5.7+), else without
+// (`in_cgroup` false): the caller then moves the pid into the cgroup before
+// the init runs.
+long clone_init(uint64_t flags, int cgroup_fd, bool& in_cgroup) {
     long pid = clone3_raw(flags, cgroup_fd);
-    if (pid < 0 && cgroup_fd >= 0 && (errno == EINVAL || errno == E2BIG || errno == ENOSYS))
+    in_cgroup = cgroup_fd >= 0;
+    if (pid < 0 && cgroup_fd >= 0 && (errno == EINVAL || errno == E2BIG || errno == ENOSYS)) {
         pid = clone3_raw(flags, -1);
+        in_cgroup = false;
+    }
     return pid;
 }
 
 } // namespace
 
-int spawn_init(const InitContext& ctx, int cgroup_fd, int parent_sync_fd) {
+Spawned spawn_init(const InitContext& ctx, int cgroup_fd, int parent_sync_fd) {
     uint64_t flags = ctx.namespaces.clone_flags;
+    bool in_cgroup = false;
     if (ctx.namespaces.join.empty()) {
-        long pid = clone_init(flags, cgroup_fd);
+        long pid = clone_init(flags, cgroup_fd, in_cgroup);
         if (pid < 0)
             fail_errno("clone3 container init");
         if (pid == 0)
             run_init(ctx);
-        return static_cast<int>(pid);
+        return {static_cast<int>(pid), in_cgroup};
     }
 
     pid_t mid = ::fork();
@@ -52,12 +59,13 @@ int spawn_init(const InitContext& ctx, int cgroup_fd, int parent_sync_fd) {
     if (mid == 0) {
         try {
             linux::join_namespaces(ctx.namespaces.join);
-            long pid = clone_init(flags | CLONE_PARENT, cgroup_fd);
+            long pid = clone_init(flags | CLONE_PARENT, cgroup_fd, in_cgroup);
             if (pid < 0)
                 fail_errno("clone3 container init");
             if (pid == 0)
                 run_init(ctx);
-            sync_send(ctx.sync_fd, SyncType::pid, std::to_string(pid));
+            // "PID" when placed in the cgroup, "-PID" when the caller must.
+            sync_send(ctx.sync_fd, SyncType::pid, std::to_string(in_cgroup ? pid : -pid));
             _exit(0);
         } catch (const std::exception& e) {
             try {
@@ -77,9 +85,9 @@ int spawn_init(const InitContext& ctx, int cgroup_fd, int parent_sync_fd) {
     if (msg->type == SyncType::error)
         fail(msg->text);
     auto pid = parse_int(msg->text);
-    if (msg->type != SyncType::pid || !pid || *pid <= 0)
+    if (msg->type != SyncType::pid || !pid || *pid == 0)
         fail("spawn container init: bad message from intermediate process");
-    return static_cast<int>(*pid);
+    return {static_cast<int>(*pid > 0 ? *pid : -*pid), *pid > 0};
 }
 
 } // namespace ward::container

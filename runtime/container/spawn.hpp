@@ -8,10 +8,15 @@
 
 namespace ward::container {
 
+struct Spawned {
+    int pid = -1;
+    bool in_cgroup = false; // false: the caller must add pid to the cgroup
+};
+
 // Returns the init's pid (in ward's pid namespace). `cgroup_fd` is an
 // O_PATH fd of the container's cgroup (CLONE_INTO_CGROUP), or -1;
 // `parent_sync_fd` is ward's end of the socketpair. On failure nothing is
 // left running.
-int spawn_init(const InitContext& ctx, int cgroup_fd, int parent_sync_fd);
+Spawned spawn_init(const InitContext& ctx, int cgroup_fd, int parent_sync_fd);
 
 } // namespace ward::container

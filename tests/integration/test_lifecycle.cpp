@@ -48,6 +48,44 @@ bool wait_pid_gone(long pid, milliseconds timeout = milliseconds(10000)) {
 
 BOOST_AUTO_TEST_SUITE(lifecycle)
 
+// A container that joins another's uts and network namespaces by path
+// (linux.namespaces[].path) sees its hostname and its network namespace,
+// and still gets a cgroup of its own. This is the intermediate-process
+// spawn path (setns, then clone with CLONE_PARENT).
+BOOST_AUTO_TEST_CASE(namespaces_joined_by_path_are_shared, *utf::label("asan")) {
+    Bundle host;
+    host.config["hostname"] = "alpha";
+    std::string host_id = host.new_id("nshost");
+    BOOST_TEST_REQUIRE(host.create(host_id).status == 0);
+    std::string pid = std::to_string(host.state(host_id).at("pid").num());
+
+    Bundle guest;
+    guest.config.erase("hostname");
+    Json joined = Json::array();
+    for (const char* ns : {"pid", "ipc", "mount"}) {
+        Json n = Json::object();
+        n["type"] = ns;
+        joined.push(n);
+    }
+    for (const auto& [type, file] : {std::pair{"uts", "uts"}, std::pair{"network", "net"}}) {
+        Json n = Json::object();
+        n["type"] = type;
+        n["path"] = "/proc/" + pid + "/ns/" + file;
+        joined.push(n);
+    }
+    guest.config["linux"]["namespaces"] = joined;
+    guest.set_args(
+        {"/bin/sh", "-c", "hostname; readlink /proc/self/ns/net; cat /proc/self/cgroup"});
+    std::string guest_id = guest.new_id("nsguest");
+    Result r = guest.run(guest_id);
+    BOOST_TEST_REQUIRE(r.status == 0, "stderr: " << r.err);
+    std::string host_net = std::filesystem::read_symlink("/proc/" + pid + "/ns/net").string();
+    BOOST_TEST(r.out.find("alpha\n") == 0, r.out);
+    BOOST_TEST(r.out.find(host_net) != std::string::npos, "host net " << host_net << "; " << r.out);
+    BOOST_TEST(r.out.find(guest_id) != std::string::npos, "own cgroup: " << r.out);
+    BOOST_TEST(host.runtime({"delete", "--force", host_id}).status == 0);
+}
+
 BOOST_AUTO_TEST_CASE(run_returns_zero_for_a_clean_exit, *utf::label("asan")) {
     Bundle b;
     b.set_args({"/checker", "exit", "0"});

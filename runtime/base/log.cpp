@@ -29,16 +29,6 @@ const char* level_name(Level level) {
     return "info";
 }
 
-std::string time_now() {
-    timespec ts{};
-    clock_gettime(CLOCK_REALTIME, &ts);
-    tm utc{};
-    gmtime_r(&ts.tv_sec, &utc);
-    char buf[32];
-    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return buf;
-}
-
 } // namespace
 
 void configure(const Options& options) {
@@ -70,9 +60,9 @@ void write(Level level, std::string_view msg) {
     if (g_options.format == Format::json) {
         line = "{\"level\":\"" + std::string(level_name(level)) + "\",\"msg\":";
         append_json_string(line, msg);
-        line += ",\"time\":\"" + time_now() + "\"}\n";
+        line += ",\"time\":\"" + rfc3339_now(false) + "\"}\n";
     } else if (g_fd >= 0) {
-        line = time_now() + " " + level_name(level) + ": " + std::string(msg) + "\n";
+        line = rfc3339_now(false) + " " + level_name(level) + ": " + std::string(msg) + "\n";
     } else {
         line = (level == Level::error ? std::string() : std::string(level_name(level)) + ": ") +
                std::string(msg) + "\n";

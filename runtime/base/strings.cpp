@@ -1,6 +1,7 @@
 #include "ward/base/strings.hpp"
 
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 
@@ -78,14 +79,27 @@ std::string quote(std::string_view s) {
     return out + "\"";
 }
 
-std::string rfc3339_now() {
+std::string rfc3339_now(bool nanoseconds) {
     timespec ts{};
     clock_gettime(CLOCK_REALTIME, &ts);
-    tm utc{};
-    gmtime_r(&ts.tv_sec, &utc);
+    // Civil date by std::chrono, not gmtime_r/strftime: glibc's run tzset,
+    // which reads /etc/localtime, a file read on every container start for
+    // a time that is UTC anyway.
+    using namespace std::chrono;
+    sys_seconds now{seconds{ts.tv_sec}};
+    sys_days day = floor<days>(now);
+    year_month_day date{day};
+    hh_mm_ss time{now - day};
     char buf[64];
-    size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &utc);
-    std::snprintf(buf + n, sizeof buf - n, ".%09ldZ", ts.tv_nsec);
+    int n = std::snprintf(
+        buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02lld", static_cast<int>(date.year()),
+        static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+        static_cast<long>(time.hours().count()), static_cast<long>(time.minutes().count()),
+        static_cast<long long>(time.seconds().count()));
+    if (nanoseconds)
+        std::snprintf(buf + n, sizeof buf - static_cast<size_t>(n), ".%09ldZ", ts.tv_nsec);
+    else
+        std::snprintf(buf + n, sizeof buf - static_cast<size_t>(n), "Z");
     return buf;
 }
 

@@ -37,12 +37,6 @@ std::string absolute_path(const std::string& path) {
     return abs.lexically_normal().string();
 }
 
-std::string owner_name() {
-    if (passwd* pw = ::getpwuid(::geteuid()))
-        return pw->pw_name;
-    return std::to_string(::geteuid());
-}
-
 // what: how errors name the socket ("console socket", "seccomp listener").
 UniqueFd connect_unix(const std::string& path, const std::string& what) {
     UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
@@ -202,7 +196,7 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     state.bundle = bundle;
     state.rootfs = spec.root->path;
     state.created = rfc3339_now();
-    state.owner = owner_name();
+    state.owner_uid = ::geteuid();
     state.annotations = spec.annotations;
     state.created_new_pid_ns = plan.new_pid;
     // The config as run: with what the policy filled.

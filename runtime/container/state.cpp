@@ -106,7 +106,7 @@ void StateDir::save(const State& s) const {
     doc.set("bundle", s.bundle);
     doc.set("rootfs", s.rootfs);
     doc.set("created", s.created);
-    doc.set("owner", s.owner);
+    doc.set("ownerUid", s.owner_uid);
     doc.set("cgroup", s.cgroup);
     doc.set("newPidNamespace", s.created_new_pid_ns);
     auto annotations = json::Value::object();
@@ -138,7 +138,8 @@ State StateDir::load() const {
         s.bundle = str("bundle");
         s.rootfs = str("rootfs");
         s.created = str("created");
-        s.owner = str("owner");
+        if (const auto* v = doc.find("ownerUid"))
+            s.owner_uid = static_cast<unsigned>(v->as_uint64().value_or(0));
         s.cgroup = str("cgroup");
         if (const auto* v = doc.find("newPidNamespace"); v && v->is_bool())
             s.created_new_pid_ns = v->as_bool();
@@ -172,6 +173,18 @@ Status current_status(const StateDir& dir, const State& state) {
     return Status::running;
 }
 
+namespace {
+
+// Off the start path on purpose: getpwuid goes through NSS (nsswitch.conf,
+// /etc/passwd, maybe modules), which only `state` and `list` need.
+std::string user_name(unsigned uid) {
+    if (passwd* pw = ::getpwuid(uid))
+        return pw->pw_name;
+    return std::to_string(uid);
+}
+
+} // namespace
+
 json::Value oci_state(const State& s, Status status, bool with_runtime_fields) {
     auto doc = json::Value::object();
     doc.set("ociVersion", spec::kOciVersion);
@@ -184,7 +197,7 @@ json::Value oci_state(const State& s, Status status, bool with_runtime_fields) {
     if (with_runtime_fields) {
         doc.set("rootfs", s.rootfs);
         doc.set("created", s.created);
-        doc.set("owner", s.owner);
+        doc.set("owner", user_name(s.owner_uid));
     }
     if (!s.annotations.empty() || with_runtime_fields) {
         auto annotations = json::Value::object();

@@ -71,4 +71,15 @@ BOOST_AUTO_TEST_CASE(json_strings_escape_controls_and_replace_bad_utf8) {
     BOOST_TEST(out == "\"a\\\"\\\\\\n\\u0001\\ufffd\xc3\xa9\"");
 }
 
+BOOST_AUTO_TEST_CASE(rfc3339_times_are_utc_with_or_without_nanoseconds) {
+    std::string full = rfc3339_now();
+    std::string short_form = rfc3339_now(false);
+    BOOST_TEST(full.size() == std::string("2026-11-23T08:25:16.123456789Z").size(), full);
+    BOOST_TEST(short_form.size() == std::string("2026-11-23T08:25:16Z").size(), short_form);
+    BOOST_TEST(full[4] == '-');
+    BOOST_TEST(full[10] == 'T');
+    BOOST_TEST(full.back() == 'Z');
+    BOOST_TEST(full.substr(0, 10) == short_form.substr(0, 10)); // same day, barring midnight
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -135,12 +135,13 @@ BOOST_AUTO_TEST_CASE(oci_state_has_the_fields_clients_read) {
     s.bundle = "/b";
     s.rootfs = "/b/rootfs";
     s.created = "2026-01-01T00:00:00.000000000Z";
-    s.owner = "root";
+    s.owner_uid = 0;
     auto doc = oci_state(s, Status::running, true);
     BOOST_TEST(doc.find("ociVersion")->as_string() == "1.3.0");
     BOOST_TEST(doc.find("status")->as_string() == "running");
     BOOST_TEST(doc.find("pid")->as_int64().value() == 42);
     BOOST_TEST(doc.find("rootfs")->as_string() == "/b/rootfs");
+    BOOST_TEST(doc.find("owner")->as_string() == "root");
     auto stopped = oci_state(s, Status::stopped, false);
     BOOST_TEST(stopped.find("pid")->as_int64().value() == 0);
     BOOST_TEST(stopped.find("rootfs") == nullptr);

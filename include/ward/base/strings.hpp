@@ -22,7 +22,7 @@ std::optional<uint64_t> parse_uint(std::string_view s);
 std::string quote(std::string_view s);
 
 // RFC 3339 UTC with nanoseconds, e.g. 2026-11-23T08:25:16.123456789Z
-std::string rfc3339_now();
+std::string rfc3339_now(bool nanoseconds = true);
 
 // Appends `s` as a quoted JSON string the way Go's encoder writes it:
 // control characters escaped, invalid UTF-8 bytes as \ufffd, so the text

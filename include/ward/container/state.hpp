@@ -25,9 +25,9 @@ struct State {
     unsigned long long start_time = 0; // /proc/PID/stat field 22 of the init
     std::string bundle;
     std::string rootfs;
-    std::string created; // RFC 3339
-    std::string owner;
-    std::string cgroup; // path inside the cgroup2 hierarchy
+    std::string created;    // RFC 3339
+    unsigned owner_uid = 0; // euid of create; the name is looked up when shown
+    std::string cgroup;     // path inside the cgroup2 hierarchy
     std::map<std::string, std::string> annotations;
     bool created_new_pid_ns = false; // kill --all may then signal only the init
 };

@@ -88,6 +88,8 @@ fi
 
 if [ -x tests/format-check.sh ]; then
     script_lane format tests/format-check.sh
+else
+    skip_lane format "tests/format-check.sh is not executable"
 fi
 script_lane cli tests/cli/check.sh
 

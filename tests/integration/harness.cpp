@@ -13,8 +13,10 @@
 #include <signal.h>
 #include <sstream>
 #include <stdexcept>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -436,6 +438,19 @@ bool Bundle::wait_status(const std::string& id, const std::string& want,
 
 std::string Bundle::output_of(int invocation) const {
     return slurp(dir + "/io/" + std::to_string(invocation) + ".out");
+}
+
+ward::UniqueFd listen_unix(const std::string& path) {
+    ward::UniqueFd sock(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (!sock || path.size() >= sizeof addr.sun_path)
+        throw std::runtime_error("unix socket " + path + ": cannot create");
+    path.copy(addr.sun_path, path.size());
+    if (::bind(sock.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::listen(sock.get(), 4) != 0)
+        throw std::runtime_error("unix socket " + path + ": " + std::strerror(errno));
+    return sock;
 }
 
 } // namespace ward_it

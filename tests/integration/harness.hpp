@@ -17,6 +17,7 @@
 #pragma once
 
 #include "integration/minijson.hpp"
+#include "ward/base/fd.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <chrono>
@@ -89,6 +90,10 @@ bool has_line(const std::string& out, std::string_view line);
 
 // Reads a whole file; "" when it cannot be read.
 std::string slurp(const std::string& path);
+
+// A unix socket bound at `path` and listening: the test side of
+// --console-socket and of a seccomp listenerPath. Throws on failure.
+ward::UniqueFd listen_unix(const std::string& path);
 
 // One temp directory per test: DIR/state (--root), DIR/bundle/{config.json,rootfs}.
 // The destructor deletes (--force) every container id it handed out; then,

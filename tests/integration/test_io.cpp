@@ -2,6 +2,7 @@
 // console socket, fds preserved on purpose, and nothing else.
 #include "integration/harness.hpp"
 #include "ward/base/fd.hpp"
+#include "ward/base/fd_passing.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <cerrno>
@@ -45,16 +46,7 @@ std::string fd_list(const std::map<int, std::string>& fds) {
 // The test side of --console-socket: listens, then takes one fd over SCM_RIGHTS.
 class ConsoleServer {
   public:
-    explicit ConsoleServer(const std::string& path) : path_(path) {
-        sock_.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-        sockaddr_un addr{};
-        addr.sun_family = AF_UNIX;
-        BOOST_TEST_REQUIRE(path.size() < sizeof addr.sun_path);
-        path.copy(addr.sun_path, path.size());
-        BOOST_TEST_REQUIRE(::bind(sock_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) ==
-                           0);
-        BOOST_TEST_REQUIRE(::listen(sock_.get(), 4) == 0);
-    }
+    explicit ConsoleServer(const std::string& path) : sock_(listen_unix(path)) {}
 
     // Returns the received fd, or -1 when none arrived in time.
     int receive_fd(milliseconds timeout) {
@@ -68,27 +60,13 @@ class ConsoleServer {
         if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1)
             return -1;
         char data[4096];
-        iovec iov{data, sizeof data};
-        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
-        msghdr msg{};
-        msg.msg_iov = &iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = control;
-        msg.msg_controllen = sizeof control;
-        if (::recvmsg(conn.get(), &msg, MSG_CMSG_CLOEXEC) <= 0)
+        auto msg = ward::receive_with_fds(conn.get(), data, sizeof data, "console socket");
+        if (!msg || msg->fds.empty())
             return -1;
-        for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-                int fd;
-                std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-                return fd;
-            }
-        }
-        return -1;
+        return msg->fds[0].release();
     }
 
   private:
-    std::string path_;
     ward::UniqueFd sock_;
 };
 

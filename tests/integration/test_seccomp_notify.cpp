@@ -3,6 +3,7 @@
 // listener, which then answers the container's notified syscalls itself.
 #include "integration/harness.hpp"
 #include "ward/base/fd.hpp"
+#include "ward/base/fd_passing.hpp"
 
 #include <atomic>
 #include <boost/test/unit_test.hpp>
@@ -40,15 +41,7 @@ bool wait_readable(int fd, milliseconds timeout) {
 // gone or nothing happens for a while.
 class Listener {
   public:
-    Listener(const std::string& path, long long value) {
-        sock_.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-        sockaddr_un addr{};
-        addr.sun_family = AF_UNIX;
-        BOOST_TEST_REQUIRE(path.size() < sizeof addr.sun_path);
-        path.copy(addr.sun_path, path.size());
-        BOOST_TEST_REQUIRE(::bind(sock_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) ==
-                           0);
-        BOOST_TEST_REQUIRE(::listen(sock_.get(), 4) == 0);
+    Listener(const std::string& path, long long value) : sock_(listen_unix(path)) {
         thread_ = std::thread([this, value] { serve(value); });
     }
     ~Listener() {
@@ -68,24 +61,13 @@ class Listener {
         if (!conn || !wait_readable(conn.get(), milliseconds(10000)))
             return fail("no message on the connection");
         std::string data(1 << 16, '\0');
-        iovec iov{data.data(), data.size()};
-        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
-        msghdr msg{};
-        msg.msg_iov = &iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = control;
-        msg.msg_controllen = sizeof control;
-        ssize_t n = ::recvmsg(conn.get(), &msg, MSG_CMSG_CLOEXEC);
-        if (n <= 0)
-            return fail("recvmsg: " + std::string(std::strerror(errno)));
+        auto msg = ward::receive_with_fds(conn.get(), data.data(), data.size(), "listener");
+        if (!msg || msg->size == 0)
+            return fail("no message from the runtime");
+        size_t n = msg->size;
         ward::UniqueFd notify;
-        for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-                int fd;
-                std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-                notify.reset(fd);
-            }
-        }
+        if (!msg->fds.empty())
+            notify = std::move(msg->fds[0]);
         // The rest of the message, should it come in more than one piece.
         std::string text(data.data(), static_cast<size_t>(n));
         while (wait_readable(conn.get(), milliseconds(200))) {

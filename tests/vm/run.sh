@@ -189,6 +189,8 @@ PY
 
     install -m 0755 "$here/guest-init.sh" "$root/init"
     install -m 0755 "$here/guest-tests.sh" "$root/tests/guest-tests.sh"
+    mkdir -p "$root/tests/cases"
+    install -m 0644 "$here"/cases/*.sh "$root/tests/cases/"
 
     (cd "$root" && find . | LC_ALL=C sort | busybox cpio -o -H newc -R 0:0 2>/dev/null) |
         gzip -1 >"$work/initramfs.cpio.gz"

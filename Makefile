@@ -104,7 +104,8 @@ format-check:
 clean:
 	rm -rf build build-asan
 
--include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJS:.o=.d) $(INTEG_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJS:.o=.d) $(INTEG_OBJS:.o=.d) \
+         $(BUILD)/obj/tools/precompile-profiles.d $(BUILD)/obj/tools/no-precompiled-profiles.d
 
 # Built-in seccomp profiles: each seccomp-profiles/*.json becomes a raw
 # string literal in a generated source (build dir only) linked into
@@ -123,3 +124,27 @@ $(PROFILE_OBJ): $(PROFILE_SRC) runtime/seccomp/embedded.hpp
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
 
 $(BUILD)/libward.a: $(PROFILE_OBJ)
+
+# The built-in profiles' BPF programs, compiled at build time by this
+# build's own Filter::compile (tools/precompile-profiles.cpp, linked with an
+# empty program table), so a container filled with a built-in profile loads
+# its filter without running libseccomp.
+PROGRAMS_SRC := $(BUILD)/gen/seccomp_programs.cpp
+PROGRAMS_OBJ := $(BUILD)/obj/gen/seccomp_programs.o
+PRECOMPILER  := $(BUILD)/precompile-profiles
+PRECOMPILER_OBJS := $(BUILD)/obj/tools/precompile-profiles.o $(BUILD)/obj/tools/no-precompiled-profiles.o
+
+$(BUILD)/obj/tools/%.o: CPPFLAGS += -I.
+$(PRECOMPILER): $(PRECOMPILER_OBJS) $(LIB_OBJS) $(PROFILE_OBJ)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(PROGRAMS_SRC): $(PRECOMPILER)
+	@mkdir -p $(dir $@)
+	$(PRECOMPILER) > $@.tmp && mv $@.tmp $@
+
+$(PROGRAMS_OBJ): CPPFLAGS += -I.
+$(PROGRAMS_OBJ): $(PROGRAMS_SRC) runtime/seccomp/embedded.hpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
+
+$(BUILD)/libward.a: $(PROGRAMS_OBJ)

@@ -84,10 +84,9 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
 // the parent, which passes it to linux.seccomp.listenerPath. The parent
 // reads messages in order, so the fd is there before "ready" is.
 void load_filter(const seccomp::Filter& filter, int sync_fd) {
-    filter.load();
+    UniqueFd fd = filter.load();
     if (!filter.uses_notify())
         return;
-    UniqueFd fd = filter.notify_fd();
     sync_send_fd(sync_fd, SyncType::seccomp_fd, fd.get());
     // Closed here: only the listener may hold it, or the container's own
     // process could answer its notifications.

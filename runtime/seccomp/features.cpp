@@ -22,7 +22,7 @@ json::Value features_section() {
     section.set("operators", list(operator_names()));
     section.set("archs", list(architecture_names()));
     section.set("knownFlags", list(spec::seccomp_flags()));
-    section.set("supportedFlags", list(flag_names()));
+    section.set("supportedFlags", list(supported_flag_names()));
     return section;
 }
 

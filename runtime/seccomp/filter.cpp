@@ -1,22 +1,21 @@
 #include "ward/seccomp/filter.hpp"
 
+#include "embedded.hpp"
+#include "kernel.hpp"
 #include "ward/base/error.hpp"
+#include "ward/base/fd.hpp"
 #include "ward/base/log.hpp"
 #include "ward/base/strings.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <linux/seccomp.h>
+#include <memory>
 #include <seccomp.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 namespace ward::seccomp {
-
-struct Filter::Context {
-    scmp_filter_ctx ctx = nullptr;
-    ~Context() {
-        if (ctx)
-            seccomp_release(ctx);
-    }
-};
 
 namespace {
 
@@ -63,11 +62,16 @@ const char* const kArchitectures[] = {
     "SCMP_ARCH_PARISC",  "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64",
 };
 
-const char* const kFlags[] = {
-    "SECCOMP_FILTER_FLAG_TSYNC",
-    "SECCOMP_FILTER_FLAG_LOG",
-    "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-    "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
+struct FlagName {
+    const char* name;
+    unsigned flag;
+};
+
+const FlagName kFlags[] = {
+    {"SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC},
+    {"SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG},
+    {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW},
+    {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV},
 };
 
 uint32_t resolve_action(const std::string& name, std::optional<uint32_t> errno_ret,
@@ -111,24 +115,75 @@ void check(int rc, const std::string& what) {
         fail_errno(what, -rc);
 }
 
+using Context = std::unique_ptr<std::remove_pointer_t<scmp_filter_ctx>, void (*)(scmp_filter_ctx)>;
+
+// libseccomp 2.5 writes a program only to an fd: a memfd, read back.
+std::vector<sock_filter> export_program(scmp_filter_ctx ctx) {
+    UniqueFd fd(::memfd_create("ward-seccomp-bpf", MFD_CLOEXEC));
+    if (!fd)
+        fail_errno("seccomp: memfd for the BPF program");
+    check(seccomp_export_bpf(ctx, fd.get()), "seccomp: export the BPF program");
+    off_t size = ::lseek(fd.get(), 0, SEEK_END);
+    if (size < 0 || size % sizeof(sock_filter) != 0)
+        fail("seccomp: exported BPF program has a bad size");
+    std::vector<sock_filter> program(size / sizeof(sock_filter));
+    if (::pread(fd.get(), program.data(), size, 0) != size)
+        fail_errno("seccomp: read back the BPF program");
+    return program;
+}
+
+bool is_notify(const std::string& action) {
+    return action == "SCMP_ACT_NOTIFY";
+}
+
+// config.flags → SECCOMP_FILTER_FLAG_* bits. A flag this kernel lacks is
+// dropped with a warning (the spec's "where the kernel has them"); a name
+// that is no seccomp flag at all is an error.
+unsigned flags_for(const spec::Seccomp& config, bool notify) {
+    unsigned flags = notify ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0;
+    for (size_t i = 0; i < config.flags.size(); ++i) {
+        const std::string& name = config.flags[i];
+        std::string field = std::string(kField) + ".flags[" + std::to_string(i) + "]";
+        auto known = std::find_if(std::begin(kFlags), std::end(kFlags),
+                                  [&](const FlagName& f) { return name == f.name; });
+        if (known == std::end(kFlags))
+            fail(field + ": " + quote(name) + " is not a seccomp flag");
+        unsigned flag = known->flag;
+        if (flag == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV && !notify) {
+            // The kernel takes it only with a listener; without one it has
+            // nothing to change.
+            log::debug(field + ": " + name + " only matters with SCMP_ACT_NOTIFY; not set");
+            continue;
+        }
+        // A thread-synced filter with a listener needs TSYNC_ESRCH.
+        if (flag == SECCOMP_FILTER_FLAG_TSYNC && notify)
+            flag |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+        if (!kernel::supports_flag(flag | (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER))) {
+            log::warn(field + ": this kernel does not support " + name + "; not set");
+            continue;
+        }
+        flags |= flag;
+    }
+    return flags;
+}
+
+bool uses_notify(const spec::Seccomp& config) {
+    if (is_notify(config.default_action))
+        return true;
+    return std::any_of(config.syscalls.begin(), config.syscalls.end(),
+                       [](const spec::SeccompSyscall& rule) { return is_notify(rule.action); });
+}
+
 } // namespace
 
-Filter::Filter(Filter&&) noexcept = default;
-Filter& Filter::operator=(Filter&&) noexcept = default;
-Filter::~Filter() = default;
-
-Filter Filter::build(const spec::Seccomp& config) {
+Filter Filter::compile(const spec::Seccomp& config) {
     Filter filter;
-    filter.ctx_ = std::make_unique<Context>();
     uint32_t default_action = resolve_action(config.default_action, config.default_errno_ret,
                                              std::string(kField) + ".defaultAction");
-    filter.notify_ = default_action == SCMP_ACT_NOTIFY;
-    filter.ctx_->ctx = seccomp_init(default_action);
-    if (!filter.ctx_->ctx)
+    Context owner(seccomp_init(default_action), seccomp_release);
+    if (!owner)
         fail(std::string(kField) + ": seccomp_init failed");
-    scmp_filter_ctx ctx = filter.ctx_->ctx;
-    // ward sets no_new_privs itself, from process.noNewPrivileges.
-    check(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0), "seccomp: clear CTL_NNP");
+    scmp_filter_ctx ctx = owner.get();
     // A binary tree of syscalls instead of a linear list: O(log n) per call.
     seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 
@@ -139,20 +194,6 @@ Filter Filter::build(const spec::Seccomp& config) {
         int rc = seccomp_arch_add(ctx, arch);
         if (rc < 0 && rc != -EEXIST)
             check(rc, "seccomp: add architecture " + config.architectures[i]);
-    }
-    for (size_t i = 0; i < config.flags.size(); ++i) {
-        const std::string& flag = config.flags[i];
-        std::string field = std::string(kField) + ".flags[" + std::to_string(i) + "]";
-        if (flag == "SECCOMP_FILTER_FLAG_TSYNC")
-            check(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1), field);
-        else if (flag == "SECCOMP_FILTER_FLAG_LOG")
-            check(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1), field);
-        else if (flag == "SECCOMP_FILTER_FLAG_SPEC_ALLOW")
-            check(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_SSB, 1), field);
-        else if (flag == "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV")
-            log::debug(field + ": WAIT_KILLABLE_RECV only matters with NOTIFY; ignored");
-        else
-            fail(field + ": " + quote(flag) + " is not a seccomp flag");
     }
 
     for (size_t i = 0; i < config.syscalls.size(); ++i) {
@@ -170,8 +211,6 @@ Filter Filter::build(const spec::Seccomp& config) {
         }
         if (action == default_action)
             continue; // libseccomp refuses rules that repeat the default
-        if (action == SCMP_ACT_NOTIFY)
-            filter.notify_ = true;
         for (const auto& name : rule.names) {
             int nr = seccomp_syscall_resolve_name(name.c_str());
             if (nr == __NR_SCMP_ERROR) {
@@ -192,24 +231,30 @@ Filter Filter::build(const spec::Seccomp& config) {
             ++filter.rules_;
         }
     }
+    filter.notify_ = seccomp::uses_notify(config);
+    filter.flags_ = flags_for(config, filter.notify_);
+    filter.owned_ = export_program(ctx);
+    filter.program_ = filter.owned_;
     return filter;
 }
 
-void Filter::load() const {
-    int rc = seccomp_load(ctx_->ctx);
-    if (rc < 0)
-        fail_errno("load seccomp filter", -rc);
-}
-
-UniqueFd Filter::notify_fd() const {
-    if (!notify_)
-        return {};
-    // libseccomp loaded the filter with SECCOMP_FILTER_FLAG_NEW_LISTENER and
-    // kept the listener fd; it does not close it, so it is ours from here.
-    int fd = seccomp_notify_fd(ctx_->ctx);
-    if (fd < 0)
-        fail_errno("seccomp: notify fd of the loaded filter", fd < -1 ? -fd : EBADF);
-    return UniqueFd(fd);
+Filter Filter::build(const spec::Seccomp& config) {
+    if (config.builtin_profile.empty())
+        return compile(config);
+    for (std::size_t i = 0; i < embedded::kProgramCount; ++i) {
+        const embedded::Program& p = embedded::kPrograms[i];
+        if (config.builtin_profile != p.name)
+            continue;
+        Filter filter;
+        filter.program_ = std::span<const sock_filter>(p.code, p.length);
+        filter.rules_ = p.rules;
+        filter.notify_ = seccomp::uses_notify(config);
+        filter.flags_ = flags_for(config, filter.notify_);
+        filter.precompiled_ = true;
+        return filter;
+    }
+    // Not precompiled (the build-time compiler itself runs without them).
+    return compile(config);
 }
 
 namespace {
@@ -238,12 +283,20 @@ const std::vector<std::string>& architecture_names() {
     return names;
 }
 const std::vector<std::string>& flag_names() {
-    static const auto names = [] {
-        auto v = names_of(kFlags, [](const char* f) { return std::string(f); });
-        // Accepted but not applied: it only matters to NOTIFY listeners.
-        v.erase(std::remove(v.begin(), v.end(), "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"), v.end());
-        return v;
-    }();
+    static const auto names =
+        names_of(kFlags, [](const FlagName& f) { return std::string(f.name); });
+    return names;
+}
+
+std::vector<std::string> supported_flag_names() {
+    std::vector<std::string> names;
+    for (const auto& f : kFlags) {
+        // WAIT_KILLABLE_RECV is accepted by the kernel only with a listener.
+        unsigned with =
+            f.flag == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0;
+        if (kernel::supports_flag(f.flag | with))
+            names.push_back(f.name);
+    }
     return names;
 }
 

@@ -54,7 +54,9 @@ spec::Seccomp builtin_profile_spec(std::string_view name) {
     doc.set("ociVersion", json::Value(std::string(spec::kOciVersion)));
     doc.set("linux", std::move(linux));
     spec::Spec parsed = spec::spec_from_json(doc, "seccomp profile " + quote(std::string(name)));
-    return *parsed.linux->seccomp;
+    spec::Seccomp profile = std::move(*parsed.linux->seccomp);
+    profile.builtin_profile = std::string(name); // the init loads its precompiled program
+    return profile;
 }
 
 std::optional<spec::Seccomp> find_builtin_profile(std::string_view name) {

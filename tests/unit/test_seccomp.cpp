@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
+#include <linux/seccomp.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -134,6 +135,53 @@ BOOST_AUTO_TEST_CASE(notify_builds_and_is_flagged) {
     BOOST_TEST(error_of(notify) == "");
     BOOST_TEST(seccomp::Filter::build(notify).uses_notify());
     BOOST_TEST(!seccomp::Filter::build(allow_all_but("getpid", "SCMP_ACT_ERRNO")).uses_notify());
+}
+
+// Flags become seccomp(2) flag bits; the kernel takes WAIT_KILLABLE_RECV
+// only with a listener, and TSYNC with a listener only with TSYNC_ESRCH.
+BOOST_AUTO_TEST_CASE(flags_become_kernel_flag_bits) {
+    auto logged = allow_all_but("getpid", "SCMP_ACT_ERRNO");
+    logged.flags = {"SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW"};
+    BOOST_TEST(seccomp::Filter::build(logged).kernel_flags() ==
+               (SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_SPEC_ALLOW));
+
+    auto plain = allow_all_but("getpid", "SCMP_ACT_ERRNO");
+    plain.flags = {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"};
+    BOOST_TEST(seccomp::Filter::build(plain).kernel_flags() == 0u);
+
+    auto notify = allow_all_but("getpid", "SCMP_ACT_NOTIFY");
+    BOOST_TEST(seccomp::Filter::build(notify).kernel_flags() == SECCOMP_FILTER_FLAG_NEW_LISTENER);
+    notify.flags = {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", "SECCOMP_FILTER_FLAG_TSYNC"};
+    unsigned want = SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_TSYNC |
+                    SECCOMP_FILTER_FLAG_TSYNC_ESRCH | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+    // Kernels before 5.19 lack WAIT_KILLABLE_RECV: then it is dropped.
+    auto supported = seccomp::supported_flag_names();
+    if (std::count(supported.begin(), supported.end(), "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") ==
+        0)
+        want &= ~SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+    BOOST_TEST(seccomp::Filter::build(notify).kernel_flags() == want);
+}
+
+// A filter with a listener, loaded with WAIT_KILLABLE_RECV: the load hands
+// back the listener fd, and a notified call waits for it.
+BOOST_AUTO_TEST_CASE(notify_load_returns_the_listener) {
+    auto notify = allow_all_but("getppid", "SCMP_ACT_NOTIFY");
+    notify.flags = {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"};
+    auto filter = seccomp::Filter::build(notify);
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+        try {
+            UniqueFd listener = filter.load();
+            _exit(listener ? 0 : 1);
+        } catch (...) {
+            _exit(100);
+        }
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    BOOST_TEST(WIFEXITED(status));
+    BOOST_TEST(WEXITSTATUS(status) == 0);
 }
 
 // `ward features` must not offer what build() refuses: every action it

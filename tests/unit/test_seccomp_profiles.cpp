@@ -72,6 +72,33 @@ BOOST_AUTO_TEST_CASE(each_profile_parses_and_builds) {
     }
 }
 
+// The program compiled at build time is the one libseccomp makes now from
+// the same profile, instruction for instruction: loading it instead of
+// compiling changes nothing but the time it takes.
+BOOST_AUTO_TEST_CASE(precompiled_programs_equal_a_fresh_compile) {
+    for (const auto& name : seccomp::builtin_profile_names()) {
+        spec::Seccomp s = seccomp::builtin_profile_spec(name);
+        BOOST_TEST(s.builtin_profile == name);
+        auto precompiled = seccomp::Filter::build(s);
+        BOOST_TEST(precompiled.precompiled(), name);
+        auto fresh = seccomp::Filter::compile(s);
+        BOOST_TEST(!fresh.precompiled(), name);
+        BOOST_TEST(precompiled.rule_count() == fresh.rule_count(), name);
+        BOOST_TEST(precompiled.kernel_flags() == fresh.kernel_flags(), name);
+        const auto& a = precompiled.program();
+        const auto& b = fresh.program();
+        BOOST_TEST_REQUIRE(a.size() == b.size(), name);
+        for (size_t i = 0; i < a.size(); ++i) {
+            bool same = a[i].code == b[i].code && a[i].jt == b[i].jt && a[i].jf == b[i].jf &&
+                        a[i].k == b[i].k;
+            BOOST_TEST(same, name << ": instruction " << i);
+        }
+        // A section the config brought itself (no built-in name) is compiled.
+        s.builtin_profile.clear();
+        BOOST_TEST(!seccomp::Filter::build(s).precompiled(), name);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(unknown_profile_names_the_known_ones) {
     try {
         seccomp::builtin_profile_spec("strict");

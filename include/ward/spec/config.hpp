@@ -246,6 +246,10 @@ struct Seccomp {
     std::string listener_path;
     std::string listener_metadata;
     std::vector<SeccompSyscall> syscalls;
+    // Not part of the OCI JSON (never parsed or emitted): the name of the
+    // built-in profile this section was filled from, so the init can load
+    // the program precompiled at build time instead of compiling it again.
+    std::string builtin_profile;
 };
 
 struct Personality {

@@ -9,9 +9,9 @@
 #include "ward/seccomp/profiles.hpp"
 
 #include <algorithm>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -39,8 +39,8 @@ Sample one(const spec::Seccomp& profile, bool precompiled) {
     pid_t pid = ::fork();
     if (pid == 0) {
         double t0 = cpu_us();
-        auto filter = precompiled ? seccomp::Filter::build(profile)
-                                  : seccomp::Filter::compile(profile);
+        auto filter =
+            precompiled ? seccomp::Filter::build(profile) : seccomp::Filter::compile(profile);
         double t1 = cpu_us();
         ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
         filter.load();

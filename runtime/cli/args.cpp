@@ -237,8 +237,10 @@ PolicyOptions policy_options(const VerbArgs& args) {
     PolicyOptions options;
     const auto& pos = args.parsed.positionals;
     options.action = pos.empty() ? "" : pos.front();
-    if (options.action == "show" && pos.size() == 1)
+    if (options.action == "show" && pos.size() <= 2) {
+        options.container = pos.size() == 2 ? pos[1] : "";
         return options;
+    }
     if (options.action == "check" && pos.size() == 2) {
         options.config = pos[1];
         return options;
@@ -246,8 +248,9 @@ PolicyOptions policy_options(const VerbArgs& args) {
     if (options.action != "show" && options.action != "check")
         throw UsageError("policy",
                          "unknown policy action " + quote(options.action) + ": want show or check");
-    throw UsageError("policy", options.action == "show" ? "ward: \"policy show\" takes no argument"
-                                                        : "ward: \"policy check\" requires CONFIG");
+    // show takes 0 or 1 argument and the verb table allows 2 positionals,
+    // so what is left is check without its CONFIG.
+    throw UsageError("policy", "ward: \"policy check\" requires CONFIG");
 }
 
 } // namespace ward::cli

@@ -108,10 +108,11 @@ struct SpecOptions {
 };
 SpecOptions spec_options(const VerbArgs& args);
 
-// `policy show` or `policy check CONFIG`.
+// `policy show [ID]` or `policy check CONFIG`.
 struct PolicyOptions {
-    std::string action; // "show" or "check"
-    std::string config; // check: the config.json to evaluate
+    std::string action;    // "show" or "check"
+    std::string config;    // check: the config.json to evaluate
+    std::string container; // show ID: what create recorded for that container
 };
 PolicyOptions policy_options(const VerbArgs& args);
 

@@ -151,13 +151,15 @@ const std::vector<VerbSpec>& verbs() {
          {kHelpFlag}},
         {"policy",
          "show the effective hardening policy, or check a config against it",
-         "show | check <config.json>",
+         "show [<container-id>] | check <config.json>",
          1,
          2,
          true,
          "show: prints the effective policy (--policy FILE, else $WARD_POLICY, else\n"
          "/etc/ward/policy.json, else the built-in hardened one) as JSON on stdout, and\n"
          "where it came from on stderr.\n"
+         "show ID: prints what create recorded for that container: the policy it ran\n"
+         "under (name, source, the whole document), what it filled, what it warned about.\n"
          "check CONFIG: evaluates a config.json without running it: prints what the\n"
          "policy would fill and every finding; exits 0 when create would start it, 1\n"
          "when the policy refuses it. See ward-policy(5) for the file format.",

@@ -12,6 +12,14 @@
 namespace ward::cli {
 namespace {
 
+// With an ID: the policy that container was created under, as create
+// recorded it (the policy document, what it filled, what it warned about).
+int show_recorded(const Context& ctx, const std::string& id) {
+    print_out(json::serialize(container::recorded_policy(ctx.lifecycle, id), json::Style::pretty) +
+              "\n");
+    return 0;
+}
+
 int show(const Context& ctx) {
     policy::Effective eff = policy::select_policy(ctx.options.policy_file);
     // Where it came from goes to stderr, so stdout is a valid policy file.
@@ -45,7 +53,7 @@ int check(const Context& ctx, const std::string& config) {
 int verb_policy(const Context& ctx, const VerbArgs& args) {
     PolicyOptions options = policy_options(args);
     if (options.action == "show")
-        return show(ctx);
+        return options.container.empty() ? show(ctx) : show_recorded(ctx, options.container);
     return check(ctx, options.config);
 }
 

@@ -151,7 +151,8 @@ PolicyOutcome apply_policy(const Globals& g, spec::Spec& spec) {
 }
 
 // <state dir>/policy.json: which policy let this container run, where it
-// came from, what it filled and what it warned about (for state and audit).
+// came from, what it filled and what it warned about, and the policy
+// document itself (`ward policy show ID` prints it).
 void record_policy(const StateDir& dir, const PolicyOutcome& outcome) {
     json::Value doc = json::Value::object();
     doc.set("name", outcome.effective.policy.name);
@@ -164,6 +165,8 @@ void record_policy(const StateDir& dir, const PolicyOutcome& outcome) {
     for (const auto& f : outcome.findings)
         warnings.push(f.message);
     doc.set("warnings", warnings);
+    // The whole policy as it was: /etc/ward/policy.json may change later.
+    doc.set("policy", policy::policy_to_json(outcome.effective.policy));
     write_file_atomic(dir.path() + "/policy.json", json::serialize(doc, json::Style::pretty));
 }
 

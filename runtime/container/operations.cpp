@@ -116,6 +116,14 @@ json::Value state(const Globals& g, const std::string& id) {
     return oci_state(s, current_status(dir, s), true);
 }
 
+json::Value recorded_policy(const Globals& g, const std::string& id) {
+    StateDir dir(g.root, id);
+    if (!dir.exists())
+        fail("container does not exist");
+    std::string path = dir.path() + "/policy.json";
+    return json::parse(read_file(path));
+}
+
 std::vector<json::Value> list(const Globals& g) {
     std::vector<json::Value> out;
     for (const auto& id : list_ids(g.root)) {

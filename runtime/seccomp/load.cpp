@@ -33,7 +33,8 @@ UniqueFd Filter::load() const {
         fail_errno("load seccomp filter");
     // With SECCOMP_FILTER_FLAG_NEW_LISTENER the result is the listener fd
     // (close-on-exec, as the kernel makes it).
-    return (flags_ & SECCOMP_FILTER_FLAG_NEW_LISTENER) ? UniqueFd(static_cast<int>(rc)) : UniqueFd();
+    return (flags_ & SECCOMP_FILTER_FLAG_NEW_LISTENER) ? UniqueFd(static_cast<int>(rc))
+                                                       : UniqueFd();
 }
 
 } // namespace ward::seccomp

@@ -103,6 +103,8 @@ expect 0 out "Usage: ward policy" -- policy --help
 expect 1 err 'unknown policy action "bogus": want show or check' -- policy bogus
 expect 1 err 'ward: "policy check" requires CONFIG' -- policy check
 expect 1 err "policy: open /nonexistent.json: no such file or directory" -- --policy /nonexistent.json policy show
+expect 1 err "container does not exist" -- $R policy show no-such-container
+expect 1 err "ward: \"policy\" requires a maximum of 2 argument(s)" -- policy show a b
 "$W" spec -b "$tmp" >/dev/null 2>&1 || true
 expect 0 out "allowed: create would start this config" -- --policy $P/hardened.json policy check "$tmp/config.json"
 expect 0 out "fill    linux.seccomp: profile default-deny" -- --policy $P/hardened.json policy check "$tmp/config.json"

@@ -99,6 +99,15 @@ BOOST_AUTO_TEST_CASE(the_state_dir_records_the_policy_and_what_it_filled) {
     BOOST_TEST(record.find("\"name\": \"hardened\"") != std::string::npos, record);
     BOOST_TEST(record.find("process.noNewPrivileges: true") != std::string::npos, record);
     BOOST_TEST(record.find("root.readonly: true") != std::string::npos, record);
+    // What an operator sees: `ward policy show ID` prints the record, with
+    // the whole policy document as it was at create.
+    Result shown = b.runtime({"policy", "show", id});
+    BOOST_TEST(shown.status == 0, shown.err);
+    BOOST_TEST(shown.out.find("linux.seccomp: profile default-deny") != std::string::npos,
+               shown.out);
+    BOOST_TEST(shown.out.find("\"rules\": {") != std::string::npos, shown.out);
+    BOOST_TEST(shown.out.find("\"CAP_NET_BIND_SERVICE\"") != std::string::npos, shown.out);
+    b.runtime({"delete", "--force", id});
 }
 
 BOOST_AUTO_TEST_CASE(a_warn_rule_warns_and_runs) {

@@ -48,6 +48,10 @@ void kill(const Globals& g, const std::string& id, int signal, bool all);
 // with force, which kills it first.
 void remove(const Globals& g, const std::string& id, bool force);
 
+// What create recorded of the policy in the state dir: {name, source,
+// filled, warnings, policy}. Throws "container does not exist".
+json::Value recorded_policy(const Globals& g, const std::string& id);
+
 // Every container under the root, as state documents.
 std::vector<json::Value> list(const Globals& g);
 

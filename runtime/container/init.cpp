@@ -109,6 +109,11 @@ void load_filter(const seccomp::Filter& filter, int sync_fd) {
             fail_errno("become root in the user namespace");
     }
     close_inherited_fds(ctx.preserve_fds, ctx.keep_fds);
+    // A session of its own, terminal or not (runc does the same): in the
+    // caller's session the container would share its controlling tty, and
+    // TIOCSTI on it could type commands into the operator's shell.
+    if (::setsid() < 0)
+        fail_errno("setsid");
 
     if (!ctx.no_new_keyring && ::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, nullptr) < 0 &&
         errno != ENOSYS)

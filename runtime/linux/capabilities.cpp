@@ -87,11 +87,17 @@ Sets resolve_sets(const std::optional<spec::Capabilities>& caps, int last_cap) {
 
 // Refuses sets the kernel would reject or that would hand the container
 // more than asked for, before anything is changed. (CVE-2022-29162)
-void validate(const Sets& sets) {
+// An ambient capability outside permitted ∩ inheritable cannot be raised
+// (the kernel says EPERM); runc skips it and runs, and `runc spec` itself
+// writes such a config (ambient, no inheritable), so ward skips it too,
+// with a warning, rather than refuse. Nothing is granted either way.
+void validate(Sets& sets) {
     CapSet bad_ambient = sets.ambient & ~(sets.permitted & sets.inheritable);
-    if (bad_ambient)
-        fail("process.capabilities.ambient: " + capability_name(__builtin_ctzll(bad_ambient)) +
-             " is not in both the permitted and inheritable sets; refusing to raise it");
+    for (int cap = 0; bad_ambient >> cap; ++cap)
+        if (has(bad_ambient, cap))
+            log::warn("process.capabilities.ambient: " + capability_name(cap) +
+                      " is not in both the permitted and inheritable sets; not raised");
+    sets.ambient &= ~bad_ambient;
     CapSet bad_effective = sets.effective & ~sets.permitted;
     if (bad_effective)
         fail("process.capabilities.effective: " + capability_name(__builtin_ctzll(bad_effective)) +
@@ -128,7 +134,7 @@ void set_ids(const spec::User& user, bool setgroups_allowed) {
 
 void apply_user_and_capabilities(const spec::Process& process, bool setgroups_allowed) {
     const int last_cap = last_kernel_capability();
-    const Sets sets = resolve_sets(process.capabilities, last_cap);
+    Sets sets = resolve_sets(process.capabilities, last_cap);
     validate(sets);
 
     ::umask(process.user.umask.value_or(022) & 07777);

@@ -72,6 +72,17 @@ BOOST_AUTO_TEST_CASE(process_is_pid_1_with_the_configured_names_and_cwd) {
     BOOST_TEST(value_of(out, "uid") == "0");
 }
 
+// The init leads a session of its own, also without a terminal (as runc's
+// does): sharing the caller's session would share its controlling tty, and
+// a container could push input into the operator's shell with TIOCSTI.
+BOOST_AUTO_TEST_CASE(init_leads_its_own_session_without_a_terminal) {
+    Bundle b;
+    b.config["process"]["terminal"] = false;
+    // /proc/1/stat field 6 is the session id, as seen in the container's pid ns.
+    std::string out = inside(b, {"/bin/sh", "-c", "cut -d' ' -f6 /proc/1/stat"});
+    BOOST_TEST(out == "1\n");
+}
+
 // runc 1.1 silently ignores the domainname field (it came with runtime-spec
 // 1.1); ward applies every field it accepts.
 BOOST_AUTO_TEST_CASE(domainname_is_the_configured_one,

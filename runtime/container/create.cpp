@@ -202,6 +202,8 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     state.owner_uid = ::geteuid();
     state.annotations = spec.annotations;
     state.created_new_pid_ns = plan.new_pid;
+    state.poststart_hooks = !hooks_of(spec, &spec::Hooks::poststart).empty();
+    state.poststop_hooks = !hooks_of(spec, &spec::Hooks::poststop).empty();
     // The config as run: with what the policy filled.
     write_file_atomic(dir.config_path(),
                       json::serialize(spec::spec_to_json(spec), json::Style::pretty));
@@ -299,17 +301,27 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     return state;
 }
 
+void run_saved_hooks(const StateDir& dir, const State& state, bool poststart) {
+    if (!(poststart ? state.poststart_hooks : state.poststop_hooks))
+        return;
+    const char* kind = poststart ? "poststart" : "poststop";
+    try {
+        spec::Spec spec = spec::parse_spec(read_file(dir.config_path()));
+        const auto& hooks =
+            hooks_of(spec, poststart ? &spec::Hooks::poststart : &spec::Hooks::poststop);
+        if (!hooks.empty())
+            run_hooks_warn_only(kind, hooks,
+                                json::serialize(oci_state(
+                                    state, poststart ? Status::running : Status::stopped, false)));
+    } catch (const Error& e) {
+        log::warn(std::string(kind) + " hooks of " + state.id + ": " + e.what());
+    }
+}
+
 void destroy_container(const StateDir& dir, const State& state) {
     if (!state.cgroup.empty())
         cgroups::Cgroup::attach(state.cgroup).destroy();
-    try {
-        spec::Spec spec = spec::parse_spec(read_file(dir.config_path()));
-        if (spec.hooks && !spec.hooks->poststop.empty())
-            run_hooks_warn_only("poststop", spec.hooks->poststop,
-                                json::serialize(oci_state(state, Status::stopped, false)));
-    } catch (const Error& e) {
-        log::warn("poststop hooks of " + state.id + ": " + e.what());
-    }
+    run_saved_hooks(dir, state, false);
     dir.remove();
 }
 

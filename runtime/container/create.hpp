@@ -16,6 +16,11 @@ namespace ward::container {
 State create_container(const Globals& g, const CreateOptions& options,
                        UniqueFd* terminal_peer = nullptr);
 
+// Runs the poststart or poststop hooks of the saved config.json (warnings
+// only: the container has started or stopped already), reading the config
+// only when the state says it has some.
+void run_saved_hooks(const StateDir& dir, const State& state, bool poststart);
+
 // Removes a container whose init is gone or killed: cgroup, poststop hooks
 // (warnings only), state dir. Called with the state dir locked.
 void destroy_container(const StateDir& dir, const State& state);

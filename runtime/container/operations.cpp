@@ -98,14 +98,7 @@ void start(const Globals& g, const std::string& id) {
     fifo.reset();
     wait_for_exec(exec_done.get());
 
-    try {
-        spec::Spec spec = spec::parse_spec(read_file(dir.config_path()));
-        if (spec.hooks && !spec.hooks->poststart.empty())
-            run_hooks_warn_only("poststart", spec.hooks->poststart,
-                                json::serialize(oci_state(state, Status::running, false)));
-    } catch (const Error& e) {
-        log::warn("poststart hooks of " + id + ": " + e.what());
-    }
+    run_saved_hooks(dir, state, true);
 }
 
 json::Value state(const Globals& g, const std::string& id) {

@@ -109,6 +109,8 @@ void StateDir::save(const State& s) const {
     doc.set("ownerUid", s.owner_uid);
     doc.set("cgroup", s.cgroup);
     doc.set("newPidNamespace", s.created_new_pid_ns);
+    doc.set("poststartHooks", s.poststart_hooks);
+    doc.set("poststopHooks", s.poststop_hooks);
     auto annotations = json::Value::object();
     for (const auto& [k, v] : s.annotations)
         annotations.set(k, v);
@@ -143,6 +145,10 @@ State StateDir::load() const {
         s.cgroup = str("cgroup");
         if (const auto* v = doc.find("newPidNamespace"); v && v->is_bool())
             s.created_new_pid_ns = v->as_bool();
+        if (const auto* v = doc.find("poststartHooks"); v && v->is_bool())
+            s.poststart_hooks = v->as_bool();
+        if (const auto* v = doc.find("poststopHooks"); v && v->is_bool())
+            s.poststop_hooks = v->as_bool();
         if (const auto* a = doc.find("annotations"); a && a->is_object())
             for (const auto& [k, v] : a->as_object())
                 if (v.is_string())

@@ -30,6 +30,11 @@ struct State {
     std::string cgroup;     // path inside the cgroup2 hierarchy
     std::map<std::string, std::string> annotations;
     bool created_new_pid_ns = false; // kill --all may then signal only the init
+    // Whether config.json has poststart/poststop hooks: start and delete
+    // read the saved config (large with a filled seccomp profile) only then.
+    // A state.json without these keys (an older ward) counts as having them.
+    bool poststart_hooks = true;
+    bool poststop_hooks = true;
 };
 
 enum class Status { creating, created, running, stopped };

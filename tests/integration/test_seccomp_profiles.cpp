@@ -5,6 +5,7 @@
 #include "integration/harness.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <fstream>
 #include <sys/syscall.h>
 
 using namespace ward_it;
@@ -105,6 +106,58 @@ BOOST_AUTO_TEST_CASE(busybox_httpd_serves_on_loopback_under_default_deny) {
     )sh",
                                 {"CAP_NET_ADMIN"});
     BOOST_TEST(has_line(out, "served by httpd"), out);
+}
+
+// python3, the host's own (read-only bind mounts of /usr, and /lib and
+// /lib64 for the loader), exercising threads, sockets, hashing, temp files
+// and a subprocess under default-deny.
+BOOST_AUTO_TEST_CASE(python3_runs_unchanged_under_default_deny) {
+    Bundle b;
+    b.config["linux"]["seccomp"] = profile("default-deny");
+    auto bind = [&](const char* source, const char* destination) {
+        Json m = Json::object();
+        m["destination"] = destination;
+        m["type"] = "bind";
+        m["source"] = source;
+        m["options"] = Json::parse(R"(["rbind", "ro", "nosuid", "nodev"])");
+        b.config["mounts"].push(m);
+    };
+    bind("/usr", "/usr");
+    bind("/usr/lib", "/lib");
+    bind("/usr/lib64", "/lib64");
+    // Loopback comes up in the container's own network namespace first
+    // (CAP_NET_ADMIN over that namespace only), as for httpd above.
+    for (const char* set : {"bounding", "effective", "permitted"})
+        b.config["process"]["capabilities"][set].push(Json("CAP_NET_ADMIN"));
+    std::ofstream(b.rootfs + "/test.py") << R"py(
+import hashlib, os, socket, subprocess, tempfile, threading
+server = socket.socket()
+server.bind(("127.0.0.1", 0))
+server.listen()
+def serve():
+    conn, _ = server.accept()
+    conn.sendall(b"pong")
+    conn.close()
+t = threading.Thread(target=serve)
+t.start()
+client = socket.create_connection(server.getsockname())
+print("socket:", client.recv(4).decode())
+t.join()
+print("sha256:", hashlib.sha256(b"ward").hexdigest()[:12])
+with tempfile.TemporaryDirectory() as d:
+    with open(os.path.join(d, "f"), "w") as f:
+        f.write("kept")
+    print("tempfile:", open(os.path.join(d, "f")).read())
+print(subprocess.run(["/bin/echo", "subprocess: ok"], capture_output=True, text=True).stdout.strip())
+)py";
+    b.set_args(
+        {"/bin/sh", "-c", "/bin/busybox ip link set lo up && exec /usr/bin/python3 /test.py"});
+    Result r = b.run(b.new_id("py"));
+    BOOST_TEST_REQUIRE(r.status == 0,
+                       "run exit " << r.status << "\nstdout: " << r.out << "\nstderr: " << r.err);
+    for (const char* line :
+         {"socket: pong", "sha256: 96b8f576c788", "tempfile: kept", "subprocess: ok"})
+        BOOST_TEST(has_line(r.out, line), line << " in:\n" << r.out);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -2,10 +2,10 @@
 // explained where it is taken:
 //
 //   wait for "go" (the parent has written uid/gid maps) → become root in a
-//   new user namespace → close inherited fds → keyring → time namespace →
+//   new user namespace → close inherited fds → own session → keyring → time namespace →
 //   hostname → rootfs (mounts, /dev) → prestart/createRuntime hooks (run by
-//   the parent) → createContainer hooks → pivot_root, masked/readonly paths →
-//   sysctls → console → rlimits, process attributes, LSM labels → cwd →
+//   the parent) → createContainer hooks → pivot_root, sysctls, readonly/masked
+//   paths → console → rlimits, process attributes, LSM labels → cwd →
 //   executable lookup → seccomp built (loaded here without no_new_privs) →
 //   user and capabilities → no_new_privs → (a NOTIFY filter loaded, its fd
 //   sent to the parent) → "ready" → block on the exec fifo →
@@ -138,7 +138,6 @@ void load_filter(const seccomp::Filter& filter, int sync_fd) {
     run_hooks("createContainer", hooks_of(spec, &spec::Hooks::create_container), state_json);
 
     linux::enter_rootfs(rootfs);
-    linux::apply_sysctls(spec);
 
     if (process.terminal)
         linux::setup_console(ctx.console_fd, process.console_size);

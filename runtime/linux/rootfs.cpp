@@ -78,6 +78,9 @@ void enter_rootfs(const RootfsContext& ctx) {
     UniqueFd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root)
         fail_errno("open new root");
+    // Sysctls go in through the container's own /proc, before readonlyPaths
+    // (usually /proc/sys) can make it read-only, as runc orders them.
+    apply_sysctls(*ctx.spec);
     if (const auto& linux = ctx.spec->linux) {
         if (linux->readonly_paths)
             apply_readonly_paths(root.get(), *linux->readonly_paths);

@@ -28,12 +28,14 @@ struct RootfsContext {
 void prepare_rootfs(const RootfsContext& ctx);
 
 // After createContainer hooks: pivot_root (or MS_MOVE+chroot), detach the
-// old root, masked paths, readonly paths, remount "/" read-only if asked,
-// apply rootfsPropagation. The process ends with cwd "/" in the new root.
+// old root, sysctls, readonly paths, masked paths, remount "/" read-only if
+// asked, apply rootfsPropagation. The process ends with cwd "/" in the new
+// root.
 void enter_rootfs(const RootfsContext& ctx);
 
-// linux.sysctl, written through a verified procfs fd (after enter_rootfs,
-// so the container's /proc is used). Refuses keys with ".." or "/".
+// linux.sysctl, written through a verified procfs fd of the container's own
+// /proc (enter_rootfs calls it after the pivot, before readonlyPaths).
+// Refuses keys with ".." or "/".
 void apply_sysctls(const spec::Spec& spec);
 
 } // namespace ward::linux

@@ -277,8 +277,8 @@ std::vector<DeviceRule> setup_device_rules(const spec::Spec& spec,
     return out;
 }
 
-bool device_allowed(const std::vector<DeviceRule>& rules, char type, uint32_t major,
-                    uint32_t minor, unsigned access) {
+bool device_allowed(const std::vector<DeviceRule>& rules, char type, uint32_t major, uint32_t minor,
+                    unsigned access) {
     for (unsigned bit : {kDevRead, kDevWrite, kDevMknod}) {
         if (!(access & bit))
             continue;
@@ -335,8 +335,8 @@ std::vector<bpf_insn> compile_device_filter(const std::vector<DeviceChain>& chai
         for (const auto& rule : chain.rules) {
             Assembler::Label next = a.new_label();
             if (rule.type != 'a')
-                a.jump_if(BPF_JNE, kType, rule.type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR,
-                          next);
+                a.jump_if(BPF_JNE, kType,
+                          rule.type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR, next);
             if (rule.major != kAnyNumber)
                 a.jump_if(BPF_JNE, kMajor, static_cast<int32_t>(rule.major), next);
             if (rule.minor != kAnyNumber)

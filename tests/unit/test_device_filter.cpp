@@ -183,8 +183,8 @@ BOOST_AUTO_TEST_CASE(the_standard_set_is_the_default_devices_and_ptys_without_mk
     std::set<std::string> got;
     for (const auto& r : standard_device_rules())
         got.insert(to_string(r));
-    std::set<std::string> want = {"allow c 1:3 rwm", "allow c 1:5 rwm",   "allow c 1:7 rwm",
-                                  "allow c 1:8 rwm", "allow c 1:9 rwm",   "allow c 5:0 rwm",
+    std::set<std::string> want = {"allow c 1:3 rwm", "allow c 1:5 rwm",  "allow c 1:7 rwm",
+                                  "allow c 1:8 rwm", "allow c 1:9 rwm",  "allow c 5:0 rwm",
                                   "allow c 5:2 rwm", "allow c 136:* rwm"};
     BOOST_TEST(got == want, boost::test_tools::per_element());
 }
@@ -223,14 +223,15 @@ BOOST_AUTO_TEST_CASE(the_last_matching_rule_decides_each_access) {
     rules.push_back(rule(true, 'a', kAnyNumber, 3, "w"));
     BOOST_TEST(device_allowed(rules, 'c', 1, 3, kDevRead | kDevWrite));
     // Accesses may come from different rules.
-    std::vector<DeviceRule> split = {rule(true, 'c', 1, kAnyNumber, "r"), rule(true, 'c', 1, 3, "w")};
+    std::vector<DeviceRule> split = {rule(true, 'c', 1, kAnyNumber, "r"),
+                                     rule(true, 'c', 1, 3, "w")};
     BOOST_TEST(device_allowed(split, 'c', 1, 3, kDevRead | kDevWrite));
     BOOST_TEST(!device_allowed(split, 'c', 1, 3, kDevMknod));
 }
 
 BOOST_AUTO_TEST_CASE(a_wildcard_deny_drops_everything_before_it) {
-    auto chains = reduce_device_rules(
-        with_standard({rule(true, 'c', 1, 1, "rwm"), rule(false, 'a', kAnyNumber, kAnyNumber, "rwm")}));
+    auto chains = reduce_device_rules(with_standard(
+        {rule(true, 'c', 1, 1, "rwm"), rule(false, 'a', kAnyNumber, kAnyNumber, "rwm")}));
     // Only the standard set is left, the same for r, w and m.
     BOOST_TEST_REQUIRE(chains.size() == 1u);
     BOOST_TEST(chains[0].access == kDevAll);
@@ -241,7 +242,8 @@ BOOST_AUTO_TEST_CASE(a_wildcard_deny_drops_everything_before_it) {
 }
 
 BOOST_AUTO_TEST_CASE(accesses_with_the_same_rules_share_one_chain) {
-    auto chains = reduce_device_rules(with_standard({rule(false, 'a', kAnyNumber, kAnyNumber, "rwm")}));
+    auto chains =
+        reduce_device_rules(with_standard({rule(false, 'a', kAnyNumber, kAnyNumber, "rwm")}));
     BOOST_TEST_REQUIRE(chains.size() == 1u);
     BOOST_TEST(chains[0].access == kDevAll);
     BOOST_TEST(!chains[0].default_allow);
@@ -294,9 +296,9 @@ BOOST_AUTO_TEST_CASE(allow_everything_compiles_to_return_one) {
 
 BOOST_AUTO_TEST_CASE(a_deny_punches_a_hole_in_an_earlier_wildcard_allow) {
     // runc refuses this list; here the later deny wins.
-    auto rules = with_standard({rule(true, 'a', kAnyNumber, kAnyNumber, "rwm"),
-                                rule(false, 'c', 1, kAnyNumber, "rwm"),
-                                rule(true, 'c', 1, 3, "rw")});
+    auto rules =
+        with_standard({rule(true, 'a', kAnyNumber, kAnyNumber, "rwm"),
+                       rule(false, 'c', 1, kAnyNumber, "rwm"), rule(true, 'c', 1, 3, "rw")});
     BOOST_TEST(device_allowed(rules, 'c', 1, 3, kDevRead | kDevWrite));
     BOOST_TEST(!device_allowed(rules, 'c', 1, 1, kDevRead));
     BOOST_TEST(device_allowed(rules, 'b', 8, 0, kDevAll));
@@ -306,12 +308,12 @@ BOOST_AUTO_TEST_CASE(a_deny_punches_a_hole_in_an_earlier_wildcard_allow) {
 BOOST_AUTO_TEST_CASE(rules_that_cannot_decide_are_dropped) {
     auto chains = reduce_device_rules({
         rule(false, 'a', kAnyNumber, kAnyNumber, "rwm"),
-        rule(true, 'c', 1, 3, "r"),           // covered by the later c 1:* r
-        rule(false, 'c', 1, 4, "r"),          // same answer as the default
-        rule(true, 'c', 1, kAnyNumber, "r"),  // kept
-        rule(true, 'c', 5000, 1, "r"),        // no device has major 5000
-        rule(false, 'c', 1, 9, "r"),          // kept: punches c 1:*
-        rule(false, 'c', 1, 9, "r"),          // duplicate: shadows the one before
+        rule(true, 'c', 1, 3, "r"),          // covered by the later c 1:* r
+        rule(false, 'c', 1, 4, "r"),         // same answer as the default
+        rule(true, 'c', 1, kAnyNumber, "r"), // kept
+        rule(true, 'c', 5000, 1, "r"),       // no device has major 5000
+        rule(false, 'c', 1, 9, "r"),         // kept: punches c 1:*
+        rule(false, 'c', 1, 9, "r"),         // duplicate: shadows the one before
     });
     BOOST_TEST_REQUIRE(chains.size() == 2u);
     BOOST_TEST(chains[0].access == kDevRead);
@@ -327,8 +329,8 @@ BOOST_AUTO_TEST_CASE(rules_that_cannot_decide_are_dropped) {
 
 BOOST_AUTO_TEST_CASE(type_a_rules_honour_numbers_and_access) {
     // runc reads any type-"a" rule as "every device, every access".
-    auto rules = with_standard({rule(false, 'a', kAnyNumber, kAnyNumber, "rwm"),
-                                rule(true, 'a', 7, kAnyNumber, "r")});
+    auto rules = with_standard(
+        {rule(false, 'a', kAnyNumber, kAnyNumber, "rwm"), rule(true, 'a', 7, kAnyNumber, "r")});
     BOOST_TEST(device_allowed(rules, 'b', 7, 0, kDevRead));
     BOOST_TEST(device_allowed(rules, 'c', 7, 1, kDevRead));
     BOOST_TEST(!device_allowed(rules, 'b', 7, 0, kDevWrite));

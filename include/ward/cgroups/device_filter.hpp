@@ -79,8 +79,8 @@ std::vector<DeviceRule> setup_device_rules(const spec::Spec& spec,
 // The reference semantics: is a request for `access` (kDev* bits) on the
 // device type ('b' or 'c') major:minor allowed? Tests check the compiled
 // program (and the kernel running it) against this.
-bool device_allowed(const std::vector<DeviceRule>& rules, char type, uint32_t major,
-                    uint32_t minor, unsigned access);
+bool device_allowed(const std::vector<DeviceRule>& rules, char type, uint32_t major, uint32_t minor,
+                    unsigned access);
 
 // The reduced form the program is built from: for a set of accesses that
 // share one decision list, the rules in evaluation order (first match

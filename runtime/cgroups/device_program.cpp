@@ -127,23 +127,28 @@ UniqueFd load_device_program(const std::vector<bpf_insn>& insns) {
 }
 
 DeviceFilter DeviceFilter::attach(const std::string& cgroup_dir,
-                                  const std::vector<bpf_insn>& insns) {
+                                  const std::vector<DeviceRule>& rules) {
     DeviceFilter filter;
+    filter.chains_ = reduce_device_rules(rules);
     filter.dir_ = open_cgroup_dir(cgroup_dir);
-    filter.prog_ = load_device_program(insns);
+    filter.prog_ = load_device_program(compile_device_filter(filter.chains_));
     std::vector<uint32_t> old = attached_ids(filter.dir_.get());
     attach_program(filter.dir_.get(), filter.prog_.get());
     detach_ids(filter.dir_.get(), old);
     return filter;
 }
 
-void DeviceFilter::replace(const std::vector<bpf_insn>& insns) {
+void DeviceFilter::replace(const std::vector<DeviceRule>& rules) {
     if (!attached())
         return;
-    UniqueFd next = load_device_program(insns);
+    auto chains = reduce_device_rules(rules);
+    if (chains == chains_)
+        return;
+    UniqueFd next = load_device_program(compile_device_filter(chains));
     attach_program(dir_.get(), next.get());
     detach_program(dir_.get(), prog_.get());
     prog_ = std::move(next);
+    chains_ = std::move(chains);
 }
 
 bool in_user_namespace() {
@@ -162,9 +167,8 @@ bool in_user_namespace() {
 
 DeviceFilter apply_device_rules(const std::string& cgroup_dir,
                                 const std::vector<DeviceRule>& rules) {
-    auto program = compile_device_filter(reduce_device_rules(rules));
     try {
-        return DeviceFilter::attach(cgroup_dir, program);
+        return DeviceFilter::attach(cgroup_dir, rules);
     } catch (const Error& e) {
         if (!in_user_namespace())
             throw;

@@ -23,22 +23,25 @@ class DeviceFilter {
   public:
     DeviceFilter() = default;
 
-    // Loads insns and attaches them to the cgroup directory with
-    // BPF_F_ALLOW_MULTI (programs attached to parent cgroups keep applying:
-    // a device must pass every one), then detaches what was attached to
-    // this directory before (a reused cgroup's old filter), as runc does.
-    static DeviceFilter attach(const std::string& cgroup_dir, const std::vector<bpf_insn>& insns);
+    // Compiles rules, loads the program and attaches it to the cgroup
+    // directory with BPF_F_ALLOW_MULTI (programs attached to parent cgroups
+    // keep applying: a device must pass every one), then detaches what was
+    // attached to this directory before (a reused cgroup's old filter), as
+    // runc does.
+    static DeviceFilter attach(const std::string& cgroup_dir, const std::vector<DeviceRule>& rules);
 
-    // Attaches insns, then detaches the program this object attached:
-    // while both are attached both apply, so the cgroup is at no moment
-    // less restricted than by either program.
-    void replace(const std::vector<bpf_insn>& insns);
+    // Moves the cgroup to rules: attaches their program, then detaches the
+    // one this object attached. While both are attached both apply, so the
+    // cgroup is at no moment less restricted than by either. Nothing
+    // happens when the rules reduce to what is attached, or when nothing is.
+    void replace(const std::vector<DeviceRule>& rules);
 
     bool attached() const { return prog_.valid(); }
 
   private:
     UniqueFd dir_;
     UniqueFd prog_;
+    std::vector<DeviceChain> chains_; // what prog_ decides
 };
 
 // True when ward runs in a user namespace other than the initial one

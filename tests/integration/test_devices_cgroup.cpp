@@ -62,7 +62,8 @@ struct Scratch {
     Cgroup cgroup;
     std::string nodes;
     Scratch() {
-        cgroup = Cgroup::create(resolve_path("", "ward-it-devfilter-" + std::to_string(::getpid())));
+        cgroup =
+            Cgroup::create(resolve_path("", "ward-it-devfilter-" + std::to_string(::getpid())));
         char tmpl[] = "/tmp/ward-devfilter-XXXXXX";
         nodes = ::mkdtemp(tmpl);
         for (const auto& t : kOpenTargets) {
@@ -104,7 +105,8 @@ struct Scratch {
             for (const auto& t : kOpenTargets)
                 for (size_t m = 0; m < 3; ++m) {
                     std::string path = node(t.major, t.minor);
-                    int fd = ::open(path.c_str(), kModeFlags[m] | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+                    int fd =
+                        ::open(path.c_str(), kModeFlags[m] | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
                     bool allowed = fd >= 0 || errno != EPERM;
                     if (fd >= 0)
                         ::close(fd);
@@ -119,8 +121,8 @@ struct Scratch {
                         int rc = ::mknod(made.c_str(), kind | 0600, makedev(major, minor));
                         bool allowed = rc == 0 || errno != EPERM;
                         ::unlink(made.c_str());
-                        out << "mknod " << type << " " << major << " " << minor << " "
-                            << kDevMknod << " " << allowed << "\n";
+                        out << "mknod " << type << " " << major << " " << minor << " " << kDevMknod
+                            << " " << allowed << "\n";
                     }
             std::string text = out.str();
             ssize_t n = ::write(pipe_fds[1], text.data(), text.size());
@@ -238,8 +240,8 @@ Json kmsg_node() {
 
 BOOST_AUTO_TEST_SUITE(devices_cgroup)
 
-BOOST_AUTO_TEST_CASE(the_kernel_enforces_what_the_rules_mean, *utf::label("ward_only") *
-                                                                   utf::precondition(ward_only)) {
+BOOST_AUTO_TEST_CASE(the_kernel_enforces_what_the_rules_mean,
+                     *utf::label("ward_only") * utf::precondition(ward_only)) {
     Scratch s;
     // Without a program everything in the matrix is allowed: the probe can tell.
     BOOST_TEST(differences(s.probe(), {rule(true, 'a', kAnyNumber, kAnyNumber, "rwm")}) == "");
@@ -250,9 +252,9 @@ BOOST_AUTO_TEST_CASE(the_kernel_enforces_what_the_rules_mean, *utf::label("ward_
                                       rule(true, 'b', kAnyNumber, kAnyNumber, "m"),
                                       rule(true, 'c', 10, 200, "rwm")}));
     check_in_kernel(s, with_standard({rule(true, 'a', kAnyNumber, kAnyNumber, "rwm")}));
-    check_in_kernel(s, with_standard({rule(true, 'a', kAnyNumber, kAnyNumber, "rwm"),
-                                      rule(false, 'c', 1, kAnyNumber, "rwm"),
-                                      rule(true, 'c', 1, 7, "r")}));
+    check_in_kernel(
+        s, with_standard({rule(true, 'a', kAnyNumber, kAnyNumber, "rwm"),
+                          rule(false, 'c', 1, kAnyNumber, "rwm"), rule(true, 'c', 1, 7, "r")}));
     // Rules after the standard set can deny its devices (a config cannot:
     // its rules come first).
     auto late_deny = standard_device_rules();
@@ -276,8 +278,8 @@ BOOST_AUTO_TEST_CASE(the_kernel_enforces_what_the_rules_mean, *utf::label("ward_
     }
 }
 
-BOOST_AUTO_TEST_CASE(replacing_narrows_without_a_gap, *utf::label("ward_only") *
-                                                          utf::precondition(ward_only)) {
+BOOST_AUTO_TEST_CASE(replacing_narrows_without_a_gap,
+                     *utf::label("ward_only") * utf::precondition(ward_only)) {
     Scratch s;
     auto rules = standard_device_rules();
     auto wider = rules;
@@ -295,9 +297,9 @@ BOOST_AUTO_TEST_CASE(standard_devices_work_in_a_default_deny_container) {
         b, "/checker open /dev/null rw; /checker open /dev/zero r; /checker open /dev/full w; "
            "/checker open /dev/urandom r; /checker open /dev/random r; /checker open /dev/ptmx rw");
     BOOST_TEST_REQUIRE(r.status == 0, r.err);
-    for (const char* line : {"open /dev/null rw: ok", "open /dev/zero r: ok", "open /dev/full w: ok",
-                             "open /dev/urandom r: ok", "open /dev/random r: ok",
-                             "open /dev/ptmx rw: ok"})
+    for (const char* line :
+         {"open /dev/null rw: ok", "open /dev/zero r: ok", "open /dev/full w: ok",
+          "open /dev/urandom r: ok", "open /dev/random r: ok", "open /dev/ptmx rw: ok"})
         BOOST_TEST(has_line(r.out, line), line << " missing in:\n" << r.out);
 }
 
@@ -305,7 +307,8 @@ BOOST_AUTO_TEST_CASE(a_device_outside_the_allowed_set_cannot_be_created,
                      *utf::label("ward_only") * utf::precondition(ward_only)) {
     // runc allows mknod of every device ("c *:* m" in its standard set).
     Bundle b;
-    b.config["linux"]["resources"]["devices"] = Json::array({device_rule(false, nullptr, -1, -1, "rwm")});
+    b.config["linux"]["resources"]["devices"] =
+        Json::array({device_rule(false, nullptr, -1, -1, "rwm")});
     Result r = run_with_devices(b, "/checker mknod /dev/mem c 1 1; /checker mknod /dev/sda b 8 0; "
                                    "/checker mknod /dev/null2 c 1 3");
     BOOST_TEST_REQUIRE(r.status == 0, r.err);
@@ -314,10 +317,11 @@ BOOST_AUTO_TEST_CASE(a_device_outside_the_allowed_set_cannot_be_created,
     BOOST_TEST(has_line(r.out, "mknod /dev/null2: ok"), r.out);
 }
 
-BOOST_AUTO_TEST_CASE(a_node_from_linux_devices_opens_only_as_the_rules_allow) {
+BOOST_AUTO_TEST_CASE(a_node_from_linux_devices_opens_only_as_the_rules_allow, *utf::label("asan")) {
     Bundle b;
     b.config["linux"]["devices"] = Json::array({kmsg_node()});
-    b.config["linux"]["resources"]["devices"] = Json::array({device_rule(false, "a", -1, -1, "rwm")});
+    b.config["linux"]["resources"]["devices"] =
+        Json::array({device_rule(false, "a", -1, -1, "rwm")});
     const std::string probe = "/checker ls /dev; /checker open /dev/kmsg r; "
                               "/checker open /dev/kmsg w; /checker open /dev/kmsg rw";
     Result denied = run_with_devices(b, probe);
@@ -354,7 +358,8 @@ BOOST_AUTO_TEST_CASE(the_init_may_create_linux_devices_nodes_but_the_container_m
 BOOST_AUTO_TEST_CASE(allowing_everything_allows_everything) {
     Bundle b;
     b.config["linux"]["devices"] = Json::array({kmsg_node()});
-    b.config["linux"]["resources"]["devices"] = Json::array({device_rule(true, "a", -1, -1, "rwm")});
+    b.config["linux"]["resources"]["devices"] =
+        Json::array({device_rule(true, "a", -1, -1, "rwm")});
     Result r = run_with_devices(b, "/checker open /dev/kmsg w; /checker mknod /dev/mem c 1 1");
     BOOST_TEST_REQUIRE(r.status == 0, r.err);
     BOOST_TEST(has_line(r.out, "open /dev/kmsg w: ok"), r.out);

@@ -8,6 +8,7 @@
 #include "ward/base/scope.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/cgroups/cgroup.hpp"
+#include "ward/cgroups/device_program.hpp"
 #include "ward/container/hooks.hpp"
 #include "ward/container/sync.hpp"
 #include "ward/linux/namespaces.hpp"
@@ -187,6 +188,8 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
         terminal_peer && spec.process && spec.process->terminal && options.console_socket.empty();
     check_config(spec, options, proxied_terminal);
     linux::NamespacePlan plan = linux::plan_namespaces(spec);
+    // linux.resources.devices, checked before anything is touched.
+    std::vector<cgroups::DeviceRule> device_rules = cgroups::device_rules(spec);
     if (g.systemd_cgroup)
         fail("--systemd-cgroup: the systemd cgroup driver is not supported yet");
 
@@ -215,6 +218,12 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     undo.push([cgroup] { cgroup.destroy(true); });
     state.cgroup = cgroup.path();
     dir.save(state);
+    // Device access is filtered before the init exists, so nothing in the
+    // cgroup ever runs unfiltered. Until "ready" the filter also lets the
+    // init mknod what linux.devices lists; the program lives and goes with
+    // the cgroup, whose undo is above.
+    cgroups::DeviceFilter device_filter = cgroups::apply_device_rules(
+        cgroup.full_path(), cgroups::setup_device_rules(spec, device_rules));
 
     if (::mkfifo(dir.fifo_path().c_str(), 0600) < 0)
         fail_errno("mkfifo " + dir.fifo_path());
@@ -294,6 +303,9 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
         run_hooks("createRuntime", hooks_of(spec, &spec::Hooks::create_runtime), creating);
         sync_send(parent_sync.get(), SyncType::hooks_done);
     }
+    // The init is done with /dev; what runs from now on gets the config's
+    // rules only.
+    device_filter.replace(device_rules);
 
     if (!options.pid_file.empty())
         write_pid_file(options.pid_file, pid);

@@ -27,7 +27,8 @@ extern char** environ;
 static int usage(void) {
     fprintf(stderr, "usage: checker status|rlimits|env|fds|mounts|tty|wait-signal\n"
                     "       checker ls DIR|read PATH|write PATH|exit N|kill-self SIG|sleep S\n"
-                    "       checker syscall NR [ARG...]\n");
+                    "       checker syscall NR [ARG...]\n"
+                    "       checker open PATH r|w|rw|mknod PATH c|b MAJOR MINOR\n");
     return 125;
 }
 
@@ -354,6 +355,43 @@ static int cmd_write(const char* path) {
     return 0;
 }
 
+// Opens a path (r, w or rw) without reading or writing: device tests ask
+// whether the open itself is allowed. Prints "open PATH MODE: ok|error E...".
+static int cmd_open(const char* path, const char* mode) {
+    int flags = strcmp(mode, "r") == 0    ? O_RDONLY
+                : strcmp(mode, "w") == 0  ? O_WRONLY
+                : strcmp(mode, "rw") == 0 ? O_RDWR
+                                          : -1;
+    if (flags < 0)
+        return usage();
+    char prefix[PATH_MAX + 16];
+    snprintf(prefix, sizeof prefix, "open %s %s", path, mode);
+    int fd = open(path, flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        print_errno(prefix, errno);
+        return 1;
+    }
+    close(fd);
+    printf("%s: ok\n", prefix);
+    return 0;
+}
+
+// Creates a device node. Prints "mknod PATH: ok|error E...".
+static int cmd_mknod(const char* path, const char* type, const char* major_s, const char* minor_s) {
+    mode_t kind = strcmp(type, "c") == 0 ? S_IFCHR : strcmp(type, "b") == 0 ? S_IFBLK : 0;
+    if (!kind)
+        return usage();
+    dev_t dev = makedev((unsigned)strtoul(major_s, NULL, 10), (unsigned)strtoul(minor_s, NULL, 10));
+    char prefix[PATH_MAX + 8];
+    snprintf(prefix, sizeof prefix, "mknod %s", path);
+    if (mknod(path, kind | 0600, dev) != 0) {
+        print_errno(prefix, errno);
+        return 1;
+    }
+    printf("%s: ok\n", prefix);
+    return 0;
+}
+
 static int cmd_kill_self(const char* name) {
     int sig = parse_signal(name);
     if (sig < 0) {
@@ -476,6 +514,10 @@ int main(int argc, char** argv) {
         rc = cmd_sleep(argv[2]);
     else if (strcmp(cmd, "syscall") == 0)
         rc = cmd_syscall(argc - 2, argv + 2);
+    else if (strcmp(cmd, "open") == 0 && argc == 4)
+        rc = cmd_open(argv[2], argv[3]);
+    else if (strcmp(cmd, "mknod") == 0 && argc == 6)
+        rc = cmd_mknod(argv[2], argv[3], argv[4], argv[5]);
     else
         return usage();
     fflush(stdout);

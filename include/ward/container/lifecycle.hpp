@@ -3,6 +3,7 @@
 #pragma once
 
 #include "ward/json/json.hpp"
+#include "ward/spec/config.hpp"
 
 #include <string>
 #include <vector>
@@ -47,6 +48,11 @@ void kill(const Globals& g, const std::string& id, int signal, bool all);
 // delete: a stopped (or created) container is removed; a running one only
 // with force, which kills it first.
 void remove(const Globals& g, const std::string& id, bool force);
+
+// update: applies `request` (only the fields to change) to the cgroup of a
+// created or running container and records the merged resources in the
+// config saved in its state dir. "container not running" otherwise.
+void update(const Globals& g, const std::string& id, const spec::Resources& request);
 
 // Every container under the root, as state documents.
 std::vector<json::Value> list(const Globals& g);

@@ -143,9 +143,9 @@ void Cgroup::destroy(bool created_parents) const {
     UniqueFd kill_fd(::open((dir + "/cgroup.kill").c_str(), O_WRONLY | O_CLOEXEC));
     for (int attempt = 0; attempt < 200; ++attempt) {
         auto pids = processes();
-        if (pids.empty() && ::rmdir(dir.c_str()) == 0)
-            break;
-        if (errno == ENOENT)
+        // errno only means something right after the rmdir: with processes
+        // left it is stale, and an old ENOENT must not end the loop early.
+        if (pids.empty() && (::rmdir(dir.c_str()) == 0 || errno == ENOENT))
             break;
         if (kill_fd && ::pwrite(kill_fd.get(), "1", 1, 0) == 1)
             ;

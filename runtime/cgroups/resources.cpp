@@ -55,15 +55,15 @@ void plan_pids(const spec::PidsResources& pids, Planner& p) {
         return;
     int64_t limit = *pids.limit;
     if (limit < -1)
-        refuse("pids.limit", num(limit) + " is not a limit (a number of tasks, or 0 or -1 for none)");
+        refuse("pids.limit",
+               num(limit) + " is not a limit (a number of tasks, or 0 or -1 for none)");
     // runtime-spec 1.2.1: 0 and -1 both mean "no limit", as runc treats them.
     p.add("pids.max", limit <= 0 ? "max" : num(limit), "pids.limit", num(limit));
 }
 
 void check_memory_value(const char* field, const std::optional<int64_t>& v) {
     if (v && *v < -1)
-        refuse(std::string("memory.") + field,
-               num(*v) + " is not a limit (bytes, or -1 for none)");
+        refuse(std::string("memory.") + field, num(*v) + " is not a limit (bytes, or -1 for none)");
 }
 
 void plan_memory(const spec::MemoryResources& m, Planner& p, Plan& plan) {
@@ -137,8 +137,8 @@ void plan_io(const spec::BlockIoResources& b, Planner& p) {
         std::string field = "blockIO.weightDevice[" + std::to_string(i) + "]";
         check_device(field, d.major, d.minor);
         if (d.leaf_weight && *d.leaf_weight != 0)
-            refuse(field + ".leafWeight", std::to_string(*d.leaf_weight) +
-                                              ": cgroup v2 has no leaf weight (v1 only)");
+            refuse(field + ".leafWeight",
+                   std::to_string(*d.leaf_weight) + ": cgroup v2 has no leaf weight (v1 only)");
         if (!d.weight || *d.weight == 0)
             continue;
         uint16_t w = checked_weight(field + ".weight", *d.weight);
@@ -312,7 +312,8 @@ std::optional<std::string> swap_max(int64_t swap, int64_t limit) {
     if (swap == -1)
         return "max";
     if (limit == 0 || limit == -1)
-        refuse("memory.swap", num(swap) + ": a swap limit needs memory.limit (swap is memory+swap)");
+        refuse("memory.swap",
+               num(swap) + ": a swap limit needs memory.limit (swap is memory+swap)");
     if (swap < limit)
         refuse("memory.swap", num(swap) + " is below memory.limit " + num(limit) +
                                   " (swap is memory+swap, so it must be >= the limit)");

@@ -79,8 +79,8 @@ std::optional<int64_t> int_flag(const ParsedArgs& p, const char* name) {
         return std::nullopt;
     auto n = parse_int(*v);
     if (!n)
-        fail(std::string("invalid value for ") + name + ": strconv.ParseInt: parsing " +
-             quote(*v) + ": invalid syntax");
+        fail(std::string("invalid value for ") + name + ": strconv.ParseInt: parsing " + quote(*v) +
+             ": invalid syntax");
     return n;
 }
 
@@ -91,8 +91,8 @@ std::optional<int64_t> go_int_flag(const ParsedArgs& p, const char* name) {
         return std::nullopt;
     auto n = parse_int(*v);
     if (!n)
-        throw UsageError("update", "invalid value " + quote(*v) + " for flag -" + name +
-                                       ": parse error");
+        throw UsageError("update",
+                         "invalid value " + quote(*v) + " for flag -" + name + ": parse error");
     return n;
 }
 

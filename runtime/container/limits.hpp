@@ -12,7 +12,7 @@
 namespace ward::container {
 
 struct Limits {
-    cgroups::Plan plan; // only the writes the hierarchy has a controller for
+    cgroups::Plan plan;                   // only the writes the hierarchy has a controller for
     std::vector<std::string> controllers; // those the plan needs
     // One per limit whose controller is missing (the unavailableLimits
     // rule): enforce findings refuse, warn ones are logged and dropped.

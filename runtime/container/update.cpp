@@ -2,12 +2,13 @@
 // request is merged into the config saved in the state dir, the writes it
 // needs are judged like create's (the policy decides about a limit the
 // hierarchy has no controller for), applied, and the merged config saved.
+#include "ward/cgroups/update.hpp"
+
 #include "limits.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/log.hpp"
 #include "ward/base/strings.hpp"
-#include "ward/cgroups/update.hpp"
 #include "ward/container/lifecycle.hpp"
 #include "ward/container/state.hpp"
 #include "ward/spec/parse.hpp"

@@ -116,7 +116,8 @@ BOOST_AUTO_TEST_CASE(memory_v1_only_fields_warn) {
     BOOST_TEST(p.warnings[4] == "linux.resources.memory.useHierarchy: false: cgroup v2 is always "
                                 "hierarchical; ignored");
     // What v2 does anyway is no warning.
-    BOOST_TEST(plan(R"({"memory":{"useHierarchy":true,"disableOOMKiller":false}})").warnings.empty());
+    BOOST_TEST(
+        plan(R"({"memory":{"useHierarchy":true,"disableOOMKiller":false}})").warnings.empty());
 }
 
 BOOST_AUTO_TEST_CASE(memory_check_before_update) {
@@ -207,9 +208,10 @@ BOOST_AUTO_TEST_CASE(block_io_weight) {
     BOOST_TEST(refusal(R"({"blockIO":{"leafWeight":300}})") ==
                "linux.resources.blockIO.leafWeight: 300: cgroup v2 has no leaf weight "
                "(blkio.leaf_weight is v1 only)");
-    BOOST_TEST(refusal(R"({"blockIO":{"weightDevice":[{"major":8,"minor":0,"leafWeight":300}]}})") ==
-               "linux.resources.blockIO.weightDevice[0].leafWeight: 300: cgroup v2 has no leaf "
-               "weight (v1 only)");
+    BOOST_TEST(
+        refusal(R"({"blockIO":{"weightDevice":[{"major":8,"minor":0,"leafWeight":300}]}})") ==
+        "linux.resources.blockIO.weightDevice[0].leafWeight: 300: cgroup v2 has no leaf "
+        "weight (v1 only)");
 }
 
 BOOST_AUTO_TEST_CASE(block_io_throttles) {
@@ -223,8 +225,9 @@ BOOST_AUTO_TEST_CASE(block_io_throttles) {
     BOOST_TEST(plan(R"({"blockIO":{"throttleReadBpsDevice":[{"major":8,"minor":0,"rate":1}]}})")
                    .writes[0]
                    .field == "linux.resources.blockIO.throttleReadBpsDevice[0].rate");
-    BOOST_TEST(refusal(R"({"blockIO":{"throttleReadBpsDevice":[{"major":-1,"minor":0,"rate":1}]}})") ==
-               "linux.resources.blockIO.throttleReadBpsDevice[0]: -1:0 is not a device number");
+    BOOST_TEST(
+        refusal(R"({"blockIO":{"throttleReadBpsDevice":[{"major":-1,"minor":0,"rate":1}]}})") ==
+        "linux.resources.blockIO.throttleReadBpsDevice[0]: -1:0 is not a device number");
 }
 
 BOOST_AUTO_TEST_CASE(hugetlb_and_rdma) {
@@ -234,8 +237,9 @@ BOOST_AUTO_TEST_CASE(hugetlb_and_rdma) {
     BOOST_TEST(!p.writes[0].optional);
     BOOST_TEST(p.writes[1].optional);
     BOOST_TEST(p.writes[0].field == "linux.resources.hugepageLimits[0].limit");
-    BOOST_TEST(writes(R"({"rdma":{"mlx4_0":{"hcaHandles":2,"hcaObjects":3},"mlx5":{"hcaObjects":9}}})") ==
-               (Strings{"rdma.max=mlx4_0 hca_handle=2 hca_object=3", "rdma.max=mlx5 hca_object=9"}));
+    BOOST_TEST(
+        writes(R"({"rdma":{"mlx4_0":{"hcaHandles":2,"hcaObjects":3},"mlx5":{"hcaObjects":9}}})") ==
+        (Strings{"rdma.max=mlx4_0 hca_handle=2 hca_object=3", "rdma.max=mlx5 hca_object=9"}));
     BOOST_TEST(refusal(R"({"rdma":{"mlx4_0":{}}})") ==
                "linux.resources.rdma[\"mlx4_0\"]: sets neither hcaHandles nor hcaObjects");
     BOOST_TEST(refusal(R"({"rdma":{"a b":{"hcaHandles":1}}})") ==
@@ -251,10 +255,10 @@ BOOST_AUTO_TEST_CASE(network_warns) {
 }
 
 BOOST_AUTO_TEST_CASE(unified_after_typed_fields) {
-    BOOST_TEST(writes(R"({"unified":{"memory.high":"1000000","io.max":"8:0 rbps=1\n8:16 wbps=2\n"},
+    BOOST_TEST(
+        writes(R"({"unified":{"memory.high":"1000000","io.max":"8:0 rbps=1\n8:16 wbps=2\n"},
                          "pids":{"limit":5}})") ==
-               (Strings{"pids.max=5", "io.max=8:0 rbps=1", "io.max=8:16 wbps=2",
-                        "memory.high=1000000"}));
+        (Strings{"pids.max=5", "io.max=8:0 rbps=1", "io.max=8:16 wbps=2", "memory.high=1000000"}));
     Write w = plan(R"({"unified":{"memory.high":"1"}})").writes[0];
     BOOST_TEST(w.field == "linux.resources.unified[\"memory.high\"]");
     BOOST_TEST(writes(R"({"unified":{"cgroup.max.depth":"3"}})") == Strings{"cgroup.max.depth=3"});
@@ -290,9 +294,9 @@ BOOST_AUTO_TEST_CASE(order_is_runcs) {
     Strings files;
     for (const auto& w : p.writes)
         files.push_back(w.file);
-    BOOST_TEST(files == (Strings{"pids.max", "memory.max", "io.bfq.weight", "cpu.weight",
-                                 "cpuset.cpus", "hugetlb.2MB.max", "hugetlb.2MB.rsvd.max",
-                                 "rdma.max", "memory.high"}));
+    BOOST_TEST(files ==
+               (Strings{"pids.max", "memory.max", "io.bfq.weight", "cpu.weight", "cpuset.cpus",
+                        "hugetlb.2MB.max", "hugetlb.2MB.rsvd.max", "rdma.max", "memory.high"}));
     BOOST_TEST(cgroups::controllers_of(p.writes) ==
                (Strings{"pids", "memory", "io", "cpu", "cpuset", "hugetlb", "rdma"}));
 }
@@ -303,7 +307,8 @@ BOOST_AUTO_TEST_CASE(controller_of_a_file) {
     BOOST_TEST(w.controller() == "memory");
     w.file = "cgroup.max.depth";
     BOOST_TEST(w.controller() == "");
-    Plan p = plan(R"({"memory":{"limit":1},"pids":{"limit":1},"unified":{"cgroup.max.depth":"2"}})");
+    Plan p =
+        plan(R"({"memory":{"limit":1},"pids":{"limit":1},"unified":{"cgroup.max.depth":"2"}})");
     cgroups::Split s = cgroups::split_by_controller(p.writes, {"hugetlb", "pids"});
     BOOST_TEST(s.applicable.size() == 2u); // pids.max, cgroup.max.depth
     BOOST_REQUIRE(s.unavailable.size() == 1u);
@@ -319,8 +324,8 @@ BOOST_AUTO_TEST_CASE(update_merges_into_the_config) {
                "hugepageLimits":[{"pageSize":"2MB","limit":1}],
                "unified":{"memory.high":"50","pids.max":"9"},
                "devices":[{"allow":false,"access":"rwm"}]})");
-    cgroups::Update u = cgroups::plan_update(
-        current, res(R"({"memory":{"limit":200},"cpu":{"quota":30000},
+    cgroups::Update u =
+        cgroups::plan_update(current, res(R"({"memory":{"limit":200},"cpu":{"quota":30000},
                         "blockIO":{"throttleReadBpsDevice":[{"major":8,"minor":16,"rate":5},
                                                             {"major":9,"minor":0,"rate":7}]},
                         "hugepageLimits":[{"pageSize":"1GB","limit":2}],
@@ -382,7 +387,7 @@ BOOST_AUTO_TEST_CASE(policy_on_unavailable_limits) {
                                                     {"linux.resources.pids.limit", "pids"}};
     policy::Policy none = parse(R"({"name":"none"})");
     auto f = policy::evaluate_unavailable(none, limits, "/sys/fs/cgroup/unified", {"hugetlb"});
-    BOOST_REQUIRE(f.size() == 2u); // one per field
+    BOOST_REQUIRE(f.size() == 2u);                        // one per field
     BOOST_TEST((f[0].action == policy::Action::enforce)); // no rule: never dropped silently
     BOOST_TEST(f[0].rule == "unavailableLimits");
     BOOST_TEST(f[0].message ==
@@ -396,8 +401,8 @@ BOOST_AUTO_TEST_CASE(policy_on_unavailable_limits) {
                "cgroup2 hierarchy at /sys/fs/cgroup does not have (it has: none); not applied");
     BOOST_TEST(json::serialize(policy::policy_to_json(warn)) ==
                R"({"name":"w","rules":{"unavailableLimits":{"action":"warn"}}})");
-    BOOST_CHECK_THROW(parse(R"({"name":"x","rules":{"unavailableLimits":{"action":"warn","x":1}}})"),
-                      Error);
+    BOOST_CHECK_THROW(
+        parse(R"({"name":"x","rules":{"unavailableLimits":{"action":"warn","x":1}}})"), Error);
 }
 
 BOOST_AUTO_TEST_CASE(shipped_policies_on_unavailable_limits) {

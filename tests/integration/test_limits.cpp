@@ -80,7 +80,8 @@ BOOST_AUTO_TEST_CASE(hardened_refuses_a_limit_without_controller_and_leaves_noth
     ask_for_memory_and_pids(b);
     std::string id = b.new_id("hard");
     b.write_config();
-    Result r = b.runtime({"--policy", policy_file("hardened"), "run", "--bundle", b.bundle_dir, id});
+    Result r =
+        b.runtime({"--policy", policy_file("hardened"), "run", "--bundle", b.bundle_dir, id});
     BOOST_TEST(r.status == 1, "run exit " << r.status << "; stderr: " << r.err);
     BOOST_TEST(contains(r.err, "policy \"hardened\": linux.resources.memory.limit needs the memory "
                                "controller, which the cgroup2 hierarchy at "),

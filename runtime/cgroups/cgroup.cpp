@@ -68,32 +68,6 @@ std::string resolve_path(const std::string& cgroups_path, const std::string& id)
     return clean_path(parent_of(clean_path(own_cgroup())) + "/" + inner);
 }
 
-void check_resources_supported(const spec::Spec& spec) {
-    if (!spec.linux || !spec.linux->resources)
-        return;
-    const auto& r = *spec.linux->resources;
-    auto refuse = [](const char* field) {
-        fail(std::string("config.json: linux.resources.") + field +
-             ": cgroup resource limits are not supported by this version of ward yet");
-    };
-    if (r.memory)
-        refuse("memory");
-    if (r.cpu)
-        refuse("cpu");
-    if (r.pids)
-        refuse("pids");
-    if (r.block_io)
-        refuse("blockIO");
-    if (!r.hugepage_limits.empty())
-        refuse("hugepageLimits");
-    if (r.network)
-        refuse("network");
-    if (!r.rdma.empty())
-        refuse("rdma");
-    if (!r.unified.empty())
-        refuse("unified");
-}
-
 Cgroup Cgroup::attach(const std::string& path) {
     Cgroup cg;
     cg.path_ = path;
@@ -169,9 +143,9 @@ void Cgroup::destroy(bool created_parents) const {
     UniqueFd kill_fd(::open((dir + "/cgroup.kill").c_str(), O_WRONLY | O_CLOEXEC));
     for (int attempt = 0; attempt < 200; ++attempt) {
         auto pids = processes();
-        if (pids.empty() && ::rmdir(dir.c_str()) == 0)
-            break;
-        if (errno == ENOENT)
+        // errno only means something right after the rmdir: with processes
+        // left it is stale, and an old ENOENT must not end the loop early.
+        if (pids.empty() && (::rmdir(dir.c_str()) == 0 || errno == ENOENT))
             break;
         if (kill_fd && ::pwrite(kill_fd.get(), "1", 1, 0) == 1)
             ;

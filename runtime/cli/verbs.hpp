@@ -24,6 +24,7 @@ int verb_spec(const Context& ctx, const VerbArgs& args);
 int verb_features(const Context& ctx, const VerbArgs& args);
 int verb_profile(const Context& ctx, const VerbArgs& args);
 int verb_policy(const Context& ctx, const VerbArgs& args);
+int verb_update(const Context& ctx, const VerbArgs& args);
 
 // Help and version text (help.cpp, version.cpp). Both go to stdout.
 void print_help();

@@ -1,5 +1,6 @@
 #include "create.hpp"
 
+#include "limits.hpp"
 #include "spawn.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/fd_passing.hpp"
@@ -115,7 +116,6 @@ void check_config(const spec::Spec& spec, const CreateOptions& options, bool pro
         fail("cannot use console socket if ward will not detach or allocate tty");
     if (spec.linux && spec.linux->intel_rdt)
         fail("config.json: linux.intelRdt: Intel RDT is not supported");
-    cgroups::check_resources_supported(spec);
 }
 
 void write_pid_file(const std::string& path, int pid) {
@@ -127,16 +127,23 @@ struct PolicyOutcome {
     policy::Effective effective;
     std::vector<std::string> filled;
     std::vector<policy::Finding> findings;
+    Limits limits; // what the host can enforce of linux.resources
 };
 
 // The policy step of create, before anything touches the host: fill the
 // gaps, then judge the result. Enforce findings refuse (all of them, one
 // per line, so one round of edits fixes the config); warn findings are
-// logged and the container runs.
+// logged and the container runs. A limit the host's cgroup2 hierarchy has
+// no controller for is a finding too (unavailableLimits).
 PolicyOutcome apply_policy(const Globals& g, spec::Spec& spec) {
-    PolicyOutcome out{policy::select_policy(g.policy_file), {}, {}};
+    PolicyOutcome out{policy::select_policy(g.policy_file), {}, {}, {}};
     out.filled = policy::apply(out.effective.policy, spec);
     out.findings = policy::evaluate(out.effective.policy, spec);
+    const spec::Resources* resources =
+        spec.linux && spec.linux->resources ? &*spec.linux->resources : nullptr;
+    out.limits =
+        with_context("config.json", [&] { return plan_limits(out.effective.policy, resources); });
+    out.findings.insert(out.findings.end(), out.limits.findings.begin(), out.limits.findings.end());
     std::vector<std::string> refusals;
     for (const auto& f : out.findings) {
         if (f.action == policy::Action::enforce)
@@ -224,6 +231,9 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     // the cgroup, whose undo is above.
     cgroups::DeviceFilter device_filter = cgroups::apply_device_rules(
         cgroup.full_path(), cgroups::setup_device_rules(spec, device_rules));
+    // Before the init exists, so it starts limited; a failure unwinds the
+    // cgroup with everything else.
+    apply_limits(cgroup, policy.limits);
 
     if (::mkfifo(dir.fifo_path().c_str(), 0600) < 0)
         fail_errno("mkfifo " + dir.fifo_path());

@@ -44,7 +44,8 @@ std::string_view builtin_hardened_text() {
                   "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout",
                   "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes"]
     },
-    "mountPropagation": {"action": "enforce"}
+    "mountPropagation": {"action": "enforce"},
+    "unavailableLimits": {"action": "enforce"}
   }
 }
 )json";

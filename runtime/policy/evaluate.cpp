@@ -235,6 +235,27 @@ std::vector<Finding> evaluate(const Policy& p, const spec::Spec& s) {
     return out;
 }
 
+std::vector<Finding> evaluate_unavailable(const Policy& p,
+                                          const std::vector<UnavailableLimit>& limits,
+                                          const std::string& hierarchy,
+                                          const std::vector<std::string>& available) {
+    std::vector<Finding> out;
+    Checker c(p, out);
+    Action action = p.unavailable_limits ? p.unavailable_limits->action : Action::enforce;
+    std::vector<std::string> seen;
+    for (const auto& l : limits) {
+        if (contains(seen, l.field))
+            continue;
+        seen.push_back(l.field);
+        c.add("unavailableLimits", action,
+              l.field + " needs the " + l.controller +
+                  " controller, which the cgroup2 hierarchy at " + hierarchy +
+                  " does not have (it has: " + listed(available) + ")" +
+                  (action == Action::warn ? "; not applied" : ""));
+    }
+    return out;
+}
+
 bool refuses(const std::vector<Finding>& findings) {
     return std::any_of(findings.begin(), findings.end(),
                        [](const Finding& f) { return f.action == Action::enforce; });

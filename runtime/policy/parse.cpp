@@ -173,6 +173,7 @@ Policy from_json(const Value& doc) {
             if (n != "pids" && n != "memory")
                 fail(r.at("required") + ": " + quote(n) + " is not a limit (pids or memory)");
     });
+    read_rule(rules, "unavailableLimits", p.unavailable_limits, [](Reader&, PlainRule&) {});
     rules.done();
     return p;
 }
@@ -265,6 +266,8 @@ Value policy_to_json(const Policy& p) {
         rules.set("user", r);
     }
     set_list("resources", "required", p.resources);
+    if (p.unavailable_limits)
+        rules.set("unavailableLimits", rule_head(p.unavailable_limits->action));
     doc.set("rules", rules);
     return doc;
 }

@@ -47,6 +47,7 @@ expect 1 err "ward: 'pause' is not implemented yet" -- pause c
 expect 1 err 'unknown signal "NOPE"' -- $R kill c NOPE
 expect 1 err "container does not exist" -- $R kill c
 expect 1 err "container does not exist" -- $R delete c
+expect 1 err "container does not exist" -- $R update --pids-limit 5 c
 expect 0 out "" -- $R delete -f c
 expect 1 err "the systemd cgroup driver is not supported yet" -- --systemd-cgroup create c
 expect 1 err "the systemd cgroup driver is not supported yet" -- --systemd-cgroup run c

@@ -37,6 +37,10 @@ mount -t tmpfs -o mode=0755 tmpfs /run
 mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup
 ln -sf /proc/self/fd /dev/fd 2>/dev/null
 hostname ward-vm
+# virtio_blk for the test disk (/dev/vda), in dependency order.
+while read -r m; do
+    [ -n "$m" ] && insmod "/modules/$m.ko"
+done </modules/order
 
 echo "=== WARD-VM-RESULTS BEGIN"
 sh /tests/guest-tests.sh

@@ -29,6 +29,11 @@ required_config="CGROUPS MEMCG CGROUP_PIDS CPUSETS CGROUP_SCHED BLK_CGROUP CGROU
 CGROUP_DEVICE CGROUP_BPF NAMESPACES UTS_NS IPC_NS USER_NS PID_NS NET_NS SECCOMP_FILTER
 DEVTMPFS TMPFS BLK_DEV_INITRD RD_GZIP SERIAL_8250_CONSOLE UNIX BINFMT_ELF BINFMT_SCRIPT"
 
+# Modules the guest loads (in this order) for its one virtio disk, which the
+# io controller tests need: Debian builds virtio_blk as a module.
+guest_modules="drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_legacy_dev
+drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci drivers/block/virtio_blk"
+
 # The probe's verdict when the VM cannot run here: the last line is the reason.
 cannot_run() {
     echo "$*"
@@ -106,6 +111,34 @@ fetch_kernel() {
     rm -rf "$tmp"
 }
 
+# Copies the guest's modules from the cached kernel package into
+# $kernel/modules (once per kernel).
+ensure_modules() {
+    local version=${kernel##*/kernel-} m missing=
+    for m in $guest_modules; do
+        [ -f "$kernel/modules/${m##*/}.ko" ] || missing=1
+    done
+    [ -z "$missing" ] && return 0
+    local deb
+    deb=$(find "$cache" -maxdepth 1 -name "linux-image-${version}_*_amd64.deb" | sort -V | tail -n 1)
+    [ -n "$deb" ] || cannot_run "no kernel package for $version in $cache to take modules from"
+    local tmp
+    tmp=$(mktemp -d "$cache/.modules.XXXXXX") || cannot_run "cannot write to $cache"
+    local paths=()
+    for m in $guest_modules; do
+        paths+=("./lib/modules/$version/kernel/$m.ko")
+    done
+    if ! dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" "${paths[@]}"; then
+        rm -rf "$tmp"
+        cannot_run "cannot extract the virtio modules from $deb"
+    fi
+    mkdir -p "$kernel/modules"
+    for m in $guest_modules; do
+        mv "$tmp/lib/modules/$version/kernel/$m.ko" "$kernel/modules/"
+    done
+    rm -rf "$tmp"
+}
+
 # Sets $kernel to the cached kernel directory, fetching it when missing.
 ensure_kernel() {
     kernel=$(cached_kernel)
@@ -126,8 +159,9 @@ ensure_kernel() {
     local opt
     for opt in $required_config; do
         grep -qx "CONFIG_$opt=y" "$kernel/config" ||
-            cannot_run "kernel $kernel lacks CONFIG_$opt=y (the initramfs carries no modules)"
+            cannot_run "kernel $kernel lacks CONFIG_$opt=y (the initramfs carries no modules but virtio's)"
     done
+    ensure_modules
 }
 
 can_run() {
@@ -164,6 +198,12 @@ build_initramfs() {
         cp -L "$lib" "$root$lib"
     done
     cp "$repo/build/checker" "$root/bin/checker"
+    mkdir -p "$root/modules"
+    local m
+    for m in $guest_modules; do
+        cp "$kernel/modules/${m##*/}.ko" "$root/modules/"
+    done
+    echo "$guest_modules" | tr ' ' '\n' | sed 's|.*/||' >"$root/modules/order"
 
     # The containers' bundle: a read-only busybox rootfs with the checker, and
     # ward's own starter config, compacted to one line so the guest can edit
@@ -200,11 +240,15 @@ PY
 boot() {
     local log=$work/serial.log
     rm -f "$log"
+    # The guest's block device for io.max / io.weight: 1 MB, never mounted.
+    rm -f "$work/disk.img"
+    truncate -s 1M "$work/disk.img"
     local rc=0
     timeout -k 10 "$boot_timeout" qemu-system-x86_64 \
         -accel tcg -cpu max -m 1024 -smp 2 \
         -nodefaults -nographic -no-reboot -monitor none -nic none \
         -serial "file:$log" \
+        -drive "file=$work/disk.img,format=raw,if=virtio" \
         -kernel "$kernel/vmlinuz" -initrd "$work/initramfs.cpio.gz" \
         -append "console=ttyS0 cgroup_no_v1=all panic=-1 quiet" \
         </dev/null >"$work/qemu.log" 2>&1 || rc=$?

@@ -1,7 +1,8 @@
 // The container's cgroup in the cgroup v2 hierarchy. On a pure v2 host that
 // is /sys/fs/cgroup; on a hybrid host (v1 controllers, cgroup2 at
 // /sys/fs/cgroup/unified) the container still gets its own cgroup2 dir, so
-// freezing, listing and cleanup work; limits come with the resources issue.
+// freezing, listing and cleanup work; each limit whose controller is missing
+// there is the policy's call (resources.hpp, apply.hpp).
 #pragma once
 
 #include "ward/base/fd.hpp"
@@ -21,10 +22,6 @@ std::string hierarchy_root();
 // usually holds processes, so its children could not get controllers).
 // Always starts with "/". Refuses ".." components.
 std::string resolve_path(const std::string& cgroups_path, const std::string& id);
-
-// Refuses resource limits this build cannot apply yet (every limit but
-// linux.resources.devices), naming the field.
-void check_resources_supported(const spec::Spec& spec);
 
 class Cgroup {
   public:

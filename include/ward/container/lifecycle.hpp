@@ -3,6 +3,7 @@
 #pragma once
 
 #include "ward/json/json.hpp"
+#include "ward/spec/config.hpp"
 
 #include <string>
 #include <vector>
@@ -51,6 +52,11 @@ void remove(const Globals& g, const std::string& id, bool force);
 // What create recorded of the policy in the state dir: {name, source,
 // filled, warnings, policy}. Throws "container does not exist".
 json::Value recorded_policy(const Globals& g, const std::string& id);
+
+// update: applies `request` (only the fields to change) to the cgroup of a
+// created or running container and records the merged resources in the
+// config saved in its state dir. "container not running" otherwise.
+void update(const Globals& g, const std::string& id, const spec::Resources& request);
 
 // Every container under the root, as state documents.
 std::vector<json::Value> list(const Globals& g);

@@ -101,6 +101,10 @@ struct Policy {
     std::optional<PlainRule> mount_propagation;
     std::optional<UserRule> user;
     std::optional<ListRule> resources; // required limits: "pids", "memory"
+    // unavailableLimits: a limit the host's cgroup2 hierarchy has no
+    // controller for. Left out of a policy, such a limit refuses: a limit
+    // is never dropped silently.
+    std::optional<PlainRule> unavailable_limits;
 };
 
 // Parses and validates a policy document. `source` prefixes errors
@@ -129,6 +133,21 @@ struct Finding {
 };
 
 std::vector<Finding> evaluate(const Policy& policy, const spec::Spec& spec);
+
+// A limit create or update cannot apply: the config field and the cgroup v2
+// controller it needs, missing from the hierarchy at `hierarchy`.
+struct UnavailableLimit {
+    std::string field;      // "linux.resources.memory.limit"
+    std::string controller; // "memory"
+};
+// One finding per field, under the unavailableLimits rule (enforce when the
+// policy has no such rule):
+//   policy "hardened": linux.resources.memory.limit needs the memory controller, which the
+//   cgroup2 hierarchy at /sys/fs/cgroup/unified does not have (it has: hugetlb)
+std::vector<Finding> evaluate_unavailable(const Policy& policy,
+                                          const std::vector<UnavailableLimit>& limits,
+                                          const std::string& hierarchy,
+                                          const std::vector<std::string>& available);
 
 // One line per filled field, e.g. "process.noNewPrivileges: true".
 std::vector<std::string> apply(const Policy& policy, spec::Spec& spec);

@@ -1,0 +1,40 @@
+// Putting a resources Plan (resources.hpp) into effect: which controllers the
+// host's cgroup2 hierarchy has, enabling them in the parents'
+// cgroup.subtree_control, and the writes themselves.
+#pragma once
+
+#include "ward/cgroups/resources.hpp"
+
+#include <string>
+#include <vector>
+
+namespace ward::cgroups {
+
+// The controllers of the hierarchy root's cgroup.controllers (on this
+// build machine's hybrid layout: only "hugetlb").
+std::vector<std::string> available_controllers();
+
+// The writes whose controller is not in `available`, and the rest.
+struct Split {
+    std::vector<Write> applicable;
+    std::vector<Write> unavailable;
+};
+Split split_by_controller(const std::vector<Write>& writes,
+                          const std::vector<std::string>& available);
+
+// Enables `required` (fails naming the controller) and, best effort, the
+// controllers whose statistics `events` reads (cpu, io, memory, pids, when
+// the hierarchy has them) in cgroup.subtree_control of every cgroup from the
+// hierarchy root down to the parent of `cgroup_path` (a path inside the
+// hierarchy, "/a/b/id"). Controllers stay enabled afterwards: siblings may
+// rely on them, as with runc.
+void enable_controllers(const std::string& cgroup_path, const std::vector<std::string>& required);
+
+// Writes the plan into the cgroup dir `dir` (absolute), in order. Errors
+// name the field, the value and the file:
+//   linux.resources.memory.limit: write 1000 to memory.max: invalid argument
+// With plan.refuse_below_usage, first refuses a limit at or below
+// memory.current.
+void apply_plan(const std::string& dir, const Plan& plan);
+
+} // namespace ward::cgroups

@@ -1,0 +1,29 @@
+// The resource limits of a config (create) or of an update request, judged
+// against what the host's cgroup2 hierarchy has and what the policy says
+// about a limit it cannot enforce; then applied to the container's cgroup.
+#pragma once
+
+#include "ward/cgroups/cgroup.hpp"
+#include "ward/cgroups/resources.hpp"
+#include "ward/policy/policy.hpp"
+
+#include <vector>
+
+namespace ward::container {
+
+struct Limits {
+    cgroups::Plan plan;                   // only the writes the hierarchy has a controller for
+    std::vector<std::string> controllers; // those the plan needs
+    // One per limit whose controller is missing (the unavailableLimits
+    // rule): enforce findings refuse, warn ones are logged and dropped.
+    std::vector<policy::Finding> findings;
+};
+
+// Throws for values cgroup v2 cannot express (resources.hpp). Logs the
+// plan's warnings (fields with no v2 file). `resources` may be null.
+Limits plan_limits(const policy::Policy& policy, const spec::Resources* resources);
+
+// Enables the controllers in the parents and writes the plan.
+void apply_limits(const cgroups::Cgroup& cgroup, const Limits& limits);
+
+} // namespace ward::container

@@ -1,0 +1,54 @@
+// update: new resource limits for a created or running container. The
+// request is merged into the config saved in the state dir, the writes it
+// needs are judged like create's (the policy decides about a limit the
+// hierarchy has no controller for), applied, and the merged config saved.
+#include "ward/cgroups/update.hpp"
+
+#include "limits.hpp"
+#include "ward/base/error.hpp"
+#include "ward/base/file.hpp"
+#include "ward/base/log.hpp"
+#include "ward/base/strings.hpp"
+#include "ward/container/lifecycle.hpp"
+#include "ward/container/state.hpp"
+#include "ward/spec/parse.hpp"
+
+namespace ward::container {
+
+void update(const Globals& g, const std::string& id, const spec::Resources& request) {
+    StateDir dir(g.root, id);
+    dir.open_locked();
+    State state = dir.load();
+    Status status = current_status(dir, state);
+    // runc's phrase; a container being created has no limits to change yet.
+    if (status == Status::stopped || status == Status::creating)
+        fail("container not running");
+    if (state.cgroup.empty())
+        fail("container " + id + " has no cgroup");
+
+    spec::Spec spec = spec::parse_spec(read_file(dir.config_path()));
+    if (!spec.linux)
+        spec.linux = spec::Linux{};
+    spec::Resources current = spec.linux->resources.value_or(spec::Resources{});
+    cgroups::Update u = cgroups::plan_update(current, request);
+
+    policy::Effective effective = policy::select_policy(g.policy_file);
+    Limits limits = plan_limits(effective.policy, &u.delta);
+    std::vector<std::string> refusals;
+    for (const auto& f : limits.findings) {
+        if (f.action == policy::Action::enforce)
+            refusals.push_back(f.message);
+        else
+            log::warn(f.message);
+    }
+    if (!refusals.empty())
+        fail(join(refusals, "\n"));
+
+    apply_limits(cgroups::Cgroup::attach(state.cgroup), limits);
+
+    spec.linux->resources = u.merged;
+    write_file_atomic(dir.config_path(),
+                      json::serialize(spec::spec_to_json(spec), json::Style::pretty));
+}
+
+} // namespace ward::container

@@ -1,0 +1,195 @@
+// Resource limits on this build host, whose cgroup2 hierarchy
+// (/sys/fs/cgroup/unified) has only the hugetlb controller: a limit it
+// cannot enforce is refused under hardened (and nothing is left behind) and
+// a warning under compat, never dropped silently; `update` follows the same
+// rule and runc's phrases. The limits really biting is the VM lane's job
+// (tests/vm/cases/50-limits.sh). ward_only: runc has no policy.
+#include "integration/harness.hpp"
+
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+
+using namespace ward_it;
+namespace utf = boost::unit_test;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string policy_file(const std::string& name) {
+    return fs::absolute("contrib/policies/" + name + ".json").string();
+}
+
+std::string joined(const std::vector<std::string>& items) {
+    std::string s;
+    for (const auto& i : items)
+        s += "\n  " + i;
+    return s;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+// The controllers of the cgroup2 hierarchy ward uses here.
+std::string hierarchy_controllers() {
+    for (const char* root : {"/sys/fs/cgroup/unified", "/sys/fs/cgroup"}) {
+        std::string text = slurp(std::string(root) + "/cgroup.controllers");
+        if (fs::exists(std::string(root) + "/cgroup.controllers"))
+            return text;
+    }
+    return "";
+}
+
+// Skips (passes vacuously with a message) on a host that has the memory
+// controller in its cgroup2 hierarchy: there the limit would be applied.
+bool host_lacks_memory_controller() {
+    std::string c = " " + hierarchy_controllers();
+    for (auto& ch : c)
+        if (ch == '\n')
+            ch = ' ';
+    if (contains(c, " memory ")) {
+        BOOST_TEST_MESSAGE("this host's cgroup2 hierarchy has the memory controller; skipped");
+        return false;
+    }
+    return true;
+}
+
+void ask_for_memory_and_pids(Bundle& b) {
+    b.config["linux"]["resources"]["memory"]["limit"] = 67108864;
+    b.config["linux"]["resources"]["pids"]["limit"] = 64;
+}
+
+// A created container (its init waits on the fifo) with no limits.
+std::string created_container(Bundle& b) {
+    std::string id = b.new_id("upd");
+    b.set_args({"true"});
+    Result r = b.create(id);
+    BOOST_REQUIRE_MESSAGE(r.status == 0, "create: " << r.err);
+    return id;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(limits, *utf::label("ward_only") * utf::precondition(ward_only))
+
+BOOST_AUTO_TEST_CASE(hardened_refuses_a_limit_without_controller_and_leaves_nothing,
+                     *utf::label("asan")) {
+    if (!host_lacks_memory_controller())
+        return;
+    Bundle b;
+    ask_for_memory_and_pids(b);
+    std::string id = b.new_id("hard");
+    b.write_config();
+    Result r =
+        b.runtime({"--policy", policy_file("hardened"), "run", "--bundle", b.bundle_dir, id});
+    BOOST_TEST(r.status == 1, "run exit " << r.status << "; stderr: " << r.err);
+    BOOST_TEST(contains(r.err, "policy \"hardened\": linux.resources.memory.limit needs the memory "
+                               "controller, which the cgroup2 hierarchy at "),
+               "stderr: " << r.err);
+    BOOST_TEST(contains(r.err, "policy \"hardened\": linux.resources.pids.limit needs the pids "
+                               "controller"),
+               "stderr: " << r.err);
+    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << joined(leftovers(b, id)));
+}
+
+BOOST_AUTO_TEST_CASE(compat_runs_with_a_warning_per_limit) {
+    if (!host_lacks_memory_controller())
+        return;
+    Bundle b;
+    ask_for_memory_and_pids(b);
+    b.set_args({"/checker", "status"});
+    std::string id = b.new_id("compat");
+    b.write_config();
+    Result r = b.runtime({"--policy", policy_file("compat"), "run", "--bundle", b.bundle_dir, id});
+    BOOST_TEST(r.status == 0, "run exit " << r.status << "; stderr: " << r.err);
+    BOOST_TEST(contains(r.err, "policy \"compat\": linux.resources.memory.limit needs the memory "
+                               "controller"),
+               "stderr: " << r.err);
+    BOOST_TEST(contains(r.err, "; not applied"), "stderr: " << r.err);
+    BOOST_TEST(contains(r.err, "linux.resources.pids.limit needs the pids controller"),
+               "stderr: " << r.err);
+    BOOST_TEST(value_of(r.out, "pid") == "1", "checker output: " << r.out);
+    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << joined(leftovers(b, id)));
+}
+
+BOOST_AUTO_TEST_CASE(baseline_warns_too) {
+    if (!host_lacks_memory_controller())
+        return;
+    Bundle b;
+    b.config["linux"]["resources"]["memory"]["limit"] = 67108864;
+    b.set_args({"true"});
+    std::string id = b.new_id("base");
+    b.write_config();
+    Result r =
+        b.runtime({"--policy", policy_file("baseline"), "run", "--bundle", b.bundle_dir, id});
+    BOOST_TEST(r.status == 0, "run exit " << r.status << "; stderr: " << r.err);
+    BOOST_TEST(contains(r.err, "warning: policy \"baseline\": linux.resources.memory.limit needs "
+                               "the memory controller"),
+               "stderr: " << r.err);
+}
+
+BOOST_AUTO_TEST_CASE(invalid_limit_is_refused_before_anything_exists) {
+    Bundle b;
+    b.config["linux"]["resources"]["memory"]["limit"] = 100;
+    b.config["linux"]["resources"]["memory"]["swap"] = 50;
+    std::string id = b.new_id("swap");
+    Result r = b.run(id);
+    BOOST_TEST(r.status == 1, "run exit " << r.status << "; stderr: " << r.err);
+    BOOST_TEST(contains(r.err, "config.json: linux.resources.memory.swap: 50 is below memory.limit "
+                               "100 (swap is memory+swap, so it must be >= the limit)"),
+               "stderr: " << r.err);
+    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << joined(leftovers(b, id)));
+}
+
+BOOST_AUTO_TEST_CASE(update_under_the_policy_and_recorded) {
+    if (!host_lacks_memory_controller())
+        return;
+    Bundle b;
+    std::string id = created_container(b);
+    Result r = b.runtime({"--policy", policy_file("hardened"), "update", "--pids-limit", "5", id});
+    BOOST_TEST(r.status == 1, "update exit " << r.status << "; stderr: " << r.err);
+    BOOST_TEST(contains(r.err, "policy \"hardened\": linux.resources.pids.limit needs the pids "
+                               "controller"),
+               "stderr: " << r.err);
+    BOOST_TEST(!contains(slurp(b.state_dir + "/" + id + "/config.json"), "\"pids\""),
+               "a refused update changed the saved config");
+
+    r = b.runtime({"--policy", policy_file("compat"), "update", "--pids-limit", "5", id});
+    BOOST_TEST(r.status == 0, "update exit " << r.status << "; stderr: " << r.err);
+    BOOST_TEST(contains(r.err, "linux.resources.pids.limit needs the pids controller"),
+               "stderr: " << r.err);
+    Json saved = Json::parse(slurp(b.state_dir + "/" + id + "/config.json"));
+    BOOST_TEST(saved["linux"]["resources"]["pids"]["limit"].dump() == "5",
+               "saved config: " << saved["linux"]["resources"].dump());
+    BOOST_TEST(b.status(id) == "created");
+}
+
+BOOST_AUTO_TEST_CASE(update_refusals_in_runcs_words) {
+    Bundle b;
+    Result r = b.runtime({"update", "--memory", "1m", "ward-it-none"});
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(contains(r.err, "container does not exist"), "stderr: " << r.err);
+
+    std::string id = created_container(b);
+    r = b.runtime({"update", "--memory", "12x", id});
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(contains(r.err, "invalid value for memory: invalid size: '12x'"),
+               "stderr: " << r.err);
+    r = b.runtime({"update", "--cpu-rt-runtime", "950000", id});
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(contains(r.err, "linux.resources.cpu.realtimeRuntime: 950000: cgroup v2 has no "
+                               "realtime CPU budget"),
+               "stderr: " << r.err);
+    r = b.runtime({"update", "--pids-limit", "many", id});
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(contains(r.err, "invalid value \"many\" for flag -pids-limit: parse error"),
+               "stderr: " << r.err);
+
+    BOOST_REQUIRE(b.runtime({"kill", id, "KILL"}).status == 0);
+    BOOST_REQUIRE(b.wait_status(id, "stopped"));
+    r = b.runtime({"update", "--pids-limit", "5", id});
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(contains(r.err, "container not running"), "stderr: " << r.err);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

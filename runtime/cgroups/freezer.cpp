@@ -39,7 +39,8 @@ void write_freeze(const Cgroup& cgroup, bool frozen) {
     UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
     if (!fd) {
         if (errno == ENOENT)
-            fail("freezer not supported: " + path + " does not exist (cgroup v2 freezer needs "
+            fail("freezer not supported: " + path +
+                 " does not exist (cgroup v2 freezer needs "
                  "Linux 5.2)");
         fail_errno("open " + path);
     }

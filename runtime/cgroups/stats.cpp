@@ -111,8 +111,7 @@ void read_memory(const std::string& dir, MemoryStats& memory) {
     uint64_t swap_usage = read_value(dir + "/memory.swap.current").value_or(0);
     uint64_t swap_limit = read_value(dir + "/memory.swap.max").value_or(0);
     memory.swap.usage = saturating_add(swap_usage, memory.usage.usage);
-    memory.swap.limit =
-        swap_limit == kMax ? kMax : saturating_add(swap_limit, memory.usage.limit);
+    memory.swap.limit = swap_limit == kMax ? kMax : saturating_add(swap_limit, memory.usage.limit);
 }
 
 void read_pids(const std::string& dir, PidsStats& pids) {

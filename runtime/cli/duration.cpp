@@ -8,14 +8,9 @@ namespace {
 
 // Units in nanoseconds.
 constexpr std::pair<std::string_view, uint64_t> kUnits[] = {
-    {"ns", 1},
-    {"us", 1000},
-    {"\u00b5s", 1000}, // micro sign
-    {"\u03bcs", 1000}, // Greek mu
-    {"ms", 1000000},
-    {"s", 1000000000ULL},
-    {"m", 60 * 1000000000ULL},
-    {"h", 3600 * 1000000000ULL},
+    {"ns", 1},         {"us", 1000},         {"\u00b5s", 1000}, // micro sign
+    {"\u03bcs", 1000},                                          // Greek mu
+    {"ms", 1000000},   {"s", 1000000000ULL}, {"m", 60 * 1000000000ULL}, {"h", 3600 * 1000000000ULL},
 };
 
 bool is_digit(char c) {

@@ -15,9 +15,8 @@ int verb_events(const Context& ctx, const VerbArgs& args) {
                              "invalid value " + quote(*text) + " for flag -interval: parse error");
         options.interval = *interval;
     }
-    container::events(ctx.lifecycle, container_id(args), options, [](const json::Value& event) {
-        print_out(json::serialize(event) + "\n");
-    });
+    container::events(ctx.lifecycle, container_id(args), options,
+                      [](const json::Value& event) { print_out(json::serialize(event) + "\n"); });
     return 0;
 }
 

@@ -98,8 +98,8 @@ void events(const Globals& g, const std::string& id, const EventsOptions& option
         return; // the cgroup went away: the container stopped meanwhile
     // Without the memory controller there is no memory.events: no oom event
     // can be seen, and none is invented.
-    int memory_wd = ::inotify_add_watch(inotify.get(), (cgdir + "/memory.events").c_str(),
-                                        IN_MODIFY);
+    int memory_wd =
+        ::inotify_add_watch(inotify.get(), (cgdir + "/memory.events").c_str(), IN_MODIFY);
     OomWatch oom(cgdir);
     UniqueFd timer = interval_timer(options.interval);
 

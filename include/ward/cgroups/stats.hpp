@@ -38,7 +38,7 @@ struct MemoryStats {
     bool present = false; // memory.current was there
     uint64_t cache = 0;   // memory.stat "file"
     MemoryData usage;
-    MemoryData swap; // memory + swap, as cgroup v1 reported it
+    MemoryData swap;                                   // memory + swap, as cgroup v1 reported it
     std::vector<std::pair<std::string, uint64_t>> raw; // memory.stat, in file order
     uint64_t oom_kills = 0;                            // memory.events "oom_kill"
 };
@@ -55,7 +55,7 @@ struct BlkioEntry {
     uint64_t value = 0;
 };
 
-struct BlkioStats { // io.stat
+struct BlkioStats {                        // io.stat
     std::vector<BlkioEntry> service_bytes; // rbytes, wbytes
     std::vector<BlkioEntry> serviced;      // rios, wios
 };

@@ -129,9 +129,11 @@ void events(const Globals& g, const std::string& id, const EventsOptions& option
             for (ssize_t off = 0; n > 0 && off < n;) {
                 auto* ev = reinterpret_cast<inotify_event*>(buf + off);
                 off += static_cast<ssize_t>(sizeof(inotify_event) + ev->len);
-                if (ev->wd == memory_wd && oom.grew())
+                // A queue overflow (wd -1) lost events: look at both files.
+                bool overflow = ev->mask & IN_Q_OVERFLOW;
+                if ((overflow || ev->wd == memory_wd) && oom.grew())
                     emit(oom_event(id));
-                if (ev->wd == cgroup_wd &&
+                if ((overflow || ev->wd == cgroup_wd) &&
                     ((ev->mask & (IN_IGNORED | IN_DELETE_SELF)) || !populated(cgdir)))
                     done = true;
             }

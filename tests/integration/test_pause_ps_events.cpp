@@ -170,8 +170,8 @@ BOOST_AUTO_TEST_CASE(a_paused_counter_stops_and_resumes, *utf::label("asan")) {
     BOOST_TEST(b.status(id) == "paused");
     long frozen_at = b.count();
     std::this_thread::sleep_for(milliseconds(500)); // 25 ticks if it were running
-    BOOST_TEST(b.count() == frozen_at, "counter moved while paused: " << frozen_at << " → "
-                                                                      << b.count());
+    BOOST_TEST(b.count() == frozen_at,
+               "counter moved while paused: " << frozen_at << " → " << b.count());
     BOOST_TEST(b.status(id) == "paused");
 
     Result r = b.runtime({"resume", id});

@@ -161,7 +161,7 @@ VerbArgs parse_verb_args(const VerbSpec& spec, const std::vector<std::string>& a
         out.parsed.positionals = args;
         return out;
     }
-    out.parsed = parse_flags(args, spec.flags, false, spec.name);
+    out.parsed = parse_flags(args, spec.flags, spec.verbatim_after_first_arg, spec.name);
     out.help = out.parsed.flag("help");
     if (!out.help)
         check_arg_count(spec, out.parsed.positionals.size());

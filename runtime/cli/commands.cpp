@@ -164,13 +164,54 @@ const std::vector<VerbSpec>& verbs() {
          "policy would fill and every finding; exits 0 when create would start it, 1\n"
          "when the policy refuses it. See ward-policy(5) for the file format.",
          {kHelpFlag}},
+        {"pause",
+         "suspend every process of a container",
+         "<container-id>",
+         1,
+         1,
+         true,
+         "Freezes the container's cgroup (cgroup.freeze) and waits until the kernel says\n"
+         "every process is frozen (cgroup.events). Its status is then \"paused\". A\n"
+         "created container can be paused too; anything else: \"container not running\".",
+         {kHelpFlag}},
+        {"resume",
+         "resume a paused container",
+         "<container-id>",
+         1,
+         1,
+         true,
+         "Thaws a paused container's cgroup and waits until the kernel says it runs\n"
+         "again; it is back to running (or created). Anything else: \"container not\n"
+         "paused\".",
+         {kHelpFlag}},
+        {"ps",
+         "list the processes of a container",
+         "<container-id> [ps options]",
+         1,
+         -1,
+         true,
+         "Lists the processes of a container's cgroup (and the cgroups below it).\n"
+         "table: runs ps(1) with the ps options (default: -ef) and prints its header\n"
+         "and the rows of the container's processes. json: prints the JSON array of\n"
+         "their pids. Options of ward ps go before the id; all after it go to ps.",
+         {{"format", "f", "FORMAT", "output format: table (default) or json"}, kHelpFlag},
+         true},
+        {"events",
+         "show a container's resource usage and OOM events as JSON",
+         "<container-id>",
+         1,
+         1,
+         true,
+         "Prints runc's event lines, one JSON object a line: {\"type\":\"stats\",...} every\n"
+         "--interval with the cgroup's cpu, memory, pids, io and hugetlb figures, and\n"
+         "{\"type\":\"oom\",...} each time the OOM killer kills in the container. Ends\n"
+         "(status 0) when the container stops. With --stats: one stats line, then exit.",
+         {{"interval", nullptr, "DURATION", "stats interval, e.g. 5s, 500ms, 1m (default: 5s)"},
+          {"stats", nullptr, nullptr, "print the stats once and exit"},
+          kHelpFlag}},
         later("checkpoint", "checkpoint a running container"),
-        later("events", "show container events and statistics"),
         later("exec", "run a new process in a container"),
-        later("pause", "suspend the processes of a container"),
-        later("ps", "list the processes of a container"),
         later("restore", "restore a container from a checkpoint"),
-        later("resume", "resume a paused container"),
         {"update",
          "change the resource limits of a created or running container",
          "<container-id>",

@@ -26,6 +26,9 @@ struct VerbSpec {
     bool implemented;  // false: listed, but running it is an error
     const char* about; // a few lines for `ward VERB --help`
     std::vector<FlagSpec> flags;
+    // Flags end at the first argument: what follows the id is passed on
+    // as is (`ward ps ID -o pid,comm`, runc's SkipArgReorder).
+    bool verbatim_after_first_arg = false;
 };
 
 const std::vector<FlagSpec>& global_flags();

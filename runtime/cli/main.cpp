@@ -28,6 +28,8 @@ constexpr Dispatch kHandlers[] = {
     {"state", verb_state},     {"list", verb_list},     {"kill", verb_kill},
     {"delete", verb_delete},   {"spec", verb_spec},     {"features", verb_features},
     {"profile", verb_profile}, {"policy", verb_policy}, {"update", verb_update},
+    {"pause", verb_pause},     {"resume", verb_resume}, {"ps", verb_ps},
+    {"events", verb_events},
 };
 
 // With fd 0, 1 or 2 closed, the next file ward opens (a log, a state file)

@@ -25,6 +25,10 @@ int verb_features(const Context& ctx, const VerbArgs& args);
 int verb_profile(const Context& ctx, const VerbArgs& args);
 int verb_policy(const Context& ctx, const VerbArgs& args);
 int verb_update(const Context& ctx, const VerbArgs& args);
+int verb_pause(const Context& ctx, const VerbArgs& args);
+int verb_resume(const Context& ctx, const VerbArgs& args);
+int verb_ps(const Context& ctx, const VerbArgs& args);
+int verb_events(const Context& ctx, const VerbArgs& args);
 
 // Help and version text (help.cpp, version.cpp). Both go to stdout.
 void print_help();

@@ -5,6 +5,7 @@
 #include "ward/base/file.hpp"
 #include "ward/base/log.hpp"
 #include "ward/cgroups/cgroup.hpp"
+#include "ward/cgroups/freezer.hpp"
 #include "ward/container/hooks.hpp"
 #include "ward/container/lifecycle.hpp"
 #include "ward/linux/procfs.hpp"
@@ -64,6 +65,21 @@ void wait_for_exec(int watch_fd) {
     }
 }
 
+// SIGKILL ends frozen tasks on cgroup v2, but the cgroup would stay frozen:
+// processes left in it (no pid namespace) would stay stopped, and the init
+// of a pid namespace waits for its children to go. As runc does, a SIGKILL
+// to a paused container thaws it; a failure to thaw is only logged, the
+// kill itself succeeded.
+void thaw_after_kill(const State& state) {
+    if (state.cgroup.empty())
+        return;
+    try {
+        cgroups::thaw(cgroups::Cgroup::attach(state.cgroup));
+    } catch (const Error& e) {
+        log::debug("thaw after SIGKILL: " + std::string(e.what()));
+    }
+}
+
 } // namespace
 
 void start(const Globals& g, const std::string& id) {
@@ -79,6 +95,8 @@ void start(const Globals& g, const std::string& id) {
         fail("cannot start an already running container");
     case Status::creating:
         fail("cannot start a container that is still being created");
+    case Status::paused:
+        fail("cannot start a container in the paused state");
     }
     UniqueFd probe(::open(dir.fifo_path().c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
     if (!probe) {
@@ -146,6 +164,8 @@ void kill(const Globals& g, const std::string& id, int signal, bool all) {
                 ::kill(pid, signal);
     }
     signal_pidfd(init.get(), signal, "container " + id);
+    if (status == Status::paused && signal == SIGKILL)
+        thaw_after_kill(s);
 }
 
 void remove(const Globals& g, const std::string& id, bool force) {
@@ -161,12 +181,14 @@ void remove(const Globals& g, const std::string& id, bool force) {
     dir.open_locked();
     State s = dir.load();
     Status status = current_status(dir, s);
-    if (status == Status::running && !force)
-        fail("cannot delete container " + id + " that is not stopped: running");
+    if ((status == Status::running || status == Status::paused) && !force)
+        fail("cannot delete container " + id + " that is not stopped: " + status_name(status));
     if (status != Status::stopped) {
         UniqueFd init = open_init(s);
         if (init) {
             signal_pidfd(init.get(), SIGKILL, "container " + id);
+            if (status == Status::paused)
+                thaw_after_kill(s);
             if (!wait_exit(init.get(), 10000))
                 fail("delete " + id + ": init (pid " + std::to_string(s.pid) +
                      ") did not exit after SIGKILL");

@@ -3,6 +3,7 @@
 #include "ward/base/error.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/strings.hpp"
+#include "ward/cgroups/freezer.hpp"
 #include "ward/linux/procfs.hpp"
 #include "ward/spec/config.hpp"
 
@@ -36,6 +37,8 @@ const char* status_name(Status status) {
         return "created";
     case Status::running:
         return "running";
+    case Status::paused:
+        return "paused";
     case Status::stopped:
         return "stopped";
     }
@@ -173,6 +176,8 @@ Status current_status(const StateDir& dir, const State& state) {
     char proc_state = linux::process_state(state.pid);
     if (proc_state == 'Z' || proc_state == 'X' || proc_state == 0)
         return Status::stopped;
+    if (!state.cgroup.empty() && cgroups::is_frozen(cgroups::Cgroup::attach(state.cgroup)))
+        return Status::paused;
     struct stat st {};
     if (::stat(dir.fifo_path().c_str(), &st) == 0)
         return Status::created;

@@ -43,7 +43,15 @@ expect 1 err "flag provided but not defined: -bogus" -- create --bogus x
 expect 1 err "flag needs an argument: -b" -- create x -b
 expect 1 err 'invalid value "x" for flag -preserve-fds: parse error' -- create --preserve-fds x c
 expect 1 err "ward: 'exec' is not implemented yet" -- exec --process p.json c
-expect 1 err "ward: 'pause' is not implemented yet" -- pause c
+expect 1 err "ward: 'restore' is not implemented yet" -- restore c
+expect 1 err "container does not exist" -- $R pause c
+expect 1 err "container does not exist" -- $R resume c
+expect 1 err "container does not exist" -- $R ps c
+expect 1 err "container does not exist" -- $R events --stats c
+expect 1 err 'ward: "ps" requires a minimum of 1 argument(s)' -- ps
+expect 1 err 'invalid value "5x" for flag -interval: parse error' -- $R events --interval 5x c
+expect 1 err "duration interval must be greater than 0" -- $R events --interval -1s c
+expect 0 out "Usage: ward ps [options] <container-id> [ps options]" -- ps --help
 expect 1 err 'unknown signal "NOPE"' -- $R kill c NOPE
 expect 1 err "container does not exist" -- $R kill c
 expect 1 err "container does not exist" -- $R delete c

@@ -5,6 +5,8 @@
 #include "ward/json/json.hpp"
 #include "ward/spec/config.hpp"
 
+#include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -60,5 +62,30 @@ void update(const Globals& g, const std::string& id, const spec::Resources& requ
 
 // Every container under the root, as state documents.
 std::vector<json::Value> list(const Globals& g);
+
+// pause: freezes the cgroup of a running (or created) container and waits
+// until the kernel says it is frozen; its status is then "paused".
+// Anything else: "container not running".
+void pause(const Globals& g, const std::string& id);
+
+// resume: thaws a paused container ("container not paused" otherwise).
+void resume(const Globals& g, const std::string& id);
+
+// The pids of every process of the container (its cgroup and those below,
+// in ward's pid namespace); empty once the cgroup is gone.
+std::vector<int> processes(const Globals& g, const std::string& id);
+
+struct EventsOptions {
+    bool stats_once = false;                       // --stats
+    std::chrono::nanoseconds interval{5000000000}; // --interval (> 0)
+};
+
+// events: with stats_once, emits one runc "stats" event. Otherwise emits a
+// "stats" event every interval and an "oom" event each time memory.events'
+// oom_kill count grows, until the container stops (its cgroup empties or
+// goes); then returns. Refuses a stopped container:
+// "container with id ID is not running". Each event is runc's JSON shape.
+void events(const Globals& g, const std::string& id, const EventsOptions& options,
+            const std::function<void(const json::Value&)>& emit);
 
 } // namespace ward::container

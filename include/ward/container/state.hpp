@@ -37,7 +37,7 @@ struct State {
     bool poststop_hooks = true;
 };
 
-enum class Status { creating, created, running, stopped };
+enum class Status { creating, created, running, paused, stopped };
 const char* status_name(Status status);
 
 class StateDir {
@@ -71,7 +71,9 @@ class StateDir {
 };
 
 // The status of the container now: the init is alive (same start time, not
-// a zombie) and the fifo is still there → created; alive → running.
+// a zombie) and its cgroup is frozen (cgroup.events "frozen 1") → paused;
+// alive and the fifo is still there → created; alive → running. A paused
+// container resumes into created or running, as with runc.
 Status current_status(const StateDir& dir, const State& state);
 
 // The OCI state document (what `state` prints and hooks read on stdin).

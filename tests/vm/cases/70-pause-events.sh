@@ -1,13 +1,6 @@
 # Sourced by guest-tests.sh: pause/resume through the cgroup v2 freezer, and
-# `ward events` (stats, oom) with the memory and pids controllers enabled.
-
-# The stats and the oom test need memory and pids files in the containers'
-# cgroups: their parent (the root here) must hand the controllers down. ward
-# will enable what a config's limits need itself (the cgroup limits work); the
-# VM is thrown away after the run, so this is not undone.
-enable_controllers() {
-    echo "+memory +pids" >$cgroot/cgroup.subtree_control
-}
+# `ward events` (stats, oom). ward itself enables cpu, io, memory and pids in
+# the parents when the hierarchy has them, so the stats files are there.
 
 # lines FILE: how many lines FILE has (0 when missing).
 lines() {
@@ -105,20 +98,24 @@ test_events_stats() {
     ward delete --force $id >/dev/null 2>&1
 }
 
-# An oom event: memory.max is written straight into the created container's
-# cgroup (not through linux.resources), `ward events` streams in the
-# background, and the started container runs a dd whose 64 MiB buffer
-# cannot fit; the shell survives it and sleeps on.
+# An oom event: linux.resources.memory (16 MiB, no swap) on a created
+# container, `ward events` streams in the background, and the started
+# container runs a dd whose 64 MiB buffer cannot fit; the shell survives it
+# and sleeps on.
 test_events_oom() {
     id=oom
-    bundle $id '"sh","-c","dd if=/dev/zero of=/dev/null bs=64M count=1; echo dd-exited-$?; sleep 600"'
+    bundle $id '"sh","-c","dd if=/dev/zero of=/dev/null bs=64M count=1; echo dd-exited-$?; sleep 600"' \
+        's#"resources":{#"resources":{"memory":{"limit":16777216,"swap":16777216},#'
     name=events_reports_an_oom_kill
     if ! ward create -b /bundles/$id $id </dev/null >/tmp/$id.out 2>/tmp/$id.err; then
         not_ok $name "ward create failed: $(first_line /tmp/$id.err)"
         return
     fi
-    echo 16M >$cgroot/$id/memory.max
-    [ -e $cgroot/$id/memory.swap.max ] && echo 0 >$cgroot/$id/memory.swap.max
+    if [ "$(cat $cgroot/$id/memory.max)" != 16777216 ]; then
+        not_ok $name "memory.max is $(cat $cgroot/$id/memory.max), want 16777216"
+        ward delete --force $id >/dev/null 2>&1
+        return
+    fi
     ward events --interval 1h $id >/tmp/$id.events 2>/tmp/$id.events.err &
     events_pid=$!
     sleep 0.5 # let events set its watches
@@ -157,7 +154,6 @@ test_events_oom() {
     ward delete --force $id >/dev/null 2>&1
 }
 
-enable_controllers
 test_pause_counter
 test_events_stats
 test_events_oom

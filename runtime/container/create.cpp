@@ -144,15 +144,7 @@ PolicyOutcome apply_policy(const Globals& g, spec::Spec& spec) {
     out.limits =
         with_context("config.json", [&] { return plan_limits(out.effective.policy, resources); });
     out.findings.insert(out.findings.end(), out.limits.findings.begin(), out.limits.findings.end());
-    std::vector<std::string> refusals;
-    for (const auto& f : out.findings) {
-        if (f.action == policy::Action::enforce)
-            refusals.push_back(f.message);
-        else
-            log::warn(f.message);
-    }
-    if (!refusals.empty())
-        fail(join(refusals, "\n"));
+    policy::enforce(out.findings);
     for (const auto& line : out.filled)
         log::debug("policy " + quote(out.effective.policy.name) + " filled " + line);
     return out;

@@ -34,15 +34,7 @@ void update(const Globals& g, const std::string& id, const spec::Resources& requ
 
     policy::Effective effective = policy::select_policy(g.policy_file);
     Limits limits = plan_limits(effective.policy, &u.delta);
-    std::vector<std::string> refusals;
-    for (const auto& f : limits.findings) {
-        if (f.action == policy::Action::enforce)
-            refusals.push_back(f.message);
-        else
-            log::warn(f.message);
-    }
-    if (!refusals.empty())
-        fail(join(refusals, "\n"));
+    policy::enforce(limits.findings);
 
     apply_limits(cgroups::Cgroup::attach(state.cgroup), limits);
 

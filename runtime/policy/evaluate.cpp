@@ -1,6 +1,8 @@
 // evaluate(policy, spec): one finding per violation. Each message names the
 // config field, the offending value and what the policy allows, because the
 // person reading a refusal must be able to fix the config from it alone.
+#include "ward/base/error.hpp"
+#include "ward/base/log.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/policy/policy.hpp"
 
@@ -259,6 +261,18 @@ std::vector<Finding> evaluate_unavailable(const Policy& p,
 bool refuses(const std::vector<Finding>& findings) {
     return std::any_of(findings.begin(), findings.end(),
                        [](const Finding& f) { return f.action == Action::enforce; });
+}
+
+void enforce(const std::vector<Finding>& findings) {
+    std::vector<std::string> refusals;
+    for (const auto& f : findings) {
+        if (f.action == Action::enforce)
+            refusals.push_back(f.message);
+        else
+            log::warn(f.message);
+    }
+    if (!refusals.empty())
+        fail(join(refusals, "\n"));
 }
 
 } // namespace ward::policy

@@ -453,4 +453,22 @@ ward::UniqueFd listen_unix(const std::string& path) {
     return sock;
 }
 
+bool pid_alive(long pid) {
+    std::string stat = slurp("/proc/" + std::to_string(pid) + "/stat");
+    if (stat.empty())
+        return false;
+    auto paren = stat.rfind(')');
+    return paren == std::string::npos || paren + 2 >= stat.size() || stat[paren + 2] != 'Z';
+}
+
+bool wait_pid_gone(long pid, std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (pid_alive(pid)) {
+        if (std::chrono::steady_clock::now() >= deadline)
+            return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return true;
+}
+
 } // namespace ward_it

@@ -156,4 +156,10 @@ std::vector<std::string> cgroup_dirs_for(const std::string& id);
 // Processes running from this bundle (its rootfs is their root).
 std::vector<pid_t> bundle_processes(const Bundle& b);
 
+// Whether pid is a live process (a zombie counts as gone: it still has
+// /proc/PID, but its state letter is Z).
+bool pid_alive(long pid);
+// Polls pid_alive every 20 ms until it is false; false on timeout.
+bool wait_pid_gone(long pid, std::chrono::milliseconds timeout = std::chrono::milliseconds(10000));
+
 } // namespace ward_it

@@ -25,25 +25,6 @@ bool wait_for_output(const Bundle& b, int invocation, const std::string& text,
     return false;
 }
 
-bool pid_alive(long pid) {
-    // A zombie still has /proc/PID; its state letter tells it is gone.
-    std::string stat = slurp("/proc/" + std::to_string(pid) + "/stat");
-    if (stat.empty())
-        return false;
-    auto paren = stat.rfind(')');
-    return paren == std::string::npos || paren + 2 >= stat.size() || stat[paren + 2] != 'Z';
-}
-
-bool wait_pid_gone(long pid, milliseconds timeout = milliseconds(10000)) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (pid_alive(pid)) {
-        if (std::chrono::steady_clock::now() >= deadline)
-            return false;
-        std::this_thread::sleep_for(milliseconds(20));
-    }
-    return true;
-}
-
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(lifecycle)

@@ -72,24 +72,6 @@ void create_and_start(Bundle& b, const std::string& id) {
     BOOST_REQUIRE(b.wait_status(id, "running"));
 }
 
-bool pid_alive(long pid) {
-    std::string stat = slurp("/proc/" + std::to_string(pid) + "/stat");
-    if (stat.empty())
-        return false;
-    auto paren = stat.rfind(')');
-    return paren == std::string::npos || paren + 2 >= stat.size() || stat[paren + 2] != 'Z';
-}
-
-bool wait_pid_gone(long pid, milliseconds timeout = milliseconds(10000)) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (pid_alive(pid)) {
-        if (std::chrono::steady_clock::now() >= deadline)
-            return false;
-        std::this_thread::sleep_for(milliseconds(20));
-    }
-    return true;
-}
-
 std::string cmdline(long pid) {
     std::string text = slurp("/proc/" + std::to_string(pid) + "/cmdline");
     for (char& c : text)

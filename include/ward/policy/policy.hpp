@@ -155,6 +155,11 @@ std::vector<std::string> apply(const Policy& policy, spec::Spec& spec);
 // True when a finding refuses the config.
 bool refuses(const std::vector<Finding>& findings);
 
+// What create and update do with findings: each `warn` one is logged as a
+// warning; if any is `enforce`, throws ward::Error with every enforce
+// message, one per line.
+void enforce(const std::vector<Finding>& findings);
+
 // Built-in seccomp profiles by name, for filling. The seccomp module owns
 // them; the policy reaches them through this hook so that the two modules
 // can be built (and merged) independently. nullopt: no profile of that name.

@@ -82,6 +82,7 @@ table=$(
     echo "|:---|---:|---:|"
     row "none (ward)" "$ward" loop-none
     row "ward default-deny (ward)" "$ward" loop-ward
+    row "Docker-style, containers-common (ward)" "$ward" loop-docker
     row "none (runc)" runc loop-none
     row "Docker-style, containers-common (runc)" runc loop-docker
 )

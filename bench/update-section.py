@@ -14,7 +14,7 @@ for line in lines:
     if line.startswith("## "):
         skipping = line.strip() == heading
         if skipping:
-            out.append(new if new.startswith("## ") else heading + "\n\n" + new)
+            out.append((new if new.startswith("## ") else heading + "\n\n" + new) + "\n")
             done = True
             continue
     if not skipping:
@@ -26,4 +26,5 @@ if not done:
 text = "".join(out)
 while "\n\n\n" in text:
     text = text.replace("\n\n\n", "\n\n")
+text = text.rstrip("\n") + "\n"
 open(path, "w").write(text)

@@ -15,7 +15,7 @@ CPPFLAGS += -Iinclude -D_GNU_SOURCE
 CXXFLAGS += -std=c++20 $(OPT) -Wall -Wextra $(WERROR) -fPIE -fstack-protector-strong \
             -fstack-clash-protection -MMD -MP
 LDFLAGS  += -pie -Wl,-z,relro,-z,now -Wl,--as-needed
-LIBS      = -lseccomp -lcap -lyajl -lmount -lcrypto
+LIBS      = -lseccomp -lcap -lyajl -lmount -lcrypto -lz -lzstd
 
 ifeq ($(SANITIZE),1)
 CXXFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

@@ -27,8 +27,7 @@ int try_openat2(int root_fd, const std::string& path) {
         return -1;
     open_how how{};
     how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
-    how.resolve =
-        RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
     long fd = ::syscall(SYS_openat2, root_fd, path.c_str(), &how, sizeof how);
     if (fd < 0 && (errno == ENOSYS || errno == E2BIG))
         g_openat2_missing = true;
@@ -64,7 +63,8 @@ UniqueFd open_dir_beneath(int root_fd, const std::vector<std::string>& comps, si
         fail_errno("open unpack target");
     for (size_t i = 0; i < count; ++i) {
         const std::string& name = comps[i];
-        UniqueFd next(::openat(cur.get(), name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        UniqueFd next(
+            ::openat(cur.get(), name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         if (!next && errno == ENOENT) {
             if (!created)
                 return UniqueFd();
@@ -74,7 +74,8 @@ UniqueFd open_dir_beneath(int root_fd, const std::vector<std::string>& comps, si
             if (::fchmodat(cur.get(), name.c_str(), 0755, AT_SYMLINK_NOFOLLOW) < 0)
                 fail_errno("chmod " + quote(join_components(comps, i + 1)));
             (*created)(join_components(comps, i + 1));
-            next.reset(::openat(cur.get(), name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+            next.reset(
+                ::openat(cur.get(), name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         }
         if (!next) {
             int err = errno;
@@ -83,7 +84,8 @@ UniqueFd open_dir_beneath(int root_fd, const std::vector<std::string>& comps, si
             if ((err == ENOTDIR || err == ELOOP) &&
                 ::fstatat(cur.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
                 if (S_ISLNK(st.st_mode))
-                    fail("parent " + shown + " is a symlink (names are never resolved through one)");
+                    fail("parent " + shown +
+                         " is a symlink (names are never resolved through one)");
                 fail("parent " + shown + " is not a directory");
             }
             fail_errno("open parent " + shown, err);

@@ -213,10 +213,9 @@ std::unique_ptr<ByteSource> decompress(ByteSource& blob, Compression declared,
                          : has_prefix(head, kZstdMagic, sizeof kZstdMagic) ? Compression::zstd
                                                                            : Compression::none;
     if (actual != declared) {
-        std::string what = actual == Compression::none ? std::string("not ") +
-                                                             compression_name(declared) + " data"
-                                                       : std::string(compression_name(actual)) +
-                                                             " data";
+        std::string what = actual == Compression::none
+                               ? std::string("not ") + compression_name(declared) + " data"
+                               : std::string(compression_name(actual)) + " data";
         if (declared == Compression::none)
             what = std::string(compression_name(actual)) + " data";
         fail(std::string("layer media type says ") +

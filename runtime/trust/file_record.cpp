@@ -85,8 +85,8 @@ std::string serialize_records(const TreeRecord& tree) {
             append_json_string(out, r.target);
         }
         if (r.type == EntryType::char_device || r.type == EntryType::block_device)
-            out += ",\"major\":" + std::to_string(r.major) +
-                   ",\"minor\":" + std::to_string(r.minor);
+            out +=
+                ",\"major\":" + std::to_string(r.major) + ",\"minor\":" + std::to_string(r.minor);
         if (!r.xattrs.empty()) {
             out += ",\"xattrs\":{";
             bool first = true;

@@ -136,7 +136,8 @@ void pax_mtime(const std::string& v, TarEntry& e, const std::string& where) {
     std::string_view secs = s.substr(0, dot);
     std::string_view frac = dot == std::string_view::npos ? "" : s.substr(dot + 1);
     auto n = parse_uint(secs);
-    bool frac_ok = std::all_of(frac.begin(), frac.end(), [](char c) { return c >= '0' && c <= '9'; });
+    bool frac_ok =
+        std::all_of(frac.begin(), frac.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (secs.empty() || !n || *n > (uint64_t(1) << 62) || !frac_ok ||
         (dot != std::string_view::npos && frac.empty()))
         fail(where + ": PAX mtime " + quote(v) + " is not a valid time");
@@ -222,8 +223,7 @@ void TarReader::finish_archive() {
         if (sink_)
             sink_->write(buf, got);
         if (!all_zero(buf, got))
-            fail("tar: data after the end-of-archive block at offset " +
-                 std::to_string(offset_));
+            fail("tar: data after the end-of-archive block at offset " + std::to_string(offset_));
         offset_ += got;
     }
     ended_ = true;
@@ -276,8 +276,7 @@ bool TarReader::next(TarEntry& e) {
         if (t == 'x' || t == 'g' || t == 'L' || t == 'K') {
             if (*size > limits_.max_extended_header)
                 fail(where + ": extended header of " + std::to_string(*size) +
-                     " bytes is over the limit of " +
-                     std::to_string(limits_.max_extended_header));
+                     " bytes is over the limit of " + std::to_string(limits_.max_extended_header));
             std::string data(static_cast<size_t>(*size), '\0');
             pull(data.data(), data.size(), "an extended header");
             skip(padded - *size);
@@ -417,8 +416,8 @@ bool TarReader::next(TarEntry& e) {
         }
         bool content = e.type == EntryType::file || e.type == EntryType::hardlink;
         if (!content && e.size != 0)
-            fail(what + ": a " + entry_type_name(e.type) + " entry with " +
-                 std::to_string(e.size) + " bytes of content");
+            fail(what + ": a " + entry_type_name(e.type) + " entry with " + std::to_string(e.size) +
+                 " bytes of content");
         if (e.size > limits_.max_entry_size)
             fail(what + ": size " + std::to_string(e.size) + " is over the limit of " +
                  std::to_string(limits_.max_entry_size) + " bytes");

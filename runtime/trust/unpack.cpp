@@ -31,7 +31,11 @@ bool valid_utf8(std::string_view s) {
     size_t i = 0;
     while (i < s.size()) {
         auto c = static_cast<unsigned char>(s[i]);
-        size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+        size_t len = c < 0x80           ? 1
+                     : (c >> 5) == 0x6  ? 2
+                     : (c >> 4) == 0xe  ? 3
+                     : (c >> 3) == 0x1e ? 4
+                                        : 0;
         if (len == 0 || i + len > s.size())
             return false;
         uint32_t cp = len == 1 ? c : c & (0x7f >> len);
@@ -239,9 +243,11 @@ class LayerUnpacker {
     void remove_lower(int dir_fd, const std::string& name, const std::string& rel) {
         if (entries_.count(rel) || touched_.count(rel)) {
             struct stat st {};
-            if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+            if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+                !S_ISDIR(st.st_mode))
                 return;
-            UniqueFd sub(::openat(dir_fd, name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+            UniqueFd sub(
+                ::openat(dir_fd, name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
             if (!sub)
                 fail_errno("open " + quote("/" + rel));
             for (auto& child : detail::list_dir(sub.get()))
@@ -256,7 +262,8 @@ class LayerUnpacker {
                         const std::string& rel) {
         if (::mkdirat(parent, name.c_str(), 0700) < 0 && errno != EEXIST)
             fail_errno("mkdir");
-        UniqueFd dir(::openat(parent, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        UniqueFd dir(
+            ::openat(parent, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         if (!dir)
             fail_errno("open directory");
         directory_metadata(dir.get(), e, rel);

@@ -26,10 +26,10 @@ struct FileRecord {
     uint32_t mode = 0;                // 07777 bits as applied
     uint32_t uid = 0;
     uint32_t gid = 0;
-    uint64_t size = 0;                // regular files
-    std::string digest;               // regular files: "sha256:<hex>" of the content
-    std::string target;               // symlinks
-    uint32_t major = 0, minor = 0;    // devices
+    uint64_t size = 0;                         // regular files
+    std::string digest;                        // regular files: "sha256:<hex>" of the content
+    std::string target;                        // symlinks
+    uint32_t major = 0, minor = 0;             // devices
     std::map<std::string, std::string> xattrs; // as set on the file (raw values)
 
     bool operator==(const FileRecord&) const = default;

@@ -30,9 +30,9 @@ enum class EntryType { file, hardlink, symlink, char_device, block_device, direc
 const char* entry_type_name(EntryType type);
 
 struct TarEntry {
-    std::string path;        // as in the archive (PAX/GNU long names applied)
+    std::string path; // as in the archive (PAX/GNU long names applied)
     EntryType type = EntryType::file;
-    uint32_t mode = 0;       // permission bits and setuid/setgid/sticky (07777)
+    uint32_t mode = 0; // permission bits and setuid/setgid/sticky (07777)
     uint32_t uid = 0;
     uint32_t gid = 0;
     uint64_t size = 0;       // content bytes (regular files)
@@ -76,9 +76,9 @@ class TarReader {
     ByteSink* sink_;
     TarLimits limits_;
     uint64_t offset_ = 0;
-    uint64_t remaining_ = 0; // content left in the current entry
-    uint64_t padding_ = 0;   // padding after it
-    std::string current_;    // current entry's path, for messages
+    uint64_t remaining_ = 0;                    // content left in the current entry
+    uint64_t padding_ = 0;                      // padding after it
+    std::string current_;                       // current entry's path, for messages
     std::map<std::string, std::string> global_; // PAX 'g' records in force
     bool ended_ = false;
 };

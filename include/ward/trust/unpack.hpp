@@ -67,9 +67,9 @@ struct UnpackLimits {
 };
 
 struct LayerResult {
-    std::string diff_id;       // "sha256:<hex>" of the uncompressed tar stream
-    uint64_t entries = 0;      // tar entries (whiteouts included)
-    uint64_t tar_bytes = 0;    // uncompressed stream length
+    std::string diff_id;    // "sha256:<hex>" of the uncompressed tar stream
+    uint64_t entries = 0;   // tar entries (whiteouts included)
+    uint64_t tar_bytes = 0; // uncompressed stream length
     uint64_t dropped_devices = 0;
     uint64_t dropped_setid = 0;
     uint64_t dropped_capabilities = 0;

@@ -19,9 +19,9 @@ struct TarHeader {
     uint64_t mtime = 1700000000;
     std::string link;
     unsigned major = 0, minor = 0;
-    bool gnu = false;     // "ustar  \0" magic instead of "ustar\0" "00"
+    bool gnu = false;      // "ustar  \0" magic instead of "ustar\0" "00"
     bool no_magic = false; // an old V7 header
-    std::string prefix;   // ustar prefix field
+    std::string prefix;    // ustar prefix field
 };
 
 class TarWriter {
@@ -50,7 +50,10 @@ class TarWriter {
             if (h.gnu)
                 put(257, 8, std::string("ustar  \0", 8));
             else
-                put(257, 8, std::string("ustar\0" "00", 8));
+                put(257, 8,
+                    std::string("ustar\0"
+                                "00",
+                                8));
         }
         octal(329, 8, h.major);
         octal(337, 8, h.minor);

@@ -256,8 +256,8 @@ BOOST_AUTO_TEST_CASE(refuses_unknown_kinds_of_header) {
         h.name = "a";
         h.type = type;
         w.entry(h);
-        BOOST_TEST(contains(read_error(w.finish()),
-                            std::string("unsupported entry type '") + type + "'"));
+        BOOST_TEST(
+            contains(read_error(w.finish()), std::string("unsupported entry type '") + type + "'"));
     }
     TarWriter v7;
     TarHeader h;
@@ -296,8 +296,8 @@ BOOST_AUTO_TEST_CASE(refuses_a_truncated_or_padded_stream) {
     w.file("a", std::string(1000, 'a'));
     std::string whole = w.finish();
     BOOST_TEST(contains(read_error(whole.substr(0, 700)), "truncated layer"));
-    BOOST_TEST(contains(read_error(whole.substr(0, 1536)),
-                        "stream ends without an end-of-archive block"));
+    BOOST_TEST(
+        contains(read_error(whole.substr(0, 1536)), "stream ends without an end-of-archive block"));
     BOOST_TEST(contains(read_error(whole.substr(0, 300)), "middle of a header"));
     std::string trailing = whole + "garbage";
     BOOST_TEST(contains(read_error(trailing), "data after the end-of-archive block"));

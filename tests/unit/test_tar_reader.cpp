@@ -191,9 +191,9 @@ BOOST_AUTO_TEST_CASE(archives_from_real_tools) {
     std::vector<Maker> makers = {
         {"gnutar-gnu", "tar --format=gnu -C src -cf out.tar ."},
         {"gnutar-posix", "tar --format=posix -C src -cf out.tar ."},
-        {"python-pax", "python3 -c \"import tarfile; t=tarfile.open('out.tar','w',format="
+        {"python-pax", "/usr/bin/python3 -c \"import tarfile; t=tarfile.open('out.tar','w',format="
                        "tarfile.PAX_FORMAT); t.add('src', arcname='.'); t.close()\""},
-        {"python-gnu", "python3 -c \"import tarfile; t=tarfile.open('out.tar','w',format="
+        {"python-gnu", "/usr/bin/python3 -c \"import tarfile; t=tarfile.open('out.tar','w',format="
                        "tarfile.GNU_FORMAT); t.add('src', arcname='.'); t.close()\""},
     };
     for (auto& m : makers) {

@@ -52,9 +52,9 @@ BOOST_AUTO_TEST_CASE(media_types) {
     BOOST_TEST((compression_for_media_type(kZstd) == Compression::zstd));
     BOOST_TEST((compression_for_media_type("application/vnd.docker.image.rootfs.diff.tar.gzip") ==
                 Compression::gzip));
-    BOOST_TEST((compression_for_media_type(
-                    "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd") ==
-                Compression::zstd));
+    BOOST_TEST(
+        (compression_for_media_type(
+             "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd") == Compression::zstd));
     BOOST_TEST(error_of([] { compression_for_media_type("application/x-tar+bzip2"); }) ==
                "unsupported layer media type \"application/x-tar+bzip2\"");
 }
@@ -108,13 +108,12 @@ BOOST_AUTO_TEST_CASE(corrupt_truncated_and_padded_streams) {
 // long before it is all inflated.
 BOOST_AUTO_TEST_CASE(decompression_bomb_stops_at_the_cap) {
     TempDir t;
-    sh("cd " + t.str() + " && head -c 64M /dev/zero | gzip -1 -c > bomb.gz && head -c 64M /dev/zero" +
+    sh("cd " + t.str() +
+       " && head -c 64M /dev/zero | gzip -1 -c > bomb.gz && head -c 64M /dev/zero" +
        " | zstd -q -c > bomb.zst");
     std::string msg = "layer is larger than 1048576 bytes uncompressed (decompression bomb?)";
-    BOOST_TEST(error_of([&] { inflate_all(read_file(t.str("bomb.gz")), kGzip, 1 << 20); }) ==
-               msg);
-    BOOST_TEST(error_of([&] { inflate_all(read_file(t.str("bomb.zst")), kZstd, 1 << 20); }) ==
-               msg);
+    BOOST_TEST(error_of([&] { inflate_all(read_file(t.str("bomb.gz")), kGzip, 1 << 20); }) == msg);
+    BOOST_TEST(error_of([&] { inflate_all(read_file(t.str("bomb.zst")), kZstd, 1 << 20); }) == msg);
     // Exactly at the cap is allowed.
     std::string ten(1 << 20, '\0');
     BOOST_TEST(inflate_all(ten, kTar, 1 << 20).size() == ten.size());

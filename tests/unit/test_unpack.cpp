@@ -85,8 +85,8 @@ struct Target {
             struct stat st {};
             ::lstat(e.path().c_str(), &st);
             std::string line = e.path().string() + " " + std::to_string(st.st_mode) + " " +
-                   std::to_string(st.st_uid) + " " + std::to_string(st.st_mtim.tv_sec) + " " +
-                   std::to_string(st.st_mtim.tv_nsec);
+                               std::to_string(st.st_uid) + " " + std::to_string(st.st_mtim.tv_sec) +
+                               " " + std::to_string(st.st_mtim.tv_nsec);
             if (S_ISREG(st.st_mode))
                 line += " " + read_file(e.path().string());
             lines.push_back(std::move(line));
@@ -278,11 +278,11 @@ BOOST_AUTO_TEST_CASE(compressed_layers_and_their_diff_ids) {
     auto plain = t.layer(read_file(t.t.str("layer.tar")));
     BOOST_TEST(plain.diff_id == want);
     BOOST_TEST(plain.tar_bytes == fs::file_size(t.t.str("layer.tar")));
-    auto gz = t.layer(read_file(t.t.str("layer.tar.gz")),
-                      "application/vnd.oci.image.layer.v1.tar+gzip");
+    auto gz =
+        t.layer(read_file(t.t.str("layer.tar.gz")), "application/vnd.oci.image.layer.v1.tar+gzip");
     BOOST_TEST(gz.diff_id == want);
-    auto zst = t.layer(read_file(t.t.str("layer.tar.zst")),
-                       "application/vnd.oci.image.layer.v1.tar+zstd");
+    auto zst =
+        t.layer(read_file(t.t.str("layer.tar.zst")), "application/vnd.oci.image.layer.v1.tar+zstd");
     BOOST_TEST(zst.diff_id == want);
     BOOST_TEST(read_file(t.in("one")) == std::string(100000, '1'));
 
@@ -302,8 +302,8 @@ BOOST_AUTO_TEST_CASE(refuses_path_traversal) {
         BOOST_TEST(contains(t.refused(inner.finish()), "has a \"..\" component"));
         TarWriter abs;
         abs.file(t.outside_path("evil"), "x");
-        BOOST_TEST(contains(t.refused(abs.finish()),
-                            "name is an absolute path (refused, not stripped)"));
+        BOOST_TEST(
+            contains(t.refused(abs.finish()), "name is an absolute path (refused, not stripped)"));
     });
 }
 
@@ -464,8 +464,8 @@ BOOST_AUTO_TEST_CASE(device_nodes_setid_bits_and_capabilities_follow_the_options
         return w.finish();
     };
     // A v2 capability set: cap_net_raw (13) permitted and effective.
-    std::string cap("\x01\x00\x00\x02\x00\x20\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00",
-                    20);
+    std::string cap(
+        "\x01\x00\x00\x02\x00\x20\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00", 20);
     {
         Target t; // defaults: devices refused
         BOOST_TEST(t.refused(layer(cap)) ==
@@ -553,10 +553,9 @@ BOOST_AUTO_TEST_CASE(parse_is_strict) {
                                 "{\"path\":\"/\",\"type\":\"dir\",\"mode\":\"0755\",\"x\":1}");
                         }),
                         "unknown key \"x\""));
-    BOOST_TEST(contains(error_of([] {
-                            parse_records("{\"path\":\"/\",\"type\":\"hardlink\",\"mode\":\"0755\"}");
-                        }),
-                        "unknown type \"hardlink\""));
+    BOOST_TEST(contains(
+        error_of([] { parse_records("{\"path\":\"/\",\"type\":\"hardlink\",\"mode\":\"0755\"}"); }),
+        "unknown type \"hardlink\""));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -82,6 +82,8 @@ $(BUILD)/fuzz/%-replay: $(BUILD)/obj/tests/fuzz/%_fuzz.o $(BUILD)/obj/tests/fuzz
 # libFuzzer binaries (clang): `make fuzz`, then e.g.
 #   build-fuzz/tar_reader -max_total_time=60 build-fuzz/corpus/tar_reader tests/fuzz/corpus/tar_reader
 # Only the modules fuzz targets reach are compiled (base, json, trust).
+# Needs clang and its libFuzzer runtime (Debian: clang, libclang-rt-dev);
+# make check does not.
 FUZZ_BUILD    := build-fuzz
 FUZZ_FLAGS    := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 FUZZ_LIB_SRCS := $(wildcard runtime/base/*.cpp runtime/json/*.cpp runtime/trust/*.cpp)
@@ -96,6 +98,8 @@ $(FUZZ_BUILD)/obj/%.o: %.cpp
 $(FUZZ_BINS): $(FUZZ_BUILD)/%: $(FUZZ_BUILD)/obj/tests/fuzz/%_fuzz.o $(FUZZ_LIB_SRCS:%.cpp=$(FUZZ_BUILD)/obj/%.o)
 	clang++ -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
 	@mkdir -p $(FUZZ_BUILD)/corpus/$*
+
+-include $(wildcard $(FUZZ_BUILD)/obj/runtime/*/*.d $(FUZZ_BUILD)/obj/tests/fuzz/*.d)
 
 deps:
 	@scripts/deps.sh

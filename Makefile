@@ -15,7 +15,7 @@ CPPFLAGS += -Iinclude -D_GNU_SOURCE
 CXXFLAGS += -std=c++20 $(OPT) -Wall -Wextra $(WERROR) -fPIE -fstack-protector-strong \
             -fstack-clash-protection -MMD -MP
 LDFLAGS  += -pie -Wl,-z,relro,-z,now -Wl,--as-needed
-LIBS      = -lseccomp -lcap -lyajl -lmount -lcrypto
+LIBS      = -lseccomp -lcap -lyajl -lmount -lcrypto -lz -lzstd
 
 ifeq ($(SANITIZE),1)
 CXXFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -31,13 +31,16 @@ UNIT_SRCS := $(wildcard tests/unit/*.cpp)
 UNIT_OBJS := $(UNIT_SRCS:%.cpp=$(BUILD)/obj/%.o)
 INTEG_SRCS := $(wildcard tests/integration/*.cpp)
 INTEG_OBJS := $(INTEG_SRCS:%.cpp=$(BUILD)/obj/%.o)
+# Fuzz targets: tests/fuzz/NAME_fuzz.cpp, seeds in tests/fuzz/corpus/NAME/.
+FUZZ_NAMES   := $(patsubst tests/fuzz/%_fuzz.cpp,%,$(wildcard tests/fuzz/*_fuzz.cpp))
+FUZZ_REPLAYS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/%-replay)
 TEST_LIBS  = -lboost_unit_test_framework
 
-.PHONY: all tests asan check demo deps install clean format format-check bench
+.PHONY: all tests asan check demo deps install clean format format-check bench fuzz
 
 all: $(BUILD)/ward
 
-tests: $(BUILD)/unit-tests $(BUILD)/integration-tests $(BUILD)/checker
+tests: $(BUILD)/unit-tests $(BUILD)/integration-tests $(BUILD)/checker $(FUZZ_REPLAYS)
 
 $(BUILD)/obj/%.o: %.cpp
 	@mkdir -p $(dir $@)
@@ -67,7 +70,36 @@ $(BUILD)/checker: tests/checker/checker.c
 	$(CC) -static -O2 -Wall -Wextra $(WERROR) -o $@ $<
 
 asan:
-	$(MAKE) BUILD=build-asan SANITIZE=1 OPT="-O1 -g" build-asan/ward build-asan/unit-tests
+	$(MAKE) BUILD=build-asan SANITIZE=1 OPT="-O1 -g" build-asan/ward build-asan/unit-tests \
+	  $(FUZZ_NAMES:%=build-asan/fuzz/%-replay)
+
+# Each fuzz target linked with a driver that replays its corpus (no
+# libFuzzer needed): make check runs them, under ASan when built.
+$(BUILD)/fuzz/%-replay: $(BUILD)/obj/tests/fuzz/%_fuzz.o $(BUILD)/obj/tests/fuzz/replay.o $(BUILD)/libward.a
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# libFuzzer binaries (clang): `make fuzz`, then e.g.
+#   build-fuzz/tar_reader -max_total_time=60 build-fuzz/corpus/tar_reader tests/fuzz/corpus/tar_reader
+# Only the modules fuzz targets reach are compiled (base, json, trust).
+# Needs clang and its libFuzzer runtime (Debian: clang, libclang-rt-dev);
+# make check does not.
+FUZZ_BUILD    := build-fuzz
+FUZZ_FLAGS    := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+FUZZ_LIB_SRCS := $(wildcard runtime/base/*.cpp runtime/json/*.cpp runtime/trust/*.cpp)
+FUZZ_BINS     := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/%)
+
+fuzz: $(FUZZ_BINS)
+
+$(FUZZ_BUILD)/obj/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	clang++ $(CPPFLAGS) -std=c++20 -O1 -g $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
+
+$(FUZZ_BINS): $(FUZZ_BUILD)/%: $(FUZZ_BUILD)/obj/tests/fuzz/%_fuzz.o $(FUZZ_LIB_SRCS:%.cpp=$(FUZZ_BUILD)/obj/%.o)
+	clang++ -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
+	@mkdir -p $(FUZZ_BUILD)/corpus/$*
+
+-include $(wildcard $(FUZZ_BUILD)/obj/runtime/*/*.d $(FUZZ_BUILD)/obj/tests/fuzz/*.d)
 
 deps:
 	@scripts/deps.sh
@@ -102,9 +134,10 @@ format-check:
 	clang-format --dry-run --Werror $(shell git ls-files '*.cpp' '*.hpp' '*.c' '*.h')
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJS:.o=.d) $(INTEG_OBJS:.o=.d) \
+         $(wildcard $(BUILD)/obj/tests/fuzz/*.d) \
          $(BUILD)/obj/tools/precompile-profiles.d $(BUILD)/obj/tools/no-precompiled-profiles.d
 
 # Built-in seccomp profiles: each seccomp-profiles/*.json becomes a raw

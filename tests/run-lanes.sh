@@ -92,6 +92,7 @@ else
     skip_lane format "tests/format-check.sh is not executable"
 fi
 script_lane cli tests/cli/check.sh
+script_lane fuzz-replay tests/fuzz/replay.sh
 
 if [ "$(id -u)" != 0 ]; then
     skip_lane integration "needs root to run containers"

@@ -1,0 +1,73 @@
+// Helpers for the trust/ tests: temporary directories, running the real
+// tools (tar, gzip, zstd, python3's tarfile, sha256sum) that make fixtures
+// and cross-check ward, and reading an error message.
+#pragma once
+
+#include "ward/base/error.hpp"
+#include "ward/base/file.hpp"
+
+#include <boost/test/unit_test.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <unistd.h>
+
+namespace ward::test {
+
+struct TempDir {
+    std::filesystem::path path;
+    TempDir() {
+        char tmpl[] = "/tmp/ward-trust-XXXXXX";
+        path = ::mkdtemp(tmpl);
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+    std::string str(const std::string& rel = "") const { return (path / rel).string(); }
+};
+
+// Runs a shell command; its stdout. A failing command fails the test.
+inline std::string sh(const std::string& cmd) {
+    std::string out;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    BOOST_REQUIRE_MESSAGE(p, "popen " << cmd);
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
+        out.append(buf, n);
+    int rc = ::pclose(p);
+    BOOST_REQUIRE_MESSAGE(rc == 0, "command failed (" << rc << "): " << cmd);
+    return out;
+}
+
+inline void write_bytes(const std::string& path, const std::string& data) {
+    FILE* f = std::fopen(path.c_str(), "wb");
+    BOOST_REQUIRE(f);
+    std::fwrite(data.data(), 1, data.size(), f);
+    std::fclose(f);
+}
+
+// "sha256:<hex>" as sha256sum(1) computes it.
+inline std::string sha256sum(const std::string& path) {
+    return "sha256:" + sh("sha256sum '" + path + "'").substr(0, 64);
+}
+
+// The message of the ward::Error fn throws; fails the test if none.
+inline std::string error_of(const std::function<void()>& fn) {
+    try {
+        fn();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    BOOST_FAIL("expected an error, got none");
+    return "";
+}
+
+inline bool contains(const std::string& s, const std::string& part) {
+    return s.find(part) != std::string::npos;
+}
+
+} // namespace ward::test

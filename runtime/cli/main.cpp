@@ -27,7 +27,8 @@ constexpr Dispatch kHandlers[] = {
     {"create", verb_create},   {"start", verb_start},   {"run", verb_run},
     {"state", verb_state},     {"list", verb_list},     {"kill", verb_kill},
     {"delete", verb_delete},   {"spec", verb_spec},     {"features", verb_features},
-    {"profile", verb_profile}, {"policy", verb_policy},
+    {"profile", verb_profile}, {"policy", verb_policy}, {"key", verb_key},
+    {"image", verb_image},
 };
 
 // With fd 0, 1 or 2 closed, the next file ward opens (a log, a state file)

@@ -24,6 +24,8 @@ int verb_spec(const Context& ctx, const VerbArgs& args);
 int verb_features(const Context& ctx, const VerbArgs& args);
 int verb_profile(const Context& ctx, const VerbArgs& args);
 int verb_policy(const Context& ctx, const VerbArgs& args);
+int verb_key(const Context& ctx, const VerbArgs& args);
+int verb_image(const Context& ctx, const VerbArgs& args);
 
 // Help and version text (help.cpp, version.cpp). Both go to stdout.
 void print_help();

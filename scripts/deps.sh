@@ -3,7 +3,8 @@
 # and quiet when everything is already there.
 set -eu
 packages="g++ make pkg-config libseccomp-dev libcap-dev libyajl-dev libmount-dev libssl-dev
-libboost-test-dev libc6-dev busybox-static python3 python3-jsonschema clang-format iproute2"
+libboost-test-dev libc6-dev busybox-static python3 python3-jsonschema clang-format iproute2
+umoci skopeo openssl"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -92,6 +92,11 @@ else
     skip_lane format "tests/format-check.sh is not executable"
 fi
 script_lane cli tests/cli/check.sh
+if command -v umoci >/dev/null && command -v skopeo >/dev/null; then
+    script_lane trust tests/trust/check.sh
+else
+    skip_lane trust "umoci or skopeo not installed (scripts/deps.sh installs them)"
+fi
 
 if [ "$(id -u)" != 0 ]; then
     skip_lane integration "needs root to run containers"

@@ -33,7 +33,7 @@ INTEG_SRCS := $(wildcard tests/integration/*.cpp)
 INTEG_OBJS := $(INTEG_SRCS:%.cpp=$(BUILD)/obj/%.o)
 TEST_LIBS  = -lboost_unit_test_framework
 
-.PHONY: all tests asan check demo deps install clean format format-check bench
+.PHONY: all tests asan check demo deps install clean format format-check bench fuzz
 
 all: $(BUILD)/ward
 
@@ -102,7 +102,7 @@ format-check:
 	clang-format --dry-run --Werror $(shell git ls-files '*.cpp' '*.hpp' '*.c' '*.h')
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJS:.o=.d) $(INTEG_OBJS:.o=.d) \
          $(BUILD)/obj/tools/precompile-profiles.d $(BUILD)/obj/tools/no-precompiled-profiles.d
@@ -148,3 +148,20 @@ $(PROGRAMS_OBJ): $(PROGRAMS_SRC) runtime/seccomp/embedded.hpp
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
 
 $(BUILD)/libward.a: $(PROGRAMS_OBJ)
+
+# Fuzzing the trust parsers (index, manifest, config, payload, digest) with
+# libFuzzer: clang builds base/, json/ and trust/ with the fuzzer, ASan and
+# UBSan into build-fuzz/; tests/fuzz/run.sh runs each target FUZZ_SECONDS
+# (default 30). Not part of `make check` (its seed corpus is replayed by the
+# unit tests instead).
+FUZZ_TARGETS := index manifest config payload digest
+FUZZ_SRCS    := $(wildcard runtime/base/*.cpp runtime/json/*.cpp runtime/trust/*.cpp)
+FUZZ_FLAGS   := -std=c++20 -O1 -g -Iinclude -Itests/fuzz -D_GNU_SOURCE \
+                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+
+build-fuzz/fuzz-%: tests/fuzz/libfuzzer_main.cpp tests/fuzz/targets.hpp $(FUZZ_SRCS)
+	@mkdir -p $(dir $@)
+	clang++ $(FUZZ_FLAGS) -DWARD_FUZZ_TARGET=\"$*\" -o $@ tests/fuzz/libfuzzer_main.cpp $(FUZZ_SRCS) -lyajl -lcrypto
+
+fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz-%)
+	@tests/fuzz/run.sh

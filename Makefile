@@ -156,12 +156,22 @@ $(BUILD)/libward.a: $(PROGRAMS_OBJ)
 # unit tests instead).
 FUZZ_TARGETS := index manifest config payload digest
 FUZZ_SRCS    := $(wildcard runtime/base/*.cpp runtime/json/*.cpp runtime/trust/*.cpp)
-FUZZ_FLAGS   := -std=c++20 -O1 -g -Iinclude -Itests/fuzz -D_GNU_SOURCE \
-                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_OBJS    := $(FUZZ_SRCS:%.cpp=build-fuzz/obj/%.o)
+FUZZ_FLAGS   := -std=c++20 -O1 -g -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+                -fno-sanitize-recover=undefined
 
-build-fuzz/fuzz-%: tests/fuzz/libfuzzer_main.cpp tests/fuzz/targets.hpp $(FUZZ_SRCS)
+# Objects compiled once for all targets (-c: libFuzzer's main joins only at link).
+build-fuzz/obj/%.o: %.cpp
 	@mkdir -p $(dir $@)
-	clang++ $(FUZZ_FLAGS) -DWARD_FUZZ_TARGET=\"$*\" -o $@ tests/fuzz/libfuzzer_main.cpp $(FUZZ_SRCS) -lyajl -lcrypto
+	clang++ $(FUZZ_FLAGS) -Iinclude -MMD -MP -c $< -o $@
+
+.SECONDARY: $(FUZZ_OBJS)
+
+build-fuzz/fuzz-%: tests/fuzz/libfuzzer_main.cpp tests/fuzz/targets.hpp $(FUZZ_OBJS)
+	clang++ $(FUZZ_FLAGS) -Iinclude -Itests/fuzz -DWARD_FUZZ_TARGET=\"$*\" -o $@ $< $(FUZZ_OBJS) \
+	    -lyajl -lcrypto
 
 fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz-%)
 	@tests/fuzz/run.sh
+
+-include $(FUZZ_OBJS:.o=.d)

@@ -265,6 +265,9 @@ VerifiedImage verify_image(const Layout& layout, const SelectOptions& select,
         if (!compression)
             fail(what + ": layers[" + std::to_string(i) + "] (" + layer_what +
                  "): unsupported media type " + quote(d.media_type));
+        if (d.size > options.max_layer_bytes)
+            fail(layer_what + ": descriptor size " + std::to_string(d.size) +
+                 " is over the limit of " + std::to_string(options.max_layer_bytes) + " bytes");
         if (options.read_layers)
             layout.blob_reader(d, layer_what).drain();
         img.layers.push_back({d, *compression, img.config.diff_ids[i]});

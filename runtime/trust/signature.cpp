@@ -17,28 +17,35 @@ constexpr uint64_t kMaxPayloadBytes = 1u << 20;
 void collect(const Layout& layout, const Descriptor& sig_manifest, const std::string& label,
              std::vector<Signature>& out) {
     std::string what = "signature manifest " + sig_manifest.digest.short_str() + " (" + label + ")";
-    if (!is_manifest_type(sig_manifest.media_type))
-        fail(what + ": media type " + quote(sig_manifest.media_type) + " is not a manifest");
-    Manifest m =
-        parse_manifest(layout.read_json_blob(sig_manifest, what), sig_manifest.media_type, what);
+    Manifest m;
+    try {
+        if (!is_manifest_type(sig_manifest.media_type))
+            fail(what + ": media type " + quote(sig_manifest.media_type) + " is not a manifest");
+        m = parse_manifest(layout.read_json_blob(sig_manifest, what), sig_manifest.media_type,
+                           what);
+    } catch (const Error& e) {
+        out.push_back(Signature{"", "", what, e.what()});
+        return;
+    }
     for (const Descriptor& layer : m.layers) {
         if (layer.media_type != media::kCosignPayload)
             continue; // attachments of other kinds are not signatures
-        std::string lwhat = "signature layer " + layer.digest.short_str() + " (" + label + ")";
-        auto ann = layer.annotations.find(std::string(kCosignSignatureAnnotation));
-        if (ann == layer.annotations.end())
-            fail(lwhat + ": no " + std::string(kCosignSignatureAnnotation) + " annotation");
-        auto der = base64_decode(ann->second);
-        if (!der || der->empty())
-            fail(lwhat + ": " + std::string(kCosignSignatureAnnotation) +
-                 " annotation is not valid base64");
-        if (layer.size > kMaxPayloadBytes)
-            fail(lwhat + ": payload of " + std::to_string(layer.size) + " bytes is over the limit");
         Signature s;
-        s.payload = read_verified(layout.open_blob(layer.digest, lwhat), layer.blob(),
-                                  kMaxPayloadBytes, lwhat);
-        s.der = std::move(*der);
-        s.origin = lwhat;
+        s.origin = "signature layer " + layer.digest.short_str() + " (" + label + ")";
+        try {
+            auto ann = layer.annotations.find(std::string(kCosignSignatureAnnotation));
+            if (ann == layer.annotations.end())
+                fail(s.origin + ": no " + std::string(kCosignSignatureAnnotation) + " annotation");
+            auto der = base64_decode(ann->second);
+            if (!der || der->empty())
+                fail(s.origin + ": " + std::string(kCosignSignatureAnnotation) +
+                     " annotation is not valid base64");
+            s.der = std::move(*der);
+            s.payload = read_verified(layout.open_blob(layer.digest, s.origin), layer.blob(),
+                                      kMaxPayloadBytes, s.origin);
+        } catch (const Error& e) {
+            s.problem = e.what();
+        }
         out.push_back(std::move(s));
     }
 }
@@ -112,6 +119,10 @@ VerifiedSignature verify_signatures(const std::vector<Signature>& signatures,
              (chain.size() > 1 ? " and the digests of its index" : "") + ")");
     std::vector<std::string> why;
     for (const Signature& sig : signatures) {
+        if (!sig.problem.empty()) {
+            why.push_back(sig.problem);
+            continue;
+        }
         const PublicKey* by = nullptr;
         for (const PublicKey& key : keys)
             if (!by && key.verify(sig.payload, sig.der))

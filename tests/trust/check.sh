@@ -86,6 +86,14 @@ expect "skopeo zstd layout verified" 0 out "zstd" -- image verify --key signer.p
 rm -rf img && cp -a base img && cosign_sign img "$D" "$ID" signer.key kind
 expect "cosign save layout (kind annotation)" 0 out "kind dev.cosignproject.cosign/sigs" -- image verify --key signer.pub img:v1
 
+# A signature by another key next to the trusted one: the good one counts.
+rm -rf img && cp -a base img && cosign_sign img "$D" "$ID" other.key kind && cosign_sign img "$D" "$ID" signer.key
+expect "untrusted signature beside a trusted one" 0 out "key signer.pub" -- image verify --key signer.pub img:v1
+# A signature manifest whose blob is gone beside a good one: reported only if nothing verifies.
+rm "$("$EDIT" blob img "sha256-${D#sha256:}.sig" manifest)"
+expect "missing signature manifest blob" 1 err "open blob sha256:" -- image verify --key signer.pub img:v1
+grep -q "does not verify with key signer.pub" err && ok "both refusals listed" || not_ok "both refusals listed"
+
 # A platform index around the manifest, signed at the index digest (what
 # cosign signs for a multi-platform tag).
 rm -rf img && cp -a base img

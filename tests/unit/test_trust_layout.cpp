@@ -155,6 +155,11 @@ BOOST_AUTO_TEST_CASE(chain_verifies_and_reports_the_image) {
     VerifyingReader r = layout.blob_reader(img.layers[0].descriptor, "layer");
     r.drain();
 
+    VerifyOptions small;
+    small.max_layer_bytes = 5;
+    BOOST_TEST(error_of([&] { verify_image(layout, by_tag("v1"), small); }) ==
+               "layer " + sha256("layer bytes").short_str() +
+                   ": descriptor size 11 is over the limit of 5 bytes");
     BOOST_TEST(error_of([&] { verify_image(layout, by_tag("v2")); }) ==
                "image layout " + l.str() + ": no image tagged \"v2\" (tags: v1)");
     BOOST_TEST(contains(error_of([&] {

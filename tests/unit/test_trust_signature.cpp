@@ -93,7 +93,7 @@ BOOST_AUTO_TEST_CASE(verify_signatures_says_why_each_failed) {
     PrivateKey key = PrivateKey::generate();
     PublicKey pub = PublicKey::from_pem(key.public_pem(), "demo.pub");
     std::string payload = make_payload(kD, "r.example/app");
-    Signature good{payload, key.sign(payload), "sig A"};
+    Signature good{payload, key.sign(payload), "sig A", ""};
     VerifiedSignature v = verify_signatures({good}, {pub}, {kD}, std::nullopt);
     BOOST_TEST(v.identity == "r.example/app");
     BOOST_TEST(v.key == "demo.pub");
@@ -111,11 +111,11 @@ BOOST_AUTO_TEST_CASE(verify_signatures_says_why_each_failed) {
         contains(error_of([&] { verify_signatures({good}, {stranger}, {kD}, std::nullopt); }),
                  "sig A: does not verify with key generated key (public part)"));
     // Signed garbage: refused by the parser, but only after the signature verified.
-    Signature junk{"{\"critical\":1}", key.sign("{\"critical\":1}"), "sig B"};
+    Signature junk{"{\"critical\":1}", key.sign("{\"critical\":1}"), "sig B", ""};
     BOOST_TEST(contains(error_of([&] { verify_signatures({junk}, {pub}, {kD}, std::nullopt); }),
                         "sig B: payload: .critical: expected object, got number"));
     // Unsigned garbage never reaches the parser.
-    Signature unsigned_junk{"{", "x", "sig C"};
+    Signature unsigned_junk{"{", "x", "sig C", ""};
     BOOST_TEST(
         contains(error_of([&] { verify_signatures({unsigned_junk}, {pub}, {kD}, std::nullopt); }),
                  "sig C: does not verify with key demo.pub"));

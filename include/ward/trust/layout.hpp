@@ -90,6 +90,8 @@ struct VerifyOptions {
     // false: skip the full read of each layer blob (the unpacker checks
     // them through Layout::blob_reader while it reads them anyway).
     bool read_layers = true;
+    // A layer whose descriptor claims more is refused before it is read.
+    uint64_t max_layer_bytes = uint64_t(16) << 30;
 };
 
 // Runs the chain. Fails closed: any missing, oversized, mistyped or

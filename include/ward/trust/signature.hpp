@@ -46,13 +46,17 @@ struct Signature {
     std::string payload; // exact bytes
     std::string der;     // decoded signature
     std::string origin;  // for messages: "signature layer sha256:ab... (tag sha256-....sig)"
+    // Non-empty: this signature could not even be read (blob missing or
+    // changed, annotation not base64); it counts as refused, with this reason.
+    std::string problem;
 };
 
 // Every payload layer of the signature manifests for the digests in
 // `digests` (tag sha256-<hex>.sig, or cosign save's kind annotation). The
 // signature manifests and payload blobs are digest- and size-checked like
-// any blob. A payload layer without the annotation, or with one that is
-// not valid base64, is an Error naming it.
+// any blob. A signature manifest or payload layer that cannot be read is
+// returned with `problem` set rather than thrown, so one broken signature
+// does not hide a good one; it is reported if nothing else verifies.
 std::vector<Signature> find_layout_signatures(const Layout& layout,
                                               const std::vector<Digest>& digests);
 

@@ -140,8 +140,16 @@ Layout Layout::open(const std::string& path) {
     l.path_ = path;
     std::string what = "image layout " + path;
     l.dir_ = UniqueFd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!l.dir_)
-        fail_errno(what + ": open");
+    if (!l.dir_) {
+        int err = errno;
+        struct stat st {};
+        // TODO(trust): oci-archive: extract with the tar reader into a
+        // private temporary directory, then open that.
+        if (err == ENOTDIR && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+            fail(what + ": a file, not a layout directory (oci-archive tarballs are not "
+                        "supported yet: extract it and name the directory)");
+        fail_errno(what + ": open", err);
+    }
     {
         UniqueFd fd = open_component(l.dir_.get(), "oci-layout", O_RDONLY | O_NONBLOCK, what);
         json::Value doc = with_context(what + ": oci-layout", [&] {

@@ -123,6 +123,7 @@ expect 1 err 'ward: "image sign" requires --key FILE' -- image sign x
 expect 1 err "open key $tmp/nokey: no such file or directory" -- image verify --key "$tmp/nokey" x
 expect 0 out "public key  $tmp/k.pub" -- key generate --out "$tmp/k"
 expect 1 err "verify $tmp/nolayout:v1: image layout $tmp/nolayout: open: no such file or directory" -- image verify --key "$tmp/k.pub" "$tmp/nolayout:v1"
+expect 1 err "image layout $tmp/k.key: a file, not a layout directory (oci-archive tarballs are not supported yet" -- image verify --key "$tmp/k.pub" "$tmp/k.key"
 expect 1 err "$tmp/k.pub: not an unencrypted PEM private key" -- image sign --key "$tmp/k.pub" "$tmp/nolayout"
 expect 1 err "not a PEM public key" -- image verify --key /dev/null "$tmp/nolayout"
 

@@ -90,6 +90,7 @@ FUZZ_LIB_SRCS := $(wildcard runtime/base/*.cpp runtime/json/*.cpp runtime/trust/
 FUZZ_BINS     := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/%)
 
 fuzz: $(FUZZ_BINS)
+	@tests/fuzz/run.sh
 
 $(FUZZ_BUILD)/obj/%.o: %.cpp
 	@mkdir -p $(dir $@)

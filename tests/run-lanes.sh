@@ -93,6 +93,11 @@ else
 fi
 script_lane cli tests/cli/check.sh
 script_lane fuzz-replay tests/fuzz/replay.sh
+if command -v umoci >/dev/null && command -v skopeo >/dev/null; then
+    script_lane trust tests/trust/check.sh
+else
+    skip_lane trust "umoci or skopeo not installed (scripts/deps.sh installs them)"
+fi
 
 if [ "$(id -u)" != 0 ]; then
     skip_lane integration "needs root to run containers"

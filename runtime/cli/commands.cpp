@@ -209,6 +209,40 @@ const std::vector<VerbSpec>& verbs() {
          {{"interval", nullptr, "DURATION", "stats interval, e.g. 5s, 500ms, 1m (default: 5s)"},
           {"stats", nullptr, nullptr, "print the stats once and exit"},
           kHelpFlag}},
+        {"key",
+         "generate an image signing key pair",
+         "generate --out <prefix>",
+         1,
+         1,
+         true,
+         "generate --out PREFIX: writes PREFIX.key (EC P-256 private key, unencrypted\n"
+         "PKCS#8 PEM, mode 0600) and PREFIX.pub (PEM PUBLIC KEY), the kind of key pair\n"
+         "`cosign generate-key-pair` makes. Existing files are never overwritten.\n"
+         "See ward-key(8).",
+         {{"out", "o", "PREFIX", "path prefix of the two key files"}, kHelpFlag}},
+        {"image",
+         "sign an OCI image layout, or verify it and its signature",
+         "sign|verify <layout>[:tag|@sha256:hex]",
+         2,
+         2,
+         true,
+         "sign --key KEY LAYOUT[:TAG]: verifies the image's digest chain, then stores a\n"
+         "cosign-style signature of its digest in the layout (payload blob, signature\n"
+         "manifest, index.json entry tagged sha256-<hex>.sig).\n"
+         "verify --key PUB LAYOUT[:TAG|@sha256:HEX]: checks index -> manifest -> config ->\n"
+         "every layer blob (digest and size) and a signature by PUB over the manifest\n"
+         "(or its index) digest, without unpacking anything; exits 1 naming the first\n"
+         "link that fails. With --signature and --payload, a detached cosign signature\n"
+         "is checked instead of the ones stored in the layout.\n"
+         "import, ls, inspect and rm come with the image store. See ward-image(8).",
+         {{"key", "k", "FILE", "sign: private key (PEM); verify: public key (PEM)"},
+          {"identity", nullptr, "REF",
+           "sign: docker-reference to sign (default: from the tag, else localhost/DIR);"
+           " verify: require it"},
+          {"platform", nullptr, "OS/ARCH", "platform to pick from an index (default: linux/amd64)"},
+          {"signature", nullptr, "FILE", "verify: detached base64 signature (with --payload)"},
+          {"payload", nullptr, "FILE", "verify: the payload the detached signature signs"},
+          kHelpFlag}},
         later("checkpoint", "checkpoint a running container"),
         later("exec", "run a new process in a container"),
         later("restore", "restore a container from a checkpoint"),

@@ -29,6 +29,8 @@ int verb_pause(const Context& ctx, const VerbArgs& args);
 int verb_resume(const Context& ctx, const VerbArgs& args);
 int verb_ps(const Context& ctx, const VerbArgs& args);
 int verb_events(const Context& ctx, const VerbArgs& args);
+int verb_key(const Context& ctx, const VerbArgs& args);
+int verb_image(const Context& ctx, const VerbArgs& args);
 
 // Help and version text (help.cpp, version.cpp). Both go to stdout.
 void print_help();

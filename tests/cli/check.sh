@@ -121,6 +121,21 @@ sed 's/"noNewPrivileges": true/"noNewPrivileges": false/' "$tmp/config.json" >"$
 expect 1 out 'refuse  policy "hardened": process.noNewPrivileges is false, required: true' -- --policy $P/hardened.json policy check "$tmp/weak.json"
 expect 0 out 'warn    policy "compat": process.noNewPrivileges is false, required: true' -- --policy $P/compat.json policy check "$tmp/weak.json"
 
+# key and image: usage errors and help (the trust lane runs the real chain).
+expect 0 out "Usage: ward image [options] sign|verify" -- image --help
+expect 0 out "--out PREFIX, -o PREFIX" -- key --help
+expect 1 err 'ward: "key generate" requires --out PREFIX' -- key generate
+expect 1 err 'unknown key action "rotate": want generate' -- key rotate
+expect 1 err 'unknown image action "import": want sign or verify (import, ls, inspect, rm come later)' -- image import x
+expect 1 err 'ward: "image verify" requires --key FILE' -- image verify x
+expect 1 err 'ward: "image sign" requires --key FILE' -- image sign x
+expect 1 err "open key $tmp/nokey: no such file or directory" -- image verify --key "$tmp/nokey" x
+expect 0 out "public key  $tmp/k.pub" -- key generate --out "$tmp/k"
+expect 1 err "verify $tmp/nolayout:v1: image layout $tmp/nolayout: open: no such file or directory" -- image verify --key "$tmp/k.pub" "$tmp/nolayout:v1"
+expect 1 err "image layout $tmp/k.key: a file, not a layout directory (oci-archive tarballs are not supported yet" -- image verify --key "$tmp/k.pub" "$tmp/k.key"
+expect 1 err "$tmp/k.pub: not an unencrypted PEM private key" -- image sign --key "$tmp/k.pub" "$tmp/nolayout"
+expect 1 err "not a PEM public key" -- image verify --key /dev/null "$tmp/nolayout"
+
 # Closed stdio: ward must not crash and must not write into a file it opened.
 set +e
 "$W" $R state nosuch >&- 2>&-

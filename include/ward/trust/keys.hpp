@@ -1,0 +1,52 @@
+// ECDSA P-256 keys and signatures (OpenSSL EVP), the only kind ward makes
+// or accepts: what `cosign generate-key-pair` makes and what sigstore
+// "simple signing" verification with a public key expects.
+//
+// Private keys: PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----"), unencrypted.
+// Public keys: SubjectPublicKeyInfo PEM ("-----BEGIN PUBLIC KEY-----").
+// A key of another type or curve is refused when loaded, not at first use.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+struct evp_pkey_st; // OpenSSL's EVP_PKEY, kept out of ward's headers
+
+namespace ward::trust {
+
+class PublicKey {
+  public:
+    // `name` (usually the file path) appears in messages.
+    static PublicKey from_pem(std::string_view pem, std::string name);
+    static PublicKey load(const std::string& path);
+
+    const std::string& name() const { return name_; }
+    // ECDSA-SHA256 over `data` with a DER signature. false for a signature
+    // that does not verify (or is not even DER): the caller says what failed.
+    bool verify(std::string_view data, std::string_view der_signature) const;
+    std::string pem() const;
+
+  private:
+    std::shared_ptr<evp_pkey_st> key_;
+    std::string name_;
+};
+
+class PrivateKey {
+  public:
+    static PrivateKey generate(); // EC P-256
+    static PrivateKey from_pem(std::string_view pem, std::string name);
+    static PrivateKey load(const std::string& path);
+
+    std::string pem() const;        // PKCS#8
+    std::string public_pem() const; // SubjectPublicKeyInfo
+    PublicKey public_key() const;
+    // DER ECDSA-SHA256 signature over `data`.
+    std::string sign(std::string_view data) const;
+
+  private:
+    std::shared_ptr<evp_pkey_st> key_;
+    std::string name_;
+};
+
+} // namespace ward::trust

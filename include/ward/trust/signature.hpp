@@ -1,0 +1,86 @@
+// sigstore "simple signing" signatures, as `cosign sign --key` makes them:
+// a JSON payload naming the manifest digest and the image's identity,
+// signed with ECDSA P-256 / SHA-256 over its exact bytes; the DER signature
+// travels base64-encoded in the `dev.cosignproject.cosign/signature`
+// annotation of the payload layer (mediaType
+// application/vnd.dev.cosign.simplesigning.v1+json) of a signature manifest
+// tagged `sha256-<hex>.sig` (hex of the signed digest). `cosign save`
+// instead marks that manifest with the annotation
+// kind=dev.cosignproject.cosign/sigs; both are looked at.
+//
+// Order matters: the signature is verified over the raw payload bytes
+// before the payload is parsed, so the JSON parser only ever sees bytes a
+// trusted key signed.
+#pragma once
+
+#include "ward/trust/digest.hpp"
+#include "ward/trust/keys.hpp"
+#include "ward/trust/layout.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ward::trust {
+
+inline constexpr std::string_view kCosignSignatureAnnotation = "dev.cosignproject.cosign/signature";
+inline constexpr std::string_view kCosignSignatureType = "cosign container image signature";
+
+struct SignaturePayload {
+    Digest manifest_digest;       // critical.image.docker-manifest-digest
+    std::string docker_reference; // critical.identity.docker-reference
+};
+
+// Strict: critical must hold exactly identity, image and type (unknown
+// critical fields are refused, as containers-signature(5) requires);
+// "optional" may be absent, null or an object; nothing else at the top.
+SignaturePayload parse_payload(std::string_view bytes, const std::string& what);
+
+// The payload cosign writes (compact, its key order, optional: null).
+std::string make_payload(const Digest& digest, const std::string& docker_reference);
+
+// The tag cosign gives the signatures of `digest`: "sha256-<hex>.sig".
+std::string signature_tag(const Digest& digest);
+
+struct Signature {
+    std::string payload; // exact bytes
+    std::string der;     // decoded signature
+    std::string origin;  // for messages: "signature layer sha256:ab... (tag sha256-....sig)"
+    // Non-empty: this signature could not even be read (blob missing or
+    // changed, annotation not base64); it counts as refused, with this reason.
+    std::string problem;
+};
+
+// Every payload layer of the signature manifests for the digests in
+// `digests` (tag sha256-<hex>.sig, or cosign save's kind annotation). The
+// signature manifests and payload blobs are digest- and size-checked like
+// any blob. A signature manifest or payload layer that cannot be read is
+// returned with `problem` set rather than thrown, so one broken signature
+// does not hide a good one; it is reported if nothing else verifies.
+std::vector<Signature> find_layout_signatures(const Layout& layout,
+                                              const std::vector<Digest>& digests);
+
+// A detached pair: SIGFILE holds base64 (as `cosign sign
+// --output-signature` writes it; one trailing newline allowed), PAYLOAD the
+// exact payload bytes.
+Signature load_detached(const std::string& signature_file, const std::string& payload_file);
+
+struct VerifiedSignature {
+    Digest signed_digest; // one of the chain's digests
+    std::string identity; // docker-reference
+    std::string key;      // name of the key that verified it
+    std::string origin;
+};
+
+// Accepts the first signature that verifies with one of `keys`, whose
+// payload parses, names a digest in `chain` and (when `identity` is set)
+// that exact docker-reference. Otherwise an Error listing why each
+// signature was refused:
+// `no signature by a trusted key for manifest sha256:...: signature layer
+// sha256:ab...: does not verify with key demo.pub`.
+VerifiedSignature verify_signatures(const std::vector<Signature>& signatures,
+                                    const std::vector<PublicKey>& keys,
+                                    const std::vector<Digest>& chain,
+                                    const std::optional<std::string>& identity);
+
+} // namespace ward::trust

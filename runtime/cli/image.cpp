@@ -1,0 +1,97 @@
+// `ward image sign|verify`: the image trust chain on an OCI layout without
+// a store: sign what a tag names, or check every digest and a signature.
+#include "verbs.hpp"
+#include "ward/base/error.hpp"
+#include "ward/base/strings.hpp"
+#include "ward/trust/layout.hpp"
+#include "ward/trust/sign.hpp"
+#include "ward/trust/signature.hpp"
+
+namespace ward::cli {
+namespace {
+
+trust::SelectOptions selection(const trust::ImageRef& ref, const VerbArgs& args) {
+    trust::SelectOptions select;
+    select.tag = ref.tag;
+    select.digest = ref.digest;
+    if (auto platform = args.parsed.value("platform"))
+        select.platform = trust::parse_platform(*platform);
+    return select;
+}
+
+std::string required_key(const VerbArgs& args, const char* action) {
+    std::string key = args.parsed.value("key").value_or("");
+    if (key.empty())
+        throw UsageError("image",
+                         std::string("ward: \"image ") + action + "\" requires --key FILE");
+    return key;
+}
+
+int sign(const VerbArgs& args, const trust::ImageRef& ref) {
+    for (const char* flag : {"signature", "payload"})
+        if (args.parsed.value(flag))
+            throw UsageError("image", std::string("--") + flag + " is for image verify");
+    trust::PrivateKey key = trust::PrivateKey::load(required_key(args, "sign"));
+    trust::SelectOptions select = selection(ref, args);
+    std::string identity = args.parsed.value("identity").value_or("");
+    if (identity.empty()) {
+        trust::Layout layout = trust::Layout::open(ref.layout);
+        identity =
+            trust::default_identity(ref.layout, trust::select_top(layout, select).ref_name());
+    }
+    trust::SignResult r = with_context(
+        "sign " + ref.str(), [&] { return trust::sign_image(ref.layout, select, key, identity); });
+    print_out("signed " + r.signed_digest.str() + " as " + quote(r.identity) + "\nsignature " +
+              r.signature_manifest.str() + " tagged " + r.tag + " in " + ref.layout + "\n");
+    return 0;
+}
+
+int verify(const VerbArgs& args, const trust::ImageRef& ref) {
+    trust::PublicKey key = trust::PublicKey::load(required_key(args, "verify"));
+    auto sig_file = args.parsed.value("signature");
+    auto payload_file = args.parsed.value("payload");
+    if (sig_file.has_value() != payload_file.has_value())
+        throw UsageError("image", "--signature and --payload go together");
+    std::optional<std::string> identity = args.parsed.value("identity");
+    if (identity && identity->empty())
+        identity.reset();
+
+    return with_context("verify " + ref.str(), [&] {
+        trust::Layout layout = trust::Layout::open(ref.layout);
+        trust::VerifiedImage img = trust::verify_image(layout, selection(ref, args));
+        std::vector<trust::Signature> sigs =
+            sig_file ? std::vector<trust::Signature>{trust::load_detached(*sig_file, *payload_file)}
+                     : trust::find_layout_signatures(layout, img.chain);
+        trust::VerifiedSignature v = trust::verify_signatures(sigs, {key}, img.chain, identity);
+
+        std::string out = "verified " + ref.str() + "\n";
+        for (size_t i = 0; i + 1 < img.chain.size(); ++i)
+            out += "index     " + img.chain[i].str() + "\n";
+        out += "manifest  " + img.manifest.digest.str() + " " + img.manifest.media_type + " " +
+               std::to_string(img.manifest.size) + " bytes\n";
+        out += "config    " + img.config_descriptor.digest.str() + " " + img.config.os + "/" +
+               img.config.architecture + "\n";
+        for (const auto& layer : img.layers)
+            out += "layer     " + layer.descriptor.digest.str() + " " +
+                   trust::compression_name(layer.compression) + " " +
+                   std::to_string(layer.descriptor.size) + " bytes, diff_id " +
+                   layer.diff_id.str() + "\n";
+        out += "signature " + v.signed_digest.str() + " identity " + quote(v.identity) + " key " +
+               v.key + " (" + v.origin + ")\n";
+        print_out(out);
+        return 0;
+    });
+}
+
+} // namespace
+
+int verb_image(const Context&, const VerbArgs& args) {
+    const std::string& action = args.parsed.positionals[0];
+    if (action != "sign" && action != "verify")
+        throw UsageError("image", "unknown image action " + quote(action) +
+                                      ": want sign or verify (import, ls, inspect, rm come later)");
+    trust::ImageRef ref = trust::parse_image_ref(args.parsed.positionals[1]);
+    return action == "sign" ? sign(args, ref) : verify(args, ref);
+}
+
+} // namespace ward::cli

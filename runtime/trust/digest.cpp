@@ -1,0 +1,164 @@
+// Digest strings, SHA-256 through OpenSSL's EVP interface, and bounded,
+// verifying blob reads.
+#include "ward/trust/digest.hpp"
+
+#include "ward/base/error.hpp"
+#include "ward/base/strings.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <openssl/evp.h>
+#include <unistd.h>
+
+namespace ward::trust {
+
+Digest parse_digest(std::string_view text) {
+    auto colon = text.find(':');
+    if (colon == std::string_view::npos)
+        fail("invalid digest " + quote(text) + ": want sha256:<hex>");
+    std::string_view algo = text.substr(0, colon);
+    std::string_view hex = text.substr(colon + 1);
+    if (algo != "sha256")
+        fail("invalid digest " + quote(text) + ": unsupported algorithm " + quote(algo) +
+             " (only sha256)");
+    bool lower_hex = std::all_of(hex.begin(), hex.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    });
+    if (hex.size() != 64 || !lower_hex)
+        fail("invalid digest " + quote(text) + ": hex must be 64 lower-case digits (got " +
+             std::to_string(hex.size()) + (lower_hex ? "" : ", not all lower-case hex") + ")");
+    return Digest{std::string(hex)};
+}
+
+bool is_digest(std::string_view text) {
+    try {
+        parse_digest(text);
+        return true;
+    } catch (const Error&) {
+        return false;
+    }
+}
+
+struct Sha256::Impl {
+    EVP_MD_CTX* ctx = nullptr;
+    ~Impl() { EVP_MD_CTX_free(ctx); }
+};
+
+Sha256::Sha256() : impl_(std::make_unique<Impl>()) {
+    impl_->ctx = EVP_MD_CTX_new();
+    if (!impl_->ctx || EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr) != 1)
+        fail("sha256: cannot initialise the OpenSSL digest");
+}
+
+Sha256::~Sha256() = default;
+Sha256::Sha256(Sha256&&) noexcept = default;
+Sha256& Sha256::operator=(Sha256&&) noexcept = default;
+
+void Sha256::update(const void* data, size_t size) {
+    if (size && EVP_DigestUpdate(impl_->ctx, data, size) != 1)
+        fail("sha256: digest update failed");
+}
+
+Digest Sha256::finish() {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned len = 0;
+    if (EVP_DigestFinal_ex(impl_->ctx, md, &len) != 1 || len != 32)
+        fail("sha256: digest final failed");
+    static const char kHex[] = "0123456789abcdef";
+    Digest d;
+    d.hex.reserve(64);
+    for (unsigned i = 0; i < len; ++i) {
+        d.hex.push_back(kHex[md[i] >> 4]);
+        d.hex.push_back(kHex[md[i] & 15]);
+    }
+    return d;
+}
+
+Digest sha256(std::string_view data) {
+    Sha256 h;
+    h.update(data);
+    return h.finish();
+}
+
+VerifyingReader::VerifyingReader(UniqueFd fd, BlobSpec want, std::string what)
+    : fd_(std::move(fd)), want_(std::move(want)), what_(std::move(what)) {}
+
+size_t VerifyingReader::read(void* buf, size_t n) {
+    if (done_ || n == 0)
+        return 0;
+    // One byte past the declared size is enough to know the blob is too
+    // long; never ask for more than that.
+    uint64_t left = want_.size - seen_ + 1;
+    size_t ask = static_cast<size_t>(std::min<uint64_t>(n, left));
+    ssize_t got;
+    do
+        got = ::read(fd_.get(), buf, ask);
+    while (got < 0 && errno == EINTR);
+    if (got < 0)
+        fail_errno(what_ + ": read");
+    if (got == 0) {
+        finish();
+        return 0;
+    }
+    seen_ += static_cast<uint64_t>(got);
+    if (seen_ > want_.size)
+        fail(what_ + ": size mismatch (descriptor says " + std::to_string(want_.size) +
+             " bytes, blob has more)");
+    hash_.update(buf, static_cast<size_t>(got));
+    return static_cast<size_t>(got);
+}
+
+void VerifyingReader::finish() {
+    done_ = true;
+    if (seen_ != want_.size)
+        fail(what_ + ": size mismatch (descriptor says " + std::to_string(want_.size) +
+             " bytes, blob has " + std::to_string(seen_) + ")");
+    Digest got = hash_.finish();
+    if (got != want_.digest)
+        fail(what_ + ": digest mismatch (want " + want_.digest.str() + ", got " + got.str() + ")");
+}
+
+void VerifyingReader::drain() {
+    char buf[65536];
+    while (read(buf, sizeof buf) > 0) {
+    }
+}
+
+std::string read_verified(UniqueFd fd, const BlobSpec& want, uint64_t cap,
+                          const std::string& what) {
+    if (want.size > cap)
+        fail(what + ": descriptor size " + std::to_string(want.size) + " is over the limit of " +
+             std::to_string(cap) + " bytes");
+    VerifyingReader reader(std::move(fd), want, what);
+    std::string out;
+    out.resize(static_cast<size_t>(want.size) + 1);
+    size_t used = 0;
+    while (true) {
+        size_t got = reader.read(out.data() + used, out.size() - used);
+        if (got == 0)
+            break;
+        used += got;
+    }
+    out.resize(used);
+    return out;
+}
+
+std::string read_capped(int fd, uint64_t cap, const std::string& what) {
+    std::string out;
+    char buf[65536];
+    while (true) {
+        size_t ask = static_cast<size_t>(std::min<uint64_t>(sizeof buf, cap + 1 - out.size()));
+        ssize_t got = ::read(fd, buf, ask);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            fail_errno(what + ": read");
+        if (got == 0)
+            return out;
+        out.append(buf, static_cast<size_t>(got));
+        if (out.size() > cap)
+            fail(what + ": larger than " + std::to_string(cap) + " bytes");
+    }
+}
+
+} // namespace ward::trust

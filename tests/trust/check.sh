@@ -1,0 +1,218 @@
+#!/bin/sh
+# Image trust with images made by real tools: layouts from umoci and skopeo,
+# signatures made with the openssl CLI in cosign's format (so this does not
+# trust ward's own signer), then every link of the chain tampered with in
+# turn. Each case asserts the exit status and the message a user sees.
+# Needs no root and runs no container. Ends with "N passed, N failed".
+set -eu
+cd "$(dirname "$0")/../.."
+W=$(realpath "${WARD:-build/ward}")
+EDIT=$(realpath tests/trust/layout_edit.py)
+for tool in umoci skopeo openssl python3; do
+    command -v "$tool" >/dev/null || { echo "missing $tool (scripts/deps.sh installs it)"; echo "0 passed, 1 failed"; exit 1; }
+done
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+not_ok() { fail=$((fail + 1)); echo "not ok - $1"; sed 's/^/  out: /' out; sed 's/^/  err: /' err; }
+
+# expect NAME STATUS STREAM TEXT -- ARGS...
+expect() {
+    name=$1 want=$2 stream=$3 text=$4
+    shift 5
+    set +e
+    "$W" "$@" >out 2>err
+    got=$?
+    set -e
+    if [ "$got" = "$want" ] && grep -qF -- "$text" "$stream"; then ok "$name"; else
+        echo "  (wanted status $want and $stream containing: $text; got $got)"
+        not_ok "$name"
+    fi
+}
+
+# --- keys: openssl's (the signer under test is openssl, not ward)
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out signer.key 2>/dev/null
+openssl pkey -in signer.key -pubout -out signer.pub
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out other.key 2>/dev/null
+openssl pkey -in other.key -pubout -out other.pub
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out rsa.key 2>/dev/null
+openssl pkey -in rsa.key -pubout -out rsa.pub
+
+# cosign_sign LAYOUT DIGEST IDENTITY KEY [tag|kind]: payload + signature as
+# `cosign sign --key` writes them, stored as cosign lays them out.
+payload() {
+    printf '{"critical":{"identity":{"docker-reference":"%s"},"image":{"docker-manifest-digest":"%s"},"type":"cosign container image signature"},"optional":null}' "$2" "$1"
+}
+cosign_sign() {
+    payload "$2" "$3" >payload.json
+    openssl dgst -sha256 -sign "$4" -out sig.der payload.json
+    base64 -w0 sig.der >sig.b64
+    "$EDIT" add-sig "$1" "$2" payload.json sig.b64 "${5:-tag}"
+}
+
+# --- images made by real tools
+mkdir -p files/bin files/etc
+echo hello >files/bin/hello
+echo 'root:x:0:0::/:/bin/sh' >files/etc/passwd
+umoci init --layout base
+umoci new --image base:v1
+umoci insert --image base:v1 files/bin/hello /bin/hello
+umoci insert --image base:v1 files/etc/passwd /etc/passwd
+skopeo copy -q oci:base:v1 oci:docker:v1 --format v2s2
+skopeo copy -q oci:base:v1 oci:zstd:v1 --dest-compress --dest-compress-format zstd
+D=$("$EDIT" digest base v1)
+ID=registry.example/team/app
+
+fresh() { rm -rf img && cp -a base img && cosign_sign img "$D" "$ID" signer.key; }
+
+# --- the good paths
+fresh
+expect "umoci image, openssl signature: verified" 0 out "signature $D identity \"$ID\"" -- image verify --key signer.pub img:v1
+expect "verify lists both umoci layers as gzip" 0 out "gzip" -- image verify --key signer.pub img:v1
+[ "$(grep -c '^layer ' out)" = 2 ] && ok "two layer lines" || not_ok "two layer lines"
+expect "verify by @digest" 0 out "verified img@$D" -- image verify --key signer.pub "img@$D"
+expect "verify requiring the signed identity" 0 out "verified" -- image verify --key signer.pub --identity "$ID" img:v1
+expect "one image in the layout: no tag needed" 0 out "verified img" -- image verify --key signer.pub img
+
+rm -rf dk && cp -a docker dk && cosign_sign dk "$("$EDIT" digest dk v1)" "$ID" signer.key
+expect "skopeo Docker schema 2 layout verified" 0 out "application/vnd.docker.distribution.manifest.v2+json" -- image verify --key signer.pub dk:v1
+rm -rf zs && cp -a zstd zs && cosign_sign zs "$("$EDIT" digest zs v1)" "$ID" signer.key
+expect "skopeo zstd layout verified" 0 out "zstd" -- image verify --key signer.pub zs:v1
+
+# cosign save's shape: the signature manifest marked by a kind annotation.
+rm -rf img && cp -a base img && cosign_sign img "$D" "$ID" signer.key kind
+expect "cosign save layout (kind annotation)" 0 out "kind dev.cosignproject.cosign/sigs" -- image verify --key signer.pub img:v1
+
+# A signature by another key next to the trusted one: the good one counts.
+rm -rf img && cp -a base img && cosign_sign img "$D" "$ID" other.key kind && cosign_sign img "$D" "$ID" signer.key
+expect "untrusted signature beside a trusted one" 0 out "key signer.pub" -- image verify --key signer.pub img:v1
+# A signature manifest whose blob is gone beside a good one: reported only if nothing verifies.
+rm "$("$EDIT" blob img "sha256-${D#sha256:}.sig" manifest)"
+expect "missing signature manifest blob" 1 err "open blob sha256:" -- image verify --key signer.pub img:v1
+grep -q "does not verify with key signer.pub" err && ok "both refusals listed" || not_ok "both refusals listed"
+
+# A platform index around the manifest, signed at the index digest (what
+# cosign signs for a multi-platform tag).
+rm -rf img && cp -a base img
+IDX=$("$EDIT" nest img v1 multi)
+cosign_sign img "$IDX" "$ID" signer.key
+expect "index signed, linux/amd64 chosen" 0 out "index     $IDX" -- image verify --key signer.pub img:multi
+expect "platform not in the index" 1 err "no manifest for platform linux/s390x (has: linux/arm64/v8, linux/amd64)" -- image verify --key signer.pub --platform linux/s390x img:multi
+expect "index signature does not cover the manifest tag alone" 1 err "no signature for manifest $D" -- image verify --key signer.pub img:v1
+
+# Detached pair.
+payload "$D" "$ID" >det.json
+openssl dgst -sha256 -sign signer.key -out det.der det.json
+base64 -w0 det.der >det.sig
+expect "detached signature and payload" 0 out "detached signature" -- image verify --key signer.pub --signature det.sig --payload det.json base:v1
+printf ' ' >>det.json
+expect "detached payload changed" 1 err "does not verify with key signer.pub" -- image verify --key signer.pub --signature det.sig --payload det.json base:v1
+
+# --- every link tampered in turn
+fresh
+"$EDIT" flip "$("$EDIT" blob img v1 manifest)"
+expect "manifest byte" 1 err "manifest ${D%"${D#sha256:????????????}"}: digest mismatch (want $D" -- image verify --key signer.pub img:v1
+
+fresh
+"$EDIT" flip "$("$EDIT" blob img v1 config)"
+expect "config byte" 1 err ": digest mismatch" -- image verify --key signer.pub img:v1
+grep -q "^verify img:v1: config sha256:" err && ok "config byte: names the config" || not_ok "config byte: names the config"
+
+fresh
+"$EDIT" flip "$("$EDIT" blob img v1 layer1)"
+expect "layer byte" 1 err ": digest mismatch" -- image verify --key signer.pub img:v1
+grep -q "^verify img:v1: layer sha256:" err && ok "layer byte: names the layer" || not_ok "layer byte: names the layer"
+
+fresh
+printf x >>"$("$EDIT" blob img v1 layer0)"
+expect "layer with a byte appended: size" 1 err "size mismatch (descriptor says" -- image verify --key signer.pub img:v1
+
+fresh
+size=$(stat -c %s "$("$EDIT" blob img v1 manifest)")
+"$EDIT" index-set img v1 size $((size - 1))
+expect "wrong manifest size in index.json" 1 err "size mismatch (descriptor says $((size - 1)) bytes, blob has more)" -- image verify --key signer.pub img:v1
+
+fresh
+"$EDIT" index-set img v1 mediaType application/vnd.oci.image.index.v1+json
+expect "manifest presented as an index (umoci: no own mediaType)" 1 err "ambiguous index/manifest refused" -- image verify --key signer.pub img:v1
+
+rm -rf dk && cp -a docker dk
+"$EDIT" index-set dk v1 mediaType application/vnd.oci.image.manifest.v1+json
+expect "mediaType swap (Docker manifest under an OCI descriptor)" 1 err "does not match the descriptor's \"application/vnd.oci.image.manifest.v1+json\"" -- image verify --key signer.pub dk:v1
+
+fresh
+"$EDIT" index-set img v1 mediaType application/vnd.docker.distribution.manifest.v1+prettyjws
+expect "schema 1 manifest type" 1 err "unsupported media type \"application/vnd.docker.distribution.manifest.v1+prettyjws\"" -- image verify --key signer.pub img:v1
+
+# Payload naming another digest, validly signed by the trusted key.
+rm -rf img && cp -a base img
+payload "sha256:$(printf other | sha256sum | cut -d' ' -f1)" "$ID" >payload.json
+openssl dgst -sha256 -sign signer.key -out sig.der payload.json
+base64 -w0 sig.der >sig.b64
+"$EDIT" add-sig img "$D" payload.json sig.b64
+expect "payload digest of another image" 1 err ", not this image" -- image verify --key signer.pub img:v1
+
+# Signature byte changed (the DER decoded, one byte flipped, re-encoded).
+rm -rf img && cp -a base img
+payload "$D" "$ID" >payload.json
+openssl dgst -sha256 -sign signer.key -out sig.der payload.json
+"$EDIT" flip sig.der 40
+base64 -w0 sig.der >sig.b64
+"$EDIT" add-sig img "$D" payload.json sig.b64
+expect "signature byte" 1 err "does not verify with key signer.pub" -- image verify --key signer.pub img:v1
+
+fresh
+"$EDIT" flip "$("$EDIT" blob img "sha256-${D#sha256:}.sig" layer0)" 20
+expect "payload blob changed after signing" 1 err "signature layer sha256:" -- image verify --key signer.pub img:v1
+grep -q "digest mismatch" err && ok "payload blob: digest mismatch named" || not_ok "payload blob: digest mismatch named"
+
+fresh
+expect "untrusted key" 1 err "no signature by a trusted key for manifest $D: signature layer" -- image verify --key other.pub img:v1
+grep -q "does not verify with key other.pub" err && ok "untrusted key named" || not_ok "untrusted key named"
+expect "wrong identity" 1 err "identity \"$ID\", want \"docker.io/evil/app\"" -- image verify --key signer.pub --identity docker.io/evil/app img:v1
+expect "RSA key refused" 1 err "rsa.pub: not an EC key" -- image verify --key rsa.pub img:v1
+
+rm -rf img && cp -a base img
+expect "unsigned image" 1 err "no signature for manifest $D (looked for tag sha256-${D#sha256:}.sig)" -- image verify --key signer.pub img:v1
+expect "unknown tag" 1 err "no image tagged \"v9\" (tags: v1)" -- image verify --key signer.pub img:v9
+
+# A blob replaced by a symlink to a file with the right content.
+fresh
+cb=$("$EDIT" blob img v1 config)
+cp "$cb" config.copy && rm "$cb" && ln -s "$tmp/config.copy" "$cb"
+expect "symlinked blob refused" 1 err "open blob sha256:" -- image verify --key signer.pub img:v1
+
+# --- ward's signer, checked by openssl
+rm -rf img && cp -a base img
+expect "key generate" 0 out "private key ward.key (mode 0600)" -- key generate --out ward
+[ "$(stat -c %a ward.key)" = 600 ] && ok "ward.key is mode 0600" || not_ok "ward.key is mode 0600"
+openssl pkey -in ward.key -noout -text 2>/dev/null | grep -q "NIST CURVE: P-256" && ok "ward.key is a P-256 key openssl reads" || not_ok "ward.key is a P-256 key openssl reads"
+head -n 1 ward.key | grep -qx -- "-----BEGIN PRIVATE KEY-----" && ok "ward.key is PKCS#8" || not_ok "ward.key is PKCS#8"
+expect "key generate refuses to overwrite" 1 err "refusing to overwrite ward.key: it exists" -- key generate --out ward
+expect "image sign" 0 out "signed $D as \"$ID\"" -- image sign --key ward.key --identity "$ID" img:v1
+expect "ward signature verified by ward" 0 out "verified" -- image verify --key ward.pub --identity "$ID" img:v1
+sigm=$("$EDIT" blob img "sha256-${D#sha256:}.sig" manifest)
+python3 - "$sigm" img >sigparts <<'PY'
+import json, sys, base64
+m = json.load(open(sys.argv[1]))
+layer = m["layers"][0]
+open("ward.payload", "wb").write(open(sys.argv[2] + "/blobs/sha256/" + layer["digest"][7:], "rb").read())
+open("ward.der", "wb").write(base64.b64decode(layer["annotations"]["dev.cosignproject.cosign/signature"]))
+print(layer["mediaType"])
+PY
+openssl dgst -sha256 -verify ward.pub -signature ward.der ward.payload >/dev/null && ok "openssl verifies ward's signature" || not_ok "openssl verifies ward's signature"
+grep -q "\"docker-manifest-digest\":\"$D\"" ward.payload && ok "ward's payload names the manifest" || not_ok "ward's payload names the manifest"
+umoci ls --layout img >out 2>err && grep -qx v1 out && ok "umoci still reads the signed layout" || not_ok "umoci still reads the signed layout"
+expect "second signature appended" 0 out "signed $D" -- image sign --key ward.key --identity "$ID" img:v1
+sigm=$("$EDIT" blob img "sha256-${D#sha256:}.sig" manifest)
+[ "$(python3 -c "import json,sys;print(len(json.load(open(sys.argv[1]))['layers']))" "$sigm")" = 2 ] && ok "two signature layers" || not_ok "two signature layers"
+expect "verify with two signatures stored" 0 out "verified" -- image verify --key ward.pub img:v1
+fresh
+"$EDIT" flip "$("$EDIT" blob img v1 layer0)"
+expect "sign refuses a broken image" 1 err "layer sha256:" -- image sign --key ward.key img:v1
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -471,4 +471,11 @@ bool wait_pid_gone(long pid, std::chrono::milliseconds timeout) {
     return true;
 }
 
+std::string listed(const std::vector<std::string>& items) {
+    std::string s;
+    for (const auto& i : items)
+        s += "\n  " + i;
+    return s;
+}
+
 } // namespace ward_it

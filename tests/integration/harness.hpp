@@ -151,6 +151,8 @@ class Bundle {
 
 // Leftovers of a container id after a failure: each non-empty string names one.
 std::vector<std::string> leftovers(const Bundle& b, const std::string& id);
+// Items one per line, indented: for messages listing leftovers.
+std::string listed(const std::vector<std::string>& items);
 // Where a cgroup named after id may be: HIERARCHY/ID and HIERARCHY/OURS/ID.
 std::vector<std::string> cgroup_dirs_for(const std::string& id);
 // Processes running from this bundle (its rootfs is their root).

@@ -11,13 +11,6 @@ namespace utf = boost::unit_test;
 
 namespace {
 
-std::string joined(const std::vector<std::string>& items) {
-    std::string s;
-    for (const auto& i : items)
-        s += "\n  " + i;
-    return s;
-}
-
 // create must fail with exit 1 and a message containing `phrase`, and the id
 // must be gone everywhere.
 void expect_clean_failure(Bundle& b, const std::string& id, const std::string& phrase) {
@@ -26,7 +19,7 @@ void expect_clean_failure(Bundle& b, const std::string& id, const std::string& p
     BOOST_TEST(!r.timed_out);
     BOOST_TEST(r.err.find(phrase) != std::string::npos,
                "stderr lacks \"" << phrase << "\": " << r.err);
-    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << joined(leftovers(b, id)));
+    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
     Result st = b.runtime({"state", id});
     BOOST_TEST(st.status == 1);
     BOOST_TEST(st.err.find("container does not exist") != std::string::npos, st.err);
@@ -92,7 +85,7 @@ BOOST_AUTO_TEST_CASE(a_malformed_config_leaves_nothing) {
     Result r = b.runtime({"create", "--bundle", b.bundle_dir, id});
     BOOST_TEST(r.status == 1, "stderr: " << r.err);
     BOOST_TEST(!r.err.empty());
-    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << joined(leftovers(b, id)));
+    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
 }
 
 BOOST_AUTO_TEST_CASE(a_missing_bundle_leaves_nothing) {
@@ -101,7 +94,7 @@ BOOST_AUTO_TEST_CASE(a_missing_bundle_leaves_nothing) {
     Result r = b.runtime({"create", "--bundle", b.dir + "/no-such-bundle", id});
     BOOST_TEST(r.status == 1);
     BOOST_TEST(r.err.find("no such file or directory") != std::string::npos, "stderr: " << r.err);
-    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << joined(leftovers(b, id)));
+    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
 }
 
 BOOST_AUTO_TEST_CASE(run_of_a_missing_executable_fails_with_exit_1) {
@@ -111,7 +104,7 @@ BOOST_AUTO_TEST_CASE(run_of_a_missing_executable_fails_with_exit_1) {
     Result r = b.run(id);
     BOOST_TEST(r.status != 0);
     BOOST_TEST(r.err.find("no such file or directory") != std::string::npos, "stderr: " << r.err);
-    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << joined(leftovers(b, id)));
+    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
 }
 
 // The detector itself: a live container must show up in every category, or
@@ -122,7 +115,7 @@ BOOST_AUTO_TEST_CASE(leftover_detection_sees_a_live_container) {
     std::string id = b.new_id("live");
     Result c = b.create(id);
     BOOST_TEST_REQUIRE(c.status == 0, "create: " << c.err);
-    std::string found = joined(leftovers(b, id));
+    std::string found = listed(leftovers(b, id));
     for (const char* kind : {"state dir", "process", "cgroup"})
         BOOST_TEST(found.find(kind) != std::string::npos, kind << " not seen in:" << found);
 }

@@ -19,13 +19,6 @@ std::string policy_file(const std::string& name) {
     return fs::absolute("contrib/policies/" + name + ".json").string();
 }
 
-std::string joined(const std::vector<std::string>& items) {
-    std::string s;
-    for (const auto& i : items)
-        s += "\n  " + i;
-    return s;
-}
-
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
 }
@@ -89,7 +82,7 @@ BOOST_AUTO_TEST_CASE(hardened_refuses_a_limit_without_controller_and_leaves_noth
     BOOST_TEST(contains(r.err, "policy \"hardened\": linux.resources.pids.limit needs the pids "
                                "controller"),
                "stderr: " << r.err);
-    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << joined(leftovers(b, id)));
+    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
 }
 
 BOOST_AUTO_TEST_CASE(compat_runs_with_a_warning_per_limit) {
@@ -109,7 +102,7 @@ BOOST_AUTO_TEST_CASE(compat_runs_with_a_warning_per_limit) {
     BOOST_TEST(contains(r.err, "linux.resources.pids.limit needs the pids controller"),
                "stderr: " << r.err);
     BOOST_TEST(value_of(r.out, "pid") == "1", "checker output: " << r.out);
-    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << joined(leftovers(b, id)));
+    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
 }
 
 BOOST_AUTO_TEST_CASE(baseline_warns_too) {
@@ -138,7 +131,7 @@ BOOST_AUTO_TEST_CASE(invalid_limit_is_refused_before_anything_exists) {
     BOOST_TEST(contains(r.err, "config.json: linux.resources.memory.swap: 50 is below memory.limit "
                                "100 (swap is memory+swap, so it must be >= the limit)"),
                "stderr: " << r.err);
-    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << joined(leftovers(b, id)));
+    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
 }
 
 BOOST_AUTO_TEST_CASE(update_under_the_policy_and_recorded) {

@@ -33,13 +33,6 @@ void leave_out_what_the_policy_fills(Bundle& b) {
     b.config["linux"].erase("readonlyPaths");
 }
 
-std::string joined(const std::vector<std::string>& items) {
-    std::string s;
-    for (const auto& i : items)
-        s += "\n  " + i;
-    return s;
-}
-
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(policy, *utf::label("ward_only") * utf::precondition(ward_only))
@@ -54,7 +47,7 @@ BOOST_AUTO_TEST_CASE(hardened_refuses_a_capability_and_leaves_nothing, *utf::lab
     BOOST_TEST(r.err.find("policy \"hardened\": process.capabilities.bounding contains "
                           "CAP_SYS_ADMIN, allowed: CAP_NET_BIND_SERVICE") != std::string::npos,
                "stderr: " << r.err);
-    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << joined(leftovers(b, id)));
+    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
 }
 
 BOOST_AUTO_TEST_CASE(hardened_refuses_a_host_socket_mount_and_leaves_nothing) {
@@ -72,7 +65,7 @@ BOOST_AUTO_TEST_CASE(hardened_refuses_a_host_socket_mount_and_leaves_nothing) {
     BOOST_TEST(r.err.find("policy \"hardened\": mounts[7].source is /var/run/docker.sock, "
                           "forbidden: ") != std::string::npos,
                "stderr: " << r.err);
-    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << joined(leftovers(b, id)));
+    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
 }
 
 BOOST_AUTO_TEST_CASE(hardened_fills_the_gaps_visibly_from_inside, *utf::label("asan")) {

@@ -134,13 +134,6 @@ Result run_with(Bundle& b, const std::string& policy, const std::string& id) {
     return b.runtime({"--policy", policy, "run", "--bundle", b.bundle_dir, id});
 }
 
-std::string joined(const std::vector<std::string>& items) {
-    std::string s;
-    for (const auto& i : items)
-        s += "\n  " + i;
-    return s;
-}
-
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(policy_rules, *utf::label("ward_only") * utf::precondition(ward_only))
@@ -165,7 +158,7 @@ BOOST_AUTO_TEST_CASE(each_rule_refuses_under_enforce_and_warns_under_warn) {
             BOOST_TEST(refused.status == 1, "exit " << refused.status << ": " << refused.err);
             BOOST_TEST(refused.err.find(named) != std::string::npos, "stderr: " << refused.err);
             auto left = leftovers(b, refused_id);
-            BOOST_TEST(left.empty(), "left behind:" << joined(left));
+            BOOST_TEST(left.empty(), "left behind:" << listed(left));
 
             Result warned = run_with(b, warn, b.new_id("warned"));
             BOOST_TEST(warned.status == 0, "warn run exit " << warned.status << ": " << warned.err);

@@ -79,7 +79,8 @@ std::vector<JoinedNs> open_namespaces(const spec::Spec& spec, int pid) {
         UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
         if (!fd)
             fail_errno("open " + path);
-        struct stat theirs {}, ours{};
+        struct stat theirs {
+        }, ours{};
         std::string own = std::string("/proc/self/ns/") + entry.proc;
         if (::fstat(fd.get(), &theirs) == 0 && ::stat(own.c_str(), &ours) == 0 &&
             theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino)
@@ -277,14 +278,26 @@ struct Started {
     UniqueFd terminal_peer; // foreground --tty: the pty master arrives here
 };
 
-Started start_process(const Globals& g, const ExecOptions& o, const sigset_t& old_mask) {
-    // The state dir is locked only until the process has exec'd, so kill
-    // and delete are not held up while a foreground exec waits.
+struct Loaded {
+    State state;
+    spec::Spec spec;
+};
+
+// The state and saved config, read under a shared lock that is released
+// before any process is cloned: a child holding the lock fd (frozen in a
+// paused container, say) would block every later kill, resume or delete.
+Loaded load_container(const Globals& g, const ExecOptions& o) {
     StateDir dir(g.root, o.id);
     dir.open_shared();
     State state = dir.load();
     check_status(dir, state, o.ignore_paused);
-    spec::Spec spec = spec::parse_spec(read_file(dir.config_path()));
+    return {state, spec::parse_spec(read_file(dir.config_path()))};
+}
+
+Started start_process(const Globals& g, const ExecOptions& o, const sigset_t& old_mask) {
+    Loaded loaded = load_container(g, o);
+    const State& state = loaded.state;
+    const spec::Spec& spec = loaded.spec;
     spec::Process process = build_process(spec, o);
     if (process.terminal && o.detach && o.console_socket.empty())
         fail("cannot allocate tty if ward will detach without setting console socket");

@@ -9,6 +9,7 @@
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 #include <unistd.h>
 
 using namespace ward_it;
@@ -95,8 +96,8 @@ BOOST_AUTO_TEST_CASE(exit_status_passes_through, *utf::label("asan")) {
 
 BOOST_AUTO_TEST_CASE(env_cwd_user_and_groups_flags) {
     Running b;
-    Result r = b.exec({"--env", "FOO=bar", "--env", "BAZ=qux", "--cwd", "/bin", "--user", "1000:1001",
-                       "-g", "5", "-g", "6", b.id, "/checker", "status"});
+    Result r = b.exec({"--env", "FOO=bar", "--env", "BAZ=qux", "--cwd", "/bin", "--user",
+                       "1000:1001", "-g", "5", "-g", "6", b.id, "/checker", "status"});
     BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
     BOOST_TEST(value_of(r.out, "uid") == "1000");
     BOOST_TEST(value_of(r.out, "gid") == "1001");
@@ -234,7 +235,17 @@ BOOST_AUTO_TEST_CASE(paused_needs_ignore_paused) {
     BOOST_TEST(paused.status == 255);
     BOOST_TEST(paused.err.find("cannot exec in a paused container") != std::string::npos,
                paused.err);
-    BOOST_REQUIRE(b.runtime({"resume", b.id}).status == 0);
+    // With --ignore-paused the process starts in the frozen cgroup: it
+    // runs once the container is resumed, and a waiting exec holds nothing
+    // that keeps resume out.
+    Spawned ignored = b.spawn({"exec", "--ignore-paused", b.id, "/bin/sh", "-c", "exit 3"});
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    RunOptions quick;
+    quick.timeout = std::chrono::milliseconds(10000);
+    Result resumed = b.runtime({"resume", b.id}, quick);
+    BOOST_REQUIRE_MESSAGE(resumed.status == 0, resumed.err);
+    Result r = ignored.wait(std::chrono::milliseconds(10000));
+    BOOST_TEST(r.status == 3, r.err);
 }
 
 BOOST_AUTO_TEST_CASE(missing_command_and_bad_user) {

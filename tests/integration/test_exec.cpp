@@ -5,10 +5,13 @@
 // status 255 for what cannot be exec'd. These pass against runc too
 // (WARD=/usr/sbin/runc); what only ward promises is marked ward_only.
 #include "integration/harness.hpp"
+#include "ward/base/fd_passing.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
+#include <poll.h>
+#include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
 
@@ -45,6 +48,40 @@ struct Running : Bundle {
 std::string link_of(const std::string& path) {
     std::error_code ec;
     return fs::read_symlink(path, ec).string();
+}
+
+// The test side of --console-socket: accepts one connection and takes the
+// fd it carries; -1 when none came in time.
+int receive_console(int listener, int timeout_ms) {
+    pollfd p{listener, POLLIN, 0};
+    if (::poll(&p, 1, timeout_ms) != 1)
+        return -1;
+    ward::UniqueFd conn(::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC));
+    if (conn.get() < 0)
+        return -1;
+    p = pollfd{conn.get(), POLLIN, 0};
+    if (::poll(&p, 1, timeout_ms) != 1)
+        return -1;
+    char data[4096];
+    auto msg = ward::receive_with_fds(conn.get(), data, sizeof data, "console socket");
+    if (!msg || msg->fds.empty())
+        return -1;
+    return msg->fds[0].release();
+}
+
+std::string read_all(int fd, int timeout_ms) {
+    std::string got;
+    while (true) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, timeout_ms) != 1)
+            break;
+        char buf[1024];
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n <= 0)
+            break; // EIO: every slave fd closed
+        got.append(buf, static_cast<size_t>(n));
+    }
+    return got;
 }
 
 std::string trimmed(std::string s) {
@@ -277,6 +314,36 @@ BOOST_AUTO_TEST_CASE(detach_and_pid_file) {
     // It is one of the container's processes: kill --all ends it.
     BOOST_REQUIRE(b.runtime({"kill", "--all", b.id, "KILL"}).status == 0);
     BOOST_TEST(wait_pid_gone(pid));
+}
+
+BOOST_AUTO_TEST_CASE(tty_with_console_socket) {
+    Running b;
+    std::string sock = b.dir + "/console.sock";
+    ward::UniqueFd listener = listen_unix(sock);
+    Result r = b.exec({"--tty", "--detach", "--console-socket", sock, b.id, "/bin/sh", "-c",
+                       "/checker tty; sleep 1"});
+    BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+    ward::UniqueFd master(receive_console(listener.get(), 5000));
+    BOOST_REQUIRE_MESSAGE(master.get() >= 0, "no pty master arrived");
+    std::string out = read_all(master.get(), 5000);
+    for (int fd : {0, 1, 2})
+        BOOST_TEST(out.find("isatty " + std::to_string(fd) + ": 1") != std::string::npos, out);
+    BOOST_TEST(out.find("ttyname 0: /dev/pts/") != std::string::npos, out);
+
+    // Detached with a terminal needs somewhere to send it.
+    Result refused = b.exec({"--tty", "--detach", b.id, "/bin/true"});
+    BOOST_TEST(refused.status == 255);
+    BOOST_TEST(refused.err.find("cannot allocate tty if") != std::string::npos, refused.err);
+}
+
+// runc insists on a controlling terminal of its own for this; ward only
+// needs one to put it in raw mode.
+BOOST_AUTO_TEST_CASE(foreground_tty_is_proxied, *utf::precondition(ward_only)) {
+    Running b;
+    Result r = b.exec({"--tty", b.id, "/bin/sh", "-c", "echo hello; /checker tty; exit 4"});
+    BOOST_TEST(r.status == 4, r.err);
+    BOOST_TEST(r.out.find("hello") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("isatty 1: 1") != std::string::npos, r.out);
 }
 
 BOOST_AUTO_TEST_CASE(no_ward_fds_or_binary_reach_the_process, *utf::precondition(ward_only)) {

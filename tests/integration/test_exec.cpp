@@ -119,6 +119,33 @@ BOOST_AUTO_TEST_CASE(joins_the_namespaces_and_cgroup_of_the_init) {
     BOOST_TEST(has_line(r.out, "cgroup " + cgroup_line), r.out << " want " << cgroup_line);
 }
 
+BOOST_AUTO_TEST_CASE(joins_a_user_namespace_first) {
+    Bundle b;
+    Json user = Json::object();
+    user["type"] = "user";
+    b.config["linux"]["namespaces"].push(user);
+    Json map = Json::object();
+    map["containerID"] = 0;
+    map["hostID"] = 200000;
+    map["size"] = 65536;
+    b.config["linux"]["uidMappings"] = Json::array({map});
+    b.config["linux"]["gidMappings"] = Json::array({map});
+    b.set_args({"/bin/sleep", "1000"});
+    std::string id = b.new_id("exec");
+    Result c = b.create(id);
+    BOOST_REQUIRE_MESSAGE(c.status == 0, "create: " << c.err);
+    BOOST_REQUIRE(b.runtime({"start", id}).status == 0);
+    long pid = static_cast<long>(b.state(id).at("pid").num());
+    Result r = b.runtime({"exec", id, "/bin/sh", "-c",
+                          "echo user $(readlink /proc/self/ns/user); cat /proc/self/uid_map; "
+                          "/checker status"});
+    BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+    BOOST_TEST(has_line(r.out, "user " + link_of("/proc/" + std::to_string(pid) + "/ns/user")),
+               r.out);
+    BOOST_TEST(r.out.find("200000") != std::string::npos, r.out);
+    BOOST_TEST(value_of(r.out, "uid") == "0");
+}
+
 BOOST_AUTO_TEST_CASE(exit_status_passes_through, *utf::label("asan")) {
     Running b;
     Result r = b.exec({b.id, "/bin/sh", "-c", "exit 7"});

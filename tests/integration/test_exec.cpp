@@ -8,6 +8,7 @@
 #include "ward/base/fd_passing.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <poll.h>
@@ -380,6 +381,25 @@ BOOST_AUTO_TEST_CASE(no_ward_fds_or_binary_reach_the_process, *utf::precondition
     // Only stdio: no state-dir lock, sync socket, cgroup or namespace fd.
     BOOST_TEST(r.out.find("fd 3") == std::string::npos, r.out);
     BOOST_TEST(r.out.find("fd 4") == std::string::npos, r.out);
+}
+
+BOOST_AUTO_TEST_CASE(preserved_fds_reach_the_process) {
+    Running b;
+    std::string path = b.dir + "/passed";
+    {
+        std::ofstream f(path);
+        f << "x";
+    }
+    ward::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    BOOST_REQUIRE(fd.get() >= 0);
+    RunOptions opts;
+    opts.pass_fds = {fd.get()};
+    Result r = b.runtime({"exec", "--preserve-fds", "1", b.id, "/checker", "fds"}, opts);
+    BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+    BOOST_TEST(has_line(r.out, "fd 3: " + path), r.out);
+    Result none = b.runtime({"exec", b.id, "/checker", "fds"}, opts);
+    BOOST_REQUIRE_MESSAGE(none.status == 0, none.err);
+    BOOST_TEST(none.out.find("fd 3") == std::string::npos, none.out);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -293,6 +293,21 @@ BOOST_AUTO_TEST_CASE(stopped_nonexistent_and_paused_containers_are_refused) {
                stopped.err);
 }
 
+// As runc: a created container's namespaces exist, so it can be exec'd
+// into; its init still waits for start.
+BOOST_AUTO_TEST_CASE(a_created_container_can_be_execd_into) {
+    Bundle b;
+    b.config["hostname"] = "created-host";
+    std::string id = b.new_id("exec");
+    BOOST_REQUIRE(b.create(id).status == 0);
+    RunOptions quick;
+    quick.timeout = std::chrono::milliseconds(10000);
+    Result r = b.runtime({"exec", id, "/bin/hostname"}, quick);
+    BOOST_TEST(r.status == 0, r.err);
+    BOOST_TEST(trimmed(r.out) == "created-host");
+    BOOST_TEST(b.status(id) == "created");
+}
+
 BOOST_AUTO_TEST_CASE(paused_needs_ignore_paused) {
     Running b;
     BOOST_REQUIRE(b.runtime({"pause", b.id}).status == 0);

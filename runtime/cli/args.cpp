@@ -54,6 +54,11 @@ std::optional<std::string> ParsedArgs::value(std::string_view name) const {
     return it->second;
 }
 
+std::vector<std::string> ParsedArgs::values_of(std::string_view name) const {
+    auto it = all_values.find(std::string(name));
+    return it == all_values.end() ? std::vector<std::string>{} : it->second;
+}
+
 ParsedArgs parse_flags(const std::vector<std::string>& args, const std::vector<FlagSpec>& specs,
                        bool stop_at_positional, const std::string& verb) {
     ParsedArgs out;
@@ -101,6 +106,7 @@ ParsedArgs parse_flags(const std::vector<std::string>& args, const std::vector<F
             inline_value = args[++i]; // taken as is, even when it starts with '-' (as Go does)
         }
         out.values[spec->name] = *inline_value;
+        out.all_values[spec->name].push_back(*inline_value);
     }
     return out;
 }
@@ -174,6 +180,25 @@ std::string container_id(const VerbArgs& args) {
     return args.parsed.positionals.front();
 }
 
+namespace {
+
+int preserve_fds_of(const VerbArgs& args) {
+    auto text = args.parsed.value("preserve-fds");
+    if (!text)
+        return 0;
+    auto n = parse_uint(*text);
+    if (!n)
+        throw UsageError(args.spec->name,
+                         "invalid value " + quote(*text) + " for flag -preserve-fds: parse error");
+    // fds 3 .. 3+N-1 must stay representable as int.
+    if (*n > static_cast<uint64_t>(INT_MAX - 3))
+        throw UsageError(args.spec->name, "invalid value " + quote(*text) +
+                                              " for flag -preserve-fds: value out of range");
+    return static_cast<int>(*n);
+}
+
+} // namespace
+
 container::CreateOptions create_options(const VerbArgs& args) {
     container::CreateOptions options;
     options.id = container_id(args);
@@ -184,18 +209,38 @@ container::CreateOptions create_options(const VerbArgs& args) {
     options.console_socket = p.value("console-socket").value_or("");
     options.no_pivot = p.flag("no-pivot");
     options.no_new_keyring = p.flag("no-new-keyring");
-    if (auto text = p.value("preserve-fds")) {
-        auto n = parse_uint(*text);
-        if (!n)
-            throw UsageError(args.spec->name, "invalid value " + quote(*text) +
-                                                  " for flag -preserve-fds: parse error");
-        // fds 3 .. 3+N-1 must stay representable as int.
-        if (*n > static_cast<uint64_t>(INT_MAX - 3))
-            throw UsageError(args.spec->name, "invalid value " + quote(*text) +
-                                                  " for flag -preserve-fds: value out of range");
-        options.preserve_fds = static_cast<int>(*n);
-    }
+    options.preserve_fds = preserve_fds_of(args);
     return options;
+}
+
+container::ExecOptions exec_options(const VerbArgs& args) {
+    container::ExecOptions o;
+    o.id = container_id(args);
+    const ParsedArgs& p = args.parsed;
+    o.args.assign(p.positionals.begin() + 1, p.positionals.end());
+    o.process_file = p.value("process").value_or("");
+    o.env = p.values_of("env");
+    o.cwd = p.value("cwd").value_or("");
+    o.tty = p.flag("tty");
+    o.user = p.value("user").value_or("");
+    for (const auto& gid : p.values_of("additional-gids")) {
+        auto n = parse_uint(gid);
+        if (!n || *n > UINT32_MAX)
+            fail("parsing " + gid + " as int for gid failed: invalid syntax");
+        o.extra_gids.push_back(static_cast<uint32_t>(*n));
+    }
+    o.detach = p.flag("detach");
+    o.pid_file = p.value("pid-file").value_or("");
+    o.console_socket = p.value("console-socket").value_or("");
+    o.process_label = p.value("process-label").value_or("");
+    o.apparmor = p.value("apparmor").value_or("");
+    if (p.value("no-new-privs"))
+        o.no_new_privs = p.flag("no-new-privs");
+    o.caps = p.values_of("cap");
+    o.preserve_fds = preserve_fds_of(args);
+    o.cgroup = p.value("cgroup").value_or("");
+    o.ignore_paused = p.flag("ignore-paused");
+    return o;
 }
 
 RunOptions run_options(const VerbArgs& args) {

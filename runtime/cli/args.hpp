@@ -34,9 +34,12 @@ class UsageError : public Error {
 struct ParsedArgs {
     std::map<std::string, std::string> values; // by long name; booleans hold "true"/"false"
     std::vector<std::string> positionals;
+    // Every value of each flag, in order, for repeatable ones (exec --env).
+    std::map<std::string, std::vector<std::string>> all_values;
 
     bool flag(std::string_view name) const;
     std::optional<std::string> value(std::string_view name) const;
+    std::vector<std::string> values_of(std::string_view name) const;
 };
 
 // Parses flags from `args`. With stop_at_positional (the global part), the
@@ -87,6 +90,9 @@ struct RunOptions {
     bool keep = false;
 };
 RunOptions run_options(const VerbArgs& args);
+
+// exec: flags end at the container id; what follows is the command.
+container::ExecOptions exec_options(const VerbArgs& args);
 
 struct KillOptions {
     std::string id;

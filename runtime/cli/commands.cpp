@@ -244,7 +244,37 @@ const std::vector<VerbSpec>& verbs() {
           {"payload", nullptr, "FILE", "verify: the payload the detached signature signs"},
           kHelpFlag}},
         later("checkpoint", "checkpoint a running container"),
-        later("exec", "run a new process in a container"),
+        {"exec",
+         "run a new process in a running container",
+         "<container-id> <command> [args...] | -p process.json <container-id>",
+         1,
+         -1,
+         true,
+         "Runs a new process in the namespaces and cgroup of a running container's init,\n"
+         "under the container's seccomp filter. The process is the config's own one\n"
+         "with <command> as its args and the flags below applied, or, with --process, an\n"
+         "OCI Process JSON (the other process flags are then ignored). Flags go before\n"
+         "the container id. Without --detach, ward waits for the process, forwards\n"
+         "signals to it and exits with its status (128+N when killed by signal N);\n"
+         "when ward itself fails it exits 255, as runc. See ward-exec(8).",
+         {{"console-socket", nullptr, "PATH", "AF_UNIX socket to receive the console pty master"},
+          {"cwd", nullptr, "DIR", "working directory in the container"},
+          {"env", "e", "NAME=VALUE", "add an environment variable (repeatable)"},
+          {"tty", "t", nullptr, "allocate a pseudo-terminal"},
+          {"user", "u", "UID[:GID]", "run as this user (and group)"},
+          {"additional-gids", "g", "GID", "add a supplementary group (repeatable)"},
+          {"process", "p", "FILE", "OCI Process JSON to run"},
+          {"detach", "d", nullptr, "return once the process has started"},
+          {"pid-file", nullptr, "FILE", "write the process's pid to FILE"},
+          {"process-label", nullptr, "LABEL", "SELinux label for the process"},
+          {"apparmor", nullptr, "PROFILE", "AppArmor profile for the process"},
+          {"no-new-privs", nullptr, nullptr, "set no_new_privs for the process"},
+          {"cap", "c", "CAP", "add a capability (repeatable)"},
+          {"preserve-fds", nullptr, "N", "also pass fds 3 .. 3+N-1 to the process (default: 0)"},
+          {"cgroup", nullptr, "PATH", "sub-cgroup to run in: not supported yet"},
+          {"ignore-paused", nullptr, nullptr, "allow exec in a paused container"},
+          kHelpFlag},
+         true},
         later("restore", "restore a container from a checkpoint"),
         {"update",
          "change the resource limits of a created or running container",

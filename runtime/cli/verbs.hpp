@@ -28,6 +28,7 @@ int verb_update(const Context& ctx, const VerbArgs& args);
 int verb_pause(const Context& ctx, const VerbArgs& args);
 int verb_resume(const Context& ctx, const VerbArgs& args);
 int verb_ps(const Context& ctx, const VerbArgs& args);
+int verb_exec(const Context& ctx, const VerbArgs& args);
 int verb_events(const Context& ctx, const VerbArgs& args);
 int verb_key(const Context& ctx, const VerbArgs& args);
 int verb_image(const Context& ctx, const VerbArgs& args);

@@ -54,9 +54,13 @@ UniqueFd connect_unix(const std::string& path, const std::string& what) {
     return fd;
 }
 
+} // namespace
+
 UniqueFd connect_console_socket(const std::string& path) {
     return connect_unix(path, "console socket");
 }
+
+namespace {
 
 // runtime-spec "ContainerProcessState": what a seccomp listener gets with
 // the notify fd, in one message, the fd as SCM_RIGHTS at index 0 of "fds".
@@ -118,10 +122,14 @@ void check_config(const spec::Spec& spec, const CreateOptions& options, bool pro
         fail("config.json: linux.intelRdt: Intel RDT is not supported");
 }
 
+} // namespace
+
 void write_pid_file(const std::string& path, int pid) {
     std::string abs = absolute_path(path);
     write_file_atomic(abs, std::to_string(pid), 0644);
 }
+
+namespace {
 
 struct PolicyOutcome {
     policy::Effective effective;
@@ -206,6 +214,8 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     state.created_new_pid_ns = plan.new_pid;
     state.poststart_hooks = !hooks_of(spec, &spec::Hooks::poststart).empty();
     state.poststop_hooks = !hooks_of(spec, &spec::Hooks::poststop).empty();
+    if (spec.linux && spec.linux->seccomp)
+        state.seccomp_profile = spec.linux->seccomp->builtin_profile;
     // The config as run: with what the policy filled.
     write_file_atomic(dir.config_path(),
                       json::serialize(spec::spec_to_json(spec), json::Style::pretty));

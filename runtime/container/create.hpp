@@ -21,6 +21,12 @@ State create_container(const Globals& g, const CreateOptions& options,
 // only when the state says it has some.
 void run_saved_hooks(const StateDir& dir, const State& state, bool poststart);
 
+// Connects to --console-socket (create and exec send the pty master there).
+UniqueFd connect_console_socket(const std::string& path);
+
+// Writes --pid-file atomically (relative paths: against the cwd).
+void write_pid_file(const std::string& path, int pid);
+
 // Removes a container whose init is gone or killed: cgroup, poststop hooks
 // (warnings only), state dir. Called with the state dir locked.
 void destroy_container(const StateDir& dir, const State& state);

@@ -26,10 +26,9 @@ long clone3_raw(uint64_t flags, int cgroup_fd) {
     return ::syscall(SYS_clone3, &args, sizeof args);
 }
 
-// clone3 with the cgroup when the kernel takes it (5.7+), else without
-// (`in_cgroup` false): the caller then moves the pid into the cgroup before
-// the init runs.
-long clone_init(uint64_t flags, int cgroup_fd, bool& in_cgroup) {
+} // namespace
+
+long clone_process(uint64_t flags, int cgroup_fd, bool& in_cgroup) {
     long pid = clone3_raw(flags, cgroup_fd);
     in_cgroup = cgroup_fd >= 0;
     if (pid < 0 && cgroup_fd >= 0 && (errno == EINVAL || errno == E2BIG || errno == ENOSYS)) {
@@ -39,13 +38,11 @@ long clone_init(uint64_t flags, int cgroup_fd, bool& in_cgroup) {
     return pid;
 }
 
-} // namespace
-
 Spawned spawn_init(const InitContext& ctx, int cgroup_fd, int parent_sync_fd) {
     uint64_t flags = ctx.namespaces.clone_flags;
     bool in_cgroup = false;
     if (ctx.namespaces.join.empty()) {
-        long pid = clone_init(flags, cgroup_fd, in_cgroup);
+        long pid = clone_process(flags, cgroup_fd, in_cgroup);
         if (pid < 0)
             fail_errno("clone3 container init");
         if (pid == 0)
@@ -59,7 +56,7 @@ Spawned spawn_init(const InitContext& ctx, int cgroup_fd, int parent_sync_fd) {
     if (mid == 0) {
         try {
             linux::join_namespaces(ctx.namespaces.join);
-            long pid = clone_init(flags | CLONE_PARENT, cgroup_fd, in_cgroup);
+            long pid = clone_process(flags | CLONE_PARENT, cgroup_fd, in_cgroup);
             if (pid < 0)
                 fail_errno("clone3 container init");
             if (pid == 0)

@@ -114,6 +114,8 @@ void StateDir::save(const State& s) const {
     doc.set("newPidNamespace", s.created_new_pid_ns);
     doc.set("poststartHooks", s.poststart_hooks);
     doc.set("poststopHooks", s.poststop_hooks);
+    if (!s.seccomp_profile.empty())
+        doc.set("seccompProfile", s.seccomp_profile);
     auto annotations = json::Value::object();
     for (const auto& [k, v] : s.annotations)
         annotations.set(k, v);
@@ -152,6 +154,7 @@ State StateDir::load() const {
             s.poststart_hooks = v->as_bool();
         if (const auto* v = doc.find("poststopHooks"); v && v->is_bool())
             s.poststop_hooks = v->as_bool();
+        s.seccomp_profile = str("seccompProfile");
         if (const auto* a = doc.find("annotations"); a && a->is_object())
             for (const auto& [k, v] : a->as_object())
                 if (v.is_string())

@@ -165,6 +165,10 @@ Spec parse_spec(std::string_view text, std::string_view source) {
     return spec_from_json(doc, source);
 }
 
+Process process_from_json(const json::Value& doc, std::string_view source) {
+    return with_context(source, [&] { return detail::parse_process(Obj(doc, "")); });
+}
+
 Resources resources_from_json(const json::Value& doc, std::string_view source) {
     return with_context(source, [&] { return detail::parse_resources(Obj(doc, "")); });
 }

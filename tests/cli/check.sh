@@ -42,7 +42,10 @@ expect 1 err "No help topic for ''" -- ""
 expect 1 err "flag provided but not defined: -bogus" -- create --bogus x
 expect 1 err "flag needs an argument: -b" -- create x -b
 expect 1 err 'invalid value "x" for flag -preserve-fds: parse error' -- create --preserve-fds x c
-expect 1 err "ward: 'exec' is not implemented yet" -- exec --process p.json c
+expect 1 err "ward: 'checkpoint' is not implemented yet" -- checkpoint --image-path p c
+expect 255 err "exec failed: container does not exist" -- $R exec --process p.json c
+expect 255 err "exec failed: container does not exist" -- $R exec c true
+expect 1 err 'ward: "exec" requires a minimum of 1 argument(s)' -- exec
 expect 1 err "ward: 'restore' is not implemented yet" -- restore c
 expect 1 err "container does not exist" -- $R pause c
 expect 1 err "container does not exist" -- $R resume c

@@ -282,12 +282,34 @@ BOOST_AUTO_TEST_CASE(list_and_spec_options) {
 }
 
 BOOST_AUTO_TEST_CASE(verbs_not_implemented_accept_any_flags) {
-    // containerd calls `exec --process FILE --detach ID`: it must reach the
+    // containerd calls `checkpoint --image-path DIR ID`: it must reach the
     // "not implemented" error rather than fail on flags.
-    auto args = verb("exec", {"--process", "/tmp/p.json", "--detach", "c1"});
+    auto args = verb("checkpoint", {"--image-path", "/tmp/img", "--leave-running", "c1"});
     BOOST_TEST(!args.help);
     BOOST_TEST(!args.spec->implemented);
     BOOST_TEST(verb("restore", {"--help"}).help);
+}
+
+// runc exec (SkipArgReorder): flags before the id, the command after it
+// taken as is; --env, --cap and -g repeat.
+BOOST_AUTO_TEST_CASE(exec_flags_end_at_the_id) {
+    auto args = verb("exec", {"--env", "A=1", "-e", "B=2", "-u", "5:6", "-g", "7", "-g", "8", "-c",
+                              "CAP_KILL", "--no-new-privs", "-d", "c1", "sh", "-c", "-e x"});
+    auto o = exec_options(args);
+    BOOST_TEST(o.id == "c1");
+    BOOST_TEST(o.args == (Args{"sh", "-c", "-e x"}), boost::test_tools::per_element());
+    BOOST_TEST(o.env == (Args{"A=1", "B=2"}), boost::test_tools::per_element());
+    BOOST_TEST(o.user == "5:6");
+    BOOST_TEST(o.extra_gids == (std::vector<uint32_t>{7, 8}), boost::test_tools::per_element());
+    BOOST_TEST(o.caps == (Args{"CAP_KILL"}), boost::test_tools::per_element());
+    BOOST_TEST(o.no_new_privs.value_or(false));
+    BOOST_TEST(o.detach);
+    BOOST_TEST(!exec_options(verb("exec", {"c1", "true"})).no_new_privs.has_value());
+    auto p = exec_options(verb("exec", {"-p", "/tmp/p.json", "--detach", "c1"}));
+    BOOST_TEST(p.process_file == "/tmp/p.json");
+    BOOST_TEST(p.args.empty());
+    BOOST_TEST(usage_message([] { verb("exec", {}); }) ==
+               "ward: \"exec\" requires a minimum of 1 argument(s)");
 }
 
 // runc's ps stops parsing its own flags at the id: what follows goes to
@@ -319,11 +341,11 @@ BOOST_AUTO_TEST_CASE(verb_lookup) {
     BOOST_REQUIRE(find_verb("h"));
     BOOST_TEST(std::string(find_verb("h")->name) == "help");
     for (const char* name : {"create", "start", "run", "state", "kill", "delete", "list", "spec",
-                             "features", "update", "ps", "events", "pause", "resume"}) {
+                             "features", "update", "ps", "events", "pause", "resume", "exec"}) {
         BOOST_REQUIRE(find_verb(name));
         BOOST_TEST(find_verb(name)->implemented);
     }
-    for (const char* name : {"exec", "checkpoint", "restore"}) {
+    for (const char* name : {"checkpoint", "restore"}) {
         BOOST_REQUIRE(find_verb(name));
         BOOST_TEST(!find_verb(name)->implemented);
     }

@@ -6,7 +6,9 @@
 #include "ward/spec/config.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,39 @@ void start(const Globals& g, const std::string& id);
 // when killed) and deletes the container, unless `detach`, which returns 0
 // once started. Signals received by ward are forwarded to the init.
 int run(const Globals& g, const CreateOptions& options, bool detach, bool keep);
+
+// exec: a new process in a running container. Either `process_file` (an OCI
+// Process JSON, as containerd sends; the other process flags are then
+// ignored, as runc does) or the saved config's process with `args` and the
+// overrides below.
+struct ExecOptions {
+    std::string id;
+    std::string process_file;         // --process/-p
+    std::vector<std::string> args;    // the command after the id
+    std::vector<std::string> env;     // --env/-e, appended
+    std::string cwd;                  // --cwd
+    bool tty = false;                 // --tty/-t
+    std::string user;                 // --user/-u uid[:gid]
+    std::vector<uint32_t> extra_gids; // --additional-gids/-g
+    bool detach = false;              // --detach/-d
+    std::string pid_file;             // --pid-file
+    std::string console_socket;       // --console-socket
+    std::string process_label;        // --process-label
+    std::string apparmor;             // --apparmor
+    std::optional<bool> no_new_privs; // --no-new-privs
+    std::vector<std::string> caps;    // --cap/-c, added
+    int preserve_fds = 0;             // --preserve-fds N
+    std::string cgroup;               // --cgroup (refused: no sub-cgroups yet)
+    bool ignore_paused = false;       // --ignore-paused
+};
+
+// exec: joins the namespaces and cgroup of the container's init and runs
+// the process under the container's seccomp filter, capabilities, user and
+// rlimits. Foreground: waits, forwarding signals, and returns its exit
+// status (128+signal when killed). Detached: returns 0 once it has exec'd.
+// "cannot exec in a stopped container", "cannot exec in a paused container
+// (use --ignore-paused to override)" as runc.
+int exec(const Globals& g, const ExecOptions& options);
 
 // The OCI state document (ociVersion, id, status, pid, bundle, rootfs,
 // created, owner, annotations).

@@ -35,6 +35,10 @@ struct State {
     // A state.json without these keys (an older ward) counts as having them.
     bool poststart_hooks = true;
     bool poststop_hooks = true;
+    // The built-in seccomp profile the policy filled linux.seccomp with
+    // (spec::Seccomp::builtin_profile is not in config.json), so exec loads
+    // its precompiled program too. Empty: compile the saved section.
+    std::string seccomp_profile;
 };
 
 enum class Status { creating, created, running, paused, stopped };

@@ -20,6 +20,10 @@ Spec spec_from_json(const json::Value& doc, std::string_view source = "config.js
 // bundle (the returned Spec's root->path is absolute).
 Spec load_bundle_spec(const std::string& bundle_dir);
 
+// Only an OCI Process object (`exec --process FILE`), validated as
+// config.json's process is; errors name `source` and the field.
+Process process_from_json(const json::Value& doc, std::string_view source);
+
 // Only the LinuxResources object (for `update --resources` later).
 Resources resources_from_json(const json::Value& doc, std::string_view source);
 

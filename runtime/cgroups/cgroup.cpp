@@ -50,11 +50,16 @@ std::string parent_of(const std::string& path) {
 } // namespace
 
 std::string hierarchy_root() {
-    static const char* candidates[] = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"};
-    for (const char* path : candidates)
-        if (is_cgroup2(path))
-            return path;
-    fail("no cgroup2 hierarchy mounted at /sys/fs/cgroup or /sys/fs/cgroup/unified");
+    // Asked by every cgroup step of a create (about ten times); the mounts do
+    // not move under one ward process, so two statfs calls are enough. A
+    // failed lookup throws and is tried again on the next call.
+    static const std::string root = [] {
+        for (const char* path : {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"})
+            if (is_cgroup2(path))
+                return std::string(path);
+        fail("no cgroup2 hierarchy mounted at /sys/fs/cgroup or /sys/fs/cgroup/unified");
+    }();
+    return root;
 }
 
 std::string resolve_path(const std::string& cgroups_path, const std::string& id) {

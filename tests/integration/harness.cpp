@@ -1,5 +1,7 @@
 #include "integration/harness.hpp"
 
+#include "ward/base/fd_passing.hpp"
+
 #include <atomic>
 #include <cerrno>
 #include <climits>
@@ -476,6 +478,45 @@ std::string listed(const std::vector<std::string>& items) {
     for (const auto& i : items)
         s += "\n  " + i;
     return s;
+}
+
+ConsoleServer::ConsoleServer(const std::string& path) : sock_(listen_unix(path)) {}
+
+int ConsoleServer::receive_fd(std::chrono::milliseconds timeout) {
+    pollfd p{sock_.get(), POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1)
+        return -1;
+    ward::UniqueFd conn(::accept4(sock_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    if (conn.get() < 0)
+        return -1;
+    p = pollfd{conn.get(), POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1)
+        return -1;
+    char data[4096];
+    auto msg = ward::receive_with_fds(conn.get(), data, sizeof data, "console socket");
+    if (!msg || msg->fds.empty())
+        return -1;
+    return msg->fds[0].release();
+}
+
+std::string read_until(int fd, const std::string& want, std::chrono::milliseconds timeout) {
+    std::string got;
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (want.empty() || got.find(want) == std::string::npos) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0)
+            break;
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(left.count())) != 1)
+            break;
+        char buf[1024];
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n <= 0)
+            break; // EIO: every slave fd closed
+        got.append(buf, static_cast<size_t>(n));
+    }
+    return got;
 }
 
 } // namespace ward_it

@@ -158,6 +158,21 @@ std::vector<std::string> cgroup_dirs_for(const std::string& id);
 // Processes running from this bundle (its rootfs is their root).
 std::vector<pid_t> bundle_processes(const Bundle& b);
 
+// The test side of --console-socket: listens, then takes one fd over SCM_RIGHTS.
+class ConsoleServer {
+  public:
+    explicit ConsoleServer(const std::string& path);
+    // Returns the received fd, or -1 when none arrived in time.
+    int receive_fd(std::chrono::milliseconds timeout);
+
+  private:
+    ward::UniqueFd sock_;
+};
+
+// Reads the pty master until want shows up (empty: until the end), the
+// slave side closes, or time runs out.
+std::string read_until(int fd, const std::string& want, std::chrono::milliseconds timeout);
+
 // Whether pid is a live process (a zombie counts as gone: it still has
 // /proc/PID, but its state letter is Z).
 bool pid_alive(long pid);

@@ -7,6 +7,7 @@
 //
 // The host is hybrid (cgroup2 at /sys/fs/cgroup/unified): device programs
 // on a cgroup2 directory apply there too, to the processes in it.
+#include "device_rule_helpers.hpp"
 #include "integration/harness.hpp"
 #include "ward/base/error.hpp"
 #include "ward/cgroups/cgroup.hpp"
@@ -27,20 +28,9 @@ using namespace ward_it;
 using namespace ward::cgroups;
 namespace utf = boost::unit_test;
 
+using namespace device_test;
+
 namespace {
-
-DeviceRule rule(bool allow, char type, int64_t major, int64_t minor, const std::string& access) {
-    unsigned bits = 0;
-    for (char c : access)
-        bits |= c == 'r' ? kDevRead : c == 'w' ? kDevWrite : kDevMknod;
-    return DeviceRule{allow, type, major, minor, bits};
-}
-
-std::vector<DeviceRule> with_standard(std::vector<DeviceRule> rules) {
-    const auto& standard = standard_device_rules();
-    rules.insert(rules.end(), standard.begin(), standard.end());
-    return rules;
-}
 
 // Devices the matrix opens: made by the test (outside the cgroup) in a temp
 // dir; each is harmless to open and close. Opening is all the child does.
@@ -169,13 +159,6 @@ std::string differences(const std::string& probe, const std::vector<DeviceRule>&
     }
     if (lines != 15 + 40)
         out += "probe reported " + std::to_string(lines) + " lines\n";
-    return out;
-}
-
-std::string describe(const std::vector<DeviceRule>& rules) {
-    std::string out;
-    for (const auto& r : rules)
-        out += to_string(r) + "; ";
     return out;
 }
 

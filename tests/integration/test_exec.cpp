@@ -51,40 +51,6 @@ std::string link_of(const std::string& path) {
     return fs::read_symlink(path, ec).string();
 }
 
-// The test side of --console-socket: accepts one connection and takes the
-// fd it carries; -1 when none came in time.
-int receive_console(int listener, int timeout_ms) {
-    pollfd p{listener, POLLIN, 0};
-    if (::poll(&p, 1, timeout_ms) != 1)
-        return -1;
-    ward::UniqueFd conn(::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC));
-    if (conn.get() < 0)
-        return -1;
-    p = pollfd{conn.get(), POLLIN, 0};
-    if (::poll(&p, 1, timeout_ms) != 1)
-        return -1;
-    char data[4096];
-    auto msg = ward::receive_with_fds(conn.get(), data, sizeof data, "console socket");
-    if (!msg || msg->fds.empty())
-        return -1;
-    return msg->fds[0].release();
-}
-
-std::string read_all(int fd, int timeout_ms) {
-    std::string got;
-    while (true) {
-        pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, timeout_ms) != 1)
-            break;
-        char buf[1024];
-        ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n <= 0)
-            break; // EIO: every slave fd closed
-        got.append(buf, static_cast<size_t>(n));
-    }
-    return got;
-}
-
 std::string trimmed(std::string s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
         s.pop_back();
@@ -362,13 +328,13 @@ BOOST_AUTO_TEST_CASE(detach_and_pid_file) {
 BOOST_AUTO_TEST_CASE(tty_with_console_socket) {
     Running b;
     std::string sock = b.dir + "/console.sock";
-    ward::UniqueFd listener = listen_unix(sock);
+    ConsoleServer console(sock);
     Result r = b.exec({"--tty", "--detach", "--console-socket", sock, b.id, "/bin/sh", "-c",
                        "/checker tty; sleep 1"});
     BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
-    ward::UniqueFd master(receive_console(listener.get(), 5000));
+    ward::UniqueFd master(console.receive_fd(std::chrono::milliseconds(5000)));
     BOOST_REQUIRE_MESSAGE(master.get() >= 0, "no pty master arrived");
-    std::string out = read_all(master.get(), 5000);
+    std::string out = read_until(master.get(), "", std::chrono::milliseconds(5000));
     for (int fd : {0, 1, 2})
         BOOST_TEST(out.find("isatty " + std::to_string(fd) + ": 1") != std::string::npos, out);
     BOOST_TEST(out.find("ttyname 0: /dev/pts/") != std::string::npos, out);

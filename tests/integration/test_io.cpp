@@ -43,54 +43,6 @@ std::string fd_list(const std::map<int, std::string>& fds) {
     return s;
 }
 
-// The test side of --console-socket: listens, then takes one fd over SCM_RIGHTS.
-class ConsoleServer {
-  public:
-    explicit ConsoleServer(const std::string& path) : sock_(listen_unix(path)) {}
-
-    // Returns the received fd, or -1 when none arrived in time.
-    int receive_fd(milliseconds timeout) {
-        pollfd p{sock_.get(), POLLIN, 0};
-        if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1)
-            return -1;
-        ward::UniqueFd conn(::accept4(sock_.get(), nullptr, nullptr, SOCK_CLOEXEC));
-        if (conn.get() < 0)
-            return -1;
-        p = pollfd{conn.get(), POLLIN, 0};
-        if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1)
-            return -1;
-        char data[4096];
-        auto msg = ward::receive_with_fds(conn.get(), data, sizeof data, "console socket");
-        if (!msg || msg->fds.empty())
-            return -1;
-        return msg->fds[0].release();
-    }
-
-  private:
-    ward::UniqueFd sock_;
-};
-
-// Reads the pty master until want shows up, the slave side closes, or time runs out.
-std::string read_until(int fd, const std::string& want, milliseconds timeout) {
-    std::string got;
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (got.find(want) == std::string::npos) {
-        auto left =
-            std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0)
-            break;
-        pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, static_cast<int>(left.count())) != 1)
-            break;
-        char buf[1024];
-        ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n <= 0)
-            break; // EIO: every slave fd closed
-        got.append(buf, static_cast<size_t>(n));
-    }
-    return got;
-}
-
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(io)

@@ -2,6 +2,7 @@
 // compiled program run in a small eBPF interpreter against the reference
 // semantics (device_allowed) over a matrix of devices and accesses. The
 // integration tests load the same programs into the kernel.
+#include "device_rule_helpers.hpp"
 #include "ward/base/error.hpp"
 #include "ward/cgroups/device_filter.hpp"
 #include "ward/spec/parse.hpp"
@@ -13,6 +14,8 @@
 
 using namespace ward;
 using namespace ward::cgroups;
+
+using namespace device_test;
 
 namespace {
 
@@ -107,23 +110,6 @@ bool all_reachable(const std::vector<bpf_insn>& prog) {
     return true;
 }
 
-std::vector<bpf_insn> compile(const std::vector<DeviceRule>& rules) {
-    return compile_device_filter(reduce_device_rules(rules));
-}
-
-DeviceRule rule(bool allow, char type, int64_t major, int64_t minor, const std::string& access) {
-    unsigned bits = 0;
-    for (char c : access)
-        bits |= c == 'r' ? kDevRead : c == 'w' ? kDevWrite : kDevMknod;
-    return DeviceRule{allow, type, major, minor, bits};
-}
-
-std::vector<DeviceRule> with_standard(std::vector<DeviceRule> rules) {
-    const auto& standard = standard_device_rules();
-    rules.insert(rules.end(), standard.begin(), standard.end());
-    return rules;
-}
-
 // The numbers rules in these tests use, plus ones no rule names.
 const uint32_t kMajors[] = {1, 5, 7, 10, 136, 4095};
 const uint32_t kMinors[] = {0, 1, 2, 3, 5, 9, 200, 1048575};
@@ -148,13 +134,6 @@ std::string first_difference(const std::vector<DeviceRule>& rules) {
                     }
                 }
     return "";
-}
-
-std::string describe(const std::vector<DeviceRule>& rules) {
-    std::string out;
-    for (const auto& r : rules)
-        out += to_string(r) + "; ";
-    return out;
 }
 
 std::vector<DeviceRule> rules_of(const std::string& config_linux) {

@@ -18,6 +18,7 @@
 #pragma once
 
 #include "ward/json/json.hpp"
+#include "ward/policy/trust.hpp"
 #include "ward/spec/config.hpp"
 
 #include <optional>
@@ -105,6 +106,8 @@ struct Policy {
     // controller for. Left out of a policy, such a limit refuses: a limit
     // is never dropped silently.
     std::optional<PlainRule> unavailable_limits;
+    // Which images and bundles may run (trust.hpp); nullopt: not checked.
+    std::optional<TrustSection> trust;
 };
 
 // Parses and validates a policy document. `source` prefixes errors

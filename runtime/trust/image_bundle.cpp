@@ -183,7 +183,9 @@ spec::Spec image_bundle_spec(const Store& store, const std::string& ref,
         fail(what + ": its rootfs has no directory " + join(missing, ", ") +
              " to mount on; a store rootfs is shared and never written, so ward will not "
              "create mount points in it");
-    return spec;
+    // Through the parser create uses: what the image put in must be valid
+    // config.json, and `run --image` hands this spec to create directly.
+    return spec::spec_from_json(spec::spec_to_json(spec), what);
 }
 
 void write_bundle_config(const std::string& dir, const spec::Spec& spec) {

@@ -2,6 +2,7 @@
 // of malformed header is refused with a message naming what is wrong.
 #include "tar_writer.hpp"
 #include "trust_helpers.hpp"
+#include "ward/trust/digest.hpp"
 #include "ward/trust/tar_reader.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -21,7 +22,7 @@ struct Read {
 std::vector<Read> read_all(const std::string& tar, TarLimits limits = {},
                            std::string* digest = nullptr) {
     MemorySource src(tar);
-    Sha256Sink sink;
+    Sha256 sink;
     TarReader r(src, &sink, limits);
     std::vector<Read> out;
     TarEntry e;
@@ -35,7 +36,7 @@ std::vector<Read> read_all(const std::string& tar, TarLimits limits = {},
     }
     BOOST_TEST(r.offset() == tar.size());
     if (digest)
-        *digest = sink.digest();
+        *digest = sink.finish().str();
     return out;
 }
 

@@ -186,23 +186,6 @@ const char* compression_name(Compression c) {
     return "unknown";
 }
 
-Compression compression_for_media_type(std::string_view mt) {
-    static constexpr std::pair<std::string_view, Compression> kTypes[] = {
-        {"application/vnd.oci.image.layer.v1.tar", Compression::none},
-        {"application/vnd.oci.image.layer.v1.tar+gzip", Compression::gzip},
-        {"application/vnd.oci.image.layer.v1.tar+zstd", Compression::zstd},
-        {"application/vnd.oci.image.layer.nondistributable.v1.tar", Compression::none},
-        {"application/vnd.oci.image.layer.nondistributable.v1.tar+gzip", Compression::gzip},
-        {"application/vnd.oci.image.layer.nondistributable.v1.tar+zstd", Compression::zstd},
-        {"application/vnd.docker.image.rootfs.diff.tar.gzip", Compression::gzip},
-        {"application/vnd.docker.image.rootfs.foreign.diff.tar.gzip", Compression::gzip},
-    };
-    for (auto& [name, c] : kTypes)
-        if (mt == name)
-            return c;
-    fail("unsupported layer media type \"" + std::string(mt) + "\"");
-}
-
 std::unique_ptr<ByteSource> decompress(ByteSource& blob, Compression declared,
                                        uint64_t max_uncompressed) {
     std::string head(4, '\0');

@@ -65,8 +65,8 @@ Requirement parse_requirement(const Value& v, const std::string& path) {
         r.done();
         return req;
     }
-    for (const char* keyless : {"fulcio", "rekorPublicKeyPath", "rekorPublicKeyPaths",
-                                "rekorPublicKeyData", "pki"})
+    for (const char* keyless :
+         {"fulcio", "rekorPublicKeyPath", "rekorPublicKeyPaths", "rekorPublicKeyData", "pki"})
         if (r.get(keyless))
             fail(r.at(keyless) + ": keyless (Fulcio/Rekor/PKI) verification is not supported by " +
                  "ward; name the public keys with keyPath, keyPaths or keyData");
@@ -101,7 +101,8 @@ Requirements parse_requirements(const Value& v, const std::string& path) {
     if (!v.is_array())
         fail(path + ": expected array, got " + json::type_name(v.type()));
     if (v.as_array().empty())
-        fail(path + ": empty (say {\"type\": \"reject\"} or {\"type\": \"insecureAcceptAnything\"})");
+        fail(path +
+             ": empty (say {\"type\": \"reject\"} or {\"type\": \"insecureAcceptAnything\"})");
     Requirements out;
     for (size_t i = 0; i < v.as_array().size(); ++i)
         out.push_back(parse_requirement(v.as_array()[i], path + "[" + std::to_string(i) + "]"));
@@ -126,8 +127,8 @@ void check_scope(const std::string& scope, const std::string& path) {
     if (scope.find("://") != std::string::npos || scope.find(' ') != std::string::npos ||
         scope.back() == '/')
         fail(path + ": " + quote(scope) + " is not a scope (host[:port][/path][:tag|@digest])");
-    if (scope[0] == '*' && (scope.size() < 3 || scope[1] != '.' ||
-                            scope.find_first_of("/*", 1) != std::string::npos))
+    if (scope[0] == '*' &&
+        (scope.size() < 3 || scope[1] != '.' || scope.find_first_of("/*", 1) != std::string::npos))
         fail(path + ": " + quote(scope) + ": a wildcard scope is \"*.domain\"");
 }
 
@@ -315,8 +316,7 @@ ScopeMatch requirements_for(const TrustSection& trust, const std::string& name) 
     std::string host = host_of(repository);
     size_t port = host.find(':');
     std::string domain = host.substr(0, port);
-    for (size_t dot = domain.find('.'); dot != std::string::npos;
-         dot = domain.find('.', dot + 1))
+    for (size_t dot = domain.find('.'); dot != std::string::npos; dot = domain.find('.', dot + 1))
         if (auto it = found("*" + domain.substr(dot)); it != trust.scopes.end())
             return {&it->second, it->first};
     return {&trust.default_requirements, "default"};

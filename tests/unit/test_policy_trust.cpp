@@ -87,9 +87,11 @@ BOOST_AUTO_TEST_CASE(strict_parse_names_the_field) {
     BOOST_TEST(parse_error(R"({"default": [{"type": "sigstoreSigned"}]})") ==
                "p.json: trust.default[0]: sigstoreSigned needs exactly one of keyPath, keyPaths, "
                "keyData, keyDatas");
-    BOOST_TEST(parse_error(R"({"default": [{"type": "sigstoreSigned", "keyPath": "/a", "keyData": "eA=="}]})") ==
-               "p.json: trust.default[0]: sigstoreSigned needs exactly one of keyPath, keyPaths, "
-               "keyData, keyDatas");
+    BOOST_TEST(
+        parse_error(
+            R"({"default": [{"type": "sigstoreSigned", "keyPath": "/a", "keyData": "eA=="}]})") ==
+        "p.json: trust.default[0]: sigstoreSigned needs exactly one of keyPath, keyPaths, "
+        "keyData, keyDatas");
     BOOST_TEST(parse_error(R"({"default": [{"type": "sigstoreSigned", "keyPath": "k.pub"}]})") ==
                "p.json: trust.default[0]: key path \"k.pub\" must be absolute");
     BOOST_TEST(parse_error(R"({"default": [{"type": "sigstoreSigned", "fulcio": {}}]})") ==
@@ -103,11 +105,14 @@ BOOST_AUTO_TEST_CASE(strict_parse_names_the_field) {
         "p.json: trust.default[0].signedIdentity.type: \"remapIdentity\" is not supported by ward");
     BOOST_TEST(parse_error(R"({"default": [{"type": "reject"}], "unverified": "maybe"})") ==
                "p.json: trust.unverified: \"maybe\" is not one of refuse, warn, allow");
-    BOOST_TEST(parse_error(R"({"default": [{"type": "reject"}], "scopes": {"https://x": [{"type": "reject"}]}})") ==
-               "p.json: trust.scopes[\"https://x\"]: \"https://x\" is not a scope "
-               "(host[:port][/path][:tag|@digest])");
-    BOOST_TEST(parse_error(R"({"default": [{"type": "reject"}], "unpack": {"devices": "allow"}})") ==
-               "p.json: trust.unpack.devices: \"allow\" is not one of refuse, drop, keep");
+    BOOST_TEST(
+        parse_error(
+            R"({"default": [{"type": "reject"}], "scopes": {"https://x": [{"type": "reject"}]}})") ==
+        "p.json: trust.scopes[\"https://x\"]: \"https://x\" is not a scope "
+        "(host[:port][/path][:tag|@digest])");
+    BOOST_TEST(
+        parse_error(R"({"default": [{"type": "reject"}], "unpack": {"devices": "allow"}})") ==
+        "p.json: trust.unpack.devices: \"allow\" is not one of refuse, drop, keep");
     BOOST_TEST(parse_error(R"({"default": [{"type": "reject"}], "transports": {}})") ==
                "p.json: trust.transports: unknown key");
 }
@@ -147,8 +152,10 @@ BOOST_AUTO_TEST_CASE(signed_identity_rules) {
     BOOST_TEST(ok(K::match_repo_digest_or_exact, "r.io/app:v1", "r.io/app:v1"));
     BOOST_TEST(!ok(K::match_repo_digest_or_exact, "r.io/app:v1", "r.io/app:v2"));
     BOOST_TEST(!ok(K::match_repo_digest_or_exact, "r.io/app:v1", "r.io/app"));
-    BOOST_TEST(ok(K::match_repo_digest_or_exact, "r.io/app@sha256:" + kManifest.hex, "r.io/app:v9"));
-    BOOST_TEST(!ok(K::match_repo_digest_or_exact, "r.io/app@sha256:" + kManifest.hex, "r.io/other"));
+    BOOST_TEST(
+        ok(K::match_repo_digest_or_exact, "r.io/app@sha256:" + kManifest.hex, "r.io/app:v9"));
+    BOOST_TEST(
+        !ok(K::match_repo_digest_or_exact, "r.io/app@sha256:" + kManifest.hex, "r.io/other"));
     BOOST_TEST(ok(K::match_repository, "r.io/app:v1", "r.io/app"));
     BOOST_TEST(ok(K::match_repository, "r.io/app:v1", "r.io/app:v2"));
     BOOST_TEST(!ok(K::match_repository, "r.io/app:v1", "r.io/app2"));
@@ -189,16 +196,17 @@ BOOST_AUTO_TEST_CASE(admission_with_keys_read_at_check_time) {
     // Signed for another identity.
     std::string other = make_payload(kManifest, "localhost/evil");
     Signature wrong_id{other, key.sign(other), "signature layer sha256:cc", ""};
-    BOOST_TEST(error_of([&] { admit_image(t, "localhost/demo:latest", {kManifest}, {wrong_id}); }) ==
-               "no signature by a trusted key for localhost/demo:latest (manifest " +
-                   kManifest.str() +
-                   "): signature layer sha256:cc: identity \"localhost/evil\", want repository "
-                   "\"localhost/demo\"");
+    BOOST_TEST(
+        error_of([&] { admit_image(t, "localhost/demo:latest", {kManifest}, {wrong_id}); }) ==
+        "no signature by a trusted key for localhost/demo:latest (manifest " + kManifest.str() +
+            "): signature layer sha256:cc: identity \"localhost/evil\", want repository "
+            "\"localhost/demo\"");
     // The key file removed from the host: the policy names a key it cannot
     // read, so nothing it signed is admitted any more.
     std::filesystem::remove(dir.str("demo.pub"));
-    BOOST_TEST(error_of([&] { admit_image(t, "localhost/demo:latest", {kManifest}, {sig}); })
-                   .find("trust.scopes[\"localhost/demo\"][0]: key " + dir.str("demo.pub")) == 0u);
+    BOOST_TEST(error_of([&] {
+                   admit_image(t, "localhost/demo:latest", {kManifest}, {sig});
+               }).find("trust.scopes[\"localhost/demo\"][0]: key " + dir.str("demo.pub")) == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(key_data_and_every_requirement) {
@@ -207,13 +215,16 @@ BOOST_AUTO_TEST_CASE(key_data_and_every_requirement) {
     Signature sig{payload, key.sign(payload), "sig", ""};
     std::string data = base64_encode(key.public_pem());
     policy::TrustSection t = trust_of(R"({"default": [{"type": "insecureAcceptAnything"},
-        {"type": "sigstoreSigned", "keyData": ")" + data + R"("}]})");
+        {"type": "sigstoreSigned", "keyData": ")" +
+                                      data + R"("}]})");
     BOOST_TEST(admit_image(t, "r.io/app:v1", {kManifest}, {sig}).requirement == "sigstoreSigned");
     // Both requirements must hold: insecureAcceptAnything does not excuse
     // the missing signature.
-    BOOST_TEST(error_of([&] { admit_image(t, "r.io/app:v1", {kManifest}, {}); })
-                   .find("no signature for r.io/app:v1 (manifest " + kManifest.str() + ")") == 0u);
-    policy::TrustSection bad = trust_of(R"({"default": [{"type": "sigstoreSigned", "keyData": "!!"}]})");
+    BOOST_TEST(error_of([&] {
+                   admit_image(t, "r.io/app:v1", {kManifest}, {});
+               }).find("no signature for r.io/app:v1 (manifest " + kManifest.str() + ")") == 0u);
+    policy::TrustSection bad =
+        trust_of(R"({"default": [{"type": "sigstoreSigned", "keyData": "!!"}]})");
     BOOST_TEST(error_of([&] { admit_image(bad, "r.io/app:v1", {kManifest}, {sig}); }) ==
                "trust.default[0].keyData: not base64 (keyData is the PEM public key, "
                "base64-encoded)");
@@ -226,8 +237,9 @@ BOOST_AUTO_TEST_CASE(shipped_policies_have_trust_sections) {
         BOOST_REQUIRE_MESSAGE(p.trust, name);
     }
     policy::Policy h = policy::parse_policy(policy::builtin_hardened_text(), "built-in");
-    BOOST_TEST(error_of([&] { admit_image(*h.trust, "docker.io/library/busybox:1", {kManifest}, {}); }) ==
-               "docker.io/library/busybox:1 is rejected by the policy (scope \"default\")");
+    BOOST_TEST(error_of([&] {
+                   admit_image(*h.trust, "docker.io/library/busybox:1", {kManifest}, {});
+               }) == "docker.io/library/busybox:1 is rejected by the policy (scope \"default\")");
     BOOST_TEST((h.trust->unverified == policy::TrustSection::Unverified::refuse));
 }
 

@@ -1,11 +1,12 @@
 // `ward sign --key K BUNDLE` and `ward verify [--key PUB ...] BUNDLE`: signed
 // plain bundles (trust/bundle_sign.hpp), for bundles not made from a store
 // image.
+#include "ward/trust/bundle_sign.hpp"
+
 #include "verbs.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/policy/policy.hpp"
-#include "ward/trust/bundle_sign.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -51,8 +52,8 @@ std::vector<trust::PublicKey> policy_keys(const Context& ctx) {
             for (const auto& path : req.key_paths)
                 keys.push_back(trust::PublicKey::load(path));
             for (const auto& pem : req.key_data)
-                keys.push_back(trust::PublicKey::from_pem(pem, "keyData of policy " +
-                                                                   quote(eff.policy.name)));
+                keys.push_back(
+                    trust::PublicKey::from_pem(pem, "keyData of policy " + quote(eff.policy.name)));
         }
     if (keys.empty())
         fail("no --key given, and policy " + quote(eff.policy.name) + " (" + eff.source +
@@ -71,8 +72,8 @@ int verb_sign(const Context&, const VerbArgs& args) {
     options.walk = walk_options(args, "sign");
     trust::PrivateKey key = trust::PrivateKey::load(key_path);
     auto start = std::chrono::steady_clock::now();
-    trust::SignedBundle r =
-        with_context("sign bundle " + bundle, [&] { return trust::sign_bundle(bundle, key, options); });
+    trust::SignedBundle r = with_context("sign bundle " + bundle,
+                                         [&] { return trust::sign_bundle(bundle, key, options); });
     print_out("signed bundle " + bundle + " with " + key_path + "\nconfig    config.json " +
               r.payload.config.str() + "\nrootfs    " + r.rootfs + ": " +
               figures(r.files, r.bytes, since(start), trust::walk_threads(options.walk)) +
@@ -92,12 +93,11 @@ int verb_verify(const Context& ctx, const VerbArgs& args) {
     options.walk = walk_options(args, "verify");
     auto start = std::chrono::steady_clock::now();
     trust::VerifiedBundle v = trust::verify_bundle(bundle, keys, options);
-    print_out("verified bundle " + bundle + "\nsignature " + trust::kBundleSignatureFile +
-              " key " + v.key + "\nconfig    config.json " + v.payload.config.str() +
-              "\nrootfs    " + v.rootfs + ": " +
+    print_out("verified bundle " + bundle + "\nsignature " + trust::kBundleSignatureFile + " key " +
+              v.key + "\nconfig    config.json " + v.payload.config.str() + "\nrootfs    " +
+              v.rootfs + ": " +
               figures(v.files, v.bytes, since(start), trust::walk_threads(options.walk)) +
-              ", as recorded in " + trust::kBundleRecordFile + " " + v.payload.record.str() +
-              "\n");
+              ", as recorded in " + trust::kBundleRecordFile + " " + v.payload.record.str() + "\n");
     return 0;
 }
 

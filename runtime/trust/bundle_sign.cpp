@@ -188,8 +188,8 @@ BundlePayload parse_bundle_payload(std::string_view bytes) {
     if (p.root_path.empty())
         fail(kPayloadWhat + ": .rootPath: empty");
     std::string record = string_member(doc, "rootfsRecordDigest");
-    p.record = with_context(kPayloadWhat + ": .rootfsRecordDigest",
-                            [&] { return parse_digest(record); });
+    p.record =
+        with_context(kPayloadWhat + ": .rootfsRecordDigest", [&] { return parse_digest(record); });
     return p;
 }
 

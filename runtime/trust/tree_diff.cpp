@@ -43,8 +43,8 @@ std::optional<std::string> difference(const std::string& rel, const FileRecord& 
                                       const FileRecord& got, const std::string& since) {
     std::string file = "rootfs file " + shown_path(rel);
     if (want.type != got.type)
-        return file + " type changed " + since + " (want " + entry_type_name(want.type) +
-               ", got " + entry_type_name(got.type) + ")";
+        return file + " type changed " + since + " (want " + entry_type_name(want.type) + ", got " +
+               entry_type_name(got.type) + ")";
     if (want.type == EntryType::file && (want.digest != got.digest || want.size != got.size))
         return file + " changed " + since;
     if (want.mode != got.mode)
@@ -73,6 +73,21 @@ std::optional<std::string> difference(const std::string& rel, const FileRecord& 
 
 std::string shown_path(const std::string& rel) {
     std::string path = "/" + rel;
+    if (!valid_utf8(path)) {
+        // Each byte of a name that is not UTF-8 shown as \xNN: the message
+        // stays text, and says exactly which bytes are there.
+        std::string out = "\"";
+        for (unsigned char c : path) {
+            if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\x%02x", c);
+                out += buf;
+            } else {
+                out += static_cast<char>(c);
+            }
+        }
+        return out + "\"";
+    }
     for (unsigned char c : path)
         if (c < 0x20 || c == 0x7f || c == ' ' || c == '"')
             return quote(path);

@@ -228,8 +228,8 @@ class Walker {
 
     void root(int rootfs_dirfd) {
         struct statx sx {};
-        if (::statx(rootfs_dirfd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT,
-                    kMask, &sx) < 0)
+        if (::statx(rootfs_dirfd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, kMask,
+                    &sx) < 0)
             fail_errno("rootfs: stat");
         if (!S_ISDIR(sx.stx_mode))
             fail("rootfs: not a directory");
@@ -251,8 +251,8 @@ class Walker {
     }
 
   private:
-    static constexpr unsigned kMask = STATX_TYPE | STATX_MODE | STATX_NLINK | STATX_UID |
-                                      STATX_GID | STATX_INO | STATX_SIZE;
+    static constexpr unsigned kMask =
+        STATX_TYPE | STATX_MODE | STATX_NLINK | STATX_UID | STATX_GID | STATX_INO | STATX_SIZE;
 
     void count() {
         if (++tree_.entries > opt_.max_entries)
@@ -301,8 +301,8 @@ class Walker {
         }
     }
 
-    void entry(int dfd, const std::string& name, const std::string& rel,
-               const struct statx& parent, size_t depth) {
+    void entry(int dfd, const std::string& name, const std::string& rel, const struct statx& parent,
+               size_t depth) {
         if (!valid_utf8(name))
             fail("rootfs file " + shown_path(rel) + ": name is not valid UTF-8");
         count();
@@ -382,8 +382,8 @@ class Walker {
         }
         // O_NONBLOCK: should a fifo be swapped in after the statx, the open
         // does not hang (and same_inode refuses it).
-        UniqueFd fd(::openat(dfd, name.c_str(),
-                             O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+        UniqueFd fd(
+            ::openat(dfd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
         if (!fd)
             fail_errno("rootfs file " + shown_path(rel) + ": open");
         same_inode(fd.get(), sx, rel);
@@ -394,7 +394,7 @@ class Walker {
     const WalkOptions& opt_;
     TreeRecord& tree_;
     HashPool& pool_;
-    std::map<Inode, FileRecord*> inodes_;                 // files with more than one name
+    std::map<Inode, FileRecord*> inodes_;                    // files with more than one name
     std::vector<std::pair<FileRecord*, FileRecord*>> links_; // a later name → the first
 };
 

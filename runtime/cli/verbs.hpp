@@ -32,6 +32,8 @@ int verb_exec(const Context& ctx, const VerbArgs& args);
 int verb_events(const Context& ctx, const VerbArgs& args);
 int verb_key(const Context& ctx, const VerbArgs& args);
 int verb_image(const Context& ctx, const VerbArgs& args);
+int verb_sign(const Context& ctx, const VerbArgs& args);
+int verb_verify(const Context& ctx, const VerbArgs& args);
 
 // Help and version text (help.cpp, version.cpp). Both go to stdout.
 void print_help();

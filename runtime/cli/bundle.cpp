@@ -6,10 +6,8 @@
 
 namespace ward::cli {
 
-std::string store_dir(const Context&) {
-    // TODO(store merge): trust::store_root(ctx.options.store), once the
-    // global --store flag is in; WARD_STORE and the default work already.
-    return trust::store_root("");
+std::string store_dir(const Context& ctx) {
+    return trust::store_root(ctx.options.store);
 }
 
 int verb_bundle(const Context& ctx, const VerbArgs& args) {

@@ -286,6 +286,37 @@ const std::vector<VerbSpec>& verbs() {
           {"quiet", "q", nullptr, "ls: only the image IDs; import: no progress lines"},
           {"force", nullptr, nullptr, "rm: remove an image even while containers use it"},
           kHelpFlag}},
+        {"sign",
+         "sign a bundle: its config.json and every file of its rootfs",
+         "<bundle>",
+         1,
+         1,
+         true,
+         "sign --key KEY BUNDLE: records the rootfs (root.path of BUNDLE/config.json):\n"
+         "every path, type, mode, owner, content digest, symlink target, device number\n"
+         "and file capability, without following symlinks or crossing mounts. Writes\n"
+         "the record to BUNDLE/ward-rootfs.jsonl and an ECDSA P-256 signature over a\n"
+         "payload naming the digests of config.json and of the record to\n"
+         "BUNDLE/ward-signature.json. Check it with `ward verify`. See ward-sign(8).",
+         {{"key", "k", "FILE", "private key (PEM, from `ward key generate`)"},
+          {"threads", nullptr, "N", "hashing threads (default: the CPUs ward may use)"},
+          kHelpFlag}},
+        {"verify",
+         "check a signed bundle's signature, config.json and rootfs",
+         "<bundle>",
+         1,
+         1,
+         true,
+         "verify [--key PUB ...] BUNDLE: checks BUNDLE/ward-signature.json with the\n"
+         "given public keys (any one may have signed; without --key, the keys the\n"
+         "policy's trust section gives bundles), then config.json's digest, then the\n"
+         "record's, then walks and hashes the rootfs again and compares it with the\n"
+         "record. Prints what verified and how much was hashed; exits 1 naming the\n"
+         "first thing that changed (\"rootfs file /bin/sh changed since signing\").\n"
+         "See ward-verify(8).",
+         {{"key", "k", "FILE", "public key (PEM); repeatable"},
+          {"threads", nullptr, "N", "hashing threads (default: the CPUs ward may use)"},
+          kHelpFlag}},
         later("checkpoint", "checkpoint a running container"),
         {"exec",
          "run a new process in a running container",

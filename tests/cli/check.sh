@@ -148,6 +148,14 @@ expect 1 err "verify $tmp/nolayout:v1: image layout $tmp/nolayout: open: no such
 expect 1 err "image layout $tmp/k.key: a file, not a layout directory (oci-archive tarballs are not supported yet" -- image verify --key "$tmp/k.pub" "$tmp/k.key"
 expect 1 err "$tmp/k.pub: not an unencrypted PEM private key" -- image sign --key "$tmp/k.pub" "$tmp/nolayout"
 expect 1 err "not a PEM public key" -- image verify --key /dev/null "$tmp/nolayout"
+# sign and verify of bundles: usage errors and help (the trust lane signs real ones).
+expect 0 out "Usage: ward sign [options] <bundle>" -- sign --help
+expect 0 out "--key FILE, -k FILE" -- verify --help
+expect 1 err 'ward: "sign" requires --key FILE' -- sign "$tmp"
+expect 1 err 'ward: "verify" requires exactly 1 argument(s)' -- verify
+expect 1 err 'invalid value "0" for flag -threads: want a number from 1 to 1024' -- verify --threads 0 --key "$tmp/k.pub" "$tmp"
+expect 1 err "bundle $tmp is not signed (no ward-signature.json)" -- verify --key "$tmp/k.pub" "$tmp"
+expect 1 err "sign bundle $tmp/nobundle: open $tmp/nobundle/config.json: no such file or directory" -- sign --key "$tmp/k.key" "$tmp/nobundle"
 
 # Closed stdio: ward must not crash and must not write into a file it opened.
 set +e

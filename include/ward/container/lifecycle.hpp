@@ -18,6 +18,7 @@ struct Globals {
     std::string root = "/run/ward"; // --root: state directories live under it
     bool systemd_cgroup = false;    // --systemd-cgroup
     std::string policy_file;        // --policy FILE; empty: WARD_POLICY, /etc/ward, built-in
+    std::string store;              // --store DIR; empty: WARD_STORE, then /var/lib/ward
 };
 
 struct CreateOptions {

@@ -52,8 +52,13 @@ struct Image {
         for (const auto& d : drop)
             shell("rm -rf " + q(tree + "/" + d));
         shell("printf 'staff:x:50:user\\n' >>" + q(tree + "/etc/group"));
+        // unpack + repack: `umoci insert DIR /` would write a "/" entry,
+        // an absolute name ward's unpack refuses.
+        std::string work = b.dir + "/umoci-" + layout_name;
         shell("umoci init --layout " + q(layout) + " && umoci new --image " + q(layout + ":v1") +
-              " && umoci insert --image " + q(layout + ":v1") + " " + q(tree) + " /");
+              " && umoci unpack --image " + q(layout + ":v1") + " " + q(work) + " && cp -a " +
+              q(tree) + "/. " + q(work + "/rootfs") + " && umoci repack --image " +
+              q(layout + ":v1") + " " + q(work));
         shell("umoci config --image " + q(layout + ":v1") +
               " --config.cmd sh --config.cmd -c --config.cmd 'echo uid=$(id -u) gid=$(id -g) "
               "groups=$(id -G) cwd=$(pwd) home=$HOME greeting=$GREETING'"

@@ -11,6 +11,7 @@
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <sys/stat.h>
 
 using namespace ward_it;
@@ -171,6 +172,53 @@ BOOST_AUTO_TEST_CASE(an_image_without_mount_points_is_refused_and_the_store_unto
     Result bc = img.ward({"bundle", "create", "--image", img.name, b.dir + "/never"});
     BOOST_TEST(bc.status == 1);
     BOOST_TEST(!fs::exists(b.dir + "/never"));
+}
+
+BOOST_AUTO_TEST_CASE(a_signed_image_runs_under_a_hardened_policy_trusting_its_key) {
+    Bundle b;
+    Image img(b, "signed");
+    std::string key = b.dir + "/demo";
+    BOOST_REQUIRE(img.ward({"key", "generate", "--out", key}).status == 0);
+    Result sign = img.ward(
+        {"image", "sign", "--key", key + ".key", "--identity", img.name, img.layout + ":v1"});
+    BOOST_REQUIRE_MESSAGE(sign.status == 0, "sign: " << sign.err);
+
+    // hardened, with its trust section trusting only that key.
+    Json policy = Json::parse(slurp("contrib/policies/hardened.json"));
+    Json requirement = Json::object();
+    requirement["type"] = "sigstoreSigned";
+    requirement["keyPath"] = key + ".pub";
+    policy["trust"]["default"] = Json::array({requirement});
+    std::string policy_path = b.dir + "/policy.json";
+    {
+        std::ofstream out(policy_path);
+        out << policy.dump();
+    }
+    // The policy is the one deciding: another key's signature is not enough.
+    std::string other = b.dir + "/other";
+    BOOST_REQUIRE(img.ward({"key", "generate", "--out", other}).status == 0);
+    Json other_policy = policy;
+    std::string other_path = b.dir + "/other-policy.json";
+    {
+        Json req = Json::object();
+        req["type"] = "sigstoreSigned";
+        req["keyPath"] = other + ".pub";
+        other_policy["trust"]["default"] = Json::array({req});
+        std::ofstream out(other_path);
+        out << other_policy.dump();
+    }
+    Result refused = img.ward({"--policy", other_path, "image", "import", img.layout + ":v1"});
+    BOOST_TEST(refused.status == 1, "import under another key: " << refused.err);
+
+    Result imp = img.ward({"--policy", policy_path, "image", "import", img.layout + ":v1"});
+    BOOST_REQUIRE_MESSAGE(imp.status == 0, "import: " << imp.err);
+
+    std::string id = b.new_id("signed");
+    Result r = img.ward({"--policy", policy_path, "run", "--image", img.name, id});
+    BOOST_TEST(r.status == 0, "run exit " << r.status << "; stderr: " << r.err);
+    BOOST_TEST(r.out.find("uid=1000 gid=1000 groups=1000 50 cwd=/home/user") == 0,
+               "stdout: " << r.out);
+    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
 }
 
 BOOST_AUTO_TEST_CASE(an_unknown_image_is_named) {

@@ -3,7 +3,9 @@
 # signatures made with the openssl CLI in cosign's format (so this does not
 # trust ward's own signer), then every link of the chain tampered with in
 # turn. Each case asserts the exit status and the message a user sees.
-# Needs no root and runs no container. Ends with "N passed, N failed".
+# Then the image store (store_cases.sh): import, ls, inspect, rm, refusals
+# leaving the store unchanged. The store cases need root (the unpack sets
+# owners); none runs a container. Ends with "N passed, N failed".
 set -eu
 cd "$(dirname "$0")/../.."
 W=$(realpath "${WARD:-build/ward}")
@@ -14,7 +16,7 @@ done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
-pass=0 fail=0
+pass=0 fail=0 skipped=0
 
 ok() { pass=$((pass + 1)); echo "ok - $1"; }
 not_ok() { fail=$((fail + 1)); echo "not ok - $1"; sed 's/^/  out: /' out; sed 's/^/  err: /' err; }
@@ -214,5 +216,8 @@ fresh
 "$EDIT" flip "$("$EDIT" blob img v1 layer0)"
 expect "sign refuses a broken image" 1 err "layer sha256:" -- image sign --key ward.key img:v1
 
-echo "$pass passed, $fail failed"
+# --- the image store
+. "$(dirname "$EDIT")/store_cases.sh"
+
+echo "$pass passed, $fail failed$([ "$skipped" -gt 0 ] && echo ", $skipped skipped")"
 [ "$fail" -eq 0 ]

@@ -140,6 +140,11 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
             throw UsageError("", "invalid value \"\" for flag -policy: a policy file is required");
         g.policy_file = *policy;
     }
+    if (auto store = parsed.value("store")) {
+        if (store->empty())
+            throw UsageError("", "invalid value \"\" for flag -store: a directory is required");
+        g.store = *store;
+    }
     if (g.root.empty())
         throw UsageError("", "invalid value \"\" for flag -root: the state directory is required");
     g.help = parsed.flag("help");
@@ -266,7 +271,8 @@ ListOptions list_options(const VerbArgs& args) {
     if (format == "json")
         options.format = ListFormat::json;
     else if (format != "table")
-        throw UsageError("list", "invalid format option " + quote(format) + ": want table or json");
+        throw UsageError(args.spec ? args.spec->name : "list",
+                         "invalid format option " + quote(format) + ": want table or json");
     options.quiet = args.parsed.flag("quiet");
     return options;
 }

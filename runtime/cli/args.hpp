@@ -55,6 +55,7 @@ struct GlobalOptions {
     bool systemd_cgroup = false;
     std::string rootless = "auto";
     std::string policy_file; // --policy FILE
+    std::string store;       // --store DIR (empty: WARD_STORE, else /var/lib/ward)
     bool help = false;
     bool version = false;
 };

@@ -54,6 +54,7 @@ const std::vector<FlagSpec>& global_flags() {
         {"rootless", nullptr, "auto|true|false", "accepted for runc compatibility (default: auto)"},
         {"policy", nullptr, "FILE",
          "hardening policy (default: $WARD_POLICY, /etc/ward/policy.json, built-in hardened)"},
+        {"store", nullptr, "DIR", "image store (default: $WARD_STORE, else /var/lib/ward)"},
         {"help", "h", nullptr, "show help"},
         {"version", "v", nullptr, "print the version"},
     };
@@ -221,11 +222,23 @@ const std::vector<VerbSpec>& verbs() {
          "See ward-key(8).",
          {{"out", "o", "PREFIX", "path prefix of the two key files"}, kHelpFlag}},
         {"image",
-         "sign an OCI image layout, or verify it and its signature",
-         "sign|verify <layout>[:tag|@sha256:hex]",
-         2,
-         2,
+         "import images into the store, list, inspect and remove them; sign and verify layouts",
+         "import|ls|inspect|rm|sign|verify [args...]",
+         1,
+         -1,
          true,
+         "import [--name NAME] LAYOUT[:TAG|@sha256:HEX] | ARCHIVE[:TAG]: verifies the\n"
+         "digest chain and, under the policy's trust section, the signatures, then\n"
+         "unpacks every layer (diff_ids checked) into the store and prints the manifest\n"
+         "digest and the name. An oci-archive (a tar of a layout, as `skopeo copy ...\n"
+         "oci-archive:F.tar:TAG` writes) is extracted first. Default name: the layout's\n"
+         "ref.name when it is a full reference, else localhost/<dir>:<tag|latest>.\n"
+         "ls [--format table|json] [-q]: one row per name: NAME, DIGEST, SIZE, IMPORTED.\n"
+         "inspect REF...: JSON array of the entries (names, chain, config, layers,\n"
+         "admission, rootfs). rm REF...: a name is untagged; the image is deleted when\n"
+         "no name is left, or when REF is its digest; refused while a container made\n"
+         "from it exists (--force to remove anyway). REF: a name, sha256:HEX or at least\n"
+         "12 hex digits. The store is --store DIR, $WARD_STORE or /var/lib/ward.\n"
          "sign --key KEY LAYOUT[:TAG]: verifies the image's digest chain, then stores a\n"
          "cosign-style signature of its digest in the layout (payload blob, signature\n"
          "manifest, index.json entry tagged sha256-<hex>.sig).\n"
@@ -233,8 +246,7 @@ const std::vector<VerbSpec>& verbs() {
          "every layer blob (digest and size) and a signature by PUB over the manifest\n"
          "(or its index) digest, without unpacking anything; exits 1 naming the first\n"
          "link that fails. With --signature and --payload, a detached cosign signature\n"
-         "is checked instead of the ones stored in the layout.\n"
-         "import, ls, inspect and rm come with the image store. See ward-image(8).",
+         "is checked instead of the ones stored in the layout. See ward-image(8).",
          {{"key", "k", "FILE", "sign: private key (PEM); verify: public key (PEM)"},
           {"identity", nullptr, "REF",
            "sign: docker-reference to sign (default: from the tag, else localhost/DIR);"
@@ -242,6 +254,10 @@ const std::vector<VerbSpec>& verbs() {
           {"platform", nullptr, "OS/ARCH", "platform to pick from an index (default: linux/amd64)"},
           {"signature", nullptr, "FILE", "verify: detached base64 signature (with --payload)"},
           {"payload", nullptr, "FILE", "verify: the payload the detached signature signs"},
+          {"name", nullptr, "NAME", "import: the full name to import under (HOST/PATH[:TAG])"},
+          {"format", "f", "FORMAT", "ls: table (default) or json"},
+          {"quiet", "q", nullptr, "ls: only the image IDs; import: no progress lines"},
+          {"force", nullptr, nullptr, "rm: remove an image even while containers use it"},
           kHelpFlag}},
         {"sign",
          "sign a bundle: its config.json and every file of its rootfs",

@@ -1,6 +1,7 @@
 // `ward image sign|verify`: the image trust chain on an OCI layout without
 // a store: sign what a tag names, or check every digest and a signature.
-#include "verbs.hpp"
+// Also the dispatch of every `ward image` action.
+#include "image_verbs.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/trust/layout.hpp"
@@ -85,12 +86,42 @@ int verify(const VerbArgs& args, const trust::ImageRef& ref) {
 
 } // namespace
 
-int verb_image(const Context&, const VerbArgs& args) {
-    const std::string& action = args.parsed.positionals[0];
-    if (action != "sign" && action != "verify")
+int verb_image(const Context& ctx, const VerbArgs& args) {
+    const auto& pos = args.parsed.positionals;
+    const std::string& action = pos[0];
+    // Arguments after the action: {min, max} (max -1: any number).
+    struct Action {
+        const char* name;
+        size_t min, max;
+        const char* usage;
+    };
+    static constexpr Action kActions[] = {
+        {"import", 1, 1, "import [--name NAME] LAYOUT[:TAG|@sha256:HEX]|ARCHIVE"},
+        {"ls", 0, 0, "ls [--format table|json] [-q]"},
+        {"inspect", 1, size_t(-1), "inspect REF..."},
+        {"rm", 1, size_t(-1), "rm [--force] REF..."},
+        {"sign", 1, 1, "sign --key KEY LAYOUT[:TAG]"},
+        {"verify", 1, 1, "verify --key PUB LAYOUT[:TAG|@sha256:HEX]"},
+    };
+    const Action* a = nullptr;
+    for (const auto& candidate : kActions)
+        if (action == candidate.name)
+            a = &candidate;
+    if (!a)
         throw UsageError("image", "unknown image action " + quote(action) +
-                                      ": want sign or verify (import, ls, inspect, rm come later)");
-    trust::ImageRef ref = trust::parse_image_ref(args.parsed.positionals[1]);
+                                      ": want import, ls, inspect, rm, sign or verify");
+    size_t n = pos.size() - 1;
+    if (n < a->min || n > a->max)
+        throw UsageError("image", std::string("ward: usage: image ") + a->usage);
+    if (action == "import")
+        return image_import(ctx, args);
+    if (action == "ls")
+        return image_ls(ctx, args);
+    if (action == "inspect")
+        return image_inspect(ctx, args);
+    if (action == "rm")
+        return image_rm(ctx, args);
+    trust::ImageRef ref = trust::parse_image_ref(pos[1]);
     return action == "sign" ? sign(args, ref) : verify(args, ref);
 }
 

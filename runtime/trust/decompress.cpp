@@ -154,8 +154,11 @@ class ZstdSource : public ByteSource {
                 fail(std::string("zstd: ") + ZSTD_getErrorName(rc));
             last_ = rc;
             // A full output buffer may leave decoded bytes inside the
-            // decoder: call again before reading more input.
-            frame_open_flush_pending_ = ob.pos == ob.size;
+            // decoder: call again before reading more input. Not after 0
+            // (frame decoded and flushed): another call without input
+            // would start waiting for a next frame's header, and the end
+            // of the input would then read as a truncated stream.
+            frame_open_flush_pending_ = ob.pos == ob.size && rc != 0;
         }
         return ob.pos;
     }
@@ -184,23 +187,6 @@ const char* compression_name(Compression c) {
         return "zstd";
     }
     return "unknown";
-}
-
-Compression compression_for_media_type(std::string_view mt) {
-    static constexpr std::pair<std::string_view, Compression> kTypes[] = {
-        {"application/vnd.oci.image.layer.v1.tar", Compression::none},
-        {"application/vnd.oci.image.layer.v1.tar+gzip", Compression::gzip},
-        {"application/vnd.oci.image.layer.v1.tar+zstd", Compression::zstd},
-        {"application/vnd.oci.image.layer.nondistributable.v1.tar", Compression::none},
-        {"application/vnd.oci.image.layer.nondistributable.v1.tar+gzip", Compression::gzip},
-        {"application/vnd.oci.image.layer.nondistributable.v1.tar+zstd", Compression::zstd},
-        {"application/vnd.docker.image.rootfs.diff.tar.gzip", Compression::gzip},
-        {"application/vnd.docker.image.rootfs.foreign.diff.tar.gzip", Compression::gzip},
-    };
-    for (auto& [name, c] : kTypes)
-        if (mt == name)
-            return c;
-    fail("unsupported layer media type \"" + std::string(mt) + "\"");
 }
 
 std::unique_ptr<ByteSource> decompress(ByteSource& blob, Compression declared,

@@ -71,6 +71,8 @@ Digest Sha256::finish() {
         d.hex.push_back(kHex[md[i] >> 4]);
         d.hex.push_back(kHex[md[i] & 15]);
     }
+    if (EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr) != 1)
+        fail("sha256: cannot initialise the OpenSSL digest");
     return d;
 }
 

@@ -232,8 +232,29 @@ void TarReader::finish_archive() {
 bool TarReader::next(TarEntry& e) {
     if (ended_)
         return false;
-    skip(remaining_ + padding_);
-    remaining_ = padding_ = 0;
+    skip(remaining_);
+    remaining_ = 0;
+    // A stream that stops right after an entry's content, or at a header
+    // boundary, without padding or end-of-archive blocks, ends the archive
+    // as Go's archive/tar reads it: Debian's umoci 0.4.7 writes `umoci
+    // insert` layers that way, and umoci, containerd and podman read them.
+    // Nothing is lost: the diff_id covers exactly the bytes there are.
+    // Padding cut in the middle is still a truncated stream.
+    if (padding_) {
+        char pad[kBlock];
+        size_t got = 0;
+        read_exact(in_, pad, static_cast<size_t>(padding_), &got);
+        if (sink_ && got)
+            sink_->write(pad, got);
+        offset_ += got;
+        if (got == 0) {
+            ended_ = true;
+            return false;
+        }
+        if (got < padding_)
+            fail("tar: stream ends in the middle of an entry's padding (truncated layer)");
+        padding_ = 0;
+    }
 
     std::optional<std::string> long_name, long_link;
     std::optional<std::map<std::string, std::string>> local;
@@ -245,8 +266,12 @@ bool TarReader::next(TarEntry& e) {
         if (sink_ && got)
             sink_->write(b.data(), got);
         offset_ += got;
-        if (got == 0)
-            fail("tar: stream ends without an end-of-archive block (truncated layer)");
+        if (got == 0) {
+            if (long_name || long_link || local)
+                fail("tar: stream ends right after an extended header (truncated layer)");
+            ended_ = true; // see above: no end-of-archive block, as Go accepts
+            return false;
+        }
         if (!full)
             fail("tar: stream ends in the middle of a header (truncated layer)");
         std::string where = at_offset(at);

@@ -5,11 +5,14 @@
 #include "ward/base/file.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/trust/decompress.hpp"
+#include "ward/trust/digest.hpp"
+#include "ward/trust/oci.hpp"
 #include "ward/trust/tar_reader.hpp"
 
 #include <cerrno>
 #include <climits>
 #include <fcntl.h>
+#include <optional>
 #include <set>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -272,7 +275,7 @@ class LayerUnpacker {
         }
         FileRecord r = base_record(e);
         r.size = e.size;
-        r.digest = hash_.digest();
+        r.digest = hash_.finish().str();
         setid(r);
         apply_owner_mode(fd.get(), r);
         apply_xattrs(fd.get(), e, r);
@@ -403,7 +406,7 @@ class LayerUnpacker {
     std::set<std::string> entries_; // paths this layer names (whiteouts included)
     std::set<std::string> touched_; // directories this layer wrote into
     std::vector<std::pair<std::string, std::pair<int64_t, long>>> dir_times_;
-    Sha256Sink hash_;
+    Sha256 hash_;
 };
 
 void init_root(int target_fd, TreeRecord& tree) {
@@ -428,8 +431,11 @@ LayerResult unpack_layer(int target_fd, ByteSource& blob, std::string_view media
     uint64_t budget = limits.max_uncompressed > tree.uncompressed_bytes
                           ? limits.max_uncompressed - tree.uncompressed_bytes
                           : 0;
-    auto plain = decompress(blob, compression_for_media_type(media_type), budget);
-    Sha256Sink diff;
+    std::optional<Compression> compression = layer_compression(media_type);
+    if (!compression)
+        fail("unsupported layer media type " + quote(media_type));
+    auto plain = decompress(blob, *compression, budget);
+    Sha256 diff;
     TarLimits tl;
     tl.max_path = limits.max_path;
     tl.max_entry_size = limits.max_content;
@@ -442,7 +448,7 @@ LayerResult unpack_layer(int target_fd, ByteSource& blob, std::string_view media
     unpacker.finish();
     result.tar_bytes = reader.offset();
     tree.uncompressed_bytes += result.tar_bytes;
-    result.diff_id = diff.digest();
+    result.diff_id = diff.finish().str();
     return result;
 }
 

@@ -3,6 +3,7 @@
 // or a ward::Error, never a crash, a hang or unbounded memory.
 #include "ward/base/error.hpp"
 #include "ward/trust/decompress.hpp"
+#include "ward/trust/digest.hpp"
 #include "ward/trust/tar_reader.hpp"
 
 #include <cstddef>
@@ -22,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     try {
         MemorySource blob(input);
         auto plain = decompress(blob, c, 16 << 20);
-        Sha256Sink sink;
+        Sha256 sink;
         TarLimits limits;
         limits.max_entry_size = 4 << 20;
         limits.max_extended_header = 64 << 10;
@@ -32,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         while (reader.next(entry))
             while (reader.read(buf, sizeof buf) > 0) {
             }
-        sink.digest();
+        sink.finish().str();
     } catch (const ward::Error&) {
     }
     return 0;

@@ -3,6 +3,7 @@
 // decompression bomb are refused.
 #include "trust_helpers.hpp"
 #include "ward/trust/decompress.hpp"
+#include "ward/trust/oci.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -19,7 +20,7 @@ constexpr const char* kZstd = "application/vnd.oci.image.layer.v1.tar+zstd";
 std::string inflate_all(const std::string& blob, const char* media_type,
                         uint64_t cap = uint64_t(1) << 32) {
     MemorySource src(blob);
-    auto plain = decompress(src, compression_for_media_type(media_type), cap);
+    auto plain = decompress(src, *layer_compression(media_type), cap);
     std::string out;
     char buf[7000];
     size_t n;
@@ -46,17 +47,19 @@ struct Fixture {
 
 BOOST_AUTO_TEST_SUITE(trust_decompress)
 
-BOOST_AUTO_TEST_CASE(media_types) {
-    BOOST_TEST((compression_for_media_type(kTar) == Compression::none));
-    BOOST_TEST((compression_for_media_type(kGzip) == Compression::gzip));
-    BOOST_TEST((compression_for_media_type(kZstd) == Compression::zstd));
-    BOOST_TEST((compression_for_media_type("application/vnd.docker.image.rootfs.diff.tar.gzip") ==
-                Compression::gzip));
-    BOOST_TEST(
-        (compression_for_media_type(
-             "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd") == Compression::zstd));
-    BOOST_TEST(error_of([] { compression_for_media_type("application/x-tar+bzip2"); }) ==
-               "unsupported layer media type \"application/x-tar+bzip2\"");
+// A reader that asks for exactly what is left (the tar reader does, for an
+// entry's content) fills the output buffer just as the frame ends; the end
+// of the input after that is the end, not a truncated frame.
+BOOST_AUTO_TEST_CASE(zstd_frame_ending_exactly_at_a_full_buffer) {
+    Fixture f;
+    std::string z = f.made_by("zstd -q -c --check");
+    MemorySource src(z);
+    auto plain = decompress(src, Compression::zstd, uint64_t(1) << 32);
+    std::string out(f.data.size(), '\0');
+    BOOST_TEST(read_exact(*plain, out.data(), out.size()));
+    BOOST_TEST(out == f.data);
+    char more[512];
+    BOOST_TEST(plain->read(more, sizeof more) == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(gzip_zstd_and_plain_round_trip) {

@@ -291,6 +291,22 @@ BOOST_AUTO_TEST_CASE(compressed_layers_and_their_diff_ids) {
                "layer sha256:abc diff_id mismatch (want sha256:111, got " + want + ")");
 }
 
+// One table of layer media types (oci.hpp's layer_compression) serves
+// verify_image and the unpacker: a type it lacks is refused by both.
+BOOST_AUTO_TEST_CASE(refuses_an_unknown_layer_media_type) {
+    Target t;
+    TarWriter w;
+    w.file("one", "1");
+    std::string tar = w.finish();
+    BOOST_TEST(t.refused(tar, "application/x-tar+bzip2") ==
+               "unsupported layer media type \"application/x-tar+bzip2\"");
+    BOOST_TEST(t.refused(tar, "application/vnd.oci.image.layer.nondistributable.v1.tar") ==
+               "unsupported layer media type "
+               "\"application/vnd.oci.image.layer.nondistributable.v1.tar\"");
+    auto docker = t.layer(tar, "application/vnd.docker.image.rootfs.diff.tar");
+    BOOST_TEST(docker.entries == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(refuses_path_traversal) {
     both_ways([](Target& t) {
         TarWriter dots;

@@ -21,11 +21,8 @@ enum class Compression { none, gzip, zstd };
 // "none", "gzip", "zstd"
 const char* compression_name(Compression c);
 
-// The compression a layer media type declares: the OCI layer types
-// (…layer.v1.tar, +gzip, +zstd, and their nondistributable forms) and
-// Docker's (…rootfs.diff.tar.gzip, …rootfs.foreign.diff.tar.gzip). Throws
-// Error "unsupported layer media type "X"" for anything else.
-Compression compression_for_media_type(std::string_view media_type);
+// Which compression a layer media type declares: layer_compression() in
+// oci.hpp, next to the media types.
 
 // The uncompressed stream of `blob` (not owned; it must outlive the
 // result). The first bytes must match `declared`: the gzip magic 1f 8b, the

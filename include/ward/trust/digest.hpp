@@ -6,6 +6,7 @@
 #pragma once
 
 #include "ward/base/fd.hpp"
+#include "ward/trust/stream.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -31,11 +32,12 @@ struct Digest {
 Digest parse_digest(std::string_view text);
 bool is_digest(std::string_view text);
 
-// Streaming SHA-256.
-class Sha256 {
+// Streaming SHA-256, also a ByteSink so a stream can be hashed on its way
+// (a layer's diff_id, each unpacked file's content).
+class Sha256 : public ByteSink {
   public:
     Sha256();
-    ~Sha256();
+    ~Sha256() override;
     Sha256(const Sha256&) = delete;
     Sha256& operator=(const Sha256&) = delete;
     Sha256(Sha256&&) noexcept;
@@ -43,7 +45,10 @@ class Sha256 {
 
     void update(const void* data, size_t size);
     void update(std::string_view data) { update(data.data(), data.size()); }
-    Digest finish(); // once
+    void write(const void* data, size_t n) override { update(data, n); }
+    // The digest of everything so far; the hasher then starts over, so one
+    // object can hash file after file.
+    Digest finish();
 
   private:
     struct Impl;

@@ -48,20 +48,8 @@ class MemorySource : public ByteSource {
     std::string_view data_;
 };
 
-// SHA-256 (OpenSSL EVP) of everything written. digest() ends it and
-// returns "sha256:<64 lower-case hex>", the OCI digest form.
-class Sha256Sink : public ByteSink {
-  public:
-    Sha256Sink();
-    ~Sha256Sink() override;
-    Sha256Sink(const Sha256Sink&) = delete;
-    Sha256Sink& operator=(const Sha256Sink&) = delete;
-    void write(const void* data, size_t n) override;
-    std::string digest();
-
-  private:
-    void* ctx_; // EVP_MD_CTX, kept out of this header
-};
+// The SHA-256 sink (the diff_id of a layer, each file's content) is
+// trust::Sha256 in digest.hpp: one implementation for blobs and streams.
 
 // Fills `buf` with exactly n bytes; false when the stream ends first (after
 // `*got` bytes, when given).

@@ -6,8 +6,11 @@
 // or GNU base-256 and nothing else, header kinds this reader does not know
 // (sparse files, volume labels, multi-volume parts, old V7 headers) are
 // refused rather than guessed at, sizes and path lengths are capped, and
-// the archive must end with its end-of-archive block followed by nothing
-// but zero padding. Every byte of the stream passes through an optional
+// after an end-of-archive block nothing but zero padding may follow. A
+// stream that simply stops after a whole entry (no padding, no
+// end-of-archive block) ends the archive, as Go's archive/tar has it
+// (umoci 0.4.7 writes such layers); one cut inside a header, an entry's
+// content or its padding is truncated. Every byte of the stream passes through an optional
 // sink, so the layer's diff_id (SHA-256 of the uncompressed tar) is
 // computed by the same single read that unpacks it.
 //

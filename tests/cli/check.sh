@@ -8,6 +8,9 @@ W=${WARD:-build/ward}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 R="--root $tmp/state"
+# An empty image store of this run's own (never /var/lib/ward).
+mkdir -m 0700 "$tmp/store"
+export WARD_STORE="$tmp/store"
 pass=0 fail=0
 
 # expect STATUS STREAM TEXT -- ARGS...: the run exits STATUS and STREAM
@@ -57,6 +60,13 @@ expect 1 err "duration interval must be greater than 0" -- $R events --interval 
 expect 0 out "Usage: ward ps [options] <container-id> [ps options]" -- ps --help
 expect 1 err 'unknown signal "NOPE"' -- $R kill c NOPE
 expect 1 err "container does not exist" -- $R kill c
+expect 0 out "Usage: ward bundle [options] create --image REF <dir> [command [arg...]]" -- bundle --help
+expect 1 err 'ward: "bundle create" requires --image REF' -- bundle create "$tmp/b"
+expect 1 err 'unknown bundle action "make": want create' -- bundle make --image x "$tmp/b"
+expect 1 err "image \"localhost/none:1\": not in the store $tmp/store" -- bundle create --image localhost/none:1 "$tmp/b"
+expect 1 err 'ward: "run" requires exactly 1 argument(s)' -- $R run c echo hi
+expect 1 err "--bundle and --image exclude each other" -- $R run --image x -b . c
+expect 1 err "image \"x\": not in the store $tmp/store" -- $R run --image x c echo hi
 expect 1 err "container does not exist" -- $R delete c
 expect 1 err "container does not exist" -- $R update --pids-limit 5 c
 expect 0 out "" -- $R delete -f c

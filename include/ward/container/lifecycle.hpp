@@ -29,6 +29,10 @@ struct CreateOptions {
     bool no_pivot = false;      // --no-pivot
     bool no_new_keyring = false;
     int preserve_fds = 0; // --preserve-fds N
+    // A config made by the caller (`--image`: from a store image) instead
+    // of BUNDLE/config.json. The state dir is then the bundle: create saves
+    // the config as run there anyway, and delete removes it with the rest.
+    std::optional<spec::Spec> spec;
 };
 
 // create: exits once the init is blocked on the exec fifo. Throws ward::Error

@@ -2,6 +2,7 @@
 #include "targets.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    ward::fuzz::parse_one("bundle_payload", std::string_view(reinterpret_cast<const char*>(data), size));
+    ward::fuzz::parse_one("bundle_payload",
+                          std::string_view(reinterpret_cast<const char*>(data), size));
     return 0;
 }

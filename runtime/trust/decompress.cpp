@@ -154,8 +154,11 @@ class ZstdSource : public ByteSource {
                 fail(std::string("zstd: ") + ZSTD_getErrorName(rc));
             last_ = rc;
             // A full output buffer may leave decoded bytes inside the
-            // decoder: call again before reading more input.
-            frame_open_flush_pending_ = ob.pos == ob.size;
+            // decoder: call again before reading more input. Not after 0
+            // (frame decoded and flushed): another call without input
+            // would start waiting for a next frame's header, and the end
+            // of the input would then read as a truncated stream.
+            frame_open_flush_pending_ = ob.pos == ob.size && rc != 0;
         }
         return ob.pos;
     }

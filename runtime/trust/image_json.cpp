@@ -3,9 +3,8 @@
 // can ask admission again without the layout). Both are written by ward
 // into a root-only directory, but are still parsed strictly: a damaged
 // entry must read as an error, not as an image with less in it.
-#include "store_files.hpp"
-
 #include "base64.hpp"
+#include "store_files.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/json/json.hpp"

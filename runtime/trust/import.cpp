@@ -6,9 +6,8 @@
 // after → the entry's files → sync → one rename into images/. Layer blobs
 // are read once, by the unpack: reading them in verify_image too would
 // double the I/O, and nothing of a layer is kept unless its digest matched.
-#include "store_files.hpp"
-
 #include "beneath.hpp"
+#include "store_files.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/trust/archive.hpp"
@@ -127,6 +126,10 @@ ImportResult import_image(const Store& store, const ImportRequest& req) {
 
     ImportResult result;
     if (auto existing = store.find(img.manifest_digest())) {
+        // Nothing is unpacked, but a layout with a broken blob is still
+        // refused: what was asked to be imported must verify, whole.
+        VerifyOptions full;
+        in_source([&] { return verify_image(layout, select, full); });
         UniqueFd held = store.lock();
         result.entry = *store.find(img.manifest_digest());
         result.moved = take_name(store, result.entry, name);
@@ -136,8 +139,7 @@ ImportResult import_image(const Store& store, const ImportRequest& req) {
     detail::TempDir work(store, "import");
     if (::mkdirat(work.fd(), "rootfs", 0700) < 0)
         fail_errno("mkdir " + work.path() + "/rootfs");
-    UniqueFd rootfs(
-        ::openat(work.fd(), "rootfs", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    UniqueFd rootfs(::openat(work.fd(), "rootfs", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!rootfs)
         fail_errno("open " + work.path() + "/rootfs");
 
@@ -154,7 +156,15 @@ ImportResult import_image(const Store& store, const ImportRequest& req) {
         VerifyingReader reader = layout.blob_reader(d, what);
         BlobSource blob(reader);
         LayerResult r = with_context(what, [&] {
-            return unpack_layer(rootfs.get(), blob, d.media_type, req.limits, options, tree);
+            try {
+                return unpack_layer(rootfs.get(), blob, d.media_type, req.limits, options, tree);
+            } catch (const Error&) {
+                // A changed blob usually breaks the decompressor or the tar
+                // reader before its end is reached: read the rest, so the
+                // digest mismatch (the cause) is what is reported.
+                reader.drain();
+                throw;
+            }
         });
         check_diff_id(d.digest.str(), layer.diff_id.str(), r.diff_id);
         e.dropped.devices += r.dropped_devices;

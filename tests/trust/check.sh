@@ -4,7 +4,9 @@
 # trust ward's own signer), then every link of the chain tampered with in
 # turn; then a signed plain bundle (ward sign / ward verify), each change to
 # it refused. Each case asserts the exit status and the message a user sees.
-# Needs no root and runs no container. Ends with "N passed, N failed".
+# Then the image store (store_cases.sh): import, ls, inspect, rm, refusals
+# leaving the store unchanged. The store cases need root (the unpack sets
+# owners); none runs a container. Ends with "N passed, N failed".
 set -eu
 cd "$(dirname "$0")/../.."
 W=$(realpath "${WARD:-build/ward}")
@@ -15,7 +17,7 @@ done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
-pass=0 fail=0
+pass=0 fail=0 skipped=0
 
 ok() { pass=$((pass + 1)); echo "ok - $1"; }
 not_ok() { fail=$((fail + 1)); echo "not ok - $1"; sed 's/^/  out: /' out; sed 's/^/  err: /' err; }
@@ -281,5 +283,8 @@ expect "bundle: sign needs a key" 1 err "\"sign\" requires --key FILE" -- sign b
 expect "bundle: unsigned bundle" 1 err "bundle files is not signed (no ward-signature.json)" -- verify --key ward.pub files
 expect "bundle: back to verified" 0 out "verified bundle bundle" -- verify --key ward.pub bundle
 
-echo "$pass passed, $fail failed"
+# --- the image store
+. "$(dirname "$EDIT")/store_cases.sh"
+
+echo "$pass passed, $fail failed$([ "$skipped" -gt 0 ] && echo ", $skipped skipped")"
 [ "$fail" -eq 0 ]

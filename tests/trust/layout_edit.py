@@ -11,6 +11,10 @@ cosign-format signature (made by the openssl CLI) the way cosign lays it out.
                                             and a linux/arm64 entry
   add-sig LAYOUT DIGEST PAYLOAD SIGB64 [tag|kind]
                                             store a signature manifest for DIGEST
+  diff-id LAYOUT TAG N                      give layer N a wrong rootfs.diff_ids entry: new
+                                            config and manifest blobs, index entry updated
+                                            (every digest stays consistent); prints the
+                                            new manifest digest
 """
 import hashlib
 import json
@@ -91,6 +95,20 @@ def main(argv):
                                    "annotations": {"org.opencontainers.image.ref.name": newtag}})
         save_index(layout, index)
         print(digest)
+    elif cmd == "diff-id":
+        layout, tag, n = argv[2], argv[3], int(argv[4])
+        index = load_index(layout)
+        e = entry(index, tag)
+        with open(blob_path(layout, e["digest"])) as f:
+            m = json.load(f)
+        with open(blob_path(layout, m["config"]["digest"])) as f:
+            c = json.load(f)
+        c["rootfs"]["diff_ids"][n] = "sha256:" + hashlib.sha256(b"not this layer").hexdigest()
+        m["config"]["digest"], m["config"]["size"] = write_blob(
+            layout, json.dumps(c, separators=(",", ":")).encode())
+        e["digest"], e["size"] = write_blob(layout, json.dumps(m, separators=(",", ":")).encode())
+        save_index(layout, index)
+        print(e["digest"])
     elif cmd == "add-sig":
         layout, signed, payload_file, sig_file = argv[2:6]
         how = argv[6] if len(argv) > 6 else "tag"

@@ -47,6 +47,21 @@ struct Fixture {
 
 BOOST_AUTO_TEST_SUITE(trust_decompress)
 
+// A reader that asks for exactly what is left (the tar reader does, for an
+// entry's content) fills the output buffer just as the frame ends; the end
+// of the input after that is the end, not a truncated frame.
+BOOST_AUTO_TEST_CASE(zstd_frame_ending_exactly_at_a_full_buffer) {
+    Fixture f;
+    std::string z = f.made_by("zstd -q -c --check");
+    MemorySource src(z);
+    auto plain = decompress(src, Compression::zstd, uint64_t(1) << 32);
+    std::string out(f.data.size(), '\0');
+    BOOST_TEST(read_exact(*plain, out.data(), out.size()));
+    BOOST_TEST(out == f.data);
+    char more[512];
+    BOOST_TEST(plain->read(more, sizeof more) == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(gzip_zstd_and_plain_round_trip) {
     Fixture f;
     BOOST_TEST(inflate_all(f.data, kTar) == f.data);

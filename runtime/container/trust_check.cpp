@@ -19,10 +19,10 @@
 #include "trust_check.hpp"
 
 #include "ward/base/error.hpp"
-#include "ward/base/log.hpp"
-#include "ward/base/strings.hpp"
 #include "ward/base/fd.hpp"
 #include "ward/base/file.hpp"
+#include "ward/base/log.hpp"
+#include "ward/base/strings.hpp"
 #include "ward/trust/bundle_sign.hpp"
 #include "ward/trust/store.hpp"
 #include "ward/trust/tree_diff.hpp"
@@ -49,7 +49,8 @@ std::optional<std::string> annotation(const spec::Spec& spec, std::string_view k
 }
 
 bool same_inode(const std::string& a, const std::string& b) {
-    struct stat sa {}, sb {};
+    struct stat sa {
+    }, sb{};
     return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
            sa.st_ino == sb.st_ino;
 }
@@ -138,7 +139,8 @@ TrustOutcome check_store_image(const TrustSection& trust, const spec::Spec& spec
         refuse("annotation " + std::string(trust::kImageDigestAnnotation) + ": " + e.what());
     }
     std::string root = trust::store_root(store_flag);
-    trust::Store store = with_context("image store", [&] { return trust::Store::open(root, false); });
+    trust::Store store =
+        with_context("image store", [&] { return trust::Store::open(root, false); });
     std::optional<trust::StoreEntry> entry = store.find(*digest);
     if (!entry)
         refuse("image " + digest->str() + " is not in the store " + root);

@@ -130,6 +130,37 @@ TrustOutcome check_signed_bundle(const TrustSection& trust, const std::string& b
                                  std::to_string(verified.bytes) + " bytes hashed)"};
 }
 
+// A store rootfs is shared and never written: a mount target it lacks
+// would be created in it by the mount setup. Targets below another mount
+// of the config (/dev/pts on /dev's tmpfs) are made on that mount, not in
+// the rootfs.
+void check_mount_targets(const spec::Spec& spec, const trust::StoreEntry& entry) {
+    UniqueFd root(::open(entry.rootfs().c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!root)
+        refuse("image " + entry.manifest.str() + ": open rootfs " + entry.rootfs() + ": " +
+               errno_text(errno));
+    for (size_t i = 0; i < spec.mounts.size(); ++i) {
+        const std::string& dest = spec.mounts[i].destination;
+        bool on_earlier_mount = false;
+        for (size_t j = 0; j < i && !on_earlier_mount; ++j) {
+            const std::string& parent = spec.mounts[j].destination;
+            on_earlier_mount = parent == "/" || (dest.size() > parent.size() &&
+                                                 dest.compare(0, parent.size(), parent) == 0 &&
+                                                 dest[parent.size()] == '/');
+        }
+        if (on_earlier_mount)
+            continue;
+        std::string rel = dest;
+        while (!rel.empty() && rel.front() == '/')
+            rel.erase(0, 1);
+        struct stat st {};
+        if (!rel.empty() && ::fstatat(root.get(), rel.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0)
+            refuse("mounts[" + std::to_string(i) + "].destination " + dest +
+                   " does not exist in the rootfs of image " + entry.manifest.str() +
+                   ", and a store rootfs is never written to create it");
+    }
+}
+
 TrustOutcome check_store_image(const TrustSection& trust, const spec::Spec& spec,
                                const std::string& digest_text, const std::string& store_flag) {
     std::optional<trust::Digest> digest;
@@ -163,6 +194,7 @@ TrustOutcome check_store_image(const TrustSection& trust, const spec::Spec& spec
     } catch (const Error& e) {
         refuse(e.what());
     }
+    check_mount_targets(spec, *entry);
     if (trust.verify_rootfs == TrustSection::VerifyRootfs::always)
         verify_store_rootfs(*entry);
     TrustOutcome out;

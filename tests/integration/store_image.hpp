@@ -72,5 +72,4 @@ struct Image {
     Result import() { return ward({"image", "import", layout + ":v1"}); }
 };
 
-
 } // namespace ward_it

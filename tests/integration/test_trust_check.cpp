@@ -86,7 +86,7 @@ BOOST_AUTO_TEST_CASE(a_signed_bundle_runs_until_something_changes) {
     // Signed again, then the key leaves the host: nothing it signed runs.
     shell(q(runtime_path()) + " sign --key " + q(b.dir + "/ops.key") + " " + q(b.bundle_dir));
     BOOST_TEST(b.runtime({"--policy", policy, "run", "--bundle", b.bundle_dir, b.new_id("again")})
-                       .status == 0);
+                   .status == 0);
     fs::remove(b.dir + "/ops.pub");
     id = b.new_id("revoked");
     expect_refused(b, b.runtime({"--policy", policy, "run", "--bundle", b.bundle_dir, id}), id,
@@ -115,8 +115,9 @@ BOOST_AUTO_TEST_CASE(a_store_image_is_checked_again_at_every_create,
     // Import refuses what the policy does not admit, and leaves no entry.
     Result imp = img.ward({"--policy", rejecting, "image", "import", img.layout + ":v1"});
     BOOST_TEST(imp.status == 1);
-    BOOST_TEST(contains(imp.err, "localhost/signed:v1 is rejected by the policy (scope \"default\")"),
-               imp.err);
+    BOOST_TEST(
+        contains(imp.err, "localhost/signed:v1 is rejected by the policy (scope \"default\")"),
+        imp.err);
     imp = img.ward({"--policy", trusting, "image", "import", img.layout + ":v1"});
     BOOST_REQUIRE_MESSAGE(imp.status == 0, "import: " << imp.err);
 
@@ -127,8 +128,8 @@ BOOST_AUTO_TEST_CASE(a_store_image_is_checked_again_at_every_create,
 
     // The scope gone from the policy revokes the image already imported.
     std::string id = b.new_id("revoked");
-    expect_refused(b, img.ward({"--policy", rejecting, "run", "--image", img.name, id, "true"}),
-                   id, "localhost/signed:v1 is rejected by the policy (scope \"default\")");
+    expect_refused(b, img.ward({"--policy", rejecting, "run", "--image", img.name, id, "true"}), id,
+                   "localhost/signed:v1 is rejected by the policy (scope \"default\")");
 
     // A bundle that claims the image but has another root.
     std::string other = b.dir + "/claims";
@@ -144,16 +145,29 @@ BOOST_AUTO_TEST_CASE(a_store_image_is_checked_again_at_every_create,
     expect_refused(b, img.ward({"--policy", trusting, "run", "--bundle", other, id}), id,
                    "root.path " + b.rootfs + " is not the rootfs of image sha256:");
 
+    // A mount target the image lacks would be created in the shared store.
+    std::string extra = b.dir + "/extra-mount";
+    made = img.ward({"--policy", trusting, "bundle", "create", "--image", img.name, extra});
+    BOOST_REQUIRE_MESSAGE(made.status == 0, made.err);
+    config = slurp(extra + "/config.json");
+    at = config.find("\"mounts\": [");
+    BOOST_REQUIRE(at != std::string::npos);
+    config.insert(at + 11, R"({"destination": "/data", "type": "tmpfs", "source": "tmpfs"}, )");
+    std::ofstream(extra + "/config.json") << config;
+    id = b.new_id("target");
+    expect_refused(b, img.ward({"--policy", trusting, "run", "--bundle", extra, id}), id,
+                   "destination /data does not exist in the rootfs of image sha256:");
+
     // The store's rootfs changed: caught only where the policy re-hashes.
     Result inspect = img.ward({"image", "inspect", img.name});
     size_t r0 = inspect.out.find("\"rootfs\": \"");
     BOOST_REQUIRE(r0 != std::string::npos);
-    std::string rootfs =
-        inspect.out.substr(r0 + 11, inspect.out.find('"', r0 + 11) - r0 - 11);
+    std::string rootfs = inspect.out.substr(r0 + 11, inspect.out.find('"', r0 + 11) - r0 - 11);
+    BOOST_TEST(!fs::exists(rootfs + "/data"), "the refused mount target was created in the store");
     shell("echo 'mallory::0:0::/:/bin/sh' >>" + q(rootfs + "/etc/passwd"));
     id = b.new_id("tampered");
-    expect_refused(b, img.ward({"--policy", rehashing, "run", "--image", img.name, id, "true"}),
-                   id, "rootfs file /etc/passwd changed since import (image sha256:");
+    expect_refused(b, img.ward({"--policy", rehashing, "run", "--image", img.name, id, "true"}), id,
+                   "rootfs file /etc/passwd changed since import (image sha256:");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -135,8 +135,8 @@ int image_import(const Context& ctx, const VerbArgs& args) {
                   std::to_string(e.dropped.setid) + " setuid/setgid bit(s), " +
                   std::to_string(e.dropped.capabilities) + " file capability(ies), " +
                   std::to_string(e.dropped.xattrs) + " xattr(s) (policy trust.unpack)");
-    std::string out = (r.unpacked ? "imported " : "already imported ") + e.manifest.str() +
-                      " as " + name + "\n";
+    std::string out =
+        (r.unpacked ? "imported " : "already imported ") + e.manifest.str() + " as " + name + "\n";
     print_out(out);
     return 0;
 }

@@ -3,9 +3,8 @@
 // can ask admission again without the layout). Both are written by ward
 // into a root-only directory, but are still parsed strictly: a damaged
 // entry must read as an error, not as an image with less in it.
-#include "store_files.hpp"
-
 #include "base64.hpp"
+#include "store_files.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/json/json.hpp"
@@ -16,7 +15,7 @@ namespace {
 const json::Value& member(const json::Value& obj, std::string_view key) {
     const json::Value* v = obj.find(key);
     if (!v)
-        fail(std::string(key) + ": missing");
+        fail("missing");
     return *v;
 }
 
@@ -29,10 +28,12 @@ Digest digest_of(const json::Value& obj, std::string_view key) {
 }
 
 uint64_t uint_of(const json::Value& obj, std::string_view key) {
-    auto v = member(obj, key).as_uint64();
-    if (!v)
-        fail(std::string(key) + ": not a non-negative integer");
-    return *v;
+    return with_context(key, [&] {
+        auto v = member(obj, key).as_uint64();
+        if (!v)
+            fail("not a non-negative integer");
+        return *v;
+    });
 }
 
 json::Value digests(const std::vector<Digest>& list) {
@@ -113,7 +114,9 @@ StoreEntry parse_image_json(std::string_view text, const std::string& what) {
             fail("chain: must end with the manifest digest");
         e.config = digest_of(doc, "config");
         e.platform = string_of(doc, "platform");
-        const auto& layers = member(doc, "layers").as_array();
+        const auto& layers = with_context("layers", [&]() -> const json::Value::Array& {
+            return member(doc, "layers").as_array();
+        });
         for (size_t i = 0; i < layers.size(); ++i)
             with_context("layers[" + std::to_string(i) + "]", [&] {
                 StoreLayer l;
@@ -126,7 +129,8 @@ StoreEntry parse_image_json(std::string_view text, const std::string& what) {
         e.size = uint_of(doc, "size");
         e.imported = string_of(doc, "imported");
         e.source = string_of(doc, "source");
-        const json::Value& adm = member(doc, "admission");
+        const json::Value& adm = with_context(
+            "admission", [&]() -> const json::Value& { return member(doc, "admission"); });
         if (!adm.is_null())
             with_context("admission", [&] {
                 Admission a;

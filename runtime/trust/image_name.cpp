@@ -12,8 +12,8 @@
 
 #include <cctype>
 #include <cstdio>
-#include <iterator>
 #include <filesystem>
+#include <iterator>
 
 namespace ward::trust {
 namespace {

@@ -5,9 +5,8 @@
 // one rename, image.json changes by one rename, and an entry goes by being
 // renamed out of images/ before it is deleted, so a reader sees an entry
 // whole or not at all. Writers serialise on STORE/lock.
-#include "store_files.hpp"
-
 #include "beneath.hpp"
+#include "store_files.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/log.hpp"
@@ -17,8 +16,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <fcntl.h>
+#include <filesystem>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,11 +25,18 @@
 namespace ward::trust {
 
 std::string store_root(const std::string& flag) {
-    if (!flag.empty())
-        return flag;
-    if (const char* env = std::getenv("WARD_STORE"); env && *env)
-        return env;
-    return "/var/lib/ward";
+    std::string root = flag;
+    if (root.empty())
+        if (const char* env = std::getenv("WARD_STORE"); env && *env)
+            root = env;
+    if (root.empty())
+        return "/var/lib/ward";
+    // Absolute, so the rootfs paths a bundle records do not depend on the
+    // directory `bundle create` ran in.
+    std::string abs = std::filesystem::absolute(root).lexically_normal().string();
+    while (abs.size() > 1 && abs.back() == '/')
+        abs.pop_back();
+    return abs;
 }
 
 namespace detail {
@@ -55,8 +61,8 @@ void fsync_dir(int dir_fd, const std::string& what) {
 }
 
 void write_new_file(int dir_fd, const std::string& name, std::string_view data) {
-    UniqueFd fd(::openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                         0644));
+    UniqueFd fd(
+        ::openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
     if (!fd)
         fail_errno("create " + name);
     write_all(fd.get(), data, name);
@@ -220,8 +226,7 @@ std::vector<StoreEntry> Store::list() const {
         }
     }
     std::sort(out.begin(), out.end(), [](const StoreEntry& a, const StoreEntry& b) {
-        return a.imported != b.imported ? a.imported < b.imported
-                                        : a.manifest.hex < b.manifest.hex;
+        return a.imported != b.imported ? a.imported < b.imported : a.manifest.hex < b.manifest.hex;
     });
     return out;
 }

@@ -81,12 +81,14 @@ $(BUILD)/fuzz/%-replay: $(BUILD)/obj/tests/fuzz/%_fuzz.o $(BUILD)/obj/tests/fuzz
 
 # libFuzzer binaries (clang): `make fuzz`, then e.g.
 #   build-fuzz/tar_reader -max_total_time=60 build-fuzz/corpus/tar_reader tests/fuzz/corpus/tar_reader
-# Only the modules fuzz targets reach are compiled (base, json, trust).
+# The library goes in through an archive, so only the objects a target
+# reaches are linked (the parsers need base, json and a few trust files).
 # Needs clang and its libFuzzer runtime (Debian: clang, libclang-rt-dev);
 # make check does not.
 FUZZ_BUILD    := build-fuzz
 FUZZ_FLAGS    := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
-FUZZ_LIB_SRCS := $(wildcard runtime/base/*.cpp runtime/json/*.cpp runtime/trust/*.cpp)
+FUZZ_LIB_SRCS := $(filter-out runtime/cli/%,$(wildcard runtime/*/*.cpp))
+FUZZ_LIB      := $(FUZZ_BUILD)/libward.a
 FUZZ_BINS     := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/%)
 
 fuzz: $(FUZZ_BINS)
@@ -96,7 +98,10 @@ $(FUZZ_BUILD)/obj/%.o: %.cpp
 	@mkdir -p $(dir $@)
 	clang++ $(CPPFLAGS) -std=c++20 -O1 -g $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
 
-$(FUZZ_BINS): $(FUZZ_BUILD)/%: $(FUZZ_BUILD)/obj/tests/fuzz/%_fuzz.o $(FUZZ_LIB_SRCS:%.cpp=$(FUZZ_BUILD)/obj/%.o)
+$(FUZZ_LIB): $(FUZZ_LIB_SRCS:%.cpp=$(FUZZ_BUILD)/obj/%.o)
+	rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_BINS): $(FUZZ_BUILD)/%: $(FUZZ_BUILD)/obj/tests/fuzz/%_fuzz.o $(FUZZ_LIB)
 	clang++ -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
 	@mkdir -p $(FUZZ_BUILD)/corpus/$*
 

@@ -141,6 +141,16 @@ size_t utf8_sequence_length(std::string_view s, size_t i) {
 
 } // namespace
 
+bool valid_utf8(std::string_view s) {
+    for (size_t i = 0; i < s.size();) {
+        size_t len = utf8_sequence_length(s, i);
+        if (len == 0)
+            return false;
+        i += len;
+    }
+    return true;
+}
+
 void append_json_string(std::string& out, std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";
     out += '"';

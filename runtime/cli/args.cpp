@@ -204,9 +204,47 @@ int preserve_fds_of(const VerbArgs& args) {
 
 } // namespace
 
+std::optional<ImageRunOptions> image_run_options(const VerbArgs& args) {
+    const ParsedArgs& p = args.parsed;
+    auto ref = p.value("image");
+    if (!ref) {
+        // Without --image, create and run take exactly the id, as runc.
+        if (p.positionals.size() > 1)
+            throw UsageError(args.spec->name, std::string("ward: \"") + args.spec->name +
+                                                  "\" requires exactly 1 argument(s)");
+        return std::nullopt;
+    }
+    if (ref->empty())
+        throw UsageError(args.spec->name, "--image needs an image name or digest");
+    if (auto bundle = p.value("bundle"); bundle && !bundle->empty())
+        throw UsageError(args.spec->name,
+                         "--bundle and --image exclude each other: the image makes the bundle");
+    ImageRunOptions out;
+    out.ref = *ref;
+    out.command.assign(p.positionals.begin() + 1, p.positionals.end());
+    return out;
+}
+
+BundleOptions bundle_options(const VerbArgs& args) {
+    const auto& pos = args.parsed.positionals;
+    BundleOptions out;
+    out.action = pos.front();
+    if (out.action != "create")
+        throw UsageError("bundle", "unknown bundle action " + quote(out.action) + ": want create");
+    out.image = args.parsed.value("image").value_or("");
+    if (out.image.empty())
+        throw UsageError("bundle", "ward: \"bundle create\" requires --image REF");
+    out.dir = pos[1];
+    if (out.dir.empty())
+        throw UsageError("bundle", "bundle directory cannot be empty");
+    out.command.assign(pos.begin() + 2, pos.end());
+    return out;
+}
+
 container::CreateOptions create_options(const VerbArgs& args) {
     container::CreateOptions options;
     options.id = container_id(args);
+    image_run_options(args); // the argument count and --image's companions
     const ParsedArgs& p = args.parsed;
     if (auto bundle = p.value("bundle"); bundle && !bundle->empty())
         options.bundle = *bundle;

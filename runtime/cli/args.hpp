@@ -92,6 +92,24 @@ struct RunOptions {
 };
 RunOptions run_options(const VerbArgs& args);
 
+// create/run --image REF ID [COMMAND [ARG...]]: the store image and the
+// command replacing its Cmd (empty: the image's own). nullopt without
+// --image, where a second argument is the usage error runc gives.
+struct ImageRunOptions {
+    std::string ref;
+    std::vector<std::string> command;
+};
+std::optional<ImageRunOptions> image_run_options(const VerbArgs& args);
+
+// bundle create --image REF DIR [COMMAND [ARG...]]
+struct BundleOptions {
+    std::string action; // "create"
+    std::string image;
+    std::string dir;
+    std::vector<std::string> command;
+};
+BundleOptions bundle_options(const VerbArgs& args);
+
 // exec: flags end at the container id; what follows is the command.
 container::ExecOptions exec_options(const VerbArgs& args);
 

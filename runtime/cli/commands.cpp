@@ -14,6 +14,8 @@ std::vector<FlagSpec> create_flags() {
         {"no-pivot", nullptr, nullptr, "do not pivot_root (for a rootfs on ramfs)"},
         {"no-new-keyring", nullptr, nullptr, "keep the caller's session keyring"},
         {"preserve-fds", nullptr, "N", "also pass fds 3 .. 3+N-1 to the process (default: 0)"},
+        {"image", nullptr, "REF",
+         "config and root from this store image instead of a bundle (see ward-bundle(8))"},
         kHelpFlag,
     };
 }
@@ -63,10 +65,15 @@ const std::vector<FlagSpec>& global_flags() {
 
 const std::vector<VerbSpec>& verbs() {
     static const std::vector<VerbSpec> table = {
-        {"create", "create a container (its process waits for start)", "<container-id>", 1, 1, true,
+        {"create", "create a container (its process waits for start)",
+         "<container-id> [command [arg...]]", 1, -1, true,
          "Creates the container described by the bundle's config.json: namespaces, cgroup,\n"
          "root filesystem, hooks. The container process is ready but does not run the\n"
-         "configured program until `ward start`.",
+         "configured program until `ward start`.\n"
+         "With --image REF the config is made from a store image as `ward bundle create`\n"
+         "makes it (a command after the id replaces the image's Cmd; put -- before a\n"
+         "command with options) and kept in the container's state dir, which is its\n"
+         "bundle; `ward delete` removes it.",
          create_flags()},
         {"start",
          "run the configured program in a created container",
@@ -76,10 +83,15 @@ const std::vector<VerbSpec>& verbs() {
          true,
          "Starts the program of a container made by `ward create`.",
          {kHelpFlag}},
-        {"run", "create and start a container, then wait for it", "<container-id>", 1, 1, true,
+        {"run", "create and start a container, then wait for it",
+         "<container-id> [command [arg...]]", 1, -1, true,
          "Creates and starts a container. Without --detach, ward waits for it, forwards\n"
          "signals to it, deletes it (unless --keep) and exits with its exit status\n"
-         "(128+N when it was killed by signal N).",
+         "(128+N when it was killed by signal N).\n"
+         "With --image REF (a name `ward image ls` shows, sha256:HEX or a unique hex\n"
+         "prefix) the config is made from that store image as `ward bundle create` makes\n"
+         "it; a command after the id replaces the image's Cmd (put -- before a command\n"
+         "with options). The config lives in the container's state dir, its bundle.",
          run_flags()},
         {"state",
          "print the state of a container as JSON",
@@ -119,6 +131,21 @@ const std::vector<VerbSpec>& verbs() {
          {{"format", "f", "FORMAT", "output format: table (default) or json"},
           {"quiet", "q", nullptr, "print only container IDs"},
           kHelpFlag}},
+        {"bundle",
+         "make a bundle whose config comes from a store image",
+         "create --image REF <dir> [command [arg...]]",
+         2,
+         -1,
+         true,
+         "create --image REF DIR: writes DIR/config.json (DIR must be missing or empty)\n"
+         "for the store image REF (a name `ward image ls` shows, sha256:HEX or a unique\n"
+         "hex prefix): process from the image's Entrypoint + Cmd, Env, WorkingDir and User\n"
+         "(names resolved in the image's /etc/passwd and /etc/group), root.path the\n"
+         "store's rootfs of the image, read-only (it is shared, never copied), the rest\n"
+         "as `ward spec` writes it. A command after DIR replaces the image's Cmd (put --\n"
+         "before a command with options). The policy is applied when the container is\n"
+         "created, not written into the file. See ward-bundle(8).",
+         {{"image", nullptr, "REF", "the store image (required)"}, kHelpFlag}},
         {"spec",
          "write a starter config.json",
          "",
@@ -258,6 +285,37 @@ const std::vector<VerbSpec>& verbs() {
           {"format", "f", "FORMAT", "ls: table (default) or json"},
           {"quiet", "q", nullptr, "ls: only the image IDs; import: no progress lines"},
           {"force", nullptr, nullptr, "rm: remove an image even while containers use it"},
+          kHelpFlag}},
+        {"sign",
+         "sign a bundle: its config.json and every file of its rootfs",
+         "<bundle>",
+         1,
+         1,
+         true,
+         "sign --key KEY BUNDLE: records the rootfs (root.path of BUNDLE/config.json):\n"
+         "every path, type, mode, owner, content digest, symlink target, device number\n"
+         "and file capability, without following symlinks or crossing mounts. Writes\n"
+         "the record to BUNDLE/ward-rootfs.jsonl and an ECDSA P-256 signature over a\n"
+         "payload naming the digests of config.json and of the record to\n"
+         "BUNDLE/ward-signature.json. Check it with `ward verify`. See ward-sign(8).",
+         {{"key", "k", "FILE", "private key (PEM, from `ward key generate`)"},
+          {"threads", nullptr, "N", "hashing threads (default: the CPUs ward may use)"},
+          kHelpFlag}},
+        {"verify",
+         "check a signed bundle's signature, config.json and rootfs",
+         "<bundle>",
+         1,
+         1,
+         true,
+         "verify [--key PUB ...] BUNDLE: checks BUNDLE/ward-signature.json with the\n"
+         "given public keys (any one may have signed; without --key, the keys the\n"
+         "policy's trust section gives bundles), then config.json's digest, then the\n"
+         "record's, then walks and hashes the rootfs again and compares it with the\n"
+         "record. Prints what verified and how much was hashed; exits 1 naming the\n"
+         "first thing that changed (\"rootfs file /bin/sh changed since signing\").\n"
+         "See ward-verify(8).",
+         {{"key", "k", "FILE", "public key (PEM); repeatable"},
+          {"threads", nullptr, "N", "hashing threads (default: the CPUs ward may use)"},
           kHelpFlag}},
         later("checkpoint", "checkpoint a running container"),
         {"exec",

@@ -1,5 +1,7 @@
 // create, start, run: the verbs that bring a container up.
 #include "verbs.hpp"
+#include "ward/trust/image_bundle.hpp"
+#include "ward/trust/store.hpp"
 
 namespace ward::cli {
 namespace {
@@ -12,11 +14,22 @@ void refuse_systemd_cgroup(const Context& ctx) {
         fail("--systemd-cgroup: the systemd cgroup driver is not supported yet");
 }
 
+// --image REF: the config made from the store image, handed to create in
+// memory (the state dir becomes the bundle).
+void add_image_spec(const Context& ctx, const VerbArgs& args, container::CreateOptions& options) {
+    auto image = image_run_options(args);
+    if (!image)
+        return;
+    trust::Store store = trust::Store::open(store_dir(ctx), false);
+    options.spec = trust::image_bundle_spec(store, image->ref, image->command);
+}
+
 } // namespace
 
 int verb_create(const Context& ctx, const VerbArgs& args) {
     auto options = create_options(args);
     refuse_systemd_cgroup(ctx);
+    add_image_spec(ctx, args, options);
     container::create(ctx.lifecycle, options);
     return 0;
 }
@@ -29,6 +42,7 @@ int verb_start(const Context& ctx, const VerbArgs& args) {
 int verb_run(const Context& ctx, const VerbArgs& args) {
     auto options = run_options(args);
     refuse_systemd_cgroup(ctx);
+    add_image_spec(ctx, args, options.create);
     return container::run(ctx.lifecycle, options.create, options.detach, options.keep);
 }
 

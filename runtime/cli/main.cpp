@@ -30,7 +30,8 @@ constexpr Dispatch kHandlers[] = {
     {"profile", verb_profile}, {"policy", verb_policy}, {"update", verb_update},
     {"pause", verb_pause},     {"resume", verb_resume}, {"ps", verb_ps},
     {"events", verb_events},   {"key", verb_key},       {"image", verb_image},
-    {"exec", verb_exec},
+    {"exec", verb_exec},       {"sign", verb_sign},     {"verify", verb_verify},
+    {"bundle", verb_bundle},
 };
 
 // With fd 0, 1 or 2 closed, the next file ward opens (a log, a state file)

@@ -32,6 +32,12 @@ int verb_exec(const Context& ctx, const VerbArgs& args);
 int verb_events(const Context& ctx, const VerbArgs& args);
 int verb_key(const Context& ctx, const VerbArgs& args);
 int verb_image(const Context& ctx, const VerbArgs& args);
+int verb_sign(const Context& ctx, const VerbArgs& args);
+int verb_verify(const Context& ctx, const VerbArgs& args);
+int verb_bundle(const Context& ctx, const VerbArgs& args);
+
+// The image store directory: --store, else $WARD_STORE, else /var/lib/ward.
+std::string store_dir(const Context& ctx);
 
 // Help and version text (help.cpp, version.cpp). Both go to stdout.
 void print_help();

@@ -188,8 +188,8 @@ const std::vector<spec::Hook>& hooks_of(const spec::Spec& spec,
 
 State create_container(const Globals& g, const CreateOptions& options, UniqueFd* terminal_peer) {
     StateDir dir(g.root, options.id);
-    std::string bundle = absolute_path(options.bundle);
-    spec::Spec spec = spec::load_bundle_spec(bundle);
+    std::string bundle = absolute_path(options.spec ? dir.path() : options.bundle);
+    spec::Spec spec = options.spec ? *options.spec : spec::load_bundle_spec(bundle);
     PolicyOutcome policy = apply_policy(g, spec);
     bool proxied_terminal =
         terminal_peer && spec.process && spec.process->terminal && options.console_socket.empty();

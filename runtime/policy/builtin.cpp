@@ -9,7 +9,7 @@ namespace ward::policy {
 std::string_view builtin_hardened_text() {
     static constexpr std::string_view text = R"json({
   "name": "hardened",
-  "description": "ward's built-in default: default-deny seccomp, no capabilities but CAP_NET_BIND_SERVICE, no_new_privs, read-only root, masked kernel paths, private namespaces, no sensitive host mounts.",
+  "description": "ward's built-in default: default-deny seccomp, no capabilities but CAP_NET_BIND_SERVICE, no_new_privs, read-only root, masked kernel paths, private namespaces, no sensitive host mounts; only images signed by a key the policy names, every unsigned bundle refused.",
   "rules": {
     "seccomp": {"action": "enforce", "fill": "default-deny"},
     "capabilities": {"action": "enforce", "allowed": ["CAP_NET_BIND_SERVICE"], "ambient": false, "fill": []},
@@ -46,6 +46,12 @@ std::string_view builtin_hardened_text() {
     },
     "mountPropagation": {"action": "enforce"},
     "unavailableLimits": {"action": "enforce"}
+  },
+  "trust": {
+    "default": [{"type": "reject"}],
+    "unverified": "refuse",
+    "verifyRootfs": "never",
+    "unpack": {"devices": "refuse", "setid": "drop", "fileCapabilities": "drop"}
   }
 }
 )json";

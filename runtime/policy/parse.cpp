@@ -1,89 +1,18 @@
 // Policy document ↔ Policy. Strict: unknown rules and keys are errors, so a
 // misspelt rule cannot leave a policy weaker than its author believes.
+#include "document_reader.hpp"
+#include "trust_section.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/policy/policy.hpp"
 #include "ward/spec/names.hpp"
 
 #include <algorithm>
-#include <set>
 
 namespace ward::policy {
 namespace {
 
 using json::Value;
-
-// A JSON object whose members must all be read: leftovers are unknown keys.
-class Reader {
-  public:
-    Reader(const Value& v, std::string path) : v_(v), path_(std::move(path)) {
-        if (!v.is_object())
-            fail(path_ + ": expected object, got " + json::type_name(v.type()));
-    }
-    ~Reader() = default;
-
-    std::string at(std::string_view key) const {
-        return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
-    }
-    const Value* get(std::string_view key) {
-        seen_.insert(std::string(key));
-        const Value* m = v_.find(key);
-        return m && !m->is_null() ? m : nullptr;
-    }
-    std::optional<std::string> str(std::string_view key) {
-        const Value* m = get(key);
-        if (!m)
-            return std::nullopt;
-        if (!m->is_string())
-            fail(at(key) + ": expected string, got " + json::type_name(m->type()));
-        return m->as_string();
-    }
-    std::optional<bool> boolean(std::string_view key) {
-        const Value* m = get(key);
-        if (!m)
-            return std::nullopt;
-        if (!m->is_bool())
-            fail(at(key) + ": expected boolean, got " + json::type_name(m->type()));
-        return m->as_bool();
-    }
-    std::optional<std::vector<std::string>> strings(std::string_view key) {
-        const Value* m = get(key);
-        if (!m)
-            return std::nullopt;
-        if (!m->is_array())
-            fail(at(key) + ": expected array, got " + json::type_name(m->type()));
-        std::vector<std::string> out;
-        for (size_t i = 0; i < m->as_array().size(); ++i) {
-            const Value& item = m->as_array()[i];
-            if (!item.is_string())
-                fail(at(key) + "[" + std::to_string(i) + "]: expected string, got " +
-                     json::type_name(item.type()));
-            out.push_back(item.as_string());
-        }
-        return out;
-    }
-    Action action() {
-        auto a = str("action");
-        if (!a)
-            fail(at("action") + ": required (enforce or warn)");
-        if (*a == "enforce")
-            return Action::enforce;
-        if (*a == "warn")
-            return Action::warn;
-        fail(at("action") + ": " + quote(*a) + " is not an action (enforce or warn)");
-    }
-    // Call once every known key was read.
-    void done() const {
-        for (const auto& [key, value] : v_.as_object())
-            if (!seen_.count(key))
-                fail(at(key) + ": unknown key");
-    }
-
-  private:
-    const Value& v_;
-    std::string path_;
-    std::set<std::string> seen_;
-};
 
 void check_capabilities(const std::vector<std::string>& caps, const std::string& path) {
     const auto& known = spec::capability_names();
@@ -100,11 +29,12 @@ void check_namespaces(const std::vector<std::string>& types, const std::string& 
 }
 
 template <typename Rule, typename Fn>
-void read_rule(Reader& rules, std::string_view key, std::optional<Rule>& out, Fn&& fill_in) {
+void read_rule(DocumentReader& rules, std::string_view key, std::optional<Rule>& out,
+               Fn&& fill_in) {
     const Value* v = rules.get(key);
     if (!v)
         return;
-    Reader r(*v, rules.at(key));
+    DocumentReader r(*v, rules.at(key));
     Rule rule;
     rule.action = r.action();
     fill_in(r, rule);
@@ -113,23 +43,25 @@ void read_rule(Reader& rules, std::string_view key, std::optional<Rule>& out, Fn
 }
 
 Policy from_json(const Value& doc) {
-    Reader top(doc, "");
+    DocumentReader top(doc, "");
     Policy p;
     p.name = top.str("name").value_or("");
     if (p.name.empty())
         fail("name: required");
     p.description = top.str("description").value_or("");
     const Value* rules_v = top.get("rules");
+    if (const Value* trust = top.get("trust"))
+        p.trust = parse_trust_section(*trust, "trust");
     top.done();
     if (!rules_v)
         return p;
-    Reader rules(*rules_v, "rules");
-    read_rule(rules, "seccomp", p.seccomp, [](Reader& r, SeccompRule& rule) {
+    DocumentReader rules(*rules_v, "rules");
+    read_rule(rules, "seccomp", p.seccomp, [](DocumentReader& r, SeccompRule& rule) {
         rule.fill = r.str("fill");
         if (rule.fill && rule.fill->empty())
             fail(r.at("fill") + ": a profile name, or leave it out");
     });
-    read_rule(rules, "capabilities", p.capabilities, [](Reader& r, CapabilitiesRule& rule) {
+    read_rule(rules, "capabilities", p.capabilities, [](DocumentReader& r, CapabilitiesRule& rule) {
         rule.allowed = r.strings("allowed").value_or(std::vector<std::string>{});
         check_capabilities(rule.allowed, r.at("allowed"));
         rule.ambient = r.boolean("ambient").value_or(false);
@@ -137,18 +69,18 @@ Policy from_json(const Value& doc) {
         if (rule.fill)
             check_capabilities(*rule.fill, r.at("fill"));
     });
-    auto read_true = [](Reader& r, TrueRule& rule) {
+    auto read_true = [](DocumentReader& r, TrueRule& rule) {
         rule.fill = r.boolean("fill").value_or(false);
     };
     read_rule(rules, "noNewPrivileges", p.no_new_privileges, read_true);
     read_rule(rules, "readonlyRoot", p.readonly_root, read_true);
-    auto read_paths = [](Reader& r, PathsRule& rule) {
+    auto read_paths = [](DocumentReader& r, PathsRule& rule) {
         rule.required = r.strings("required").value_or(std::vector<std::string>{});
         rule.fill = r.boolean("fill").value_or(false);
     };
     read_rule(rules, "maskedPaths", p.masked_paths, read_paths);
     read_rule(rules, "readonlyPaths", p.readonly_paths, read_paths);
-    read_rule(rules, "namespaces", p.namespaces, [](Reader& r, NamespacesRule& rule) {
+    read_rule(rules, "namespaces", p.namespaces, [](DocumentReader& r, NamespacesRule& rule) {
         rule.required = r.strings("required").value_or(std::vector<std::string>{});
         check_namespaces(rule.required, r.at("required"));
         rule.fill = r.strings("fill");
@@ -156,24 +88,24 @@ Policy from_json(const Value& doc) {
             check_namespaces(*rule.fill, r.at("fill"));
     });
     auto list = [](const char* key) {
-        return [key](Reader& r, ListRule& rule) {
+        return [key](DocumentReader& r, ListRule& rule) {
             rule.names = r.strings(key).value_or(std::vector<std::string>{});
         };
     };
     read_rule(rules, "devices", p.devices, list("allowed"));
     read_rule(rules, "hostMounts", p.host_mounts, list("forbidden"));
     read_rule(rules, "sysctls", p.sysctls, list("allowed"));
-    read_rule(rules, "mountPropagation", p.mount_propagation, [](Reader&, PlainRule&) {});
-    read_rule(rules, "user", p.user, [](Reader& r, UserRule& rule) {
+    read_rule(rules, "mountPropagation", p.mount_propagation, [](DocumentReader&, PlainRule&) {});
+    read_rule(rules, "user", p.user, [](DocumentReader& r, UserRule& rule) {
         rule.allow_root = r.boolean("allowRoot").value_or(true);
     });
-    read_rule(rules, "resources", p.resources, [](Reader& r, ListRule& rule) {
+    read_rule(rules, "resources", p.resources, [](DocumentReader& r, ListRule& rule) {
         rule.names = r.strings("required").value_or(std::vector<std::string>{});
         for (const auto& n : rule.names)
             if (n != "pids" && n != "memory")
                 fail(r.at("required") + ": " + quote(n) + " is not a limit (pids or memory)");
     });
-    read_rule(rules, "unavailableLimits", p.unavailable_limits, [](Reader&, PlainRule&) {});
+    read_rule(rules, "unavailableLimits", p.unavailable_limits, [](DocumentReader&, PlainRule&) {});
     rules.done();
     return p;
 }
@@ -269,6 +201,8 @@ Value policy_to_json(const Policy& p) {
     if (p.unavailable_limits)
         rules.set("unavailableLimits", rule_head(p.unavailable_limits->action));
     doc.set("rules", rules);
+    if (p.trust)
+        doc.set("trust", trust_section_to_json(*p.trust));
     return doc;
 }
 

@@ -173,7 +173,7 @@ Resources resources_from_json(const json::Value& doc, std::string_view source) {
     return with_context(source, [&] { return detail::parse_resources(Obj(doc, "")); });
 }
 
-Spec load_bundle_spec(const std::string& bundle_dir) {
+Spec load_bundle_spec(const std::string& bundle_dir, std::string* config_text) {
     std::string given = bundle_dir.empty() ? "." : bundle_dir;
     while (given.size() > 1 && given.ends_with('/'))
         given.pop_back();
@@ -188,6 +188,8 @@ Spec load_bundle_spec(const std::string& bundle_dir) {
     Spec s = parse_spec(text, "config.json");
     if (!s.root)
         fail("config.json: root: missing required field");
+    if (config_text)
+        *config_text = std::move(text);
     if (!s.root->path.starts_with('/'))
         s.root->path = clean_absolute(bundle + "/" + s.root->path);
     return s;

@@ -220,6 +220,8 @@ ImageConfig parse_image_config(std::string_view bytes, const std::string& what) 
         c.diff_ids.push_back(
             with_context(what + ": " + path, [&] { return parse_digest(id.as_string()); }));
     }
+    c.created = string_member(doc, "created", what, "", false);
+    c.author = string_member(doc, "author", what, "", false);
     // "config" is optional and may be null (an image with no defaults).
     const Value* cfg = doc.find("config");
     if (cfg && !cfg->is_null()) {
@@ -230,9 +232,23 @@ ImageConfig parse_image_config(std::string_view bytes, const std::string& what) 
             c.env = string_array(*env, what, "config.Env");
         c.entrypoint = optional_string_array(*cfg, "Entrypoint", what, "config");
         c.cmd = optional_string_array(*cfg, "Cmd", what, "config");
-        for (auto [key, field] : {std::pair{"WorkingDir", &c.working_dir}, {"User", &c.user}})
+        for (auto [key, field] : {std::pair{"WorkingDir", &c.working_dir},
+                                  {"User", &c.user},
+                                  {"StopSignal", &c.stop_signal}})
             if (const Value* v = cfg->find(key); v && !v->is_null())
                 *field = string_member(*cfg, key, what, "config", true);
+        // Docker writes null for an image without labels.
+        if (const Value* labels = cfg->find("Labels"); labels && !labels->is_null()) {
+            if (!labels->is_object())
+                bad(what, "config.Labels",
+                    std::string("expected object, got ") + json::type_name(labels->type()));
+            for (const auto& [key, val] : labels->as_object()) {
+                if (!val.is_string())
+                    bad(what, "config.Labels." + key,
+                        std::string("expected string, got ") + json::type_name(val.type()));
+                c.labels[key] = val.as_string();
+            }
+        }
     }
     return c;
 }

@@ -109,9 +109,21 @@ VerifiedSignature verify_signatures(const std::vector<Signature>& signatures,
                                     const std::vector<PublicKey>& keys,
                                     const std::vector<Digest>& chain,
                                     const std::optional<std::string>& identity) {
+    IdentityCheck check;
+    if (identity) {
+        check.accepts = [&](const std::string& got) { return got == *identity; };
+        check.want = quote(*identity);
+    }
+    return verify_signatures(signatures, keys, chain, check,
+                             chain.empty() ? "" : "manifest " + chain.back().str());
+}
+
+VerifiedSignature verify_signatures(const std::vector<Signature>& signatures,
+                                    const std::vector<PublicKey>& keys,
+                                    const std::vector<Digest>& chain, const IdentityCheck& identity,
+                                    const std::string& subject) {
     if (chain.empty())
         fail("verify signatures: nothing to verify");
-    std::string subject = "manifest " + chain.back().str();
     if (keys.empty())
         fail("no trusted key to verify " + subject);
     if (signatures.empty())
@@ -149,9 +161,9 @@ VerifiedSignature verify_signatures(const std::vector<Signature>& signatures,
             why.push_back(sig.origin + ": signs " + p.manifest_digest.str() + ", not this image");
             continue;
         }
-        if (identity && p.docker_reference != *identity) {
+        if (identity.accepts && !identity.accepts(p.docker_reference)) {
             why.push_back(sig.origin + ": identity " + quote(p.docker_reference) + ", want " +
-                          quote(*identity));
+                          identity.want);
             continue;
         }
         return VerifiedSignature{p.manifest_digest, p.docker_reference, by->name(), sig.origin};

@@ -8,6 +8,9 @@ W=${WARD:-build/ward}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 R="--root $tmp/state"
+# An empty image store of this run's own (never /var/lib/ward).
+mkdir -m 0700 "$tmp/store"
+export WARD_STORE="$tmp/store"
 pass=0 fail=0
 
 # expect STATUS STREAM TEXT -- ARGS...: the run exits STATUS and STREAM
@@ -57,6 +60,13 @@ expect 1 err "duration interval must be greater than 0" -- $R events --interval 
 expect 0 out "Usage: ward ps [options] <container-id> [ps options]" -- ps --help
 expect 1 err 'unknown signal "NOPE"' -- $R kill c NOPE
 expect 1 err "container does not exist" -- $R kill c
+expect 0 out "Usage: ward bundle [options] create --image REF <dir> [command [arg...]]" -- bundle --help
+expect 1 err 'ward: "bundle create" requires --image REF' -- bundle create "$tmp/b"
+expect 1 err 'unknown bundle action "make": want create' -- bundle make --image x "$tmp/b"
+expect 1 err "image \"localhost/none:1\": not in the store $tmp/store" -- bundle create --image localhost/none:1 "$tmp/b"
+expect 1 err 'ward: "run" requires exactly 1 argument(s)' -- $R run c echo hi
+expect 1 err "--bundle and --image exclude each other" -- $R run --image x -b . c
+expect 1 err "image \"x\": not in the store $tmp/store" -- $R run --image x c echo hi
 expect 1 err "container does not exist" -- $R delete c
 expect 1 err "container does not exist" -- $R update --pids-limit 5 c
 expect 0 out "" -- $R delete -f c
@@ -138,6 +148,14 @@ expect 1 err "verify $tmp/nolayout:v1: image layout $tmp/nolayout: open: no such
 expect 1 err "image layout $tmp/k.key: a file, not a layout directory (oci-archive tarballs are not supported yet" -- image verify --key "$tmp/k.pub" "$tmp/k.key"
 expect 1 err "$tmp/k.pub: not an unencrypted PEM private key" -- image sign --key "$tmp/k.pub" "$tmp/nolayout"
 expect 1 err "not a PEM public key" -- image verify --key /dev/null "$tmp/nolayout"
+# sign and verify of bundles: usage errors and help (the trust lane signs real ones).
+expect 0 out "Usage: ward sign [options] <bundle>" -- sign --help
+expect 0 out "--key FILE, -k FILE" -- verify --help
+expect 1 err 'ward: "sign" requires --key FILE' -- sign "$tmp"
+expect 1 err 'ward: "verify" requires exactly 1 argument(s)' -- verify
+expect 1 err 'invalid value "0" for flag -threads: want a number from 1 to 1024' -- verify --threads 0 --key "$tmp/k.pub" "$tmp"
+expect 1 err "bundle $tmp is not signed (no ward-signature.json)" -- verify --key "$tmp/k.pub" "$tmp"
+expect 1 err "sign bundle $tmp/nobundle: open $tmp/nobundle/config.json: no such file or directory" -- sign --key "$tmp/k.key" "$tmp/nobundle"
 
 # Closed stdio: ward must not crash and must not write into a file it opened.
 set +e

@@ -35,6 +35,29 @@ std::string absolute_from_env(const char* var, const char* fallback) {
     return fs::absolute(path).string();
 }
 
+std::string shipped_policy(const std::string& name) {
+    std::string path = fs::absolute("contrib/policies/" + name + ".json").string();
+    if (name != "hardened")
+        return path;
+    // Removed when the test binary exits.
+    struct TempFile {
+        std::string path;
+        ~TempFile() { ::unlink(path.c_str()); }
+    };
+    static TempFile copy{[&] {
+        std::string text = slurp(path);
+        const std::string refuse = "\"unverified\": \"refuse\"";
+        size_t at = text.find(refuse);
+        if (at == std::string::npos)
+            throw std::runtime_error(path + ": no \"unverified\": \"refuse\" to relax");
+        text.replace(at, refuse.size(), "\"unverified\": \"allow\"");
+        std::string out = "/tmp/ward-test-hardened-" + std::to_string(::getpid()) + ".json";
+        std::ofstream(out) << text;
+        return out;
+    }()};
+    return copy.path;
+}
+
 // Extra global flags for the runtime, e.g. WARD_ARGS="--policy contrib/policies/hardened.json".
 // Without WARD_ARGS, ward runs under the `compat` policy: these tests build
 // OCI configs that ask for more than ward's hardened default allows (e.g.

@@ -35,6 +35,14 @@ const std::string& checker_path();
 // True when the binary under test is ward (its file name starts with "ward").
 bool runtime_is_ward();
 
+// The absolute path of a shipped policy (contrib/policies/NAME.json), for
+// tests of its rules on plain test bundles. For "hardened" it is a copy
+// (made once per run, same name, same rules) whose trust section allows
+// unverified bundles: the test bundles are neither store images nor
+// signed, and the trust step has tests of its own (trust lane,
+// test_trust_check.cpp) that use the real hardened trust section.
+std::string shipped_policy(const std::string& name);
+
 // Precondition for ward-specific tests: skipped, with a message, elsewhere
 // (WARD_IT_RUN_WARD_ONLY=1 runs them against any runtime).
 boost::test_tools::assertion_result ward_only(boost::unit_test::test_unit_id);

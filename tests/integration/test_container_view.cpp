@@ -352,7 +352,7 @@ BOOST_AUTO_TEST_CASE(hardened_default_installs_a_seccomp_filter, *utf::label("wa
     b.config["process"].erase("capabilities");
     b.set_args({"/checker", "status"});
     b.write_config();
-    std::string hardened = std::filesystem::absolute("contrib/policies/hardened.json").string();
+    std::string hardened = shipped_policy("hardened");
     Result r = b.runtime({"--policy", hardened, "run", "--bundle", b.bundle_dir, b.new_id("view")});
     BOOST_TEST_REQUIRE(r.status == 0, "run exit " << r.status << "\nstderr: " << r.err);
     BOOST_TEST(value_of(r.out, "Seccomp") == "2");

@@ -229,7 +229,7 @@ BOOST_AUTO_TEST_CASE(a_policy_filled_profile_applies_to_exec, *utf::precondition
     b.set_args({"/bin/sleep", "1000"});
     std::string id = b.new_id("exec");
     b.write_config();
-    std::string policy = fs::absolute("contrib/policies/baseline.json").string();
+    std::string policy = shipped_policy("baseline");
     Result c = b.runtime({"--policy", policy, "create", "--bundle", b.bundle_dir, id});
     BOOST_REQUIRE_MESSAGE(c.status == 0, c.err);
     BOOST_REQUIRE(b.runtime({"start", id}).status == 0);

@@ -15,10 +15,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string policy_file(const std::string& name) {
-    return fs::absolute("contrib/policies/" + name + ".json").string();
-}
-
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
 }
@@ -74,7 +70,7 @@ BOOST_AUTO_TEST_CASE(hardened_refuses_a_limit_without_controller_and_leaves_noth
     std::string id = b.new_id("hard");
     b.write_config();
     Result r =
-        b.runtime({"--policy", policy_file("hardened"), "run", "--bundle", b.bundle_dir, id});
+        b.runtime({"--policy", shipped_policy("hardened"), "run", "--bundle", b.bundle_dir, id});
     BOOST_TEST(r.status == 1, "run exit " << r.status << "; stderr: " << r.err);
     BOOST_TEST(contains(r.err, "policy \"hardened\": linux.resources.memory.limit needs the memory "
                                "controller, which the cgroup2 hierarchy at "),
@@ -93,7 +89,8 @@ BOOST_AUTO_TEST_CASE(compat_runs_with_a_warning_per_limit) {
     b.set_args({"/checker", "status"});
     std::string id = b.new_id("compat");
     b.write_config();
-    Result r = b.runtime({"--policy", policy_file("compat"), "run", "--bundle", b.bundle_dir, id});
+    Result r =
+        b.runtime({"--policy", shipped_policy("compat"), "run", "--bundle", b.bundle_dir, id});
     BOOST_TEST(r.status == 0, "run exit " << r.status << "; stderr: " << r.err);
     BOOST_TEST(contains(r.err, "policy \"compat\": linux.resources.memory.limit needs the memory "
                                "controller"),
@@ -114,7 +111,7 @@ BOOST_AUTO_TEST_CASE(baseline_warns_too) {
     std::string id = b.new_id("base");
     b.write_config();
     Result r =
-        b.runtime({"--policy", policy_file("baseline"), "run", "--bundle", b.bundle_dir, id});
+        b.runtime({"--policy", shipped_policy("baseline"), "run", "--bundle", b.bundle_dir, id});
     BOOST_TEST(r.status == 0, "run exit " << r.status << "; stderr: " << r.err);
     BOOST_TEST(contains(r.err, "warning: policy \"baseline\": linux.resources.memory.limit needs "
                                "the memory controller"),
@@ -139,7 +136,8 @@ BOOST_AUTO_TEST_CASE(update_under_the_policy_and_recorded) {
         return;
     Bundle b;
     std::string id = created_container(b);
-    Result r = b.runtime({"--policy", policy_file("hardened"), "update", "--pids-limit", "5", id});
+    Result r =
+        b.runtime({"--policy", shipped_policy("hardened"), "update", "--pids-limit", "5", id});
     BOOST_TEST(r.status == 1, "update exit " << r.status << "; stderr: " << r.err);
     BOOST_TEST(contains(r.err, "policy \"hardened\": linux.resources.pids.limit needs the pids "
                                "controller"),
@@ -147,7 +145,7 @@ BOOST_AUTO_TEST_CASE(update_under_the_policy_and_recorded) {
     BOOST_TEST(!contains(slurp(b.state_dir + "/" + id + "/config.json"), "\"pids\""),
                "a refused update changed the saved config");
 
-    r = b.runtime({"--policy", policy_file("compat"), "update", "--pids-limit", "5", id});
+    r = b.runtime({"--policy", shipped_policy("compat"), "update", "--pids-limit", "5", id});
     BOOST_TEST(r.status == 0, "update exit " << r.status << "; stderr: " << r.err);
     BOOST_TEST(contains(r.err, "linux.resources.pids.limit needs the pids controller"),
                "stderr: " << r.err);

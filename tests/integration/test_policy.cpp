@@ -14,14 +14,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string policy_file(const std::string& name) {
-    return fs::absolute("contrib/policies/" + name + ".json").string();
-}
-
 Result with_policy(Bundle& b, const std::string& policy, const std::string& verb,
                    const std::string& id) {
     b.write_config();
-    return b.runtime({"--policy", policy_file(policy), verb, "--bundle", b.bundle_dir, id});
+    return b.runtime({"--policy", shipped_policy(policy), verb, "--bundle", b.bundle_dir, id});
 }
 
 // The default test config minus everything hardened fills.

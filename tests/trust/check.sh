@@ -2,7 +2,8 @@
 # Image trust with images made by real tools: layouts from umoci and skopeo,
 # signatures made with the openssl CLI in cosign's format (so this does not
 # trust ward's own signer), then every link of the chain tampered with in
-# turn. Each case asserts the exit status and the message a user sees.
+# turn; then a signed plain bundle (ward sign / ward verify), each change to
+# it refused. Each case asserts the exit status and the message a user sees.
 # Then the image store (store_cases.sh): import, ls, inspect, rm, refusals
 # leaving the store unchanged. The store cases need root (the unpack sets
 # owners); none runs a container. Ends with "N passed, N failed".
@@ -215,6 +216,72 @@ expect "verify with two signatures stored" 0 out "verified" -- image verify --ke
 fresh
 "$EDIT" flip "$("$EDIT" blob img v1 layer0)"
 expect "sign refuses a broken image" 1 err "layer sha256:" -- image sign --key ward.key img:v1
+
+# --- signed plain bundles: ward sign / ward verify
+mkdir -p bundle/rootfs/bin bundle/rootfs/etc
+printf '#!/bin/sh\necho hi\n' >bundle/rootfs/bin/sh && chmod 755 bundle/rootfs/bin/sh
+echo 'root:x:0:0::/:/bin/sh' >bundle/rootfs/etc/passwd
+ln -s bin bundle/rootfs/sbin
+printf '{"ociVersion":"1.2.0","process":{"args":["/bin/sh"],"cwd":"/"},"root":{"path":"rootfs"}}' >bundle/config.json
+expect "sign a bundle" 0 out "signed bundle bundle with ward.key" -- sign --key ward.key bundle
+expect "verify the signed bundle" 0 out "verified bundle bundle" -- verify --key ward.pub bundle
+grep -q "rootfs    bundle/rootfs: 6 files, 0.0 MB hashed" out && ok "verify says what it hashed" || not_ok "verify says what it hashed"
+# The signature checked by openssl over the payload's bytes, and the
+# payload's digests checked against sha256sum's.
+python3 - bundle/ward-signature.json <<'PY'
+import json, sys, base64
+s = json.load(open(sys.argv[1]))
+open("bundle.payload", "wb").write(base64.b64decode(s["payload"]))
+open("bundle.der", "wb").write(base64.b64decode(s["signature"]))
+PY
+openssl dgst -sha256 -verify ward.pub -signature bundle.der bundle.payload >/dev/null && ok "openssl verifies the bundle signature" || not_ok "openssl verifies the bundle signature"
+want_payload="{\"type\":\"ward bundle signature\",\"configDigest\":\"sha256:$(sha256sum <bundle/config.json | cut -c1-64)\",\"rootPath\":\"rootfs\",\"rootfsRecordDigest\":\"sha256:$(sha256sum <bundle/ward-rootfs.jsonl | cut -c1-64)\"}"
+[ "$(cat bundle.payload)" = "$want_payload" ] && ok "payload names config.json's and the record's sha256" || not_ok "payload names config.json's and the record's sha256"
+grep -qF "{\"path\":\"/bin/sh\",\"type\":\"file\",\"mode\":\"0755\",\"uid\":$(id -u),\"gid\":$(id -g),\"size\":18,\"digest\":\"sha256:$(sha256sum <bundle/rootfs/bin/sh | cut -c1-64)\"}" bundle/ward-rootfs.jsonl && ok "record has sha256sum's digest of /bin/sh" || not_ok "record has sha256sum's digest of /bin/sh"
+[ "$(wc -l <bundle/ward-rootfs.jsonl)" = "$(find bundle/rootfs | wc -l)" ] && ok "record has a line per path" || not_ok "record has a line per path"
+expect "any of several keys" 0 out "key ward.pub" -- verify --key other.pub --key ward.pub --threads 1 bundle
+
+# Each change refused with its message; each undone before the next.
+echo extra >>bundle/rootfs/bin/sh
+expect "bundle: content changed" 1 err "rootfs file /bin/sh changed since signing" -- verify --key ward.pub bundle
+printf '#!/bin/sh\necho hi\n' >bundle/rootfs/bin/sh
+chmod 4755 bundle/rootfs/bin/sh
+expect "bundle: mode changed" 1 err "rootfs file /bin/sh mode changed since signing (want 0755, got 4755)" -- verify --key ward.pub bundle
+chmod 755 bundle/rootfs/bin/sh
+if [ "$(id -u)" = 0 ]; then
+    chown 1000:1000 bundle/rootfs/etc/passwd
+    expect "bundle: owner changed" 1 err "rootfs file /etc/passwd owner changed since signing (want 0:0, got 1000:1000)" -- verify --key ward.pub bundle
+    chown 0:0 bundle/rootfs/etc/passwd
+fi
+touch bundle/rootfs/etc/shadow
+expect "bundle: file added" 1 err "rootfs file /etc/shadow added since signing" -- verify --key ward.pub bundle
+rm bundle/rootfs/etc/shadow
+mv bundle/rootfs/etc/passwd passwd.saved
+expect "bundle: file removed" 1 err "rootfs file /etc/passwd removed since signing" -- verify --key ward.pub bundle
+mv passwd.saved bundle/rootfs/etc/passwd
+ln -sfn /bin bundle/rootfs/sbin
+expect "bundle: symlink target changed" 1 err "rootfs symlink /sbin target changed since signing (want \"bin\", got \"/bin\")" -- verify --key ward.pub bundle
+ln -sfn bin bundle/rootfs/sbin
+cp bundle/config.json config.saved
+sed -i 's|"/bin/sh"|"/bin/su"|' bundle/config.json
+expect "bundle: config.json edited" 1 err "config.json changed since signing (want sha256:" -- verify --key ward.pub bundle
+cp config.saved bundle/config.json
+cp bundle/ward-signature.json sig.saved
+python3 - bundle/ward-signature.json <<'PY'
+import json, sys, base64
+s = json.load(open(sys.argv[1]))
+der = bytearray(base64.b64decode(s["signature"]))
+der[-5] ^= 1
+s["signature"] = base64.b64encode(bytes(der)).decode()
+open(sys.argv[1], "w").write(json.dumps(s, separators=(",", ":")))
+PY
+expect "bundle: signature byte flipped" 1 err "bundle signature does not verify with key ward.pub" -- verify --key ward.pub bundle
+cp sig.saved bundle/ward-signature.json
+expect "bundle: wrong key" 1 err "bundle signature does not verify with key other.pub" -- verify --key other.pub bundle
+expect "bundle: no key and none in the policy" 1 err "no --key given, and policy " -- verify bundle
+expect "bundle: sign needs a key" 1 err "\"sign\" requires --key FILE" -- sign bundle
+expect "bundle: unsigned bundle" 1 err "bundle files is not signed (no ward-signature.json)" -- verify --key ward.pub files
+expect "bundle: back to verified" 0 out "verified bundle bundle" -- verify --key ward.pub bundle
 
 # --- the image store
 . "$(dirname "$EDIT")/store_cases.sh"

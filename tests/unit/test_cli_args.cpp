@@ -360,3 +360,46 @@ BOOST_AUTO_TEST_CASE(table_pads_like_runc_list) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(cli_image_args)
+
+BOOST_AUTO_TEST_CASE(run_and_create_take_a_command_only_with_image) {
+    for (const char* name : {"run", "create"}) {
+        BOOST_TEST(usage_message([&] {
+                       create_options(verb(name, {"c1", "echo"}));
+                   }) == std::string("ward: \"") + name + "\" requires exactly 1 argument(s)");
+        BOOST_TEST(!image_run_options(verb(name, {"c1"})));
+        auto image =
+            image_run_options(verb(name, {"--image", "localhost/x:1", "c1", "--", "ls", "-l"}));
+        BOOST_REQUIRE(image);
+        BOOST_TEST(image->ref == "localhost/x:1");
+        BOOST_TEST(image->command == (Args{"ls", "-l"}), boost::test_tools::per_element());
+        BOOST_TEST(create_options(verb(name, {"--image", "r", "c1", "echo", "hi"})).id == "c1");
+        BOOST_TEST(usage_message([&] {
+                       image_run_options(verb(name, {"--image", "r", "-b", "/b", "c1"}));
+                   }) == "--bundle and --image exclude each other: the image makes the bundle");
+        BOOST_TEST(usage_message([&] {
+                       image_run_options(verb(name, {"--image=", "c1"}));
+                   }) == "--image needs an image name or digest");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(bundle_create_needs_image_and_dir) {
+    auto o = bundle_options(verb("bundle", {"create", "--image", "localhost/x:1", "dir"}));
+    BOOST_TEST(o.action == "create");
+    BOOST_TEST(o.image == "localhost/x:1");
+    BOOST_TEST(o.dir == "dir");
+    BOOST_TEST(o.command.empty());
+    o = bundle_options(verb("bundle", {"create", "dir", "--image", "r", "--", "sh", "-c", "x"}));
+    BOOST_TEST(o.command == (Args{"sh", "-c", "x"}), boost::test_tools::per_element());
+    BOOST_TEST(usage_message([] {
+                   bundle_options(verb("bundle", {"create", "dir"}));
+               }) == "ward: \"bundle create\" requires --image REF");
+    BOOST_TEST(usage_message([] {
+                   bundle_options(verb("bundle", {"make", "--image", "r", "d"}));
+               }) == "unknown bundle action \"make\": want create");
+    BOOST_TEST(usage_message([] { verb("bundle", {"create"}); }) ==
+               "ward: \"bundle\" requires a minimum of 2 argument(s)");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -18,6 +18,11 @@ std::string_view trim(std::string_view s);
 std::optional<int64_t> parse_int(std::string_view s);
 std::optional<uint64_t> parse_uint(std::string_view s);
 
+// True when `s` is valid UTF-8 (no overlong forms, surrogates or code
+// points past U+10FFFF): file records keep names as JSON strings, and a
+// name they could not keep exactly could not be checked later.
+bool valid_utf8(std::string_view s);
+
 // Quotes for messages: "value" with control characters escaped.
 std::string quote(std::string_view s);
 

@@ -18,6 +18,7 @@ struct Globals {
     std::string root = "/run/ward"; // --root: state directories live under it
     bool systemd_cgroup = false;    // --systemd-cgroup
     std::string policy_file;        // --policy FILE; empty: WARD_POLICY, /etc/ward, built-in
+    std::string store;              // --store DIR; empty: WARD_STORE, then /var/lib/ward
 };
 
 struct CreateOptions {
@@ -28,6 +29,10 @@ struct CreateOptions {
     bool no_pivot = false;      // --no-pivot
     bool no_new_keyring = false;
     int preserve_fds = 0; // --preserve-fds N
+    // A config made by the caller (`--image`: from a store image) instead
+    // of BUNDLE/config.json. The state dir is then the bundle: create saves
+    // the config as run there anyway, and delete removes it with the rest.
+    std::optional<spec::Spec> spec;
 };
 
 // create: exits once the init is blocked on the exec fifo. Throws ward::Error

@@ -39,10 +39,11 @@ namespace ward::policy {
 // in a signature must relate to the name the image is run under.
 struct SignedIdentity {
     enum class Kind {
-        match_repo_digest_or_exact, // the default: name with a tag → exactly equal; else same repository
+        match_repo_digest_or_exact, // the default: name with a tag → exactly equal; else same
+                                    // repository
         match_repository,           // same repository, any tag
         match_exact,                // exactly the image's name, tag included
-        exact_repository,           // the signature names `repository` (any tag), whatever the image's name
+        exact_repository, // the signature names `repository` (any tag), whatever the image's name
     };
     Kind kind = Kind::match_repo_digest_or_exact;
     std::string repository; // exact_repository: dockerRepository
@@ -54,10 +55,12 @@ struct Requirement {
     // sigstore_signed: the keys, any one of which may sign. keyPath and
     // keyPaths are files (PEM public keys) read when the check runs, so a
     // key removed from the policy or its file stops verifying at once;
-    // keyData is the PEM text itself (base64 in the document, as
-    // containers-policy.json has it).
+    // keyData is the PEM text itself, base64-encoded as
+    // containers-policy.json has it (decoded by trust/admission, which owns
+    // base64).
     std::vector<std::string> key_paths;
-    std::vector<std::string> key_data; // decoded PEM text
+    std::vector<std::string> key_data; // base64 of PEM text
+    std::string where;                 // "trust.scopes["x"][0]", for messages
     SignedIdentity signed_identity;
 };
 using Requirements = std::vector<Requirement>;
@@ -93,8 +96,8 @@ struct TrustSection {
 };
 
 const char* requirement_type_name(Requirement::Type type); // "sigstoreSigned"
-const char* treatment_name(Treatment treatment);            // "drop"
-const char* unverified_name(TrustSection::Unverified u);    // "refuse"
+const char* treatment_name(Treatment treatment);           // "drop"
+const char* unverified_name(TrustSection::Unverified u);   // "refuse"
 
 // The requirements the most specific matching scope gives `name` (a full
 // image name, "docker.io/library/busybox:1.36"), and that scope's key

@@ -17,8 +17,9 @@ Spec parse_spec(std::string_view text, std::string_view source = "config.json");
 Spec spec_from_json(const json::Value& doc, std::string_view source = "config.json");
 
 // Reads BUNDLE/config.json, parses, and resolves root.path against the
-// bundle (the returned Spec's root->path is absolute).
-Spec load_bundle_spec(const std::string& bundle_dir);
+// bundle (the returned Spec's root->path is absolute). `config_text`, when
+// given, receives the bytes parsed (what a bundle signature covers).
+Spec load_bundle_spec(const std::string& bundle_dir, std::string* config_text = nullptr);
 
 // Only an OCI Process object (`exec --process FILE`), validated as
 // config.json's process is; errors name `source` and the field.

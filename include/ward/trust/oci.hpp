@@ -95,6 +95,12 @@ struct ImageConfig {
     std::string working_dir;
     std::string user;
     std::vector<Digest> diff_ids;
+    // Descriptive fields a bundle made from the image carries as
+    // org.opencontainers.image.* annotations (image-spec conversion.md).
+    std::string created;                       // "created" (RFC 3339, not checked: informational)
+    std::string author;                        // "author"
+    std::string stop_signal;                   // config.StopSignal ("SIGTERM"), as written
+    std::map<std::string, std::string> labels; // config.Labels
 };
 
 // Each throws Error prefixed with `what` ("index.json", "manifest

@@ -17,6 +17,7 @@
 #include "ward/trust/keys.hpp"
 #include "ward/trust/layout.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -82,5 +83,17 @@ VerifiedSignature verify_signatures(const std::vector<Signature>& signatures,
                                     const std::vector<PublicKey>& keys,
                                     const std::vector<Digest>& chain,
                                     const std::optional<std::string>& identity);
+
+// The same with the identity decided by a predicate (the policy's
+// signedIdentity) and `subject` naming the image in the refusal:
+// `no signature by a trusted key for docker.io/library/x (manifest sha256:...): ...`.
+struct IdentityCheck {
+    std::function<bool(const std::string&)> accepts; // empty: any identity
+    std::string want;                                // for messages: what it wanted
+};
+VerifiedSignature verify_signatures(const std::vector<Signature>& signatures,
+                                    const std::vector<PublicKey>& keys,
+                                    const std::vector<Digest>& chain, const IdentityCheck& identity,
+                                    const std::string& subject);
 
 } // namespace ward::trust

@@ -1,5 +1,6 @@
 # Sourced by guest-tests.sh: linux.resources limits, applied through cgroup v2
-# and shown to bite. The guest runs ward under its built-in hardened policy;
+# and shown to bite. The guest runs ward under the hardened policy's rules
+# (/etc/ward/policy.json, see run.sh);
 # every controller is available here, so nothing is refused for lack of one.
 
 # limits_bundle NAME ARGS RESOURCES: a bundle whose linux.resources starts

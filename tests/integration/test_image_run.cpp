@@ -1,0 +1,184 @@
+// Store images run as containers: an image built by umoci from the test
+// busybox rootfs, imported with `ward image import` into a store of the
+// test's own (WARD_STORE), then `ward run --image` and `ward bundle create
+// --image`. What is checked is what a user sees: the image's Cmd runs as
+// its User (a name resolved in the image's /etc/passwd) in its WorkingDir
+// with its Env, a command replaces Cmd, the config lives in the state dir
+// and goes with delete, and an image the store cannot run without being
+// written to is refused. ward_only: runc has no image store.
+#include "integration/harness.hpp"
+
+#include <boost/test/unit_test.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <sys/stat.h>
+
+using namespace ward_it;
+namespace utf = boost::unit_test;
+namespace fs = std::filesystem;
+
+namespace {
+
+boost::test_tools::assertion_result has_umoci(utf::test_unit_id) {
+    if (std::system("command -v umoci >/dev/null 2>&1") == 0)
+        return true;
+    boost::test_tools::assertion_result r(false);
+    r.message() << "umoci not installed (scripts/deps.sh installs it)";
+    return r;
+}
+
+void shell(const std::string& cmd) {
+    int rc = std::system(("set -e; (" + cmd + ") >/dev/null 2>&1").c_str());
+    BOOST_REQUIRE_MESSAGE(rc == 0, "failed (" << rc << "): " << cmd);
+}
+
+std::string q(const std::string& s) {
+    return "'" + s + "'";
+}
+
+// An image whose rootfs is the bundle's busybox rootfs (minus `drop`),
+// configured as a small service would be; imported into DIR/store.
+struct Image {
+    Bundle& b;
+    std::string store;
+    std::string layout;
+    std::string name; // the name `image import` gives it: localhost/<layout dir>:v1
+
+    Image(Bundle& bundle, const std::string& layout_name, const std::vector<std::string>& drop = {})
+        : b(bundle), store(bundle.dir + "/store"), layout(bundle.dir + "/" + layout_name),
+          name("localhost/" + layout_name + ":v1") {
+        std::string tree = b.dir + "/tree-" + layout_name;
+        shell("cp -a " + q(b.rootfs) + " " + q(tree));
+        for (const auto& d : drop)
+            shell("rm -rf " + q(tree + "/" + d));
+        shell("printf 'staff:x:50:user\\n' >>" + q(tree + "/etc/group"));
+        shell("umoci init --layout " + q(layout) + " && umoci new --image " + q(layout + ":v1") +
+              " && umoci insert --image " + q(layout + ":v1") + " " + q(tree) + " /");
+        shell("umoci config --image " + q(layout + ":v1") +
+              " --config.cmd sh --config.cmd -c --config.cmd 'echo uid=$(id -u) gid=$(id -g) "
+              "groups=$(id -G) cwd=$(pwd) home=$HOME greeting=$GREETING'"
+              " --config.user user --config.workingdir /home/user --config.env GREETING=hi");
+        ::mkdir(store.c_str(), 0700);
+    }
+
+    RunOptions env() const {
+        return RunOptions{std::chrono::milliseconds(60000), {}, {"WARD_STORE=" + store}};
+    }
+
+    Result ward(const std::vector<std::string>& args) { return b.runtime(args, env()); }
+
+    Result import() { return ward({"image", "import", layout + ":v1"}); }
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(image_run, *utf::label("ward_only") * utf::precondition(ward_only) *
+                                     utf::precondition(has_umoci))
+
+BOOST_AUTO_TEST_CASE(run_image_runs_cmd_as_the_images_user) {
+    Bundle b;
+    Image img(b, "svc");
+    Result imp = img.import();
+    BOOST_REQUIRE_MESSAGE(imp.status == 0, "import: " << imp.err);
+
+    std::string id = b.new_id("img");
+    Result r = img.ward({"run", "--image", img.name, id});
+    BOOST_TEST(r.status == 0, "run exit " << r.status << "; stderr: " << r.err);
+    BOOST_TEST(r.out == "uid=1000 gid=1000 groups=1000 50 cwd=/home/user home=/home/user "
+                        "greeting=hi\n",
+               "stdout: " << r.out);
+    // run deletes the container and with it the config it made.
+    BOOST_TEST(!fs::exists(b.state_dir + "/" + id), "state dir left behind");
+    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
+}
+
+BOOST_AUTO_TEST_CASE(a_command_replaces_cmd_and_the_state_dir_is_the_bundle) {
+    Bundle b;
+    Image img(b, "cmd");
+    BOOST_REQUIRE(img.import().status == 0);
+
+    std::string id = b.new_id("img");
+    Result r = img.ward({"run", "--keep", "--image", img.name, id, "--", "sh", "-c",
+                         "touch /x 2>/dev/null || echo read-only root; echo $PATH"});
+    BOOST_TEST(r.status == 0, "run exit " << r.status << "; stderr: " << r.err);
+    BOOST_TEST(r.out == "read-only root\n/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:"
+                        "/bin\n",
+               "stdout: " << r.out);
+
+    Json st = b.state(id);
+    std::string state_dir = fs::canonical(b.state_dir).string() + "/" + id;
+    BOOST_TEST(st["bundle"].str() == state_dir);
+    BOOST_TEST(st["annotations"]["dev.ward.image.name"].str() == img.name);
+    BOOST_TEST(st["annotations"]["dev.ward.image.digest"].str().rfind("sha256:", 0) == 0);
+    BOOST_TEST(st["rootfs"].str().rfind(img.store + "/images/sha256/", 0) == 0,
+               "rootfs " << st["rootfs"].str());
+    BOOST_TEST(fs::exists(state_dir + "/config.json"));
+
+    Result del = img.ward({"delete", id});
+    BOOST_TEST(del.status == 0, "delete: " << del.err);
+    BOOST_TEST(!fs::exists(state_dir));
+}
+
+BOOST_AUTO_TEST_CASE(bundle_create_writes_only_a_config_referencing_the_store) {
+    Bundle b;
+    Image img(b, "bun");
+    BOOST_REQUIRE(img.import().status == 0);
+
+    std::string dir = b.dir + "/made";
+    Result r = img.ward({"bundle", "create", "--image", img.name, dir});
+    BOOST_REQUIRE_MESSAGE(r.status == 0, "bundle create: " << r.err);
+    BOOST_TEST(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 1);
+    struct stat st {};
+    BOOST_REQUIRE(::stat((dir + "/config.json").c_str(), &st) == 0);
+    BOOST_TEST((st.st_mode & 07777) == 0644u);
+    Json config = Json::parse(slurp(dir + "/config.json"));
+    BOOST_TEST(config["root"]["readonly"].boolean());
+    BOOST_TEST(config["root"]["path"].str().rfind(img.store + "/images/sha256/", 0) == 0);
+
+    std::string id = b.new_id("made");
+    Result run = img.ward({"run", "--bundle", dir, id});
+    BOOST_TEST(run.status == 0, "run exit " << run.status << "; stderr: " << run.err);
+    BOOST_TEST(run.out.find("uid=1000 gid=1000") == 0, "stdout: " << run.out);
+
+    // A bundle is never written over another.
+    Result again = img.ward({"bundle", "create", "--image", img.name, dir});
+    BOOST_TEST(again.status == 1);
+    BOOST_TEST(again.err.find("directory is not empty") != std::string::npos, again.err);
+}
+
+BOOST_AUTO_TEST_CASE(an_image_without_mount_points_is_refused_and_the_store_untouched) {
+    Bundle b;
+    Image img(b, "bare", {"proc", "sys"});
+    BOOST_REQUIRE(img.import().status == 0);
+
+    std::string id = b.new_id("bare");
+    Result r = img.ward({"run", "--image", img.name, id});
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(r.err.find("image " + img.name +
+                          ": its rootfs has no directory /proc, /sys to "
+                          "mount on") != std::string::npos,
+               "stderr: " << r.err);
+    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
+    for (const auto& entry : fs::directory_iterator(img.store + "/images/sha256")) {
+        BOOST_TEST(!fs::exists(entry.path() / "rootfs/proc"));
+        BOOST_TEST(!fs::exists(entry.path() / "rootfs/sys"));
+    }
+    Result bc = img.ward({"bundle", "create", "--image", img.name, b.dir + "/never"});
+    BOOST_TEST(bc.status == 1);
+    BOOST_TEST(!fs::exists(b.dir + "/never"));
+}
+
+BOOST_AUTO_TEST_CASE(an_unknown_image_is_named) {
+    Bundle b;
+    std::string store = b.dir + "/store";
+    ::mkdir(store.c_str(), 0700);
+    std::string id = b.new_id("none");
+    Result r = b.runtime({"run", "--image", "localhost/none:1", id},
+                         RunOptions{std::chrono::milliseconds(30000), {}, {"WARD_STORE=" + store}});
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(r.err.find("image \"localhost/none:1\": not in the store") != std::string::npos,
+               "stderr: " << r.err);
+    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,246 @@
+// The policy's trust section and admission: strict parsing (what ward
+// cannot check is refused, never read as a pass), containers-policy.json's
+// scope order, signedIdentity rules, and admit_image on real signatures
+// with keys read from files at check time (a removed key file revokes).
+#include "../../runtime/trust/base64.hpp"
+#include "trust_helpers.hpp"
+#include "ward/policy/policy.hpp"
+#include "ward/trust/admission.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+using namespace ward;
+using namespace ward::trust;
+using ward::test::error_of;
+using ward::test::TempDir;
+using ward::test::write_bytes;
+
+namespace {
+
+std::string with_trust(const std::string& trust) {
+    return R"({"name": "t", "trust": )" + trust + "}";
+}
+
+policy::TrustSection trust_of(const std::string& trust) {
+    policy::Policy p = policy::parse_policy(with_trust(trust), "p.json");
+    BOOST_REQUIRE(p.trust);
+    return *p.trust;
+}
+
+std::string parse_error(const std::string& trust) {
+    return error_of([&] { policy::parse_policy(with_trust(trust), "p.json"); });
+}
+
+const Digest kManifest{"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"};
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(policy_trust)
+
+BOOST_AUTO_TEST_CASE(section_round_trips) {
+    std::string doc = R"({"default": [{"type": "reject"}],
+        "scopes": {"docker.io/library/busybox": [{"type": "sigstoreSigned", "keyPath": "/k/a.pub",
+                       "signedIdentity": {"type": "exactRepository", "dockerRepository": "r.example/x"}}],
+                   "*.example.com": [{"type": "insecureAcceptAnything"}]},
+        "bundles": [{"type": "sigstoreSigned", "keyPaths": ["/k/a.pub", "/k/b.pub"]}],
+        "unverified": "warn", "verifyRootfs": "always",
+        "unpack": {"devices": "drop", "setid": "keep", "fileCapabilities": "refuse"}})";
+    policy::TrustSection t = trust_of(doc);
+    BOOST_TEST(t.scopes.size() == 2u);
+    const auto& req = t.scopes.at("docker.io/library/busybox")[0];
+    BOOST_TEST((req.type == policy::Requirement::Type::sigstore_signed));
+    BOOST_TEST(req.key_paths == std::vector<std::string>{"/k/a.pub"});
+    BOOST_TEST((req.signed_identity.kind == policy::SignedIdentity::Kind::exact_repository));
+    BOOST_TEST(t.bundle_requirements()[0].key_paths.size() == 2u);
+    BOOST_TEST((t.unverified == policy::TrustSection::Unverified::warn));
+    BOOST_TEST((t.verify_rootfs == policy::TrustSection::VerifyRootfs::always));
+    BOOST_TEST((t.unpack.file_capabilities == policy::Treatment::refuse));
+    // Written back and parsed again: the same section.
+    policy::Policy p = policy::parse_policy(with_trust(doc), "p.json");
+    std::string again = json::serialize(policy::policy_to_json(p));
+    policy::Policy q = policy::parse_policy(again, "again");
+    BOOST_TEST(json::serialize(policy::policy_to_json(q)) == again);
+}
+
+BOOST_AUTO_TEST_CASE(defaults_and_absence) {
+    policy::Policy none = policy::parse_policy(R"({"name": "n"})", "p.json");
+    BOOST_TEST(!none.trust);
+    policy::TrustSection t = trust_of(R"({"default": [{"type": "insecureAcceptAnything"}]})");
+    BOOST_TEST((t.unverified == policy::TrustSection::Unverified::refuse));
+    BOOST_TEST((t.verify_rootfs == policy::TrustSection::VerifyRootfs::never));
+    BOOST_TEST((t.unpack.devices == policy::Treatment::refuse));
+    BOOST_TEST(&t.bundle_requirements() == &t.default_requirements);
+}
+
+BOOST_AUTO_TEST_CASE(strict_parse_names_the_field) {
+    BOOST_TEST(parse_error("{}") ==
+               "p.json: trust.default: required (the requirements for images no scope names)");
+    BOOST_TEST(parse_error(R"({"default": []})") ==
+               "p.json: trust.default: empty (say {\"type\": \"reject\"} or {\"type\": "
+               "\"insecureAcceptAnything\"})");
+    BOOST_TEST(parse_error(R"({"default": [{"type": "signedBy", "keyPath": "/k"}]})") ==
+               "p.json: trust.default[0].type: \"signedBy\" (GPG simple signing) is not "
+               "supported by ward; use sigstoreSigned");
+    BOOST_TEST(parse_error(R"({"default": [{"type": "accept"}]})") ==
+               "p.json: trust.default[0].type: \"accept\" is not a requirement type (reject, "
+               "insecureAcceptAnything, sigstoreSigned)");
+    BOOST_TEST(parse_error(R"({"default": [{"type": "sigstoreSigned"}]})") ==
+               "p.json: trust.default[0]: sigstoreSigned needs exactly one of keyPath, keyPaths, "
+               "keyData, keyDatas");
+    BOOST_TEST(
+        parse_error(
+            R"({"default": [{"type": "sigstoreSigned", "keyPath": "/a", "keyData": "eA=="}]})") ==
+        "p.json: trust.default[0]: sigstoreSigned needs exactly one of keyPath, keyPaths, "
+        "keyData, keyDatas");
+    BOOST_TEST(parse_error(R"({"default": [{"type": "sigstoreSigned", "keyPath": "k.pub"}]})") ==
+               "p.json: trust.default[0]: key path \"k.pub\" must be absolute");
+    BOOST_TEST(parse_error(R"({"default": [{"type": "sigstoreSigned", "fulcio": {}}]})") ==
+               "p.json: trust.default[0].fulcio: keyless (Fulcio/Rekor/PKI) verification is not "
+               "supported by ward; name the public keys with keyPath, keyPaths or keyData");
+    BOOST_TEST(parse_error(R"({"default": [{"type": "reject", "keyPath": "/a"}]})") ==
+               "p.json: trust.default[0].keyPath: unknown key");
+    BOOST_TEST(
+        parse_error(
+            R"({"default": [{"type": "sigstoreSigned", "keyPath": "/a", "signedIdentity": {"type": "remapIdentity"}}]})") ==
+        "p.json: trust.default[0].signedIdentity.type: \"remapIdentity\" is not supported by ward");
+    BOOST_TEST(parse_error(R"({"default": [{"type": "reject"}], "unverified": "maybe"})") ==
+               "p.json: trust.unverified: \"maybe\" is not one of refuse, warn, allow");
+    BOOST_TEST(
+        parse_error(
+            R"({"default": [{"type": "reject"}], "scopes": {"https://x": [{"type": "reject"}]}})") ==
+        "p.json: trust.scopes[\"https://x\"]: \"https://x\" is not a scope "
+        "(host[:port][/path][:tag|@digest])");
+    BOOST_TEST(
+        parse_error(R"({"default": [{"type": "reject"}], "unpack": {"devices": "allow"}})") ==
+        "p.json: trust.unpack.devices: \"allow\" is not one of refuse, drop, keep");
+    BOOST_TEST(parse_error(R"({"default": [{"type": "reject"}], "transports": {}})") ==
+               "p.json: trust.transports: unknown key");
+}
+
+BOOST_AUTO_TEST_CASE(most_specific_scope_wins) {
+    policy::TrustSection t = trust_of(R"({"default": [{"type": "reject"}], "scopes": {
+        "r.example.com/ns/app:v1": [{"type": "insecureAcceptAnything"}],
+        "r.example.com/ns/app": [{"type": "insecureAcceptAnything"}],
+        "r.example.com/ns": [{"type": "insecureAcceptAnything"}],
+        "r.example.com": [{"type": "insecureAcceptAnything"}],
+        "*.b.example.com": [{"type": "insecureAcceptAnything"}],
+        "*.example.com": [{"type": "insecureAcceptAnything"}],
+        "localhost:5000": [{"type": "insecureAcceptAnything"}]}})");
+    auto scope = [&](const std::string& name) { return policy::requirements_for(t, name).scope; };
+    BOOST_TEST(scope("r.example.com/ns/app:v1") == "r.example.com/ns/app:v1");
+    BOOST_TEST(scope("r.example.com/ns/app:v2") == "r.example.com/ns/app");
+    BOOST_TEST(scope("r.example.com/ns/app@sha256:" + kManifest.hex) == "r.example.com/ns/app");
+    BOOST_TEST(scope("r.example.com/ns/other:v1") == "r.example.com/ns");
+    BOOST_TEST(scope("r.example.com/other/x:1") == "r.example.com");
+    BOOST_TEST(scope("a.b.example.com/x:1") == "*.b.example.com");
+    BOOST_TEST(scope("a.example.com/x:1") == "*.example.com");
+    BOOST_TEST(scope("example.com/x:1") == "default");
+    BOOST_TEST(scope("localhost:5000/x:1") == "localhost:5000");
+    BOOST_TEST(scope("docker.io/library/busybox:latest") == "default");
+    // A prefix matches only at a component boundary.
+    BOOST_TEST(scope("r.example.com/nsx/app:1") == "r.example.com");
+}
+
+BOOST_AUTO_TEST_CASE(signed_identity_rules) {
+    using K = policy::SignedIdentity::Kind;
+    policy::SignedIdentity rule;
+    auto ok = [&](K kind, const std::string& name, const std::string& identity) {
+        rule.kind = kind;
+        return identity_matches(rule, name, identity);
+    };
+    // matchRepoDigestOrExact: a tagged name needs that tag signed.
+    BOOST_TEST(ok(K::match_repo_digest_or_exact, "r.io/app:v1", "r.io/app:v1"));
+    BOOST_TEST(!ok(K::match_repo_digest_or_exact, "r.io/app:v1", "r.io/app:v2"));
+    BOOST_TEST(!ok(K::match_repo_digest_or_exact, "r.io/app:v1", "r.io/app"));
+    BOOST_TEST(
+        ok(K::match_repo_digest_or_exact, "r.io/app@sha256:" + kManifest.hex, "r.io/app:v9"));
+    BOOST_TEST(
+        !ok(K::match_repo_digest_or_exact, "r.io/app@sha256:" + kManifest.hex, "r.io/other"));
+    BOOST_TEST(ok(K::match_repository, "r.io/app:v1", "r.io/app"));
+    BOOST_TEST(ok(K::match_repository, "r.io/app:v1", "r.io/app:v2"));
+    BOOST_TEST(!ok(K::match_repository, "r.io/app:v1", "r.io/app2"));
+    BOOST_TEST(!ok(K::match_repository, "localhost:5000/app:v1", "localhost:5001/app"));
+    BOOST_TEST(ok(K::match_exact, "r.io/app:v1", "r.io/app:v1"));
+    BOOST_TEST(!ok(K::match_exact, "r.io/app:v1", "r.io/app"));
+    rule.repository = "mirror.io/app";
+    BOOST_TEST(ok(K::exact_repository, "r.io/app:v1", "mirror.io/app:anything"));
+    BOOST_TEST(!ok(K::exact_repository, "r.io/app:v1", "r.io/app:v1"));
+}
+
+BOOST_AUTO_TEST_CASE(admission_with_keys_read_at_check_time) {
+    TempDir dir;
+    PrivateKey key = PrivateKey::generate();
+    PrivateKey stranger = PrivateKey::generate();
+    write_bytes(dir.str("demo.pub"), key.public_pem());
+    std::string payload = make_payload(kManifest, "localhost/demo");
+    Signature sig{payload, key.sign(payload), "signature layer sha256:aa", ""};
+    policy::TrustSection t = trust_of(
+        R"({"default": [{"type": "reject"}], "scopes": {"localhost/demo": [{"type": "sigstoreSigned", "keyPath": ")" +
+        dir.str("demo.pub") + R"(", "signedIdentity": {"type": "matchRepository"}}]}})");
+
+    Admission a = admit_image(t, "localhost/demo:latest", {kManifest}, {sig});
+    BOOST_TEST(a.scope == "localhost/demo");
+    BOOST_TEST(a.requirement == "sigstoreSigned");
+    BOOST_REQUIRE(a.signature);
+    BOOST_TEST(a.signature->key == dir.str("demo.pub"));
+
+    // Outside the scope: the default rejects.
+    BOOST_TEST(error_of([&] { admit_image(t, "localhost/other:latest", {kManifest}, {sig}); }) ==
+               "localhost/other:latest is rejected by the policy (scope \"default\")");
+    // Signed by another key.
+    Signature forged{payload, stranger.sign(payload), "signature layer sha256:bb", ""};
+    BOOST_TEST(error_of([&] { admit_image(t, "localhost/demo:latest", {kManifest}, {forged}); }) ==
+               "no signature by a trusted key for localhost/demo:latest (manifest " +
+                   kManifest.str() + "): signature layer sha256:bb: does not verify with key " +
+                   dir.str("demo.pub"));
+    // Signed for another identity.
+    std::string other = make_payload(kManifest, "localhost/evil");
+    Signature wrong_id{other, key.sign(other), "signature layer sha256:cc", ""};
+    BOOST_TEST(
+        error_of([&] { admit_image(t, "localhost/demo:latest", {kManifest}, {wrong_id}); }) ==
+        "no signature by a trusted key for localhost/demo:latest (manifest " + kManifest.str() +
+            "): signature layer sha256:cc: identity \"localhost/evil\", want repository "
+            "\"localhost/demo\"");
+    // The key file removed from the host: the policy names a key it cannot
+    // read, so nothing it signed is admitted any more.
+    std::filesystem::remove(dir.str("demo.pub"));
+    BOOST_TEST(error_of([&] {
+                   admit_image(t, "localhost/demo:latest", {kManifest}, {sig});
+               }).find("trust.scopes[\"localhost/demo\"][0]: key " + dir.str("demo.pub")) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(key_data_and_every_requirement) {
+    PrivateKey key = PrivateKey::generate();
+    std::string payload = make_payload(kManifest, "r.io/app:v1");
+    Signature sig{payload, key.sign(payload), "sig", ""};
+    std::string data = base64_encode(key.public_pem());
+    policy::TrustSection t = trust_of(R"({"default": [{"type": "insecureAcceptAnything"},
+        {"type": "sigstoreSigned", "keyData": ")" +
+                                      data + R"("}]})");
+    BOOST_TEST(admit_image(t, "r.io/app:v1", {kManifest}, {sig}).requirement == "sigstoreSigned");
+    // Both requirements must hold: insecureAcceptAnything does not excuse
+    // the missing signature.
+    BOOST_TEST(error_of([&] {
+                   admit_image(t, "r.io/app:v1", {kManifest}, {});
+               }).find("no signature for r.io/app:v1 (manifest " + kManifest.str() + ")") == 0u);
+    policy::TrustSection bad =
+        trust_of(R"({"default": [{"type": "sigstoreSigned", "keyData": "!!"}]})");
+    BOOST_TEST(error_of([&] { admit_image(bad, "r.io/app:v1", {kManifest}, {sig}); }) ==
+               "trust.default[0].keyData: not base64 (keyData is the PEM public key, "
+               "base64-encoded)");
+}
+
+BOOST_AUTO_TEST_CASE(shipped_policies_have_trust_sections) {
+    for (const char* name : {"hardened", "baseline", "compat"}) {
+        std::string path = std::string("contrib/policies/") + name + ".json";
+        policy::Policy p = policy::parse_policy(ward::read_file(path), path);
+        BOOST_REQUIRE_MESSAGE(p.trust, name);
+    }
+    policy::Policy h = policy::parse_policy(policy::builtin_hardened_text(), "built-in");
+    BOOST_TEST(error_of([&] {
+                   admit_image(*h.trust, "docker.io/library/busybox:1", {kManifest}, {});
+               }) == "docker.io/library/busybox:1 is rejected by the policy (scope \"default\")");
+    BOOST_TEST((h.trust->unverified == policy::TrustSection::Unverified::refuse));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

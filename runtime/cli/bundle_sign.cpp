@@ -7,6 +7,7 @@
 #include "ward/base/error.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/policy/policy.hpp"
+#include "ward/trust/admission.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -49,11 +50,8 @@ std::vector<trust::PublicKey> policy_keys(const Context& ctx) {
         for (const auto& req : eff.policy.trust->bundle_requirements()) {
             if (req.type != policy::Requirement::Type::sigstore_signed)
                 continue;
-            for (const auto& path : req.key_paths)
-                keys.push_back(trust::PublicKey::load(path));
-            for (const auto& pem : req.key_data)
-                keys.push_back(
-                    trust::PublicKey::from_pem(pem, "keyData of policy " + quote(eff.policy.name)));
+            for (auto& key : trust::requirement_keys(req))
+                keys.push_back(std::move(key));
         }
     if (keys.empty())
         fail("no --key given, and policy " + quote(eff.policy.name) + " (" + eff.source +

@@ -91,6 +91,7 @@ int run_cli(const std::vector<std::string>& argv) {
     ctx.lifecycle.root = line.globals.root;
     ctx.lifecycle.systemd_cgroup = line.globals.systemd_cgroup;
     ctx.lifecycle.policy_file = line.globals.policy_file;
+    ctx.lifecycle.store = line.globals.store;
     log::debug(std::string("ward ") + spec->name + ": root " + ctx.lifecycle.root);
     for (const auto& entry : kHandlers)
         if (std::string_view(entry.verb) == spec->name)

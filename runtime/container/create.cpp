@@ -2,6 +2,7 @@
 
 #include "limits.hpp"
 #include "spawn.hpp"
+#include "trust_check.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/fd_passing.hpp"
 #include "ward/base/file.hpp"
@@ -136,6 +137,7 @@ struct PolicyOutcome {
     std::vector<std::string> filled;
     std::vector<policy::Finding> findings;
     Limits limits; // what the host can enforce of linux.resources
+    TrustOutcome trust;
 };
 
 // The policy step of create, before anything touches the host: fill the
@@ -144,7 +146,7 @@ struct PolicyOutcome {
 // logged and the container runs. A limit the host's cgroup2 hierarchy has
 // no controller for is a finding too (unavailableLimits).
 PolicyOutcome apply_policy(const Globals& g, spec::Spec& spec) {
-    PolicyOutcome out{policy::select_policy(g.policy_file), {}, {}, {}};
+    PolicyOutcome out{policy::select_policy(g.policy_file), {}, {}, {}, {}};
     out.filled = policy::apply(out.effective.policy, spec);
     out.findings = policy::evaluate(out.effective.policy, spec);
     const spec::Resources* resources =
@@ -173,6 +175,10 @@ void record_policy(const StateDir& dir, const PolicyOutcome& outcome) {
     for (const auto& f : outcome.findings)
         warnings.push(f.message);
     doc.set("warnings", warnings);
+    json::Value trust = json::Value::object();
+    trust.set("kind", outcome.trust.kind);
+    trust.set("detail", outcome.trust.detail);
+    doc.set("trust", trust);
     // The whole policy as it was: /etc/ward/policy.json may change later.
     doc.set("policy", policy::policy_to_json(outcome.effective.policy));
     write_file_atomic(dir.path() + "/policy.json", json::serialize(doc, json::Style::pretty));
@@ -189,7 +195,11 @@ const std::vector<spec::Hook>& hooks_of(const spec::Spec& spec,
 State create_container(const Globals& g, const CreateOptions& options, UniqueFd* terminal_peer) {
     StateDir dir(g.root, options.id);
     std::string bundle = absolute_path(options.spec ? dir.path() : options.bundle);
-    spec::Spec spec = options.spec ? *options.spec : spec::load_bundle_spec(bundle);
+    // run --image hands over the config it made (its trust comes from the
+    // store annotations); otherwise the bytes read are what a bundle
+    // signature covers.
+    std::string config_text;
+    spec::Spec spec = options.spec ? *options.spec : spec::load_bundle_spec(bundle, &config_text);
     PolicyOutcome policy = apply_policy(g, spec);
     bool proxied_terminal =
         terminal_peer && spec.process && spec.process->terminal && options.console_socket.empty();
@@ -199,6 +209,10 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     std::vector<cgroups::DeviceRule> device_rules = cgroups::device_rules(spec);
     if (g.systemd_cgroup)
         fail("--systemd-cgroup: the systemd cgroup driver is not supported yet");
+    // After the rules (a config they refuse is refused for that first) and
+    // before anything touches the host.
+    policy.trust = check_trust(policy.effective.policy, bundle, spec, config_text, g.store);
+    log::debug("trust: " + policy.trust.kind + ": " + policy.trust.detail);
 
     UndoStack undo;
     dir.create_locked();

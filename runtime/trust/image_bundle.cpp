@@ -146,8 +146,13 @@ spec::Spec image_bundle_spec(const Store& store, const std::string& ref,
     ImageBundleSource src;
     // The name create's trust check is made against: the one asked for,
     // else the first the image was imported under.
-    if (std::find(entry->names.begin(), entry->names.end(), ref) != entry->names.end())
+    auto named = [&](const std::string& n) {
+        return std::find(entry->names.begin(), entry->names.end(), n) != entry->names.end();
+    };
+    if (named(ref))
         src.name = ref;
+    else if (named(ref + ":latest")) // Store::find assumes the tag too
+        src.name = ref + ":latest";
     else if (!entry->names.empty())
         src.name = entry->names.front();
     else

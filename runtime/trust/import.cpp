@@ -126,6 +126,10 @@ ImportResult import_image(const Store& store, const ImportRequest& req) {
 
     ImportResult result;
     if (auto existing = store.find(img.manifest_digest())) {
+        // Nothing is unpacked, but a layout with a broken blob is still
+        // refused: what was asked to be imported must verify, whole.
+        VerifyOptions full;
+        in_source([&] { return verify_image(layout, select, full); });
         UniqueFd held = store.lock();
         result.entry = *store.find(img.manifest_digest());
         result.moved = take_name(store, result.entry, name);

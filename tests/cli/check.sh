@@ -66,7 +66,7 @@ expect 1 err 'unknown bundle action "make": want create' -- bundle make --image 
 expect 1 err "image \"localhost/none:1\": not in the store $tmp/store" -- bundle create --image localhost/none:1 "$tmp/b"
 expect 1 err 'ward: "run" requires exactly 1 argument(s)' -- $R run c echo hi
 expect 1 err "--bundle and --image exclude each other" -- $R run --image x -b . c
-expect 1 err "image \"x\": not in the store $tmp/store" -- $R run --image x c echo hi
+expect 1 err "image \"localhost/x:1\": not in the store $tmp/store" -- $R run --image localhost/x:1 c echo hi
 expect 1 err "container does not exist" -- $R delete c
 expect 1 err "container does not exist" -- $R update --pids-limit 5 c
 expect 0 out "" -- $R delete -f c

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "ward/base/error.hpp"
+#include "ward/trust/bundle_sign.hpp"
 #include "ward/trust/oci.hpp"
 #include "ward/trust/signature.hpp"
 
@@ -28,6 +29,8 @@ inline void parse_one(std::string_view target, std::string_view data) {
             parse_image_config(data, "config");
         } else if (target == "payload") {
             parse_payload(data, "payload");
+        } else if (target == "bundle_payload") {
+            parse_bundle_payload(data);
         } else if (target == "digest") {
             parse_digest(data);
             parse_image_ref(data);

@@ -35,6 +35,8 @@ std::string absolute_from_env(const char* var, const char* fallback) {
     return fs::absolute(path).string();
 }
 
+} // namespace
+
 std::string shipped_policy(const std::string& name) {
     std::string path = fs::absolute("contrib/policies/" + name + ".json").string();
     if (name != "hardened")
@@ -57,6 +59,8 @@ std::string shipped_policy(const std::string& name) {
     }()};
     return copy.path;
 }
+
+namespace {
 
 // Extra global flags for the runtime, e.g. WARD_ARGS="--policy contrib/policies/hardened.json".
 // Without WARD_ARGS, ward runs under the `compat` policy: these tests build

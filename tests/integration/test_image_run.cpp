@@ -6,71 +6,17 @@
 // with its Env, a command replaces Cmd, the config lives in the state dir
 // and goes with delete, and an image the store cannot run without being
 // written to is refused. ward_only: runc has no image store.
-#include "integration/harness.hpp"
+#include "integration/store_image.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <sys/stat.h>
 
 using namespace ward_it;
 namespace utf = boost::unit_test;
 namespace fs = std::filesystem;
-
-namespace {
-
-boost::test_tools::assertion_result has_umoci(utf::test_unit_id) {
-    if (std::system("command -v umoci >/dev/null 2>&1") == 0)
-        return true;
-    boost::test_tools::assertion_result r(false);
-    r.message() << "umoci not installed (scripts/deps.sh installs it)";
-    return r;
-}
-
-void shell(const std::string& cmd) {
-    int rc = std::system(("set -e; (" + cmd + ") >/dev/null 2>&1").c_str());
-    BOOST_REQUIRE_MESSAGE(rc == 0, "failed (" << rc << "): " << cmd);
-}
-
-std::string q(const std::string& s) {
-    return "'" + s + "'";
-}
-
-// An image whose rootfs is the bundle's busybox rootfs (minus `drop`),
-// configured as a small service would be; imported into DIR/store.
-struct Image {
-    Bundle& b;
-    std::string store;
-    std::string layout;
-    std::string name; // the name `image import` gives it: localhost/<layout dir>:v1
-
-    Image(Bundle& bundle, const std::string& layout_name, const std::vector<std::string>& drop = {})
-        : b(bundle), store(bundle.dir + "/store"), layout(bundle.dir + "/" + layout_name),
-          name("localhost/" + layout_name + ":v1") {
-        std::string tree = b.dir + "/tree-" + layout_name;
-        shell("cp -a " + q(b.rootfs) + " " + q(tree));
-        for (const auto& d : drop)
-            shell("rm -rf " + q(tree + "/" + d));
-        shell("printf 'staff:x:50:user\\n' >>" + q(tree + "/etc/group"));
-        shell("umoci init --layout " + q(layout) + " && umoci new --image " + q(layout + ":v1") +
-              " && umoci insert --image " + q(layout + ":v1") + " " + q(tree) + " /");
-        shell("umoci config --image " + q(layout + ":v1") +
-              " --config.cmd sh --config.cmd -c --config.cmd 'echo uid=$(id -u) gid=$(id -g) "
-              "groups=$(id -G) cwd=$(pwd) home=$HOME greeting=$GREETING'"
-              " --config.user user --config.workingdir /home/user --config.env GREETING=hi");
-        ::mkdir(store.c_str(), 0700);
-    }
-
-    RunOptions env() const {
-        return RunOptions{std::chrono::milliseconds(60000), {}, {"WARD_STORE=" + store}};
-    }
-
-    Result ward(const std::vector<std::string>& args) { return b.runtime(args, env()); }
-
-    Result import() { return ward({"image", "import", layout + ":v1"}); }
-};
-
-} // namespace
 
 BOOST_AUTO_TEST_SUITE(image_run, *utf::label("ward_only") * utf::precondition(ward_only) *
                                      utf::precondition(has_umoci))
@@ -166,6 +112,53 @@ BOOST_AUTO_TEST_CASE(an_image_without_mount_points_is_refused_and_the_store_unto
     Result bc = img.ward({"bundle", "create", "--image", img.name, b.dir + "/never"});
     BOOST_TEST(bc.status == 1);
     BOOST_TEST(!fs::exists(b.dir + "/never"));
+}
+
+BOOST_AUTO_TEST_CASE(a_signed_image_runs_under_a_hardened_policy_trusting_its_key) {
+    Bundle b;
+    Image img(b, "signed");
+    std::string key = b.dir + "/demo";
+    BOOST_REQUIRE(img.ward({"key", "generate", "--out", key}).status == 0);
+    Result sign = img.ward(
+        {"image", "sign", "--key", key + ".key", "--identity", img.name, img.layout + ":v1"});
+    BOOST_REQUIRE_MESSAGE(sign.status == 0, "sign: " << sign.err);
+
+    // hardened, with its trust section trusting only that key.
+    Json policy = Json::parse(slurp("contrib/policies/hardened.json"));
+    Json requirement = Json::object();
+    requirement["type"] = "sigstoreSigned";
+    requirement["keyPath"] = key + ".pub";
+    policy["trust"]["default"] = Json::array({requirement});
+    std::string policy_path = b.dir + "/policy.json";
+    {
+        std::ofstream out(policy_path);
+        out << policy.dump();
+    }
+    // The policy is the one deciding: another key's signature is not enough.
+    std::string other = b.dir + "/other";
+    BOOST_REQUIRE(img.ward({"key", "generate", "--out", other}).status == 0);
+    Json other_policy = policy;
+    std::string other_path = b.dir + "/other-policy.json";
+    {
+        Json req = Json::object();
+        req["type"] = "sigstoreSigned";
+        req["keyPath"] = other + ".pub";
+        other_policy["trust"]["default"] = Json::array({req});
+        std::ofstream out(other_path);
+        out << other_policy.dump();
+    }
+    Result refused = img.ward({"--policy", other_path, "image", "import", img.layout + ":v1"});
+    BOOST_TEST(refused.status == 1, "import under another key: " << refused.err);
+
+    Result imp = img.ward({"--policy", policy_path, "image", "import", img.layout + ":v1"});
+    BOOST_REQUIRE_MESSAGE(imp.status == 0, "import: " << imp.err);
+
+    std::string id = b.new_id("signed");
+    Result r = img.ward({"--policy", policy_path, "run", "--image", img.name, id});
+    BOOST_TEST(r.status == 0, "run exit " << r.status << "; stderr: " << r.err);
+    BOOST_TEST(r.out.find("uid=1000 gid=1000 groups=1000 50 cwd=/home/user") == 0,
+               "stdout: " << r.out);
+    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
 }
 
 BOOST_AUTO_TEST_CASE(an_unknown_image_is_named) {

@@ -83,8 +83,9 @@ BOOST_AUTO_TEST_CASE(a_signed_bundle_verifies) {
     std::string sig = read_file(b.t.str("ward-signature.json"));
     std::string payload = make_bundle_payload(s.payload);
     BOOST_TEST(payload == "{\"type\":\"ward bundle signature\",\"configDigest\":\"" +
-                              sha256(kConfig).str() + "\",\"rootPath\":\"rootfs\","
-                                                      "\"rootfsRecordDigest\":\"" +
+                              sha256(kConfig).str() +
+                              "\",\"rootPath\":\"rootfs\","
+                              "\"rootfsRecordDigest\":\"" +
                               sha256(record).str() + "\"}");
     BOOST_TEST(sig == "{\"payload\":\"" + sign_file_member(sig, "payload") + "\",\"signature\":\"" +
                           sign_file_member(sig, "signature") + "\"}\n");
@@ -103,7 +104,8 @@ BOOST_AUTO_TEST_CASE(a_signed_bundle_verifies) {
 BOOST_AUTO_TEST_CASE(each_change_to_the_rootfs_is_refused_by_name) {
     Bundle b;
     b.sign();
-    auto refused_after = [&](const std::function<void()>& change, const std::function<void()>& undo) {
+    auto refused_after = [&](const std::function<void()>& change,
+                             const std::function<void()>& undo) {
         change();
         std::string msg = b.refused();
         undo();
@@ -133,9 +135,10 @@ BOOST_AUTO_TEST_CASE(each_change_to_the_rootfs_is_refused_by_name) {
                    }) ==
                "rootfs symlink /sbin target changed since signing (want \"bin\", got \"/bin\")");
     if (::geteuid() == 0)
-        BOOST_TEST(refused_after([&] { BOOST_REQUIRE(::lchown(b.rootfs("etc").c_str(), 0, 1) == 0); },
-                                 [&] { BOOST_REQUIRE(::lchown(b.rootfs("etc").c_str(), 0, 0) == 0); }) ==
-                   "rootfs file /etc owner changed since signing (want 0:0, got 0:1)");
+        BOOST_TEST(
+            refused_after([&] { BOOST_REQUIRE(::lchown(b.rootfs("etc").c_str(), 0, 1) == 0); },
+                          [&] { BOOST_REQUIRE(::lchown(b.rootfs("etc").c_str(), 0, 0) == 0); }) ==
+            "rootfs file /etc owner changed since signing (want 0:0, got 0:1)");
 }
 
 BOOST_AUTO_TEST_CASE(config_record_signature_and_key_are_checked_in_order) {
@@ -225,10 +228,9 @@ BOOST_AUTO_TEST_CASE(the_payload_is_parsed_strictly) {
                                                 good.substr(good.find("\"configDigest"))));
                }) == "bundle signature payload: .type: \"cosign container image signature\", want "
                      "\"ward bundle signature\"");
-    BOOST_TEST(contains(error_of([&] {
-                            parse_bundle_payload(payload(good.substr(0, good.find(",\"rootfs"))));
-                        }),
-                        ".rootfsRecordDigest: required field missing"));
+    BOOST_TEST(contains(
+        error_of([&] { parse_bundle_payload(payload(good.substr(0, good.find(",\"rootfs")))); }),
+        ".rootfsRecordDigest: required field missing"));
     std::string bad_digest = good;
     bad_digest.replace(bad_digest.find(d), d.size(), "sha256:AB");
     BOOST_TEST(contains(error_of([&] { parse_bundle_payload(payload(bad_digest)); }),
@@ -254,8 +256,7 @@ BOOST_AUTO_TEST_CASE(sign_refuses_a_rootfs_that_holds_the_bundle) {
                "rootfs " + b.dir() + "/nowhere: no such file or directory");
     BOOST_TEST(!bundle_is_signed(b.dir()));
     // An absolute root.path is fine.
-    write_bytes(b.t.str("config.json"),
-                R"({"root":{"path":")" + b.rootfs("") + "\"}}");
+    write_bytes(b.t.str("config.json"), R"({"root":{"path":")" + b.rootfs("") + "\"}}");
     BOOST_CHECK_NO_THROW(b.sign());
     BOOST_CHECK_NO_THROW(b.verify());
 }

@@ -47,8 +47,8 @@ TreeRecord walk(const std::string& path, unsigned threads = 0) {
 }
 
 // A v2 capability set: cap_net_raw (13) permitted and effective.
-const std::string kCap(
-    "\x01\x00\x00\x02\x00\x20\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00", 20);
+const std::string
+    kCap("\x01\x00\x00\x02\x00\x20\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00", 20);
 
 // Two layers with every kind of entry the record knows.
 void unpack_sample(int target, TreeRecord& tree) {
@@ -147,8 +147,9 @@ BOOST_AUTO_TEST_CASE(an_unpacked_tree_walks_to_the_unpack_record_byte_for_byte,
     for (const char* part :
          {"\"path\":\"/\",\"type\":\"dir\",\"mode\":\"0751\"", "\"type\":\"char\"",
           "\"type\":\"block\"", "\"type\":\"fifo\"", "\"target\":\"/lib/x86_64-linux-gnu\"",
-          "\"security.capability\":", "\"user.origin\":", "\"path\":\"/bin-su\",\"type\":\"file\","
-                                                          "\"mode\":\"0755\"",
+          "\"security.capability\":", "\"user.origin\":",
+          "\"path\":\"/bin-su\",\"type\":\"file\","
+          "\"mode\":\"0755\"",
           "\"path\":\"/shared\",\"type\":\"dir\",\"mode\":\"2775\"",
           "\"path\":\"/home/user/with space and ü\"", "\"uid\":1000,\"gid\":1000"})
         BOOST_TEST(contains(want, part), part);
@@ -196,8 +197,8 @@ BOOST_AUTO_TEST_CASE(the_walk_never_leaves_the_tree, *boost::unit_test::precondi
         BOOST_TEST(walk(t.str("root/mnt")).files.count("f") == 1u);
     }
     write_bytes(t.str("root/file"), "a");
-    BOOST_REQUIRE(::mount(t.str("outside/secret/key").c_str(), t.str("root/file").c_str(),
-                          nullptr, MS_BIND, nullptr) == 0);
+    BOOST_REQUIRE(::mount(t.str("outside/secret/key").c_str(), t.str("root/file").c_str(), nullptr,
+                          MS_BIND, nullptr) == 0);
     {
         ScopeGuard unmount([&] { ::umount2(t.str("root/file").c_str(), MNT_DETACH); });
         BOOST_TEST(error_of([&] { walk(t.str("root")); }) ==
@@ -339,15 +340,15 @@ BOOST_AUTO_TEST_CASE(changes_on_disk_are_named, *boost::unit_test::precondition(
                    [&] {
                        fs::remove(t.path / "target/bin");
                        fs::create_symlink("usr/bin", t.path / "target/bin");
-                   }) ==
-               "rootfs symlink /bin target changed since import (want \"usr/bin\", got "
-               "\"/usr/bin\")");
+                   }) == "rootfs symlink /bin target changed since import (want \"usr/bin\", got "
+                         "\"/usr/bin\")");
     std::string ping = t.str("target/usr/bin/ping");
     BOOST_TEST(after([&] { ::removexattr(ping.c_str(), "security.capability"); },
                      [&] {
-                         BOOST_REQUIRE(::setxattr(ping.c_str(), "security.capability",
-                                                  kCap.data(), kCap.size(), 0) == 0);
-                     }) == "rootfs file /usr/bin/ping xattr security.capability removed since import");
+                         BOOST_REQUIRE(::setxattr(ping.c_str(), "security.capability", kCap.data(),
+                                                  kCap.size(), 0) == 0);
+                     }) ==
+               "rootfs file /usr/bin/ping xattr security.capability removed since import");
     // Other namespaces than user.* and security.capability are not the
     // image's: a trusted.* xattr is not a change.
     BOOST_REQUIRE(::setxattr(ping.c_str(), "trusted.x", "1", 1, 0) == 0);

@@ -76,9 +76,9 @@ struct SignedBundle {
 };
 
 // Records the rootfs, writes ward-rootfs.jsonl and ward-signature.json
-// (each atomically, mode 0644; an existing signature is replaced). Refuses
-// a root.path that is the bundle directory or one of its ancestors (the
-// signature files would be part of what they sign).
+// (each atomically, mode 0644 less the umask; an existing signature is
+// replaced). Refuses a root.path that is the bundle directory or one of its
+// ancestors (the signature files would be part of what they sign).
 SignedBundle sign_bundle(const std::string& bundle_dir, const PrivateKey& key,
                          const SignBundleOptions& options = {});
 

@@ -153,15 +153,14 @@ int image_ls(const Context& ctx, const VerbArgs& args) {
     }
     if (options.format == ListFormat::json) {
         auto arr = json::Value::array();
+        // A summary of image.json (inspect has all of it).
         for (const auto& e : entries) {
+            json::Value full = json::parse(trust::serialize_image_json(e));
             auto o = json::Value::object();
-            auto names = json::Value::array();
-            for (const auto& n : e.names)
-                names.push(n);
-            o.set("names", std::move(names));
-            o.set("digest", e.manifest.str());
-            o.set("size", e.size);
-            o.set("imported", e.imported);
+            o.set("names", *full.find("names"));
+            o.set("digest", *full.find("manifest"));
+            o.set("size", *full.find("size"));
+            o.set("imported", *full.find("imported"));
             arr.push(std::move(o));
         }
         print_out(json::serialize(arr, json::Style::pretty) + "\n");

@@ -15,7 +15,7 @@ namespace {
 const json::Value& member(const json::Value& obj, std::string_view key) {
     const json::Value* v = obj.find(key);
     if (!v)
-        fail(std::string(key) + ": missing");
+        fail("missing");
     return *v;
 }
 
@@ -28,10 +28,12 @@ Digest digest_of(const json::Value& obj, std::string_view key) {
 }
 
 uint64_t uint_of(const json::Value& obj, std::string_view key) {
-    auto v = member(obj, key).as_uint64();
-    if (!v)
-        fail(std::string(key) + ": not a non-negative integer");
-    return *v;
+    return with_context(key, [&] {
+        auto v = member(obj, key).as_uint64();
+        if (!v)
+            fail("not a non-negative integer");
+        return *v;
+    });
 }
 
 json::Value digests(const std::vector<Digest>& list) {
@@ -112,7 +114,9 @@ StoreEntry parse_image_json(std::string_view text, const std::string& what) {
             fail("chain: must end with the manifest digest");
         e.config = digest_of(doc, "config");
         e.platform = string_of(doc, "platform");
-        const auto& layers = member(doc, "layers").as_array();
+        const auto& layers = with_context("layers", [&]() -> const json::Value::Array& {
+            return member(doc, "layers").as_array();
+        });
         for (size_t i = 0; i < layers.size(); ++i)
             with_context("layers[" + std::to_string(i) + "]", [&] {
                 StoreLayer l;
@@ -125,7 +129,8 @@ StoreEntry parse_image_json(std::string_view text, const std::string& what) {
         e.size = uint_of(doc, "size");
         e.imported = string_of(doc, "imported");
         e.source = string_of(doc, "source");
-        const json::Value& adm = member(doc, "admission");
+        const json::Value& adm = with_context(
+            "admission", [&]() -> const json::Value& { return member(doc, "admission"); });
         if (!adm.is_null())
             with_context("admission", [&] {
                 Admission a;

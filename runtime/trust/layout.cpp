@@ -143,11 +143,11 @@ Layout Layout::open(const std::string& path) {
     if (!l.dir_) {
         int err = errno;
         struct stat st {};
-        // TODO(trust): oci-archive: extract with the tar reader into a
-        // private temporary directory, then open that.
+        // An oci-archive is extracted by its caller (archive.hpp) and the
+        // directory opened here; only `image import` does that so far.
         if (err == ENOTDIR && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode))
-            fail(what + ": a file, not a layout directory (oci-archive tarballs are not "
-                        "supported yet: extract it and name the directory)");
+            fail(what + ": a file, not a layout directory (an oci-archive is read by "
+                        "`ward image import`; here, extract it and name the directory)");
         fail_errno(what + ": open", err);
     }
     {

@@ -25,11 +25,18 @@
 namespace ward::trust {
 
 std::string store_root(const std::string& flag) {
-    if (!flag.empty())
-        return flag;
-    if (const char* env = std::getenv("WARD_STORE"); env && *env)
-        return env;
-    return "/var/lib/ward";
+    std::string root = flag;
+    if (root.empty())
+        if (const char* env = std::getenv("WARD_STORE"); env && *env)
+            root = env;
+    if (root.empty())
+        return "/var/lib/ward";
+    // Absolute, so the rootfs paths a bundle records do not depend on the
+    // directory `bundle create` ran in.
+    std::string abs = std::filesystem::absolute(root).lexically_normal().string();
+    while (abs.size() > 1 && abs.back() == '/')
+        abs.pop_back();
+    return abs;
 }
 
 namespace detail {

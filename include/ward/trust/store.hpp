@@ -41,7 +41,8 @@ namespace ward::trust {
 inline constexpr std::string_view kImageDigestAnnotation = "dev.ward.image.digest";
 inline constexpr std::string_view kImageNameAnnotation = "dev.ward.image.name";
 
-// --store DIR (non-empty flag), else WARD_STORE, else /var/lib/ward.
+// --store DIR (non-empty flag), else WARD_STORE, else /var/lib/ward; made
+// absolute (against the current directory).
 std::string store_root(const std::string& flag);
 
 struct StoreLayer {

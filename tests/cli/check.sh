@@ -135,11 +135,11 @@ expect 1 out 'refuse  policy "hardened": process.noNewPrivileges is false, requi
 expect 0 out 'warn    policy "compat": process.noNewPrivileges is false, required: true' -- --policy $P/compat.json policy check "$tmp/weak.json"
 
 # key and image: usage errors and help (the trust lane runs the real chain).
-expect 0 out "Usage: ward image [options] sign|verify" -- image --help
+expect 0 out "Usage: ward image [options] import|ls|inspect|rm|sign|verify" -- image --help
 expect 0 out "--out PREFIX, -o PREFIX" -- key --help
 expect 1 err 'ward: "key generate" requires --out PREFIX' -- key generate
 expect 1 err 'unknown key action "rotate": want generate' -- key rotate
-expect 1 err 'unknown image action "import": want sign or verify (import, ls, inspect, rm come later)' -- image import x
+expect 1 err 'unknown image action "bogus": want import, ls, inspect, rm, sign or verify' -- image bogus x
 expect 1 err 'ward: "image verify" requires --key FILE' -- image verify x
 expect 1 err 'ward: "image sign" requires --key FILE' -- image sign x
 expect 1 err "open key $tmp/nokey: no such file or directory" -- image verify --key "$tmp/nokey" x

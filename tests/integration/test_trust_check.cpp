@@ -156,7 +156,7 @@ BOOST_AUTO_TEST_CASE(a_store_image_is_checked_again_at_every_create,
     std::ofstream(extra + "/config.json") << config;
     id = b.new_id("target");
     expect_refused(b, img.ward({"--policy", trusting, "run", "--bundle", extra, id}), id,
-                   "destination /data does not exist in the rootfs of image sha256:");
+                   "mounts[0].destination /data does not exist in the rootfs of image sha256:");
 
     // The store's rootfs changed: caught only where the policy re-hashes.
     Result inspect = img.ward({"image", "inspect", img.name});

@@ -32,18 +32,6 @@ class BlobSource : public ByteSource {
     VerifyingReader& r_;
 };
 
-Treatment treatment(policy::Treatment t) {
-    switch (t) {
-    case policy::Treatment::refuse:
-        return Treatment::refuse;
-    case policy::Treatment::drop:
-        return Treatment::drop;
-    case policy::Treatment::keep:
-        return Treatment::keep;
-    }
-    return Treatment::refuse;
-}
-
 // Takes `name` off every other entry (a name means one image), then gives
 // it to `entry` and writes its image.json. Store lock held.
 std::vector<std::pair<std::string, Digest>> take_name(const Store& store, StoreEntry& entry,
@@ -73,14 +61,6 @@ uint64_t content_size(const TreeRecord& tree) {
 }
 
 } // namespace
-
-UnpackOptions unpack_options(const policy::UnpackRules& rules) {
-    UnpackOptions o;
-    o.devices = treatment(rules.devices);
-    o.setid = treatment(rules.setid);
-    o.file_capabilities = treatment(rules.file_capabilities);
-    return o;
-}
 
 ImportResult import_image(const Store& store, const ImportRequest& req) {
     auto progress = [&](const std::string& line) {
@@ -144,7 +124,7 @@ ImportResult import_image(const Store& store, const ImportRequest& req) {
         fail_errno("open " + work.path() + "/rootfs");
 
     StoreEntry& e = result.entry;
-    UnpackOptions options = req.trust ? unpack_options(req.trust->unpack) : UnpackOptions{};
+    UnpackOptions options = req.trust ? req.trust->unpack : UnpackOptions{};
     TreeRecord tree;
     size_t n = img.layers.size();
     for (size_t i = 0; i < n; ++i) {

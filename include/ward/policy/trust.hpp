@@ -66,7 +66,7 @@ struct Requirement {
 using Requirements = std::vector<Requirement>;
 
 // What the store's unpacker does with a layer's device nodes, setuid/setgid
-// bits and security.capability xattrs (trust::UnpackOptions).
+// bits and security.capability xattrs (trust::UnpackOptions is this type).
 enum class Treatment { refuse, drop, keep };
 
 struct UnpackRules {

@@ -136,9 +136,6 @@ class Store {
     std::string root_;
 };
 
-// What the policy's unpack rules mean to the unpacker.
-UnpackOptions unpack_options(const policy::UnpackRules& rules);
-
 struct ImportRequest {
     ImageRef ref; // a layout directory or an oci-archive file, with its tag or digest
     Platform platform{"linux", "amd64", ""};

@@ -34,6 +34,7 @@
 // ACLs are not the image's to choose.
 #pragma once
 
+#include "ward/policy/trust.hpp"
 #include "ward/trust/file_record.hpp"
 #include "ward/trust/stream.hpp"
 
@@ -48,13 +49,10 @@ namespace ward::trust {
 //   drop:   device nodes are skipped, setuid/setgid bits cleared,
 //           security.capability not set (each counted in LayerResult);
 //   keep:   unpacked as the layer says.
-enum class Treatment { refuse, drop, keep };
-
-struct UnpackOptions {
-    Treatment devices = Treatment::refuse;
-    Treatment setid = Treatment::drop;
-    Treatment file_capabilities = Treatment::drop;
-};
+// The policy's own types (its trust.unpack section), so what the policy
+// says reaches the unpacker without a translation.
+using Treatment = policy::Treatment;
+using UnpackOptions = policy::UnpackRules;
 
 // Caps over the whole image (every layer unpacked into one tree); the
 // running totals live in TreeRecord.

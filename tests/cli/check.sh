@@ -136,16 +136,24 @@ expect 0 out 'warn    policy "compat": process.noNewPrivileges is false, require
 
 # key and image: usage errors and help (the trust lane runs the real chain).
 expect 0 out "Usage: ward image [options] import|ls|inspect|rm|sign|verify" -- image --help
+expect 0 out "--name NAME" -- image --help
 expect 0 out "--out PREFIX, -o PREFIX" -- key --help
 expect 1 err 'ward: "key generate" requires --out PREFIX' -- key generate
 expect 1 err 'unknown key action "rotate": want generate' -- key rotate
-expect 1 err 'unknown image action "bogus": want import, ls, inspect, rm, sign or verify' -- image bogus x
+expect 1 err 'unknown image action "pull": want import, ls, inspect, rm, sign or verify' -- image pull x
+expect 1 err "ward: usage: image import [--name NAME] LAYOUT[:TAG|@sha256:HEX]|ARCHIVE" -- image import
+expect 1 err "ward: usage: image ls [--format table|json] [-q]" -- image ls x
+expect 1 err "ward: usage: image rm [--force] REF..." -- image rm
+expect 1 err 'invalid format option "yaml": want table or json' -- image ls --format yaml
+expect 0 out "NAME        DIGEST      SIZE        IMPORTED" -- image ls
+expect 1 err "import $tmp/nolayout: image layout $tmp/nolayout: open: no such file or directory" -- image import "$tmp/nolayout"
+expect 1 err "invalid value \"\" for flag -name: a name is required" -- image import --name= "$tmp/nolayout"
 expect 1 err 'ward: "image verify" requires --key FILE' -- image verify x
 expect 1 err 'ward: "image sign" requires --key FILE' -- image sign x
 expect 1 err "open key $tmp/nokey: no such file or directory" -- image verify --key "$tmp/nokey" x
 expect 0 out "public key  $tmp/k.pub" -- key generate --out "$tmp/k"
 expect 1 err "verify $tmp/nolayout:v1: image layout $tmp/nolayout: open: no such file or directory" -- image verify --key "$tmp/k.pub" "$tmp/nolayout:v1"
-expect 1 err "image layout $tmp/k.key: a file, not a layout directory (oci-archive tarballs are not supported yet" -- image verify --key "$tmp/k.pub" "$tmp/k.key"
+expect 1 err "image layout $tmp/k.key: a file, not a layout directory (an oci-archive is read by \`ward image import\`" -- image verify --key "$tmp/k.pub" "$tmp/k.key"
 expect 1 err "$tmp/k.pub: not an unencrypted PEM private key" -- image sign --key "$tmp/k.pub" "$tmp/nolayout"
 expect 1 err "not a PEM public key" -- image verify --key /dev/null "$tmp/nolayout"
 # sign and verify of bundles: usage errors and help (the trust lane signs real ones).

@@ -14,7 +14,8 @@ for tool in hyperfine runc crun umoci; do
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $tool >/dev/null
     }
 done
-ward=$PWD/build/ward
+repo=$PWD
+ward=$repo/build/ward
 work=$(mktemp -d /tmp/ward-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 scripts/busybox-rootfs.sh "$work/bundle/rootfs"
@@ -33,16 +34,8 @@ PY
 # with a bench key, imported into a store, a bundle made from it with the
 # same args), so the trust step's cost is in ward's figure. runc and crun
 # run the plain bundle.
-(
-    cd "$work"
-    umoci init --layout img >/dev/null
-    umoci new --image img:1 >/dev/null
-    umoci unpack --image img:1 staged >/dev/null
-    cp -a bundle/rootfs/. staged/rootfs/
-    umoci repack --image img:1 staged >/dev/null
-    umoci config --image img:1 --config.cmd /bin/true >/dev/null
-    rm -rf staged
-)
+(cd "$work" && "$repo/scripts/busybox-image.sh" img:1 >/dev/null &&
+    umoci config --image img:1 --config.cmd /bin/true >/dev/null)
 "$ward" key generate --out "$work/bench" >/dev/null
 "$ward" image sign --key "$work/bench.key" "$work/img:1" >/dev/null
 python3 - contrib/policies/hardened.json "$work/policy.json" "$work/bench.pub" <<'PY'

@@ -26,23 +26,19 @@ trap 'rm -rf "$work"' EXIT
 cd "$work"
 
 echo "== 1. import vs umoci unpack"
-umoci init --layout big
-umoci new --image big:1
-umoci unpack --image big:1 staged >/dev/null
-"$repo/scripts/busybox-rootfs.sh" staged/rootfs
+mkdir -p extra/usr/lib/x86_64-linux-gnu
 for py in $(ls -d /usr/lib/python3.[0-9]* 2>/dev/null | head -n 1); do
-    mkdir -p staged/rootfs/usr/lib && cp -a "$py" staged/rootfs/usr/lib/
+    cp -a "$py" extra/usr/lib/
 done
-budget=$((size_mb * 1000000 - $(du -sb staged/rootfs | cut -f1)))
+budget=$((size_mb * 1000000 - $(du -sb extra | cut -f1)))
 find /usr/lib/x86_64-linux-gnu -maxdepth 1 -type f -name '*.so*' -printf '%s %p\n' | sort -k2 |
     while read -r size path; do
         [ "$budget" -gt 0 ] || break
         budget=$((budget - size))
-        mkdir -p staged/rootfs/usr/lib/x86_64-linux-gnu
-        cp -a "$path" staged/rootfs/usr/lib/x86_64-linux-gnu/
+        cp -a "$path" extra/usr/lib/x86_64-linux-gnu/
     done
-umoci repack --image big:1 staged >/dev/null
-rm -rf staged
+"$repo/scripts/busybox-image.sh" big:1 extra
+rm -rf extra
 umoci config --image big:1 --config.cmd /bin/true
 "$ward" key generate --out bench >/dev/null
 "$ward" image sign --key bench.key big:1 >/dev/null
@@ -69,12 +65,7 @@ SIZE_MB=$size_mb RUNS=$runs sh "$repo/bench/verify.sh"
 
 echo
 echo "== 3. the store-backed check in create (busybox image, run of /bin/true)"
-umoci init --layout small
-umoci new --image small:1
-umoci unpack --image small:1 staged >/dev/null
-"$repo/scripts/busybox-rootfs.sh" staged/rootfs
-umoci repack --image small:1 staged >/dev/null
-rm -rf staged
+"$repo/scripts/busybox-image.sh" small:1
 umoci config --image small:1 --config.cmd /bin/true
 "$ward" image sign --key bench.key --identity localhost/big small:1 >/dev/null
 "$ward" --store "$work/store2" --policy "$work/policy.json" image import --name localhost/big:small small:1 >/dev/null

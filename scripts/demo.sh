@@ -31,12 +31,7 @@ refused() {
 
 echo "== 1. an OCI image of busybox-static, built with umoci: $work/demo:1.0"
 cd "$work"
-umoci init --layout demo
-umoci new --image demo:1.0
-umoci unpack --image demo:1.0 unpacked >/dev/null
-"$repo/scripts/busybox-rootfs.sh" unpacked/rootfs
-umoci repack --image demo:1.0 unpacked
-rm -rf unpacked
+"$repo/scripts/busybox-image.sh" demo:1.0
 umoci config --image demo:1.0 --config.cmd sh --config.cmd -c --config.cmd '
 echo "hostname:  $(hostname)"
 echo "identity:  $(id)"

@@ -41,7 +41,8 @@ PY
 python3 - contrib/policies/hardened.json "$work/policy.json" "$work/bench.pub" <<'PY'
 import json, sys
 policy = json.load(open(sys.argv[1]))
-policy["trust"]["scopes"] = {"localhost/img": [{"type": "sigstoreSigned", "keyPath": sys.argv[3]}]}
+policy["trust"]["scopes"] = {"localhost/img": [{"type": "sigstoreSigned", "keyPath": sys.argv[3],
+    "signedIdentity": {"type": "matchRepository"}}]}
 json.dump(policy, open(sys.argv[2], "w"))
 PY
 wardp="$ward --store $work/store --policy $work/policy.json"

@@ -46,7 +46,8 @@ python3 - "$repo/contrib/policies/hardened.json" "$work/policy.json" "$work/benc
     "$work/notrust.json" <<'PY'
 import json, sys
 policy = json.load(open(sys.argv[1]))
-policy["trust"]["scopes"] = {"localhost/big": [{"type": "sigstoreSigned", "keyPath": sys.argv[3]}]}
+policy["trust"]["scopes"] = {"localhost/big": [{"type": "sigstoreSigned", "keyPath": sys.argv[3],
+    "signedIdentity": {"type": "matchRepository"}}]}
 json.dump(policy, open(sys.argv[2], "w"))
 del policy["trust"]
 json.dump(policy, open(sys.argv[4], "w"))

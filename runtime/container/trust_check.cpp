@@ -23,6 +23,7 @@
 #include "ward/base/file.hpp"
 #include "ward/base/log.hpp"
 #include "ward/base/strings.hpp"
+#include "ward/linux/path_in_root.hpp"
 #include "ward/trust/bundle_sign.hpp"
 #include "ward/trust/store.hpp"
 #include "ward/trust/tree_diff.hpp"
@@ -150,11 +151,18 @@ void check_mount_targets(const spec::Spec& spec, const trust::StoreEntry& entry)
         }
         if (on_earlier_mount)
             continue;
-        std::string rel = dest;
-        while (!rel.empty() && rel.front() == '/')
-            rel.erase(0, 1);
-        struct stat st {};
-        if (!rel.empty() && ::fstatat(root.get(), rel.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0)
+        // Resolved as the mount setup will resolve it: inside the rootfs,
+        // symlinks kept within it (a plain fstatat could follow a link
+        // out of the store and find a target the image does not have).
+        bool exists = true;
+        try {
+            linux::open_in_root(root.get(), dest, O_PATH);
+        } catch (const linux::PathError& e) {
+            if (e.err != ENOENT)
+                throw;
+            exists = false;
+        }
+        if (!exists)
             refuse("mounts[" + std::to_string(i) + "].destination " + dest +
                    " does not exist in the rootfs of image " + entry.manifest.str() +
                    ", and a store rootfs is never written to create it");

@@ -31,6 +31,11 @@ UNIT_SRCS := $(wildcard tests/unit/*.cpp)
 UNIT_OBJS := $(UNIT_SRCS:%.cpp=$(BUILD)/obj/%.o)
 INTEG_SRCS := $(wildcard tests/integration/*.cpp)
 INTEG_OBJS := $(INTEG_SRCS:%.cpp=$(BUILD)/obj/%.o)
+# The attack lane shares the integration harness (not its tests or main).
+ATTACK_SRCS := $(wildcard tests/attacks/*.cpp)
+ATTACK_OBJS := $(ATTACK_SRCS:%.cpp=$(BUILD)/obj/%.o)
+HARNESS_OBJS := $(filter-out $(BUILD)/obj/tests/integration/main.o \
+                  $(BUILD)/obj/tests/integration/test_%.o,$(INTEG_OBJS))
 # Fuzz targets: tests/fuzz/NAME_fuzz.cpp, seeds in tests/fuzz/corpus/NAME/.
 FUZZ_NAMES   := $(patsubst tests/fuzz/%_fuzz.cpp,%,$(wildcard tests/fuzz/*_fuzz.cpp))
 FUZZ_REPLAYS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/%-replay)
@@ -40,7 +45,8 @@ TEST_LIBS  = -lboost_unit_test_framework
 
 all: $(BUILD)/ward
 
-tests: $(BUILD)/unit-tests $(BUILD)/integration-tests $(BUILD)/checker $(FUZZ_REPLAYS)
+tests: $(BUILD)/unit-tests $(BUILD)/integration-tests $(BUILD)/attack-tests $(BUILD)/checker \
+       $(FUZZ_REPLAYS)
 
 $(BUILD)/obj/%.o: %.cpp
 	@mkdir -p $(dir $@)
@@ -62,6 +68,9 @@ $(BUILD)/unit-tests: $(UNIT_OBJS) $(BUILD)/libward.a
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
 $(BUILD)/integration-tests: $(INTEG_OBJS) $(BUILD)/libward.a
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+
+$(BUILD)/attack-tests: $(ATTACK_OBJS) $(HARNESS_OBJS) $(BUILD)/libward.a
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
 # The checker runs inside containers built from busybox: static, no libc needed there.
@@ -143,6 +152,7 @@ clean:
 	rm -rf build build-asan build-fuzz
 
 -include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJS:.o=.d) $(INTEG_OBJS:.o=.d) \
+         $(ATTACK_OBJS:.o=.d) \
          $(wildcard $(BUILD)/obj/tests/fuzz/*.d) \
          $(BUILD)/obj/tools/precompile-profiles.d $(BUILD)/obj/tools/no-precompiled-profiles.d
 

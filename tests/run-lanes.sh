@@ -20,7 +20,7 @@ boost_lane() {
     rm -f "$report"
     echo "== lane $name"
     local start=$SECONDS
-    "$bin" --report_format=XML --report_level=detailed --report_sink="$report" \
+    "$bin" --color_output=no --report_format=XML --report_level=detailed --report_sink="$report" \
         --log_level=test_suite "$@" >"$log" 2>&1
     local rc=$?
     local pass fail
@@ -102,6 +102,7 @@ fi
 if [ "$(id -u)" != 0 ]; then
     skip_lane integration "needs root to run containers"
     skip_lane integration-asan "needs root to run containers"
+    skip_lane attacks "needs root to run containers"
     skip_lane schema "needs root to produce state output"
 elif [ ! -x build/integration-tests ]; then
     skip_lane integration "build/integration-tests not built"
@@ -112,6 +113,13 @@ else
             boost_lane integration-asan build/integration-tests --run_test=@asan
     else
         skip_lane integration-asan "build-asan/ward not built"
+    fi
+    if [ -x build/attack-tests ]; then
+        WARD=$PWD/build/ward CHECKER=$PWD/build/checker boost_lane attacks build/attack-tests
+        # Which attacks ran and how each ended (attack.hpp).
+        grep -hE '^(attack|control) [^ ]+: ' "$out/attacks.log" | sed 's/^/   /'
+    else
+        skip_lane attacks "build/attack-tests not built"
     fi
     if [ -x tests/schema/run.sh ]; then
         script_lane schema tests/schema/run.sh

@@ -1,7 +1,9 @@
 #include "create.hpp"
 
 #include "limits.hpp"
+#include "mount_sources.hpp"
 #include "spawn.hpp"
+#include "store_rootfs.hpp"
 #include "trust_check.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/fd_passing.hpp"
@@ -108,13 +110,6 @@ void send_to_listener(const spec::Spec& spec, const State& state, UniqueFd notif
 void check_config(const spec::Spec& spec, const CreateOptions& options, bool proxied_terminal) {
     if (!spec.process)
         fail("config.json: process: required to create a container");
-    if (!spec.root)
-        fail("config.json: root: required to create a container");
-    struct stat st {};
-    if (::stat(spec.root->path.c_str(), &st) < 0)
-        fail_errno("rootfs " + spec.root->path);
-    if (!S_ISDIR(st.st_mode))
-        fail("rootfs " + spec.root->path + ": not a directory");
     if (spec.process->terminal && options.console_socket.empty() && !proxied_terminal)
         fail("cannot allocate tty if ward will detach without setting console socket");
     if (!spec.process->terminal && !options.console_socket.empty())
@@ -201,6 +196,14 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     std::string config_text;
     spec::Spec spec = options.spec ? *options.spec : spec::load_bundle_spec(bundle, &config_text);
     PolicyOutcome policy = apply_policy(g, spec);
+    // The rootfs and every bind source, opened once (after the rules a
+    // config's strings break, so those are refused first): the checks
+    // below look at these fds and the init mounts and pivots from them.
+    linux::RootfsHandles handles = linux::open_rootfs_handles(spec, bundle);
+    // hostMounts on what the kernel will really mount, not the strings.
+    auto sources = check_bind_sources(policy.effective.policy, spec, handles, policy.findings);
+    policy::enforce(sources);
+    policy.findings.insert(policy.findings.end(), sources.begin(), sources.end());
     bool proxied_terminal =
         terminal_peer && spec.process && spec.process->terminal && options.console_socket.empty();
     check_config(spec, options, proxied_terminal);
@@ -211,8 +214,12 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
         fail("--systemd-cgroup: the systemd cgroup driver is not supported yet");
     // After the rules (a config they refuse is refused for that first) and
     // before anything touches the host.
-    policy.trust = check_trust(policy.effective.policy, bundle, spec, config_text, g.store);
+    policy.trust = check_trust(policy.effective.policy, bundle, spec, config_text, g.store,
+                               handles.rootfs.get());
     log::debug("trust: " + policy.trust.kind + ": " + policy.trust.detail);
+    bool store_image = is_store_rootfs(spec, handles.rootfs.get(), g.store);
+    if (store_image)
+        check_store_rootfs_use(spec, handles.rootfs.get());
 
     UndoStack undo;
     dir.create_locked();
@@ -277,7 +284,8 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     ctx.spec = &spec;
     ctx.namespaces = plan;
     ctx.rootfs = spec.root->path;
-    ctx.bundle = bundle;
+    ctx.handles = &handles;
+    ctx.readonly_from_start = store_image;
     ctx.sync_fd = child_sync.get();
     ctx.fifo_fd = fifo.get();
     ctx.console_fd = console.get();
@@ -285,6 +293,8 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     ctx.no_pivot = options.no_pivot;
     ctx.no_new_keyring = options.no_new_keyring;
     ctx.keep_fds = {child_sync.get(), fifo.get(), console.get(), log::fd()};
+    for (int fd : handles.fds())
+        ctx.keep_fds.push_back(fd);
 
     UniqueFd cgroup_fd = cgroup.open_dir();
     Spawned spawned = spawn_init(ctx, cgroup_fd.get(), parent_sync.get());
@@ -297,6 +307,7 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     child_sync.reset();
     fifo.reset();
     console.reset();
+    handles = {}; // the init has its own copies
 
     // Recorded before the init runs anything, so a crash of ward from here
     // on leaves a state that `delete --force` can clean up.

@@ -109,6 +109,7 @@ void load_filter(const seccomp::Filter& filter, int sync_fd) {
             fail_errno("become root in the user namespace");
     }
     close_inherited_fds(ctx.preserve_fds, ctx.keep_fds);
+    ctx.handles->close_checked(); // create's checks are done; the init mounts the copies
     // A session of its own, terminal or not (runc does the same): in the
     // caller's session the container would share its controlling tty, and
     // TIOCSTI on it could type commands into the operator's shell.
@@ -122,13 +123,18 @@ void load_filter(const seccomp::Filter& filter, int sync_fd) {
         linux::enter_new_time_namespace(*spec.linux);
     set_hostnames(spec);
 
-    linux::RootfsContext rootfs{&spec,
-                                ctx.rootfs,
-                                ctx.bundle,
-                                ctx.no_pivot,
-                                ctx.namespaces.new_user,
-                                ctx.namespaces.cgroup};
-    linux::prepare_rootfs(rootfs);
+    linux::RootfsContext rootfs;
+    rootfs.spec = &spec;
+    rootfs.handles = ctx.handles;
+    rootfs.rootfs = ctx.rootfs;
+    rootfs.no_pivot = ctx.no_pivot;
+    rootfs.readonly_from_start = ctx.readonly_from_start;
+    rootfs.user_namespace = ctx.namespaces.new_user;
+    rootfs.cgroup_namespace = ctx.namespaces.cgroup;
+    UniqueFd root_mount = linux::prepare_rootfs(rootfs);
+    // The sources are mounted: nothing of the host stays open past here
+    // (hooks and the container process never see them). (CVE-2024-21626)
+    ctx.handles->close_all();
 
     if (!hooks_of(spec, &spec::Hooks::prestart).empty() ||
         !hooks_of(spec, &spec::Hooks::create_runtime).empty()) {
@@ -137,7 +143,8 @@ void load_filter(const seccomp::Filter& filter, int sync_fd) {
     }
     run_hooks("createContainer", hooks_of(spec, &spec::Hooks::create_container), state_json);
 
-    linux::enter_rootfs(rootfs);
+    linux::enter_rootfs(rootfs, root_mount.get());
+    root_mount.reset();
 
     if (process.terminal)
         linux::setup_console(ctx.console_fd, process.console_size);

@@ -21,6 +21,7 @@
 #include "ward/base/error.hpp"
 #include "ward/base/fd.hpp"
 #include "ward/base/file.hpp"
+#include "ward/base/file_id.hpp"
 #include "ward/base/log.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/linux/path_in_root.hpp"
@@ -49,29 +50,33 @@ std::optional<std::string> annotation(const spec::Spec& spec, std::string_view k
     return std::nullopt;
 }
 
-bool same_inode(const std::string& a, const std::string& b) {
-    struct stat sa {
-    }, sb{};
-    return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
-           sa.st_ino == sb.st_ino;
+FileId id_of_fd(int fd) {
+    struct stat st {};
+    if (::fstat(fd, &st) < 0)
+        fail_errno("stat rootfs");
+    return {static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
+}
+
+std::optional<FileId> id_of_path(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) < 0)
+        return std::nullopt;
+    return FileId{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
 }
 
 // verifyRootfs "always": the store rootfs walked again and compared with
 // the record its import made.
-void verify_store_rootfs(const trust::StoreEntry& entry) {
+void verify_store_rootfs(const trust::StoreEntry& entry, int rootfs_fd) {
     trust::TreeRecord want;
     try {
         want = trust::parse_records(read_file(entry.record_path()));
     } catch (const Error& e) {
         refuse("image " + entry.manifest.str() + ": " + e.what());
     }
-    UniqueFd dir(::open(entry.rootfs().c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!dir)
-        refuse("image " + entry.manifest.str() + ": open rootfs " + entry.rootfs() + ": " +
-               errno_text(errno));
+    // The directory that will be mounted, as create opened it.
     trust::TreeRecord got;
     try {
-        got = trust::record_tree(dir.get());
+        got = trust::record_tree(rootfs_fd);
     } catch (const Error& e) {
         refuse(e.what());
     }
@@ -80,7 +85,8 @@ void verify_store_rootfs(const trust::StoreEntry& entry) {
 }
 
 TrustOutcome check_signed_bundle(const TrustSection& trust, const std::string& bundle,
-                                 const spec::Spec& spec, const std::string& config_text) {
+                                 const spec::Spec& spec, const std::string& config_text,
+                                 int rootfs_fd) {
     std::vector<trust::PublicKey> keys;
     // Every requirement must hold: the one key that signed must be among
     // the keys of each sigstoreSigned requirement.
@@ -111,6 +117,7 @@ TrustOutcome check_signed_bundle(const TrustSection& trust, const std::string& b
         return {"signed bundle", bundle + " (not checked: the policy accepts any bundle)"};
     trust::VerifyBundleOptions options;
     options.config = config_text;
+    options.rootfs_fd = rootfs_fd;
     trust::VerifiedBundle verified;
     try {
         verified = trust::verify_bundle(bundle, keys, options);
@@ -121,56 +128,19 @@ TrustOutcome check_signed_bundle(const TrustSection& trust, const std::string& b
         if (std::find(names.begin(), names.end(), verified.key) == names.end())
             refuse("bundle " + bundle + " is signed by " + verified.key + ", which " + where +
                    " does not name");
-    // What create mounts must be the directory that was walked.
-    struct stat st {};
-    if (::stat(spec.root->path.c_str(), &st) < 0 || st.st_dev != verified.rootfs_dev ||
-        st.st_ino != verified.rootfs_ino)
+    // What create mounts must be the directory that was walked: the walk
+    // took the very fd create mounts, and root.path must name it too.
+    FileId walked{verified.rootfs_dev, verified.rootfs_ino};
+    if (id_of_fd(rootfs_fd) != walked)
         refuse("root.path " + spec.root->path + " is not the rootfs that was verified");
     return {"signed bundle", bundle + " (key " + verified.key + ", " +
                                  std::to_string(verified.files) + " files, " +
                                  std::to_string(verified.bytes) + " bytes hashed)"};
 }
 
-// A store rootfs is shared and never written: a mount target it lacks
-// would be created in it by the mount setup. Targets below another mount
-// of the config (/dev/pts on /dev's tmpfs) are made on that mount, not in
-// the rootfs.
-void check_mount_targets(const spec::Spec& spec, const trust::StoreEntry& entry) {
-    UniqueFd root(::open(entry.rootfs().c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!root)
-        refuse("image " + entry.manifest.str() + ": open rootfs " + entry.rootfs() + ": " +
-               errno_text(errno));
-    for (size_t i = 0; i < spec.mounts.size(); ++i) {
-        const std::string& dest = spec.mounts[i].destination;
-        bool on_earlier_mount = false;
-        for (size_t j = 0; j < i && !on_earlier_mount; ++j) {
-            const std::string& parent = spec.mounts[j].destination;
-            on_earlier_mount = parent == "/" || (dest.size() > parent.size() &&
-                                                 dest.compare(0, parent.size(), parent) == 0 &&
-                                                 dest[parent.size()] == '/');
-        }
-        if (on_earlier_mount)
-            continue;
-        // Resolved as the mount setup will resolve it: inside the rootfs,
-        // symlinks kept within it (a plain fstatat could follow a link
-        // out of the store and find a target the image does not have).
-        bool exists = true;
-        try {
-            linux::open_in_root(root.get(), dest, O_PATH);
-        } catch (const linux::PathError& e) {
-            if (e.err != ENOENT)
-                throw;
-            exists = false;
-        }
-        if (!exists)
-            refuse("mounts[" + std::to_string(i) + "].destination " + dest +
-                   " does not exist in the rootfs of image " + entry.manifest.str() +
-                   ", and a store rootfs is never written to create it");
-    }
-}
-
 TrustOutcome check_store_image(const TrustSection& trust, const spec::Spec& spec,
-                               const std::string& digest_text, const std::string& store_flag) {
+                               const std::string& digest_text, const std::string& store_flag,
+                               int rootfs_fd) {
     std::optional<trust::Digest> digest;
     try {
         digest = trust::parse_digest(digest_text);
@@ -183,12 +153,9 @@ TrustOutcome check_store_image(const TrustSection& trust, const spec::Spec& spec
     std::optional<trust::StoreEntry> entry = store.find(*digest);
     if (!entry)
         refuse("image " + digest->str() + " is not in the store " + root);
-    if (!same_inode(spec.root->path, entry->rootfs()))
+    if (id_of_path(entry->rootfs()) != id_of_fd(rootfs_fd))
         refuse("root.path " + spec.root->path + " is not the rootfs of image " + digest->str() +
                " (" + entry->rootfs() + ")");
-    if (!spec.root->readonly)
-        refuse("root.readonly: a store image's rootfs is shared by every container of " +
-               digest->str() + " and must be read-only");
     std::string name = annotation(spec, trust::kImageNameAnnotation)
                            .value_or(entry->names.empty() ? "" : entry->names.front());
     bool known = false;
@@ -202,9 +169,8 @@ TrustOutcome check_store_image(const TrustSection& trust, const spec::Spec& spec
     } catch (const Error& e) {
         refuse(e.what());
     }
-    check_mount_targets(spec, *entry);
     if (trust.verify_rootfs == TrustSection::VerifyRootfs::always)
-        verify_store_rootfs(*entry);
+        verify_store_rootfs(*entry, rootfs_fd);
     TrustOutcome out;
     out.kind = "image";
     out.detail = name + " " + digest->str() + " (" + admission.requirement + ", scope " +
@@ -217,14 +183,14 @@ TrustOutcome check_store_image(const TrustSection& trust, const spec::Spec& spec
 
 TrustOutcome check_trust(const policy::Policy& policy, const std::string& bundle,
                          const spec::Spec& spec, const std::string& config_text,
-                         const std::string& store_flag) {
+                         const std::string& store_flag, int rootfs_fd) {
     if (!policy.trust)
         return {"unchecked", "policy " + quote(policy.name) + " has no trust section"};
     const TrustSection& trust = *policy.trust;
     if (auto digest = annotation(spec, trust::kImageDigestAnnotation))
-        return check_store_image(trust, spec, *digest, store_flag);
+        return check_store_image(trust, spec, *digest, store_flag, rootfs_fd);
     if (trust::bundle_is_signed(bundle))
-        return check_signed_bundle(trust, bundle, spec, config_text);
+        return check_signed_bundle(trust, bundle, spec, config_text, rootfs_fd);
     std::string why = "bundle " + bundle +
                       " is unverified: not made from a store image (ward bundle create --image) "
                       "and not signed (ward sign)";

@@ -18,8 +18,10 @@ struct TrustOutcome {
 // run. `config_text` is config.json exactly as create parsed it (a signed
 // bundle's signature covers those bytes, not a second read of the file).
 // `store_flag` is --store (empty: WARD_STORE, then /var/lib/ward).
+// `rootfs_fd` is root.path as create opened it: identities are checked,
+// and a rootfs is walked, on that fd, which is also what gets mounted.
 TrustOutcome check_trust(const policy::Policy& policy, const std::string& bundle,
                          const spec::Spec& spec, const std::string& config_text,
-                         const std::string& store_flag);
+                         const std::string& store_flag, int rootfs_fd);
 
 } // namespace ward::container

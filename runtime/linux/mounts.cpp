@@ -6,6 +6,7 @@
 #include "ward/linux/mount_api.hpp"
 #include "ward/linux/mount_options.hpp"
 #include "ward/linux/path_in_root.hpp"
+#include "ward/linux/rootfs_handles.hpp"
 #include "ward/linux/rootfs_steps.hpp"
 
 #include <algorithm>
@@ -53,24 +54,11 @@ void check_proc_target(int target_fd, const std::string& destination) {
          "/proc/meminfo may be mounted over)");
 }
 
-std::string bind_source_path(const RootfsContext& ctx, const std::string& source) {
-    if (source.empty())
-        fail("bind mount has no source");
-    if (source.front() == '/' || ctx.bundle.empty())
-        return source;
-    return ctx.bundle + "/" + source;
-}
-
-// The detached bind of the host path `source`, and whether it is a directory.
-UniqueFd bind_tree(const std::string& source, bool recursive, bool& is_dir) {
-    UniqueFd src(::open(source.c_str(), O_PATH | O_CLOEXEC));
-    if (!src)
-        fail_errno("open source " + quote(source));
+bool is_directory(int fd, const std::string& shown) {
     struct stat st {};
-    if (::fstat(src.get(), &st) < 0)
-        fail_errno("stat source " + quote(source));
-    is_dir = S_ISDIR(st.st_mode);
-    return with_context("bind " + quote(source), [&] { return clone_mount(src.get(), recursive); });
+    if (::fstat(fd, &st) < 0)
+        fail_errno("stat source " + quote(shown));
+    return S_ISDIR(st.st_mode);
 }
 
 // The per-mount flags an option list sets and clears, as mount attributes.
@@ -97,19 +85,25 @@ void apply_idmap(const RootfsContext& ctx, const spec::Mount& mount, const Mount
     set_idmap(mount_fd, userns.get(), options.recursive_idmap);
 }
 
-void mount_one(const RootfsContext& ctx, int root_fd, const spec::Mount& mount) {
+void mount_one(const RootfsContext& ctx, int root_fd, const spec::Mount& mount,
+               UniqueFd source_tree) {
     MountOptions options = parse_mount_options(mount.options);
     if (options.flags & MS_REMOUNT)
         fail("option \"remount\" is not supported in a config mount");
     std::string type = mount.type;
     std::string source = mount.source;
-    bool bind = options.bind() || type == "bind";
+    bool bind = is_bind_mount(mount);
     bool recursive = options.recursive_bind();
     // sysfs belongs to the network namespace; a user namespace cannot
-    // mount the host's, so it gets a bind of /sys as runc gives it.
+    // mount the host's, so it gets a bind of /sys as runc gives it (a fixed
+    // host path, not one the config names).
     if (type == "sysfs" && !bind && ctx.user_namespace && !has_namespace(*ctx.spec, "network")) {
         bind = recursive = true;
         source = "/sys";
+        UniqueFd sys(::open("/sys", O_PATH | O_DIRECTORY | O_CLOEXEC));
+        if (!sys)
+            fail_errno("open /sys");
+        source_tree = with_context("bind /sys", [&] { return clone_mount(sys.get(), true); });
     }
     if (options.copy_up && (bind || type != "tmpfs"))
         fail("option \"tmpcopyup\" is only for tmpfs mounts");
@@ -121,8 +115,10 @@ void mount_one(const RootfsContext& ctx, int root_fd, const spec::Mount& mount) 
     UniqueFd target;
     UniqueFd mnt;
     if (bind) {
-        bool is_dir = true;
-        mnt = bind_tree(bind_source_path(ctx, source), recursive, is_dir);
+        if (!source_tree)
+            fail("bind mount source was not opened by create");
+        bool is_dir = is_directory(source_tree.get(), source);
+        mnt = std::move(source_tree);
         target =
             create_in_root(root_fd, mount.destination, is_dir ? Create::directory : Create::file);
         check_proc_target(target.get(), mount.destination);
@@ -174,8 +170,10 @@ bool has_namespace(const spec::Spec& spec, const std::string& type) {
                        [&](const spec::Namespace& ns) { return ns.type == type; });
 }
 
-void apply_mount(const RootfsContext& ctx, int root_fd, const spec::Mount& mount) {
-    with_context(describe_mount(mount), [&] { mount_one(ctx, root_fd, mount); });
+void apply_mount(const RootfsContext& ctx, int root_fd, const spec::Mount& mount,
+                 UniqueFd source_tree) {
+    with_context(describe_mount(mount),
+                 [&] { mount_one(ctx, root_fd, mount, std::move(source_tree)); });
 }
 
 } // namespace ward::linux

@@ -3,10 +3,10 @@
 #include "ward/base/error.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/strings.hpp"
+#include "ward/linux/rootfs_handles.hpp"
 #include "ward/linux/rootfs_steps.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
@@ -46,12 +46,7 @@ bool is_under(const std::string& path, const std::string& dir) {
 // Without pivot_root the old root stays underneath; detach every host mount
 // that is neither the rootfs (or below it) nor on the way to it, so there
 // is as little as possible to find by escaping the chroot.
-void detach_host_mounts(const std::string& rootfs_path) {
-    char* real = ::realpath(rootfs_path.c_str(), nullptr);
-    if (!real)
-        fail_errno("realpath " + rootfs_path);
-    std::string rootfs(real);
-    ::free(real);
+void detach_host_mounts(const std::string& rootfs) {
     auto points = mount_points();
     std::sort(points.begin(), points.end(),
               [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
@@ -83,8 +78,10 @@ void pivot_into(int root_fd) {
         fail_errno("chdir /");
 }
 
-void move_into(int root_fd, const std::string& rootfs) {
-    detach_host_mounts(rootfs);
+void move_into(int root_fd) {
+    // The mount's own name in this namespace, from the fd: not root.path,
+    // which could name something else by now.
+    detach_host_mounts(kernel_path(root_fd));
     if (::fchdir(root_fd) < 0)
         fail_errno("chdir to rootfs");
     if (::mount(".", "/", nullptr, MS_MOVE, nullptr) < 0)

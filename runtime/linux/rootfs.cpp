@@ -33,48 +33,48 @@ unsigned long rootfs_propagation(const spec::Spec& spec) {
 void check_context(const RootfsContext& ctx) {
     if (!ctx.spec)
         fail("rootfs: no spec");
-    if (ctx.rootfs.empty() || ctx.rootfs.front() != '/')
-        fail("rootfs: path " + quote(ctx.rootfs) + " is not absolute");
-}
-
-UniqueFd open_rootfs(const std::string& rootfs) {
-    UniqueFd fd(::open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (!fd)
-        fail_errno("open rootfs " + rootfs);
-    return fd;
 }
 
 } // namespace
 
-void prepare_rootfs(const RootfsContext& ctx) {
+UniqueFd prepare_rootfs(const RootfsContext& ctx) {
     check_context(ctx);
+    if (!ctx.handles || !ctx.handles->rootfs_tree)
+        fail("rootfs: not opened");
+    if (ctx.handles->source_trees.size() != ctx.spec->mounts.size())
+        fail("rootfs: mount sources do not match the config's mounts");
     rootfs_propagation(*ctx.spec); // a bad value fails before anything is mounted
     // Nothing done in here may reach the host's mount table.
     if (::mount("", "/", nullptr, MS_SLAVE | MS_REC, nullptr) < 0)
         fail_errno("make / rslave");
-    // pivot_root needs the new root to be a mount; the bind is also the
-    // fd every later path is resolved from.
-    UniqueFd source = open_rootfs(ctx.rootfs);
-    UniqueFd root = with_context("bind rootfs " + ctx.rootfs, [&] {
-        UniqueFd mnt = clone_mount(source.get(), true);
-        attach_mount(mnt.get(), source.get());
-        return mnt;
+    // The rootfs is the detached copy create made of the directory it
+    // checked; pivot_root needs it attached in this namespace. Where it is
+    // attached does not matter (this namespace is private and the old root
+    // goes at the pivot): over root.path's name here, which is only a place.
+    // The copy is the fd every later path is resolved from, and what
+    // enter_rootfs pivots into.
+    UniqueFd root = std::move(ctx.handles->rootfs_tree);
+    with_context("bind rootfs " + ctx.rootfs, [&] {
+        if (ctx.readonly_from_start)
+            set_mount_attrs(root.get(), MOUNT_ATTR_RDONLY, 0, true);
+        UniqueFd place(::open(ctx.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+        if (!place)
+            fail_errno("open " + ctx.rootfs);
+        attach_mount(root.get(), place.get());
     });
-    for (const auto& mount : ctx.spec->mounts)
-        apply_mount(ctx, root.get(), mount);
+    for (size_t i = 0; i < ctx.spec->mounts.size(); ++i)
+        apply_mount(ctx, root.get(), ctx.spec->mounts[i], std::move(ctx.handles->source_trees[i]));
     setup_dev(ctx, root.get());
+    return root;
 }
 
-void enter_rootfs(const RootfsContext& ctx) {
+void enter_rootfs(const RootfsContext& ctx, int root_mount) {
     check_context(ctx);
     unsigned long propagation = rootfs_propagation(*ctx.spec);
-    {
-        UniqueFd root = open_rootfs(ctx.rootfs);
-        if (ctx.no_pivot)
-            move_into(root.get(), ctx.rootfs);
-        else
-            pivot_into(root.get());
-    }
+    if (ctx.no_pivot)
+        move_into(root_mount);
+    else
+        pivot_into(root_mount);
     UniqueFd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root)
         fail_errno("open new root");

@@ -277,10 +277,17 @@ VerifiedBundle verify_bundle(const std::string& bundle_dir, const std::vector<Pu
 
     out.rootfs = rootfs_dir(bundle_dir, root_path);
     struct stat st {};
-    UniqueFd rootfs = open_rootfs(out.rootfs, st);
+    UniqueFd opened;
+    int rootfs = options.rootfs_fd;
+    if (rootfs < 0) {
+        opened = open_rootfs(out.rootfs, st);
+        rootfs = opened.get();
+    } else if (::fstat(rootfs, &st) < 0) {
+        fail_errno("rootfs " + out.rootfs);
+    }
     out.rootfs_dev = st.st_dev;
     out.rootfs_ino = st.st_ino;
-    TreeRecord got = record_tree(rootfs.get(), options.walk);
+    TreeRecord got = record_tree(rootfs, options.walk);
     out.files = got.entries;
     out.bytes = got.content_bytes;
     if (auto diff = first_difference(want, got, "since signing"))

@@ -260,13 +260,22 @@ std::string write_result(const char* path) {
     return "ok";
 }
 
-RootfsContext context_of(const Sandbox& box, const spec::Spec& s) {
+// What create and the init do, in one process: open the rootfs and bind
+// sources once, prepare, enter the root mount prepare made.
+struct Setup {
+    Setup(const Sandbox& box, const spec::Spec& s)
+        : handles(open_rootfs_handles(s, box.base.string())) {
+        ctx.spec = &s;
+        ctx.handles = &handles;
+        ctx.rootfs = box.rootfs;
+    }
+    void prepare() { root = prepare_rootfs(ctx); }
+    void enter() { enter_rootfs(ctx, root.get()); }
+
+    RootfsHandles handles;
     RootfsContext ctx;
-    ctx.spec = &s;
-    ctx.rootfs = box.rootfs;
-    ctx.bundle = box.base;
-    return ctx;
-}
+    UniqueFd root;
+};
 
 } // namespace
 
@@ -299,9 +308,9 @@ BOOST_AUTO_TEST_CASE(full_setup_with_pivot) {
     s.linux->readonly_paths = std::vector<std::string>{"/rodir", "/proc/sys", "/nope"};
 
     Report r = run_isolated(0, [&] {
-        RootfsContext ctx = context_of(box, s);
-        prepare_rootfs(ctx);
-        enter_rootfs(ctx);
+        Setup setup(box, s);
+        setup.prepare();
+        setup.enter();
         std::string out;
         out += line("pid", std::to_string(::getpid()));
         char cwd[256] = {};
@@ -375,10 +384,11 @@ BOOST_AUTO_TEST_CASE(no_pivot_moves_and_chroots) {
     spec::Spec s = base_spec();
     s.linux->masked_paths = std::vector<std::string>{"/etc/secret-file"};
     Report r = run_isolated(0, [&] {
-        RootfsContext ctx = context_of(box, s);
+        Setup setup(box, s);
+        RootfsContext& ctx = setup.ctx;
         ctx.no_pivot = true;
-        prepare_rootfs(ctx);
-        enter_rootfs(ctx);
+        setup.prepare();
+        setup.enter();
         std::string out;
         char cwd[256] = {};
         out += line("cwd", ::getcwd(cwd, sizeof cwd) ? cwd : "?");
@@ -409,8 +419,8 @@ BOOST_AUTO_TEST_CASE(symlink_loop_destination_names_the_mount) {
     fs::create_symlink("proc", box.rootfs / "proc2");
     spec::Spec s = base_spec();
     Report r = run_isolated(0, [&] {
-        RootfsContext ctx = context_of(box, s);
-        prepare_rootfs(ctx);
+        Setup setup(box, s);
+        setup.prepare();
         return std::string("prepared=yes\n");
     });
     BOOST_TEST(r["prepared"] == "");
@@ -424,8 +434,8 @@ BOOST_AUTO_TEST_CASE(mount_over_procfs_files_is_refused) {
     spec::Spec s = base_spec();
     s.mounts.push_back(mount_of("/proc/self/attr", "tmpfs", "tmpfs", {}));
     Report r = run_isolated(0, [&] {
-        RootfsContext ctx = context_of(box, s);
-        prepare_rootfs(ctx);
+        Setup setup(box, s);
+        setup.prepare();
         return std::string("prepared=yes\n");
     });
     BOOST_TEST(r["prepared"] == "");
@@ -446,8 +456,8 @@ BOOST_AUTO_TEST_CASE(devices_outside_dev_and_duplicates_are_refused) {
         if (std::string(bad) == "/dev/null2")
             s.linux->devices.push_back(d);
         Report r = run_isolated(0, [&] {
-            RootfsContext ctx = context_of(box, s);
-            prepare_rootfs(ctx);
+            Setup setup(box, s);
+            setup.prepare();
             return std::string("prepared=yes\n");
         });
         BOOST_TEST_CONTEXT(bad) {
@@ -472,9 +482,9 @@ BOOST_AUTO_TEST_CASE(tmpcopyup_and_recursive_options) {
     s.mounts.push_back(mount_of("/tree", "bind", box.base / "tree", {"rbind", "rro"}));
     s.mounts.push_back(mount_of("/tree/inner", "tmpfs", "tmpfs", {}));
     Report r = run_isolated(0, [&] {
-        RootfsContext ctx = context_of(box, s);
-        prepare_rootfs(ctx);
-        enter_rootfs(ctx);
+        Setup setup(box, s);
+        setup.prepare();
+        setup.enter();
         std::string out;
         out += line("copied", contents("/data/link"));
         out += line("data_write", write_result("/data/new"));
@@ -502,9 +512,9 @@ BOOST_AUTO_TEST_CASE(sysctls_only_in_own_namespaces) {
     auto try_sysctl = [&](std::map<std::string, std::string> sysctl) {
         s.linux->sysctl = std::move(sysctl);
         return run_isolated(CLONE_NEWNET, [&] {
-            RootfsContext ctx = context_of(box, s);
-            prepare_rootfs(ctx);
-            enter_rootfs(ctx);
+            Setup setup(box, s);
+            setup.prepare();
+            setup.enter();
             return line("forward", std::string(trim(read_file("/proc/sys/net/ipv4/ip_forward"))));
         });
     };
@@ -527,10 +537,11 @@ BOOST_AUTO_TEST_CASE(user_namespace_binds_devices_and_sys) {
     s.root->readonly = true;
     s.linux->masked_paths = std::vector<std::string>{"/etc/secret-file"};
     Report r = run_in_user_namespace([&] {
-        RootfsContext ctx = context_of(box, s);
+        Setup setup(box, s);
+        RootfsContext& ctx = setup.ctx;
         ctx.user_namespace = true;
-        prepare_rootfs(ctx);
-        enter_rootfs(ctx);
+        setup.prepare();
+        setup.enter();
         std::string out;
         out += line("null", node_of("/dev/null"));
         out += line("urandom", node_of("/dev/urandom"));
@@ -564,9 +575,9 @@ BOOST_AUTO_TEST_CASE(idmapped_bind_mount) {
     m.gid_mappings = {{0, 2000, 1}};
     s.mounts.push_back(m);
     Report r = run_isolated(0, [&] {
-        RootfsContext ctx = context_of(box, s);
-        prepare_rootfs(ctx);
-        enter_rootfs(ctx);
+        Setup setup(box, s);
+        setup.prepare();
+        setup.enter();
         struct stat st {};
         if (::stat("/owned/file", &st) < 0)
             return line("owner", "missing");

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "ward/linux/namespaces.hpp"
+#include "ward/linux/rootfs_handles.hpp"
 #include "ward/spec/config.hpp"
 
 #include <string>
@@ -14,15 +15,18 @@ namespace ward::container {
 struct InitContext {
     const spec::Spec* spec = nullptr;
     linux::NamespacePlan namespaces;
-    std::string rootfs;  // absolute host path
-    std::string bundle;  // absolute bundle dir: relative mount sources resolve here
-    int sync_fd = -1;    // our end of the socketpair
-    int fifo_fd = -1;    // exec fifo, opened O_RDWR by the parent
-    int console_fd = -1; // connected --console-socket, or -1
+    std::string rootfs; // root.path, for messages
+    // The rootfs and bind sources opened by create: mounted and pivoted
+    // into as they are, closed once the mounts are made.
+    linux::RootfsHandles* handles = nullptr;
+    bool readonly_from_start = false; // a store image (linux::RootfsContext)
+    int sync_fd = -1;                 // our end of the socketpair
+    int fifo_fd = -1;                 // exec fifo, opened O_RDWR by the parent
+    int console_fd = -1;              // connected --console-socket, or -1
     int preserve_fds = 0;
     bool no_pivot = false;
     bool no_new_keyring = false;
-    std::vector<int> keep_fds; // fds the init needs (sync, fifo, console, log)
+    std::vector<int> keep_fds; // fds the init needs (sync, fifo, console, log, handles)
 };
 
 [[noreturn]] void run_init(const InitContext& ctx);

@@ -19,8 +19,11 @@ std::string describe_mount(const spec::Mount& mount);
 // Whether the spec has a namespace of `type` (new or joined).
 bool has_namespace(const spec::Spec& spec, const std::string& type);
 
-// mounts.cpp: one config mount onto its destination resolved in the root.
-void apply_mount(const RootfsContext& ctx, int root_fd, const spec::Mount& mount);
+// mounts.cpp: one config mount onto its destination resolved in the root;
+// `source_tree` is a bind mount's detached copy of its source, made by
+// create (RootfsHandles), else invalid.
+void apply_mount(const RootfsContext& ctx, int root_fd, const spec::Mount& mount,
+                 UniqueFd source_tree);
 
 // devices.cpp: the default devices, linux.devices, /dev symlinks, ptmx;
 // nothing when /dev is a bind mount of something else.
@@ -33,7 +36,7 @@ void apply_masked_paths(int root_fd, const std::vector<std::string>& paths);
 // pivot.cpp: make the rootfs mount at `root_fd` the process's "/", and
 // leave the process with cwd "/".
 void pivot_into(int root_fd);
-void move_into(int root_fd, const std::string& rootfs);
+void move_into(int root_fd);
 
 // idmap.cpp: an fd of a new user namespace with these mappings (held open
 // only by the fd), for MOUNT_ATTR_IDMAP.

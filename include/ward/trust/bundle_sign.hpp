@@ -87,6 +87,9 @@ struct VerifyBundleOptions {
     // config.json's bytes as the caller already read them (create: the
     // config it will run); nullopt: read BUNDLE/config.json here.
     std::optional<std::string> config;
+    // The rootfs as the caller opened it (create: the directory it will
+    // mount); -1: open config.json's root.path here.
+    int rootfs_fd = -1;
 };
 
 struct VerifiedBundle {

@@ -1,0 +1,106 @@
+#include "store_rootfs.hpp"
+
+#include "ward/base/error.hpp"
+#include "ward/base/fd.hpp"
+#include "ward/base/file_id.hpp"
+#include "ward/base/strings.hpp"
+#include "ward/linux/path_in_root.hpp"
+#include "ward/linux/rootfs_handles.hpp"
+#include "ward/trust/store.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+namespace ward::container {
+
+namespace {
+
+[[noreturn]] void refuse(const std::string& why) {
+    fail("refusing to start: " + why);
+}
+
+std::string image_digest(const spec::Spec& spec) {
+    for (const auto& [key, value] : spec.annotations)
+        if (key == trust::kImageDigestAnnotation)
+            return value;
+    return "";
+}
+
+// How messages name the image: its digest, or where its rootfs is.
+std::string image_named(const spec::Spec& spec, int rootfs_fd) {
+    std::string digest = image_digest(spec);
+    if (!digest.empty())
+        return "image " + digest;
+    return "the store image at " + linux::kernel_path(rootfs_fd);
+}
+
+std::string clean(const std::string& path) {
+    std::string out;
+    for (const auto& part : linux::path_components(path))
+        out += "/" + part;
+    return out.empty() ? "/" : out;
+}
+
+bool below(const std::string& dest, const std::string& parent) {
+    return parent == "/" ||
+           (dest.size() > parent.size() && dest.compare(0, parent.size(), parent) == 0 &&
+            dest[parent.size()] == '/');
+}
+
+bool exists_in_root(int rootfs_fd, const std::string& path) {
+    // Resolved as the mount setup will resolve it: inside the rootfs,
+    // symlinks kept within it (a plain fstatat could follow a link out of
+    // the store and find a target the image does not have).
+    try {
+        linux::open_in_root(rootfs_fd, path, O_PATH);
+        return true;
+    } catch (const linux::PathError& e) {
+        if (e.err != ENOENT)
+            throw;
+        return false;
+    }
+}
+
+} // namespace
+
+bool is_store_rootfs(const spec::Spec& spec, int rootfs_fd, const std::string& store_flag) {
+    if (!image_digest(spec).empty())
+        return true;
+    struct stat st {};
+    std::string root = trust::store_root(store_flag);
+    if (::stat(root.c_str(), &st) < 0)
+        return false;
+    FileId store{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
+    // rootfs → <hex> → sha256 → images → the store root.
+    UniqueFd cur(::openat(rootfs_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    for (int up = 0; cur && up < 4; ++up)
+        cur.reset(::openat(cur.get(), "..", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!cur || ::fstat(cur.get(), &st) < 0)
+        return false;
+    return FileId{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)} == store;
+}
+
+void check_store_rootfs_use(const spec::Spec& spec, int rootfs_fd) {
+    if (!spec.root || !spec.root->readonly.value_or(false))
+        refuse("root.readonly: a store image's rootfs is shared by every container of " +
+               image_named(spec, rootfs_fd) + " and must be read-only");
+    bool dev_mounted = false;
+    for (const auto& m : spec.mounts)
+        dev_mounted = dev_mounted || clean(m.destination) == "/dev";
+    if (!dev_mounted)
+        refuse("mounts: no mount on /dev, so device nodes would be made in the rootfs of " +
+               image_named(spec, rootfs_fd) +
+               ", which is never written (add a tmpfs on /dev, as `ward spec` has)");
+    for (size_t i = 0; i < spec.mounts.size(); ++i) {
+        std::string dest = clean(spec.mounts[i].destination);
+        bool on_earlier_mount = false;
+        for (size_t j = 0; j < i && !on_earlier_mount; ++j)
+            on_earlier_mount = below(dest, clean(spec.mounts[j].destination));
+        if (!on_earlier_mount && !exists_in_root(rootfs_fd, dest))
+            refuse("mounts[" + std::to_string(i) + "].destination " + spec.mounts[i].destination +
+                   " does not exist in the rootfs of " + image_named(spec, rootfs_fd) +
+                   ", and a store rootfs is never written to create it");
+    }
+}
+
+} // namespace ward::container

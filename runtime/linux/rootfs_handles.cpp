@@ -1,0 +1,164 @@
+#include "ward/linux/rootfs_handles.hpp"
+
+#include "ward/base/error.hpp"
+#include "ward/base/strings.hpp"
+#include "ward/linux/mount_api.hpp"
+#include "ward/linux/mount_options.hpp"
+#include "ward/linux/path_in_root.hpp"
+
+#include <algorithm>
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace ward::linux {
+
+namespace {
+
+// Directories above a file: a bound on a walk that a concurrent rename
+// could otherwise keep going.
+constexpr size_t kMaxDepth = 4096;
+
+FileId id_of(int fd, const std::string& what) {
+    struct stat st {};
+    if (::fstat(fd, &st) < 0)
+        fail_errno("stat " + what);
+    return {static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
+}
+
+} // namespace
+
+std::string kernel_path(int fd) {
+    std::string buf(4096, '\0');
+    ssize_t n = ::readlink(fd_path(fd).c_str(), buf.data(), buf.size());
+    if (n < 0)
+        fail_errno("readlink " + fd_path(fd));
+    if (static_cast<size_t>(n) >= buf.size())
+        fail_errno("readlink " + fd_path(fd), ENAMETOOLONG);
+    buf.resize(static_cast<size_t>(n));
+    return buf;
+}
+
+namespace {
+
+// The directory holding the non-directory `fd`: opened by the kernel's name
+// for it, and checked to hold that very inode under that name.
+UniqueFd parent_of_file(const std::string& path, const FileId& self) {
+    auto slash = path.rfind('/');
+    if (path.empty() || path.front() != '/' || slash == std::string::npos)
+        fail("source " + quote(path) + " has no directory on this host");
+    std::string dir = slash == 0 ? "/" : path.substr(0, slash);
+    std::string name = path.substr(slash + 1);
+    UniqueFd parent(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    struct stat st {};
+    if (!parent || ::fstatat(parent.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+        FileId{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)} != self)
+        fail("source " + quote(path) + " moved while it was checked");
+    return parent;
+}
+
+// A detached copy of the mount at `fd`, a slave of its original: mounts
+// made on it in the container never propagate back to the host's peers.
+UniqueFd detached_copy(const UniqueFd& fd, bool recursive) {
+    UniqueFd tree = clone_mount(fd.get(), recursive);
+    set_propagation(tree.get(), MS_SLAVE | (recursive ? MS_REC : 0));
+    return tree;
+}
+
+} // namespace
+
+std::vector<int> RootfsHandles::fds() const {
+    std::vector<int> out;
+    for (const UniqueFd* fd : {&rootfs, &rootfs_tree})
+        if (*fd)
+            out.push_back(fd->get());
+    for (const auto* list : {&sources, &source_trees})
+        for (const auto& fd : *list)
+            if (fd)
+                out.push_back(fd.get());
+    return out;
+}
+
+void RootfsHandles::close_checked() {
+    rootfs.reset();
+    for (auto& s : sources)
+        s.reset();
+}
+
+void RootfsHandles::close_all() {
+    close_checked();
+    rootfs_tree.reset();
+    for (auto& s : source_trees)
+        s.reset();
+}
+
+bool is_bind_mount(const spec::Mount& mount) {
+    if (mount.type == "bind")
+        return true;
+    return std::any_of(mount.options.begin(), mount.options.end(),
+                       [](const std::string& o) { return o == "bind" || o == "rbind"; });
+}
+
+RootfsHandles open_rootfs_handles(const spec::Spec& spec, const std::string& bundle) {
+    RootfsHandles out;
+    if (!spec.root)
+        fail("config.json: root: required to create a container");
+    const std::string& root = spec.root->path;
+    std::string path = root.front() == '/' || bundle.empty() ? root : bundle + "/" + root;
+    out.rootfs.reset(::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!out.rootfs)
+        fail_errno("rootfs " + root);
+    out.rootfs_tree =
+        with_context("rootfs " + root, [&] { return detached_copy(out.rootfs, true); });
+    out.sources.resize(spec.mounts.size());
+    out.source_trees.resize(spec.mounts.size());
+    for (size_t i = 0; i < spec.mounts.size(); ++i) {
+        const spec::Mount& m = spec.mounts[i];
+        if (!is_bind_mount(m))
+            continue;
+        std::string field = "mounts[" + std::to_string(i) + "].source " + quote(m.source);
+        if (m.source.empty())
+            fail("mounts[" + std::to_string(i) + "].source: a bind mount needs a source");
+        path = m.source.front() == '/' || bundle.empty() ? m.source : bundle + "/" + m.source;
+        out.sources[i].reset(::open(path.c_str(), O_PATH | O_CLOEXEC));
+        if (!out.sources[i])
+            fail_errno(field + ": open");
+        bool recursive = parse_mount_options(m.options).recursive_bind();
+        out.source_trees[i] =
+            with_context(field, [&] { return detached_copy(out.sources[i], recursive); });
+    }
+    return out;
+}
+
+FileLocation locate(int fd) {
+    FileLocation out;
+    out.path = kernel_path(fd);
+    FileId self = id_of(fd, out.path);
+    out.chain.push_back(self);
+    struct stat st {};
+    if (::fstat(fd, &st) < 0)
+        fail_errno("stat " + out.path);
+    UniqueFd dir;
+    if (S_ISDIR(st.st_mode)) {
+        dir.reset(::openat(fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC));
+        if (!dir)
+            fail_errno("open " + out.path);
+    } else {
+        dir = parent_of_file(out.path, self);
+        out.chain.push_back(id_of(dir.get(), out.path));
+    }
+    while (out.chain.size() < kMaxDepth) {
+        UniqueFd up(::openat(dir.get(), "..", O_PATH | O_DIRECTORY | O_CLOEXEC));
+        if (!up)
+            fail_errno("open the parent of " + out.path);
+        FileId up_id = id_of(up.get(), out.path);
+        if (up_id == out.chain.back())
+            return out; // ".." of "/" is "/"
+        out.chain.push_back(up_id);
+        dir = std::move(up);
+    }
+    fail("source " + quote(out.path) + " is nested too deep");
+}
+
+} // namespace ward::linux

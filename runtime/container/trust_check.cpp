@@ -148,8 +148,14 @@ TrustOutcome check_store_image(const TrustSection& trust, const spec::Spec& spec
         refuse("annotation " + std::string(trust::kImageDigestAnnotation) + ": " + e.what());
     }
     std::string root = trust::store_root(store_flag);
-    trust::Store store =
-        with_context("image store", [&] { return trust::Store::open(root, false); });
+    // A store someone other than root could change vouches for nothing.
+    trust::Store store = [&] {
+        try {
+            return trust::Store::open(root, false);
+        } catch (const Error& e) {
+            refuse(e.what());
+        }
+    }();
     std::optional<trust::StoreEntry> entry = store.find(*digest);
     if (!entry)
         refuse("image " + digest->str() + " is not in the store " + root);

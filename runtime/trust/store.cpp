@@ -149,13 +149,67 @@ void sweep_tmp(const Store& store) {
 
 } // namespace detail
 
+namespace {
+
+std::string mode_text(mode_t mode) {
+    char b[8];
+    std::snprintf(b, sizeof b, "0%03o", mode & 07777);
+    return b;
+}
+
+// Who can change what the store holds: its owner, and the owner of any
+// directory above it (who can rename the store away and put another in
+// its place). Each must be root or us, and nobody else may write to them;
+// a sticky directory such as /tmp is fine above the store, since only an
+// entry's owner may rename it there. Checked at every open, reading too:
+// a store someone else controls could hold a forged signatures.json next
+// to a rootfs of their own.
+void check_store_owners(const std::string& root) {
+    UniqueFd dir(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!dir) {
+        if (errno == ENOENT)
+            return; // no store: nothing in it to trust
+        fail_errno("image store " + root);
+    }
+    const uid_t me = ::geteuid();
+    struct stat st {};
+    if (::fstat(dir.get(), &st) < 0)
+        fail_errno("image store " + root);
+    if (st.st_uid != me || (st.st_mode & 022))
+        fail("image store " + root + ": must be owned by uid " + std::to_string(me) +
+             " and writable by it alone (mode 0700); it is uid " + std::to_string(st.st_uid) +
+             ", mode " + mode_text(st.st_mode));
+    for (int depth = 1; depth < 4096; ++depth) {
+        UniqueFd up(::openat(dir.get(), "..", O_PATH | O_DIRECTORY | O_CLOEXEC));
+        struct stat ust {};
+        if (!up || ::fstat(up.get(), &ust) < 0)
+            fail_errno("image store " + root + ": open a parent directory");
+        if (ust.st_dev == st.st_dev && ust.st_ino == st.st_ino)
+            return; // "/"
+        bool owner_ok = ust.st_uid == 0 || ust.st_uid == me;
+        bool others_write = (ust.st_mode & 022) && !(ust.st_mode & S_ISVTX);
+        if (!owner_ok || others_write)
+            fail("image store " + root + ": a directory above it (" + std::to_string(depth) +
+                 " up) is uid " + std::to_string(ust.st_uid) + ", mode " + mode_text(ust.st_mode) +
+                 ", so someone other than root could replace the store; keep it below "
+                 "directories only root can change");
+        dir = std::move(up);
+        st = ust;
+    }
+    fail("image store " + root + ": nested too deep");
+}
+
+} // namespace
+
 Store Store::open(const std::string& root, bool create) {
     if (root.empty())
         fail("image store: empty path");
     Store s;
     s.root_ = root;
-    if (!create)
+    if (!create) {
+        check_store_owners(root);
         return s;
+    }
     // Parents as `mkdir -p` makes them; the store itself is root's alone.
     std::error_code ec;
     std::filesystem::path parent = std::filesystem::path(root).parent_path();
@@ -167,14 +221,7 @@ Store Store::open(const std::string& root, bool create) {
         fail_errno("image store " + root);
     if (!S_ISDIR(st.st_mode))
         fail("image store " + root + ": not a directory");
-    if (st.st_uid != ::geteuid() || (st.st_mode & 022))
-        fail("image store " + root + ": must be owned by uid " + std::to_string(::geteuid()) +
-             " and writable by it alone (mode 0700); it is uid " + std::to_string(st.st_uid) +
-             ", mode 0" + [&] {
-                 char b[8];
-                 std::snprintf(b, sizeof b, "%03o", st.st_mode & 07777);
-                 return std::string(b);
-             }());
+    check_store_owners(root);
     detail::open_images_dir(s, true);
     detail::make_dir(root + "/tmp", 0700);
     return s;

@@ -7,6 +7,8 @@
 
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
+#include <filesystem>
+#include <sys/stat.h>
 
 using namespace ward;
 using namespace ward::trust;
@@ -180,3 +182,33 @@ BOOST_AUTO_TEST_CASE(image_json_parse_is_strict) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Who may change the store is checked at every open, reading too: a store
+// that someone else can write to (or rename away, from a directory above
+// it) vouches for nothing.
+BOOST_AUTO_TEST_CASE(store_open_checks_who_can_change_it) {
+    char tmpl[] = "/tmp/ward-store-owners-XXXXXX";
+    std::string base = ::mkdtemp(tmpl);
+    std::string parent = base + "/parent";
+    std::string root = parent + "/store";
+    BOOST_REQUIRE(::mkdir(parent.c_str(), 0755) == 0);
+    BOOST_REQUIRE(::mkdir(root.c_str(), 0700) == 0);
+
+    BOOST_CHECK_NO_THROW(Store::open(root, false));
+    BOOST_CHECK_NO_THROW(Store::open(base + "/absent", false)); // nothing there to trust
+
+    ::chmod(root.c_str(), 0770);
+    BOOST_TEST(contains(error_of([&] { Store::open(root, false); }),
+                        "writable by it alone (mode 0700); it is uid"));
+    ::chmod(root.c_str(), 0700);
+
+    // A directory above it that others may write to, unless sticky.
+    ::chmod(parent.c_str(), 0777);
+    BOOST_TEST(contains(error_of([&] { Store::open(root, false); }),
+                        "a directory above it (1 up) is uid"));
+    BOOST_TEST(contains(error_of([&] { Store::open(root, true); }), "a directory above it"));
+    ::chmod(parent.c_str(), 01777);
+    BOOST_CHECK_NO_THROW(Store::open(root, false));
+
+    std::filesystem::remove_all(base);
+}

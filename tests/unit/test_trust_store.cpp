@@ -181,8 +181,6 @@ BOOST_AUTO_TEST_CASE(image_json_parse_is_strict) {
     BOOST_TEST(contains(error_of([] { parse_image_json("[]", "x"); }), "not a JSON object"));
 }
 
-BOOST_AUTO_TEST_SUITE_END()
-
 // Who may change the store is checked at every open, reading too: a store
 // that someone else can write to (or rename away, from a directory above
 // it) vouches for nothing.
@@ -212,3 +210,5 @@ BOOST_AUTO_TEST_CASE(store_open_checks_who_can_change_it) {
 
     std::filesystem::remove_all(base);
 }
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -33,8 +33,9 @@ void prepare_rootfs(const RootfsContext& ctx);
 // root.
 void enter_rootfs(const RootfsContext& ctx);
 
-// linux.sysctl, written through a verified procfs fd of the container's own
-// /proc (enter_rootfs calls it after the pivot, before readonlyPaths).
+// linux.sysctl, written through the init's own procfs handle (never the
+// container's /proc); each value lands in the namespace of the process
+// that writes it, the container's (enter_rootfs calls it after the pivot).
 // Refuses keys with ".." or "/".
 void apply_sysctls(const spec::Spec& spec);
 

@@ -20,9 +20,12 @@ namespace {
 
 constexpr const char* kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-// Kernels before 5.11 lack CLOSE_RANGE_CLOEXEC: mark each open fd instead.
+// Kernels before 5.11 lack CLOSE_RANGE_CLOEXEC: mark each open fd instead,
+// as listed by ward's procfs handle (the container's /proc could list a
+// directory of its choosing). This runs under the seccomp filter, so no
+// new procfs mount is made here.
 void mark_cloexec_by_walking(int first) {
-    UniqueFd dir_fd = open_procfs("/proc/self/fd", O_RDONLY | O_DIRECTORY);
+    UniqueFd dir_fd = open_procfs_no_mount("/proc/self/fd", O_RDONLY | O_DIRECTORY);
     DIR* dir = ::fdopendir(dir_fd.get());
     if (!dir)
         fail_errno("opendir /proc/self/fd");

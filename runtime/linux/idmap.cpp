@@ -8,9 +8,7 @@
 #include "ward/linux/rootfs_steps.hpp"
 
 #include <fcntl.h>
-#include <linux/magic.h>
 #include <sched.h>
-#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -34,14 +32,7 @@ UniqueFd user_namespace_with(const std::vector<spec::IdMapping>& uids,
         ::close(done[1]); // else our own copy keeps the EOF below from coming
         ::close(ready[0]);
         char byte = 0;
-        if (::unshare(CLONE_NEWUSER) < 0)
-            ::_exit(1);
-        // Our pid as the mounted /proc numbers it: the container init runs
-        // this in a new pid namespace while /proc is still the host's, so
-        // the pid fork() returned names another process there.
-        char self[32];
-        ssize_t len = ::readlink("/proc/self", self, sizeof self);
-        if (len <= 0 || ::write(ready[1], self, static_cast<size_t>(len)) != len)
+        if (::unshare(CLONE_NEWUSER) < 0 || ::write(ready[1], &byte, 1) != 1)
             ::_exit(1);
         // Wait until the parent holds the namespace (EOF when it lets go).
         ssize_t ignored = ::read(done[0], &byte, 1);
@@ -56,20 +47,14 @@ UniqueFd user_namespace_with(const std::vector<spec::IdMapping>& uids,
     });
     ready_write.reset();
     done_read.reset();
-    char self[32];
-    ssize_t len = ::read(ready_read.get(), self, sizeof self);
-    if (len <= 0)
+    char byte = 0;
+    if (::read(ready_read.get(), &byte, 1) != 1)
         fail("create user namespace: the helper process failed to unshare");
-    std::string proc = "/proc/" + std::string(self, static_cast<size_t>(len));
-    // ns/user is a magic link that O_NOFOLLOW refuses: open it relative to
-    // the verified /proc/PID directory and check it is really an nsfs file.
-    UniqueFd proc_dir = open_procfs(proc, O_PATH | O_DIRECTORY);
-    UniqueFd ns(::openat(proc_dir.get(), "ns/user", O_RDONLY | O_CLOEXEC));
-    struct statfs fs {};
-    if (!ns || ::fstatfs(ns.get(), &fs) < 0)
-        fail_errno("open " + proc + "/ns/user");
-    if (fs.f_type != NSFS_MAGIC)
-        fail("open " + proc + "/ns/user: not a namespace file");
+    // The pid fork() returned, as our procfs handle numbers it: the handle
+    // is of our own pid namespace (the container's, in the init), where
+    // the host's /proc would name another process.
+    std::string proc = "/proc/" + std::to_string(pid);
+    UniqueFd ns = open_procfs_namespace(proc + "/ns/user");
     write_procfs(proc + "/uid_map", id_map_text(uids));
     write_procfs(proc + "/gid_map", id_map_text(gids));
     return ns;

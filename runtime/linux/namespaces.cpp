@@ -86,6 +86,10 @@ std::string id_map_text(const std::vector<spec::IdMapping>& mappings) {
     return text;
 }
 
+// From the parent, in the host's namespaces: the handle is ward's own
+// procfs, in whose pid namespace `pid` (clone3's answer) names the child.
+// It could only be shaped by whoever shapes ward's own mount namespace, but
+// the one mechanism costs nothing here and keeps a nested ward honest.
 void write_id_mappings(int pid, const spec::Linux& linux_config) {
     std::string base = "/proc/" + std::to_string(pid) + "/";
     with_context("write uid_map",
@@ -104,10 +108,8 @@ void enter_new_time_namespace(const spec::Linux& linux_config) {
     if (!text.empty())
         with_context("write timens_offsets",
                      [&] { write_procfs("/proc/self/timens_offsets", text); });
-    // A magic link to an nsfs inode: open_procfs (O_NOFOLLOW, procfs check) cannot apply.
-    UniqueFd ns(::open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC));
-    if (!ns)
-        fail_errno("open /proc/self/ns/time_for_children");
+    // unshare made the namespace for this thread's children.
+    UniqueFd ns = open_procfs_namespace("/proc/thread-self/ns/time_for_children");
     if (::setns(ns.get(), CLONE_NEWTIME) < 0)
         fail_errno("enter time namespace: setns");
 }

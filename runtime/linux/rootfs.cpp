@@ -8,6 +8,7 @@
 #include "ward/base/strings.hpp"
 #include "ward/linux/mount_api.hpp"
 #include "ward/linux/mount_options.hpp"
+#include "ward/linux/procfs.hpp"
 #include "ward/linux/rootfs_steps.hpp"
 
 #include <fcntl.h>
@@ -71,6 +72,9 @@ UniqueFd prepare_rootfs(const RootfsContext& ctx) {
 void enter_rootfs(const RootfsContext& ctx, int root_mount) {
     check_context(ctx);
     unsigned long propagation = rootfs_propagation(*ctx.spec);
+    // The procfs handle for the writes after the pivot is made while the
+    // host's /proc is still in this mount namespace (linux/procfs.hpp).
+    prepare_procfs();
     if (ctx.no_pivot)
         move_into(root_mount);
     else
@@ -78,8 +82,8 @@ void enter_rootfs(const RootfsContext& ctx, int root_mount) {
     UniqueFd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root)
         fail_errno("open new root");
-    // Sysctls go in through the container's own /proc, before readonlyPaths
-    // (usually /proc/sys) can make it read-only, as runc orders them.
+    // Sysctls go in through ward's procfs handle, never the container's
+    // /proc; still before readonlyPaths, in runc's order.
     apply_sysctls(*ctx.spec);
     if (const auto& linux = ctx.spec->linux) {
         if (linux->readonly_paths)

@@ -16,7 +16,8 @@ namespace ward::linux {
 namespace {
 
 // These run after pivot_root, where the container may have no /sys (and
-// never has selinuxfs), so each check falls back to a procfs probe.
+// never has selinuxfs), so each check falls back to a probe of ward's own
+// procfs handle (never the container's /proc).
 bool apparmor_enabled() {
     try {
         return starts_with(read_file("/sys/module/apparmor/parameters/enabled"), "Y");
@@ -24,7 +25,7 @@ bool apparmor_enabled() {
     }
     try {
         // Reading the label fails (EINVAL) when AppArmor is built in but off.
-        UniqueFd fd = open_procfs("/proc/self/attr/apparmor/current", O_RDONLY);
+        UniqueFd fd = open_procfs("/proc/thread-self/attr/apparmor/current", O_RDONLY);
         return !read_fd(fd.get()).empty();
     } catch (const Error&) {
         return false;
@@ -46,18 +47,17 @@ bool selinux_enabled() {
     return false;
 }
 
-bool exists(const char* path) {
-    return ::access(path, F_OK) == 0;
-}
-
 void apply_apparmor(const std::string& profile) {
     if (!apparmor_enabled())
         fail("apparmor profile " + quote(profile) +
              " requested but AppArmor is not enabled on this host");
     // Newer kernels give AppArmor its own attr directory so that it can
-    // stack with other LSMs; the shared file is the older interface.
-    const char* path = exists("/proc/self/attr/apparmor/exec") ? "/proc/self/attr/apparmor/exec"
-                                                               : "/proc/self/attr/exec";
+    // stack with other LSMs; the shared file is the older interface. The
+    // label is the calling thread's: thread-self, as the kernel only lets a
+    // task write its own attributes.
+    const std::string path = procfs_exists("/proc/thread-self/attr/apparmor/exec")
+                                 ? "/proc/thread-self/attr/apparmor/exec"
+                                 : "/proc/thread-self/attr/exec";
     with_context("apply apparmor profile " + quote(profile),
                  [&] { write_procfs(path, "exec " + profile); });
 }
@@ -67,7 +67,7 @@ void apply_selinux(const std::string& label) {
         fail("selinux label " + quote(label) +
              " requested but SELinux is not enabled on this host");
     with_context("apply selinux label " + quote(label),
-                 [&] { write_procfs("/proc/self/attr/exec", label); });
+                 [&] { write_procfs("/proc/thread-self/attr/exec", label); });
 }
 
 } // namespace

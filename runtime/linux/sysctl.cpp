@@ -68,6 +68,10 @@ void apply_sysctls(const spec::Spec& spec) {
         check_key_shape(key);
         check_namespaced(spec, key);
     }
+    // Through the init's own procfs handle: /proc/sys/net, the ipc keys and
+    // the uts names resolve in the namespaces of the process that opens
+    // them (the init's, i.e. the container's), whichever procfs instance
+    // holds the file; and no mount of the container's can stand in the way.
     for (const auto& [key, value] : spec.linux->sysctl)
         with_context("sysctl " + key, [&] { write_procfs(proc_path(key), value); });
 }

@@ -414,19 +414,53 @@ BOOST_AUTO_TEST_CASE(no_pivot_moves_and_chroots) {
 
 BOOST_AUTO_TEST_CASE(symlink_loop_destination_names_the_mount) {
     Sandbox box;
-    fs::remove(box.rootfs / "proc");
-    fs::create_symlink("proc2", box.rootfs / "proc");
-    fs::create_symlink("proc", box.rootfs / "proc2");
+    fs::create_symlink("data2", box.rootfs / "data");
+    fs::create_symlink("data", box.rootfs / "data2");
     spec::Spec s = base_spec();
+    s.mounts.push_back(mount_of("/data", "tmpfs", "tmpfs", {}));
     Report r = run_isolated(0, [&] {
         Setup setup(box, s);
         setup.prepare();
         return std::string("prepared=yes\n");
     });
     BOOST_TEST(r["prepared"] == "");
-    BOOST_TEST(r["error"] ==
-               "mount /proc (proc): openat2 \"proc\" in rootfs: too many levels of symbolic links");
+    BOOST_TEST(
+        r["error"] ==
+        "mount /data (tmpfs): openat2 \"data\" in rootfs: too many levels of symbolic links");
     BOOST_TEST(box.host_mounts_clean());
+}
+
+// proc and sysfs never go through a symlink in the image, even one that
+// stays inside it (CVE-2023-27561 class); nothing is made through the link.
+BOOST_AUTO_TEST_CASE(symlinked_proc_and_sys_destinations_are_refused) {
+    struct Case {
+        std::string link, target, want;
+    };
+    const std::vector<Case> cases = {
+        {"proc", "tmp/x", "mount /proc (proc): destination \"proc\" is a symlink in the rootfs"},
+        {"proc", "/tmp/x", "mount /proc (proc): destination \"proc\" is a symlink in the rootfs"},
+        {"sys", "/tmp/x", "mount /sys (sysfs): destination \"sys\" is a symlink in the rootfs"},
+        {"etc", "/tmp", "mount /etc/proc (proc): destination \"etc\" is a symlink in the rootfs"},
+    };
+    for (const auto& c : cases) {
+        Sandbox box;
+        fs::remove_all(box.rootfs / c.link);
+        fs::create_symlink(c.target, box.rootfs / c.link);
+        spec::Spec s = base_spec();
+        if (c.link == "etc")
+            s.mounts = {mount_of("/etc/proc", "proc", "proc", {})};
+        Report r = run_isolated(0, [&] {
+            Setup setup(box, s);
+            setup.prepare();
+            return std::string("prepared=yes\n");
+        });
+        BOOST_TEST_CONTEXT(c.link + " -> " + c.target) {
+            BOOST_TEST(r["prepared"] == "");
+            BOOST_TEST(r["error"] == c.want);
+            BOOST_TEST(!fs::exists(box.rootfs / "tmp/x"));
+            BOOST_TEST(box.host_mounts_clean());
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(mount_over_procfs_files_is_refused) {

@@ -37,8 +37,10 @@ NamespacePlan plan_namespaces(const spec::Spec& spec);
 // verifying each path is a namespace file of the stated type.
 void join_namespaces(const std::vector<NamespaceJoin>& joins);
 
-// Writes uid_map / gid_map (and "deny" to setgroups when the config's
-// mappings need it) for the child `pid` through verified procfs fds.
+// Writes uid_map / gid_map for the child `pid` (as ward's pid namespace
+// numbers it) through ward's procfs handle (linux/procfs.hpp). setgroups is
+// left as it is: the parent writes the maps as root of the host, which the
+// kernel lets keep setgroups allowed.
 void write_id_mappings(int pid, const spec::Linux& linux_config);
 
 // The uid_map/gid_map text of `mappings`: "inside outside count" lines.

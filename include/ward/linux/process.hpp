@@ -15,7 +15,7 @@ namespace ward::linux {
 // without CAP_SYS_RESOURCE ("setrlimit RLIMIT_NOFILE: operation not permitted").
 void apply_rlimits(const std::vector<spec::Rlimit>& rlimits);
 
-// oomScoreAdj (through a verified procfs fd), scheduler, ioPriority,
+// oomScoreAdj (through the process's own procfs handle), scheduler, ioPriority,
 // personality, execCPUAffinity.initial. Clear errors naming the field.
 void apply_process_attributes(const spec::Process& process,
                               const std::optional<spec::Personality>& personality);

@@ -43,8 +43,9 @@ UniqueFd prepare_rootfs(const RootfsContext& ctx);
 // process ends with cwd "/" in the new root.
 void enter_rootfs(const RootfsContext& ctx, int root_mount);
 
-// linux.sysctl, written through a verified procfs fd of the container's own
-// /proc (enter_rootfs calls it after the pivot, before readonlyPaths).
+// linux.sysctl, written through the init's own procfs handle (never the
+// container's /proc); each value lands in the namespace of the process
+// that writes it, the container's (enter_rootfs calls it after the pivot).
 // Refuses keys with ".." or "/".
 void apply_sysctls(const spec::Spec& spec);
 

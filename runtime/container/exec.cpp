@@ -7,13 +7,13 @@
 // forks is too), joins the init's namespaces through /proc/<init>/ns/*,
 // and clones the process, which lands in the pid namespace (setns(pid)
 // only applies to children) and is ward's own child (CLONE_PARENT), so a
-// foreground exec can wait for it. The process then takes the init's last
-// steps: session, console, rlimits, attributes, LSM labels, cwd, executable
-// lookup, seccomp (loaded before the capabilities drop without
-// no_new_privs), user and capabilities, no_new_privs, fds close-on-exec,
-// execve. Its sync fd is close-on-exec: ward reads either an error or the
-// end of the socket, which means the execve happened.
+// foreground exec can wait for it. The process takes a session of its own
+// and a session keyring, then the finalize step the init ends with too
+// (finalize.cpp: console to execve, seccomp placed as for the init), with
+// nothing to wait for in between. Its sync fd is close-on-exec: ward reads
+// either an error or the end of the socket, which means the execve happened.
 #include "create.hpp"
+#include "finalize.hpp"
 #include "foreground.hpp"
 #include "spawn.hpp"
 #include "terminal_proxy.hpp"
@@ -167,14 +167,6 @@ void check_status(const StateDir& dir, const State& state, bool ignore_paused) {
     }
 }
 
-std::vector<char*> c_strings(const std::vector<std::string>& strings) {
-    std::vector<char*> out;
-    for (const auto& s : strings)
-        out.push_back(const_cast<char*>(s.c_str()));
-    out.push_back(nullptr);
-    return out;
-}
-
 struct ExecChild {
     const spec::Process* process = nullptr;
     std::optional<spec::Personality> personality;
@@ -183,16 +175,16 @@ struct ExecChild {
     int sync_fd = -1;
     int console_fd = -1;
     int preserve_fds = 0;
+    int parent_pidfd = -1; // ward's own (open_own_pidfd)
     sigset_t old_mask{};
 };
 
-// The new process, in every namespace of the container: the init's steps
-// from the console on (container/init.cpp).
+// The new process, in every namespace of the container: a session of its
+// own, then the finalize step the init ends with too (finalize.cpp).
 [[noreturn]] void process_steps(const ExecChild& c) {
-    const spec::Process& process = *c.process;
-    // Dies with ward until it execs; setresuid would clear this, so it is
-    // reset explicitly below only after the last step that may fail.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    // Dies with ward (tied again after the finalize step's change of ids)
+    // until just before execve: a detached exec outlives ward.
+    die_with_parent(c.parent_pidfd);
     ::prctl(PR_SET_DUMPABLE, 0); // inherited already; execve resets it (CVE-2019-5736)
     // A session of its own: in ward's session it could TIOCSTI into the
     // caller's terminal.
@@ -200,33 +192,17 @@ struct ExecChild {
         fail_errno("setsid");
     if (::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, nullptr) < 0 && errno != ENOSYS)
         fail_errno("join a new session keyring");
-    if (process.terminal)
-        linux::setup_console(c.console_fd, process.console_size);
-    linux::apply_rlimits(process.rlimits);
-    linux::apply_process_attributes(process, c.personality);
-    linux::apply_security_labels(process);
-    // setns(mnt) put us at the container's root; cwd is resolved and
-    // verified inside it. (CVE-2024-21626)
-    linux::change_directory(process.cwd);
-    std::string executable = linux::find_executable(process.args.at(0), process.env);
 
-    bool nnp = process.no_new_privileges.value_or(false);
-    // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before
-    // the capabilities drop (as the init does).
-    if (c.filter && !nnp)
-        c.filter->load();
-    linux::apply_user_and_capabilities(process, true);
-    if (nnp)
-        linux::set_no_new_privileges();
-    if (c.filter && nnp)
-        c.filter->load();
-    ::prctl(PR_SET_PDEATHSIG, 0);
-    ::sigprocmask(SIG_SETMASK, &c.old_mask, nullptr);
-    linux::close_fds_on_exec(c.preserve_fds);
-    auto argv = c_strings(process.args);
-    auto envp = c_strings(process.env);
-    ::execve(executable.c_str(), argv.data(), envp.data());
-    fail_errno("exec " + executable);
+    FinalizeContext finalize;
+    finalize.process = c.process;
+    finalize.personality = c.personality;
+    finalize.filter = c.filter;
+    finalize.console_fd = c.console_fd;
+    finalize.preserve_fds = c.preserve_fds;
+    finalize.parent_pidfd = c.parent_pidfd;
+    // The caller's mask, from before ward blocked the signals it forwards.
+    finalize.exec_mask = c.old_mask;
+    finalize_process(finalize);
 }
 
 [[noreturn]] void report_and_exit(int sync_fd, const std::exception& e) {
@@ -242,7 +218,7 @@ struct ExecChild {
 // nothing in the container can reach it.
 [[noreturn]] void intermediate(const ExecChild& c) {
     try {
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        die_with_parent(c.parent_pidfd);
         ::prctl(PR_SET_DUMPABLE, 0);
         // "go": ward has put us in the cgroup, when clone3 could not.
         sync_expect(c.sync_fd, SyncType::go);
@@ -347,6 +323,8 @@ Started start_process(const Globals& g, const ExecOptions& o, const sigset_t& ol
     child.sync_fd = child_sync.get();
     child.console_fd = console.get();
     child.preserve_fds = o.preserve_fds;
+    UniqueFd ward_pidfd = open_own_pidfd();
+    child.parent_pidfd = ward_pidfd.get();
     child.old_mask = old_mask;
 
     bool in_cgroup = false;

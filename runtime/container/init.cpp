@@ -1,19 +1,24 @@
 // The container init, step by step. Order matters and each step's place is
 // explained where it is taken:
 //
-//   wait for "go" (the parent has written uid/gid maps) → become root in a
-//   new user namespace → close inherited fds → own session → keyring → time namespace →
-//   hostname → rootfs (mounts, /dev) → prestart/createRuntime hooks (run by
-//   the parent) → createContainer hooks → pivot_root, sysctls, readonly/masked
-//   paths → console → rlimits, process attributes, LSM labels → cwd →
-//   executable lookup → seccomp built (loaded here without no_new_privs) →
-//   user and capabilities → no_new_privs → (a NOTIFY filter loaded, its fd
-//   sent to the parent) → "ready" → block on the exec fifo →
-//   startContainer hooks → seccomp loaded → fds close-on-exec → execve.
+//   tied to ward (PR_SET_PDEATHSIG, ward checked alive) → wait for "go" (the
+//   parent has written uid/gid maps) → become root in a new user namespace
+//   (tied again) → close inherited fds → own session → keyring → time
+//   namespace → hostname → rootfs (mounts, /dev) → prestart/createRuntime
+//   hooks (run by the parent) → createContainer hooks → pivot_root,
+//   sysctls, readonly/masked paths → seccomp built → the finalize step
+//   shared with exec (finalize.cpp): console → rlimits, process attributes,
+//   LSM labels → cwd → executable lookup → fds close-on-exec → user and
+//   capabilities (tied again) → (without no_new_privs: seccomp loaded, a
+//   NOTIFY filter's fd sent to the parent, CAP_SYS_ADMIN dropped) →
+//   no_new_privs → (with it: a NOTIFY filter loaded, its fd sent) → untied
+//   from ward → the init's waiting point: "ready", block on the exec fifo,
+//   startContainer hooks → the caller's signal mask → seccomp loaded →
+//   execve.
 #include "ward/container/init.hpp"
 
+#include "finalize.hpp"
 #include "ward/base/error.hpp"
-#include "ward/base/log.hpp"
 #include "ward/container/hooks.hpp"
 #include "ward/container/sync.hpp"
 #include "ward/json/json.hpp"
@@ -26,6 +31,7 @@
 #include <linux/keyctl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -33,20 +39,42 @@
 namespace ward::container {
 namespace {
 
+// close_range, or a close() per fd on kernels without it (or under a
+// seccomp filter of ward's own that refuses it).
+void close_fd_range(unsigned first, unsigned last) {
+    if (::syscall(SYS_close_range, first, last, 0) == 0)
+        return;
+    if (errno != ENOSYS && errno != EPERM)
+        fail_errno("close_range " + std::to_string(first) + "-" + std::to_string(last));
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) < 0)
+        fail_errno("getrlimit RLIMIT_NOFILE");
+    // No fd at or above the hard limit can be open.
+    const unsigned end = static_cast<unsigned>(std::min<rlim_t>(limit.rlim_max, 1U << 20));
+    for (unsigned fd = first; fd <= last && fd < end; ++fd)
+        ::close(static_cast<int>(fd)); // EBADF for the many that are not open
+}
+
 // Closes every fd >= 3 + preserve_fds except those in keep: the init must
 // not hold the parent's state-dir lock or any other parent fd while it
-// waits on the fifo.
+// waits on the fifo. The kept ones (ward's own) are marked close-on-exec,
+// whatever number they got: one among the preserved fds would not be
+// touched by the finalize step's marking.
 void close_inherited_fds(int preserve_fds, std::vector<int> keep) {
     std::sort(keep.begin(), keep.end());
     unsigned first = 3 + static_cast<unsigned>(preserve_fds);
     for (int fd : keep) {
-        if (fd < 0 || static_cast<unsigned>(fd) < first)
+        if (fd < 0)
+            continue;
+        if (::fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+            fail_errno("mark fd " + std::to_string(fd) + " close-on-exec");
+        if (static_cast<unsigned>(fd) < first)
             continue;
         if (static_cast<unsigned>(fd) > first)
-            ::syscall(SYS_close_range, first, static_cast<unsigned>(fd) - 1, 0);
+            close_fd_range(first, static_cast<unsigned>(fd) - 1);
         first = static_cast<unsigned>(fd) + 1;
     }
-    ::syscall(SYS_close_range, first, ~0U, 0);
+    close_fd_range(first, ~0U);
 }
 
 void set_hostnames(const spec::Spec& spec) {
@@ -72,32 +100,60 @@ const std::vector<spec::Hook>& hooks_of(const spec::Spec& spec,
     return spec.hooks ? (*spec.hooks).*kind : none;
 }
 
-std::vector<char*> c_strings(const std::vector<std::string>& strings) {
-    std::vector<char*> out;
-    for (const auto& s : strings)
-        out.push_back(const_cast<char*>(s.c_str()));
-    out.push_back(nullptr);
-    return out;
+// Where the init's errors go: to the parent while it listens (`create`
+// prints them), after "ready" to the init's own stderr, the container's.
+struct Reporter {
+    int sync_fd = -1;
+    bool parent_listening = true;
+
+    void report(const std::string& message) const {
+        if (parent_listening) {
+            try {
+                sync_send(sync_fd, SyncType::error, message);
+                return;
+            } catch (...) {
+                // The parent died: stderr is all that is left.
+            }
+        }
+        std::string line = "ward init: " + message + "\n";
+        if (::write(STDERR_FILENO, line.data(), line.size()) < 0) {
+        }
+    }
+};
+
+// The init's waiting point: "ready", then block until `start` writes a
+// byte to the exec fifo, then the startContainer hooks.
+void wait_for_start(const InitContext& ctx, Reporter& reporter, const std::string& state_json) {
+    const spec::Spec& spec = *ctx.spec;
+    sync_send(ctx.sync_fd, SyncType::ready);
+    reporter.parent_listening = false;
+    ::close(ctx.sync_fd);
+
+    // The fd is O_RDWR, so opening it never blocked and needs no /proc
+    // inside the container. It stays open, close-on-exec, until execve:
+    // `start` waits for the last writer to go, so its poststart hooks
+    // follow the exec.
+    char byte;
+    ssize_t n;
+    while ((n = ::read(ctx.fifo_fd, &byte, 1)) < 0 && errno == EINTR) {
+    }
+    if (n < 0)
+        fail_errno("read the exec fifo");
+    if (n != 1)
+        fail("read the exec fifo: no byte from start");
+
+    const auto& hooks = hooks_of(spec, &spec::Hooks::start_container);
+    if (!hooks.empty())
+        run_hooks("startContainer", hooks, created_state(state_json));
 }
 
-// Loads the filter; a filter with SCMP_ACT_NOTIFY hands its listener fd to
-// the parent, which passes it to linux.seccomp.listenerPath. The parent
-// reads messages in order, so the fd is there before "ready" is.
-void load_filter(const seccomp::Filter& filter, int sync_fd) {
-    UniqueFd fd = filter.load();
-    if (!filter.uses_notify())
-        return;
-    sync_send_fd(sync_fd, SyncType::seccomp_fd, fd.get());
-    // Closed here: only the listener may hold it, or the container's own
-    // process could answer its notifications.
-}
-
-[[noreturn]] void init_steps(const InitContext& ctx) {
+[[noreturn]] void init_steps(const InitContext& ctx, Reporter& reporter,
+                             const sigset_t& exec_mask) {
     const spec::Spec& spec = *ctx.spec;
     const spec::Process& process = *spec.process;
 
     // Until "ready", the init dies with ward (a killed create leaves no init).
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    die_with_parent(ctx.parent_pidfd);
     // Non-dumpable while ward code runs: no process in the container can
     // open /proc/<init>/exe or ptrace us. execve resets it. (CVE-2019-5736)
     ::prctl(PR_SET_DUMPABLE, 0);
@@ -107,6 +163,9 @@ void load_filter(const seccomp::Filter& filter, int sync_fd) {
     if (ctx.namespaces.new_user) {
         if (::setresgid(0, 0, 0) < 0 || ::setresuid(0, 0, 0) < 0)
             fail_errno("become root in the user namespace");
+        // Mapped to another host uid, that was a change of credentials,
+        // which clears PR_SET_PDEATHSIG.
+        die_with_parent(ctx.parent_pidfd);
     }
     close_inherited_fds(ctx.preserve_fds, ctx.keep_fds);
     ctx.handles->close_checked(); // create's checks are done; the init mounts the copies
@@ -146,81 +205,41 @@ void load_filter(const seccomp::Filter& filter, int sync_fd) {
     linux::enter_rootfs(rootfs, root_mount.get());
     root_mount.reset();
 
-    if (process.terminal)
-        linux::setup_console(ctx.console_fd, process.console_size);
-    linux::apply_rlimits(process.rlimits);
-    linux::apply_process_attributes(process, spec.linux ? spec.linux->personality : std::nullopt);
-    linux::apply_security_labels(process);
-    // cwd and the executable are resolved while still privileged, inside the
-    // new root; the cwd is verified to be inside it. (CVE-2024-21626)
-    linux::change_directory(process.cwd);
-    std::string executable = linux::find_executable(process.args.at(0), process.env);
-
-    // Built here so a bad filter fails `create`; loaded as late as possible.
+    // Built here, so a bad filter fails `create`.
     std::optional<seccomp::Filter> filter;
     if (spec.linux && spec.linux->seccomp)
         filter = seccomp::Filter::build(*spec.linux->seccomp);
-    bool nnp = process.no_new_privileges.value_or(false);
-    // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it
-    // before the capabilities are dropped (runc does the same).
-    if (filter && !nnp)
-        load_filter(*filter, ctx.sync_fd);
 
-    // setgroups is denied in a user namespace whose gid_map we wrote without
-    // privilege over the parent's groups; as root of the host it is allowed.
-    linux::apply_user_and_capabilities(process, true);
-    if (nnp)
-        linux::set_no_new_privileges();
-    // A listener must get its fd during `create`, while the parent is still
-    // there to pass it (as runc does): so a NOTIFY filter is loaded now, and
-    // the rest of the init's steps run under it.
-    bool loaded_early = filter && (!nnp || filter->uses_notify());
-    if (filter && nnp && filter->uses_notify())
-        load_filter(*filter, ctx.sync_fd);
-
-    // From here the parent may exit: stop dying with it.
-    ::prctl(PR_SET_PDEATHSIG, 0);
-    sync_send(ctx.sync_fd, SyncType::ready);
-    ::close(ctx.sync_fd);
-
-    // Block until `start` writes a byte. The fd is O_RDWR, so opening it
-    // never blocked and needs no /proc inside the container.
-    char byte;
-    ssize_t n;
-    while ((n = ::read(ctx.fifo_fd, &byte, 1)) < 0 && errno == EINTR) {
-    }
-    if (n != 1)
-        _exit(1);
-    // The fifo stays open, close-on-exec, until execve: `start` waits for
-    // the last writer to go, so its poststart hooks follow the exec.
-    ::fcntl(ctx.fifo_fd, F_SETFD, FD_CLOEXEC);
-
-    run_hooks("startContainer", hooks_of(spec, &spec::Hooks::start_container),
-              created_state(state_json));
-
-    if (filter && !loaded_early)
-        filter->load(); // last: nothing of ward's own setup needs an allowance in it
-    linux::close_fds_on_exec(ctx.preserve_fds);
-    auto argv = c_strings(process.args);
-    auto envp = c_strings(process.env);
-    ::execve(executable.c_str(), argv.data(), envp.data());
-    fail_errno("exec " + executable);
+    FinalizeContext finalize;
+    finalize.process = &process;
+    finalize.personality = spec.linux ? spec.linux->personality : std::nullopt;
+    finalize.filter = filter ? &*filter : nullptr;
+    finalize.console_fd = ctx.console_fd;
+    finalize.preserve_fds = ctx.preserve_fds;
+    finalize.parent_pidfd = ctx.parent_pidfd;
+    finalize.exec_mask = exec_mask;
+    // The parent passes it to linux.seccomp.listenerPath; it reads messages
+    // in order, so the fd is there before "ready" is.
+    finalize.send_listener_fd = [&](int fd) {
+        sync_send_fd(ctx.sync_fd, SyncType::seccomp_fd, fd);
+    };
+    finalize.wait_for_start = [&] { wait_for_start(ctx, reporter, state_json); };
+    finalize_process(finalize);
 }
 
 } // namespace
 
 void run_init(const InitContext& ctx) {
+    // The mask the container process starts with: the one ward was started
+    // with. Nothing is blocked before the init is cloned (`run` blocks the
+    // signals it forwards only after create), so it is what the clone gave.
+    sigset_t exec_mask;
+    ::sigprocmask(SIG_SETMASK, nullptr, &exec_mask);
+    Reporter reporter{ctx.sync_fd};
     try {
-        init_steps(ctx);
+        init_steps(ctx, reporter, exec_mask);
     } catch (const std::exception& e) {
-        try {
-            sync_send(ctx.sync_fd, SyncType::error, e.what());
-        } catch (...) {
-            // After "ready" the parent is gone: stderr is all that is left.
-            std::string line = std::string("ward init: ") + e.what() + "\n";
-            if (::write(STDERR_FILENO, line.data(), line.size()) < 0) {
-            }
-        }
+        reporter.report(e.what());
     }
     _exit(1);
 }

@@ -1,5 +1,6 @@
 #include "spawn.hpp"
 
+#include "finalize.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/container/sync.hpp"
@@ -38,7 +39,13 @@ long clone_process(uint64_t flags, int cgroup_fd, bool& in_cgroup) {
     return pid;
 }
 
-Spawned spawn_init(const InitContext& ctx, int cgroup_fd, int parent_sync_fd) {
+Spawned spawn_init(const InitContext& request, int cgroup_fd, int parent_sync_fd) {
+    // The init checks through it that ward did not die before the init
+    // tied itself to ward with PR_SET_PDEATHSIG (container/finalize.hpp).
+    UniqueFd ward_pidfd = open_own_pidfd();
+    InitContext ctx = request;
+    ctx.parent_pidfd = ward_pidfd.get();
+    ctx.keep_fds.push_back(ctx.parent_pidfd);
     uint64_t flags = ctx.namespaces.clone_flags;
     bool in_cgroup = false;
     if (ctx.namespaces.join.empty()) {

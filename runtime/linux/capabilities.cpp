@@ -1,7 +1,11 @@
 // The user and capability step: the last privileged change the init makes
 // to itself. The order matters: groups and gid while still root, the
-// bounding set while CAP_SETPCAP is still effective, then the uid change
-// with KEEPCAPS so the permitted set survives it, then the exact sets.
+// bounding set while CAP_SETPCAP is still effective, ambient cleared, then
+// the uid change with KEEPCAPS so the permitted set survives it, then the
+// exact sets, read back. Everything but that last capset can run before a
+// seccomp filter that must be loaded with CAP_SYS_ADMIN (no no_new_privs):
+// ids, groups and the bounding set are then out of the filter's reach, and
+// the one capset under it is checked with capget.
 #include "ward/base/error.hpp"
 #include "ward/base/log.hpp"
 #include "ward/base/strings.hpp"
@@ -104,7 +108,12 @@ void validate(Sets& sets) {
              " is not in the permitted set");
 }
 
-void set_process_caps(const Sets& sets) {
+// capset, then capget to see that the kernel holds exactly those sets. A
+// seccomp filter loaded before this step (no no_new_privs: see
+// container/finalize.cpp) could answer capset with errno 0 without running
+// it; capget writes its answer into our buffer, which such a filter cannot
+// fake, so the buffer starts out as the complement of what is expected.
+void set_process_caps(const CapabilitySets& sets) {
     __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
     __user_cap_data_struct data[2]{};
     for (int word = 0; word < 2; ++word) {
@@ -114,6 +123,21 @@ void set_process_caps(const Sets& sets) {
     }
     if (::syscall(SYS_capset, &header, data) < 0)
         fail_errno("capset");
+    __user_cap_data_struct seen[2]{};
+    for (int word = 0; word < 2; ++word) {
+        seen[word].effective = ~data[word].effective;
+        seen[word].permitted = ~data[word].permitted;
+        seen[word].inheritable = ~data[word].inheritable;
+    }
+    header = {_LINUX_CAPABILITY_VERSION_3, 0};
+    if (::syscall(SYS_capget, &header, seen) < 0)
+        fail_errno("capget");
+    for (int word = 0; word < 2; ++word)
+        if (seen[word].effective != data[word].effective ||
+            seen[word].permitted != data[word].permitted ||
+            seen[word].inheritable != data[word].inheritable)
+            fail("capset: the kernel does not hold the capability sets asked for (a seccomp "
+                 "filter answering capset without running it?)");
 }
 
 void set_ids(const spec::User& user, bool setgroups_allowed) {
@@ -132,10 +156,12 @@ void set_ids(const spec::User& user, bool setgroups_allowed) {
 
 } // namespace
 
-void apply_user_and_capabilities(const spec::Process& process, bool setgroups_allowed) {
+CapabilitySets apply_user_and_capabilities(const spec::Process& process, bool setgroups_allowed,
+                                           bool keep_sys_admin) {
     const int last_cap = last_kernel_capability();
     Sets sets = resolve_sets(process.capabilities, last_cap);
     validate(sets);
+    const CapabilitySets final_sets{sets.effective, sets.permitted, sets.inheritable};
 
     ::umask(process.user.umask.value_or(022) & 07777);
 
@@ -145,16 +171,26 @@ void apply_user_and_capabilities(const spec::Process& process, bool setgroups_al
     for (int cap = 0; cap <= last_cap; ++cap)
         if (!has(sets.bounding, cap) && ::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
             fail_errno("drop " + capability_name(cap) + " from the bounding set");
-    if (::setresuid(process.user.uid, process.user.uid, process.user.uid) < 0)
-        fail_errno("setresuid " + std::to_string(process.user.uid));
-    set_process_caps(sets);
     if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
         fail_errno("clear ambient capabilities");
+    if (::setresuid(process.user.uid, process.user.uid, process.user.uid) < 0)
+        fail_errno("setresuid " + std::to_string(process.user.uid));
+    CapabilitySets now = final_sets;
+    if (keep_sys_admin) {
+        now.effective |= CapSet{1} << CAP_SYS_ADMIN;
+        now.permitted |= CapSet{1} << CAP_SYS_ADMIN;
+    }
+    set_process_caps(now);
     for (int cap = 0; cap <= last_cap; ++cap)
         if (has(sets.ambient, cap) && ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
             fail_errno("raise ambient " + capability_name(cap));
     if (::prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
         fail_errno("prctl PR_SET_KEEPCAPS");
+    return final_sets;
+}
+
+void set_capabilities(const CapabilitySets& sets) {
+    set_process_caps(sets);
 }
 
 void set_no_new_privileges() {

@@ -70,7 +70,10 @@ void close_fds_on_exec(int preserve_fds) {
     const unsigned first = 3 + static_cast<unsigned>(preserve_fds);
     if (::syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
         return;
-    if (errno != ENOSYS && errno != EINVAL)
+    // ENOSYS/EINVAL: a kernel without it (or without the flag). EPERM: a
+    // seccomp filter ward itself runs under that lacks close_range (ward
+    // marks fds before it loads the container's own filter).
+    if (errno != ENOSYS && errno != EINVAL && errno != EPERM)
         fail_errno("close_range");
     mark_cloexec_by_walking(static_cast<int>(first));
 }

@@ -247,6 +247,11 @@ BOOST_AUTO_TEST_CASE(a_raced_root_path_symlink_never_runs_an_unverified_tree) {
         ::unlink(tmp_link.c_str());
         if (::symlink((flip ? evil : si.rootfs).c_str(), tmp_link.c_str()) == 0)
             ::rename(tmp_link.c_str(), link.c_str());
+        // Flipped every half millisecond: far inside the time between
+        // create's open and the init's pivot, so a runtime that looked at
+        // root.path twice would see both trees, while each side stays long
+        // enough for runs to start on both.
+        ::usleep(500);
     });
     int runs = 0, refused = 0, on_image = 0, on_unverified = 0;
     std::string other;

@@ -157,8 +157,8 @@ static int cmd_status(void) {
     for (int i = 0; i < n; i++)
         printf(" %u", groups[i]);
     printf("\n");
-    static const char* const keys[] = {"CapInh", "CapPrm",     "CapEff",  "CapBnd",
-                                       "CapAmb", "NoNewPrivs", "Seccomp", NULL};
+    static const char* const keys[] = {"CapInh",     "CapPrm",  "CapEff", "CapBnd", "CapAmb",
+                                       "NoNewPrivs", "Seccomp", "SigBlk", NULL};
     print_status_fields(keys);
     mode_t mask = umask(0);
     umask(mask);

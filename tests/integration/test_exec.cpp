@@ -201,6 +201,24 @@ BOOST_AUTO_TEST_CASE(capabilities_of_the_config_and_cap_flag) {
     BOOST_TEST(value_of(more.out, "CapBnd") == cap_mask(bounding));
 }
 
+// ward blocks the signals it forwards while it starts an exec'd process
+// and while it waits for it: none of them may stay blocked in the process,
+// which starts with its caller's mask (the harness runs ward with nothing
+// blocked), as the init does.
+BOOST_AUTO_TEST_CASE(the_process_starts_with_the_callers_signal_mask,
+                     *utf::precondition(ward_only)) {
+    const std::string none = "0000000000000000";
+    Bundle b;
+    Result run = b.run(b.new_id("mask"));
+    BOOST_REQUIRE_MESSAGE(run.status == 0, run.err);
+    BOOST_TEST(value_of(run.out, "SigBlk") == none, run.out);
+
+    Running r;
+    Result foreground = r.exec({r.id, "/checker", "status"});
+    BOOST_REQUIRE_MESSAGE(foreground.status == 0, foreground.err);
+    BOOST_TEST(value_of(foreground.out, "SigBlk") == none, foreground.out);
+}
+
 BOOST_AUTO_TEST_CASE(an_explicit_seccomp_filter_applies_to_exec) {
     Bundle b;
     Json seccomp = Json::object();

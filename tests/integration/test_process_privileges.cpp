@@ -7,6 +7,7 @@
 #include "ward/base/file.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/linux/process.hpp"
+#include "ward/seccomp/filter.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
@@ -214,6 +215,44 @@ BOOST_AUTO_TEST_CASE(ambient_outside_inheritable_is_skipped_and_the_rest_applied
         report(::getuid() == 1000 ? "uid=1000" : "uid!=1000");
     });
     BOOST_TEST(seen == std::string("CapEff=") + kNetBind + ";CapAmb=0000000000000000;uid=1000");
+}
+
+// Without no_new_privs a seccomp filter needs CAP_SYS_ADMIN to load: it
+// is kept on top of the config's sets until set_capabilities drops it.
+BOOST_AUTO_TEST_CASE(cap_sys_admin_kept_for_a_filter_load_is_then_dropped) {
+    std::string seen = in_child([] {
+        spec::Process process;
+        process.user.uid = 1000;
+        process.capabilities = all_sets({"CAP_NET_BIND_SERVICE"});
+        linux::CapabilitySets sets = linux::apply_user_and_capabilities(process, true, true);
+        report_status({"CapPrm", "CapEff", "CapBnd", "Uid"});
+        linux::set_capabilities(sets);
+        report_status({"CapPrm", "CapEff"});
+    });
+    const std::string with_admin = "0000000000200400"; // CAP_SYS_ADMIN (21), NET_BIND_SERVICE
+    BOOST_TEST(seen == "CapPrm=" + with_admin + ";CapEff=" + with_admin + ";CapBnd=" + kNetBind +
+                           ";Uid=1000\t1000\t1000\t1000;CapPrm=" + kNetBind +
+                           ";CapEff=" + kNetBind + ";");
+}
+
+// A filter loaded meanwhile can answer capset with errno 0 without running
+// it; the capget read-back turns that into an error instead of a process
+// that keeps CAP_SYS_ADMIN.
+BOOST_AUTO_TEST_CASE(a_filter_faking_capset_cannot_leave_capabilities_behind) {
+    std::string seen = in_child([] {
+        spec::Process process;
+        process.user.uid = 1000;
+        process.capabilities = all_sets({"CAP_NET_BIND_SERVICE"});
+        linux::CapabilitySets sets = linux::apply_user_and_capabilities(process, true, true);
+        spec::Seccomp faking;
+        faking.default_action = "SCMP_ACT_ALLOW";
+        faking.syscalls.push_back({{"capset"}, "SCMP_ACT_ERRNO", 0, {}});
+        seccomp::Filter::build(faking).load(); // CAP_SYS_ADMIN, no no_new_privs
+        linux::set_capabilities(sets);
+        report_status({"CapEff"});
+    });
+    BOOST_TEST(seen.starts_with("error: capset: the kernel does not hold the capability sets"),
+               seen);
 }
 
 BOOST_AUTO_TEST_CASE(unknown_capability_names_are_skipped) {

@@ -27,6 +27,7 @@ struct InitContext {
     bool no_pivot = false;
     bool no_new_keyring = false;
     std::vector<int> keep_fds; // fds the init needs (sync, fifo, console, log, handles)
+    int parent_pidfd = -1;     // ward's own pidfd: set by spawn_init, kept too
 };
 
 [[noreturn]] void run_init(const InitContext& ctx);

@@ -5,6 +5,7 @@
 
 #include "ward/spec/config.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,14 +25,32 @@ void apply_process_attributes(const spec::Process& process,
 // lacks that LSM; otherwise arranges the label for exec.
 void apply_security_labels(const spec::Process& process);
 
-// setgroups (additionalGids), setresgid, setresuid keeping capabilities,
-// then capsets: bounding (drop), permitted/effective/inheritable (capset),
-// ambient (raise). Inheritable stays empty unless ambient is asked for;
-// refuses ambient ⊄ permitted ∩ inheritable. (CVE-2022-29162)
+// The capability sets a process ends with, as capset(2) takes them.
+struct CapabilitySets {
+    uint64_t effective = 0;
+    uint64_t permitted = 0;
+    uint64_t inheritable = 0;
+};
+
+// setgroups (additionalGids), setresgid, bounding set (drop), ambient
+// cleared, setresuid keeping capabilities, then capset of
+// permitted/effective/inheritable (read back with capget), ambient
+// (raise). Inheritable stays empty unless ambient is asked for; refuses
+// ambient ⊄ permitted ∩ inheritable. (CVE-2022-29162)
 // Unknown capability names are skipped with a warning, as runc does.
 // Absent capabilities keep nothing. Also sets the umask (process.user.umask,
-// default 0022).
-void apply_user_and_capabilities(const spec::Process& process, bool setgroups_allowed);
+// default 0022). Returns the config's sets.
+//
+// With keep_sys_admin, CAP_SYS_ADMIN stays effective and permitted on top
+// of them, for a seccomp filter that is still to be loaded without
+// no_new_privs; set_capabilities(returned sets) then drops it.
+CapabilitySets apply_user_and_capabilities(const spec::Process& process, bool setgroups_allowed,
+                                           bool keep_sys_admin = false);
+
+// capset to exactly `sets`, then capget to check that the kernel holds
+// them: under a seccomp filter that answers capset with errno 0 without
+// running it, this fails rather than leave capabilities behind.
+void set_capabilities(const CapabilitySets& sets);
 
 // prctl(PR_SET_NO_NEW_PRIVS).
 void set_no_new_privileges();
@@ -43,7 +62,8 @@ void set_no_new_privileges();
 void setup_console(int console_socket_fd, const std::optional<spec::ConsoleSize>& size);
 
 // Marks every fd >= 3 + preserve_fds close-on-exec (close_range with
-// CLOSE_RANGE_CLOEXEC). (CVE-2024-21626)
+// CLOSE_RANGE_CLOEXEC; fcntl on each open fd where close_range is missing
+// or refused). (CVE-2024-21626)
 void close_fds_on_exec(int preserve_fds);
 
 // Looks up args[0] in the container (after pivot) using PATH from `env`;

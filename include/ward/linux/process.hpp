@@ -25,10 +25,16 @@ void apply_process_attributes(const spec::Process& process,
 void apply_security_labels(const spec::Process& process);
 
 // setgroups (additionalGids), setresgid, setresuid keeping capabilities,
-// then capsets: bounding (drop), permitted/effective/inheritable (capset),
-// ambient (raise). Inheritable stays empty unless ambient is asked for;
-// refuses ambient ⊄ permitted ∩ inheritable. (CVE-2022-29162)
-// Unknown capability names are skipped with a warning, as runc does.
+// then capsets: bounding (drop), permitted/effective/inheritable (capset,
+// exactly as the process says), ambient (raise). The sets are not judged
+// here: the policy gate (policy/gate.hpp) refused, before anything was
+// started, inheritable capabilities ambient does not need and ambient ones
+// outside permitted ∩ inheritable (CVE-2022-29162) under hardened and
+// baseline. An ambient capability a policy let through although the kernel
+// cannot raise it (outside permitted ∩ inheritable) is skipped with a
+// warning, as runc does; effective ⊄ permitted is an error. A name ward
+// knows but the running kernel does not is skipped (logged at debug); one
+// ward does not know is an error (the config parser refuses it first).
 // Absent capabilities keep nothing. Also sets the umask (process.user.umask,
 // default 0022).
 void apply_user_and_capabilities(const spec::Process& process, bool setgroups_allowed);

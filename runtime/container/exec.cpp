@@ -33,6 +33,7 @@
 #include "ward/spec/names.hpp"
 #include "ward/spec/parse.hpp"
 
+#include <algorithm>
 #include <fcntl.h>
 #include <linux/keyctl.h>
 #include <sched.h>
@@ -141,9 +142,13 @@ spec::Process build_process(const spec::Spec& spec, const ExecOptions& o) {
             add_capability(c.bounding, cap);
             add_capability(c.effective, cap);
             add_capability(c.permitted, cap);
-            // Ambient needs inheritable, which --cap does not add: only
-            // when the config has an inheritable set (runc's rule).
-            if (c.inheritable)
+            // Ambient needs inheritable, which --cap does not add. runc
+            // adds it whenever the config has an inheritable set, and the
+            // kernel then raises only those in it; adding only those is
+            // the same grant, described as the kernel will apply it, so
+            // the policy judges what the process really gets.
+            if (c.inheritable && std::find(c.inheritable->begin(), c.inheritable->end(), cap) !=
+                                     c.inheritable->end())
                 add_capability(c.ambient, cap);
         }
     }

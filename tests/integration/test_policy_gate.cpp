@@ -143,6 +143,21 @@ BOOST_AUTO_TEST_CASE(exec_under_hardened_is_refused_before_any_process_starts) {
     BOOST_TEST(fs::exists(out + "/plain"));
 }
 
+// What the policy allows, --cap may add: hardened allows CAP_NET_BIND_SERVICE.
+// Its inheritable set is empty, so the capability is not ambient (the kernel
+// could not raise it) and the process gets what create would have allowed.
+BOOST_AUTO_TEST_CASE(an_allowed_cap_passes_hardened) {
+    Bundle b;
+    bind_out(b);
+    std::string id = running_hardened(b);
+    Result r = b.runtime({"exec", "--cap", "CAP_NET_BIND_SERVICE", id, "/checker", "status"});
+    BOOST_REQUIRE_MESSAGE(r.status == 0, "exec: " << r.err);
+    BOOST_TEST(value_of(r.out, "CapEff") == cap_mask({"CAP_NET_BIND_SERVICE"}));
+    BOOST_TEST(value_of(r.out, "CapBnd") == cap_mask({"CAP_NET_BIND_SERVICE"}));
+    BOOST_TEST(value_of(r.out, "CapAmb") == "0000000000000000");
+    BOOST_TEST(value_of(r.out, "CapInh") == "0000000000000000");
+}
+
 BOOST_AUTO_TEST_CASE(a_process_file_is_filled_as_create_fills_the_config) {
     Bundle b;
     bind_out(b);

@@ -17,7 +17,8 @@
 #include "ward/container/sync.hpp"
 #include "ward/linux/namespaces.hpp"
 #include "ward/linux/procfs.hpp"
-#include "ward/policy/policy.hpp"
+#include "ward/policy/gate.hpp"
+#include "ward/policy/record.hpp"
 #include "ward/spec/parse.hpp"
 
 #include <cstring>
@@ -129,54 +130,46 @@ namespace {
 
 struct PolicyOutcome {
     policy::Effective effective;
-    std::vector<std::string> filled;
-    std::vector<policy::Finding> findings;
-    Limits limits; // what the host can enforce of linux.resources
+    policy::Admission admission; // what the policy filled and warned about
+    Limits limits;               // what the host can enforce of linux.resources
     TrustOutcome trust;
 };
 
-// The policy step of create, before anything touches the host: fill the
-// gaps, then judge the result. Enforce findings refuse (all of them, one
-// per line, so one round of edits fixes the config); warn findings are
-// logged and the container runs. A limit the host's cgroup2 hierarchy has
-// no controller for is a finding too (unavailableLimits).
-PolicyOutcome apply_policy(const Globals& g, spec::Spec& spec) {
-    PolicyOutcome out{policy::select_policy(g.policy_file), {}, {}, {}, {}};
-    out.filled = policy::apply(out.effective.policy, spec);
-    out.findings = policy::evaluate(out.effective.policy, spec);
+// The policy step of create, before anything touches the host: the gate
+// fills the gaps, then judges the result with the create-time facts
+// (--no-pivot). Enforce findings refuse (all of them, one per line, so one
+// round of edits fixes the config); warn findings are logged and the
+// container runs. A limit the host's cgroup2 hierarchy has no controller
+// for is a finding too (unavailableLimits).
+PolicyOutcome apply_policy(const Globals& g, spec::Spec& spec, const CreateOptions& options,
+                           const linux::RootfsHandles& handles) {
+    PolicyOutcome out{policy::select_policy(g.policy_file), {}, {}, {}};
     const spec::Resources* resources =
         spec.linux && spec.linux->resources ? &*spec.linux->resources : nullptr;
     out.limits =
         with_context("config.json", [&] { return plan_limits(out.effective.policy, resources); });
-    out.findings.insert(out.findings.end(), out.limits.findings.begin(), out.limits.findings.end());
-    policy::enforce(out.findings);
-    for (const auto& line : out.filled)
-        log::debug("policy " + quote(out.effective.policy.name) + " filled " + line);
+    policy::Request request;
+    request.stage = policy::Stage::create;
+    request.config = &spec;
+    request.facts.no_pivot = options.no_pivot;
+    add_bind_source_facts(out.effective.policy, handles, request.facts);
+    request.findings = out.limits.findings;
+    out.admission = policy::admit(out.effective, request);
     return out;
 }
 
-// <state dir>/policy.json: which policy let this container run, where it
-// came from, what it filled and what it warned about, and the policy
-// document itself (`ward policy show ID` prints it).
+// <state dir>/policy.json (policy/record.hpp): exec and update evaluate
+// against the policy document kept there; `ward policy show ID` prints it.
 void record_policy(const StateDir& dir, const PolicyOutcome& outcome) {
-    json::Value doc = json::Value::object();
-    doc.set("name", outcome.effective.policy.name);
-    doc.set("source", outcome.effective.source);
-    json::Value filled = json::Value::array();
-    for (const auto& line : outcome.filled)
-        filled.push(line);
-    doc.set("filled", filled);
-    json::Value warnings = json::Value::array();
-    for (const auto& f : outcome.findings)
-        warnings.push(f.message);
-    doc.set("warnings", warnings);
-    json::Value trust = json::Value::object();
-    trust.set("kind", outcome.trust.kind);
-    trust.set("detail", outcome.trust.detail);
-    doc.set("trust", trust);
-    // The whole policy as it was: /etc/ward/policy.json may change later.
-    doc.set("policy", policy::policy_to_json(outcome.effective.policy));
-    write_file_atomic(dir.path() + "/policy.json", json::serialize(doc, json::Style::pretty));
+    policy::Record record;
+    record.effective = outcome.effective;
+    record.filled = outcome.admission.filled;
+    for (const auto& f : outcome.admission.warnings)
+        record.warnings.push_back(f.message);
+    record.trust_kind = outcome.trust.kind;
+    record.trust_detail = outcome.trust.detail;
+    write_file_atomic(dir.path() + "/policy.json",
+                      json::serialize(policy::record_to_json(record), json::Style::pretty));
 }
 
 const std::vector<spec::Hook>& hooks_of(const spec::Spec& spec,
@@ -195,15 +188,14 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     // signature covers.
     std::string config_text;
     spec::Spec spec = options.spec ? *options.spec : spec::load_bundle_spec(bundle, &config_text);
-    PolicyOutcome policy = apply_policy(g, spec);
-    // The rootfs and every bind source, opened once (after the rules a
-    // config's strings break, so those are refused first): the checks
-    // below look at these fds and the init mounts and pivots from them.
+    // The rootfs and every bind source, opened once: the policy judges
+    // what the kernel will really mount, the checks below look at these
+    // fds, and the init mounts and pivots from them. A source that cannot
+    // be opened is reported after the policy (a config its strings already
+    // break is refused for that first).
     linux::RootfsHandles handles = linux::open_rootfs_handles(spec, bundle);
-    // hostMounts on what the kernel will really mount, not the strings.
-    auto sources = check_bind_sources(policy.effective.policy, spec, handles, policy.findings);
-    policy::enforce(sources);
-    policy.findings.insert(policy.findings.end(), sources.begin(), sources.end());
+    PolicyOutcome policy = apply_policy(g, spec, options, handles);
+    handles.require_sources();
     bool proxied_terminal =
         terminal_peer && spec.process && spec.process->terminal && options.console_socket.empty();
     check_config(spec, options, proxied_terminal);

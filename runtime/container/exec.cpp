@@ -19,6 +19,7 @@
 #include "terminal_proxy.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/file.hpp"
+#include "ward/base/log.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/cgroups/cgroup.hpp"
 #include "ward/container/lifecycle.hpp"
@@ -26,9 +27,13 @@
 #include "ward/json/json.hpp"
 #include "ward/linux/process.hpp"
 #include "ward/linux/procfs.hpp"
+#include "ward/policy/gate.hpp"
+#include "ward/policy/record.hpp"
 #include "ward/seccomp/filter.hpp"
+#include "ward/spec/names.hpp"
 #include "ward/spec/parse.hpp"
 
+#include <algorithm>
 #include <fcntl.h>
 #include <linux/keyctl.h>
 #include <sched.h>
@@ -126,6 +131,9 @@ spec::Process build_process(const spec::Spec& spec, const ExecOptions& o) {
         p.selinux_label = o.process_label;
     if (o.no_new_privs)
         p.no_new_privileges = *o.no_new_privs;
+    for (const auto& cap : o.caps)
+        if (!spec::capability_number(cap))
+            fail("--cap: unknown capability " + quote(cap));
     if (!o.caps.empty()) {
         if (!p.capabilities)
             p.capabilities.emplace();
@@ -134,9 +142,13 @@ spec::Process build_process(const spec::Spec& spec, const ExecOptions& o) {
             add_capability(c.bounding, cap);
             add_capability(c.effective, cap);
             add_capability(c.permitted, cap);
-            // Ambient needs inheritable, which --cap does not add: only
-            // when the config has an inheritable set (runc's rule).
-            if (c.inheritable)
+            // Ambient needs inheritable, which --cap does not add. runc
+            // adds it whenever the config has an inheritable set, and the
+            // kernel then raises only those in it; adding only those is
+            // the same grant, described as the kernel will apply it, so
+            // the policy judges what the process really gets.
+            if (c.inheritable && std::find(c.inheritable->begin(), c.inheritable->end(), cap) !=
+                                     c.inheritable->end())
                 add_capability(c.ambient, cap);
         }
     }
@@ -257,17 +269,35 @@ struct Started {
 struct Loaded {
     State state;
     spec::Spec spec;
+    policy::Record policy; // the policy the container was created under
 };
 
-// The state and saved config, read under a shared lock that is released
-// before any process is cloned: a child holding the lock fd (frozen in a
-// paused container, say) would block every later kill, resume or delete.
+// The state, saved config and policy record, read under a shared lock that
+// is released before any process is cloned: a child holding the lock fd
+// (frozen in a paused container, say) would block every later kill, resume
+// or delete.
 Loaded load_container(const Globals& g, const ExecOptions& o) {
     StateDir dir(g.root, o.id);
     dir.open_shared();
     State state = dir.load();
     check_status(dir, state, o.ignore_paused);
-    return {state, spec::parse_spec(read_file(dir.config_path()))};
+    std::string record = dir.path() + "/policy.json";
+    return {state, spec::parse_spec(read_file(dir.config_path())),
+            policy::parse_record(read_file(record), record)};
+}
+
+// The policy gate, with the policy recorded at create, before anything is
+// started: what --cap, --user, --no-new-privs or a --process file ask for
+// meets the rules the config met. Only the process rules are evaluated, and
+// a warning create already gave is not given again.
+void admit_process(const Globals& g, const policy::Record& record, spec::Process& process) {
+    if (auto ignored = policy::ignored_selection(g.policy_file, record.effective.policy, "exec"))
+        log::warn(*ignored);
+    policy::Request request;
+    request.stage = policy::Stage::exec;
+    request.process = &process;
+    request.already_warned = record.warnings;
+    policy::admit(record.effective, request);
 }
 
 Started start_process(const Globals& g, const ExecOptions& o, const sigset_t& old_mask) {
@@ -275,6 +305,7 @@ Started start_process(const Globals& g, const ExecOptions& o, const sigset_t& ol
     const State& state = loaded.state;
     const spec::Spec& spec = loaded.spec;
     spec::Process process = build_process(spec, o);
+    admit_process(g, loaded.policy, process);
     if (process.terminal && o.detach && o.console_socket.empty())
         fail("cannot allocate tty if ward will detach without setting console socket");
     if (!process.terminal && !o.console_socket.empty())

@@ -1,20 +1,17 @@
-// The hostMounts rule on the bind sources create opened (see
-// ward/policy/host_mounts.hpp): what each fd really is on this host,
-// against what each forbidden path is.
+// The facts hostMounts needs about the bind sources create opened (see
+// ward/policy/host_mounts.hpp): where each fd really is on this host, and
+// what each forbidden path of the rule is here.
 #pragma once
 
 #include "ward/linux/rootfs_handles.hpp"
 #include "ward/policy/policy.hpp"
 
-#include <vector>
-
 namespace ward::container {
 
-// Findings for the bind sources in `handles`; a mount the rule already
-// flagged by its configured string (policy::evaluate) is not reported twice.
-std::vector<policy::Finding> check_bind_sources(const policy::Policy& policy,
-                                                const spec::Spec& spec,
-                                                const linux::RootfsHandles& handles,
-                                                const std::vector<policy::Finding>& already);
+// Fills facts.bind_sources and facts.forbidden (nothing when the policy has
+// no hostMounts rule). Sources that could not be opened are skipped: their
+// error is raised once the policy has had its say (RootfsHandles).
+void add_bind_source_facts(const policy::Policy& policy, const linux::RootfsHandles& handles,
+                           policy::CreateFacts& facts);
 
 } // namespace ward::container

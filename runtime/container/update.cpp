@@ -1,7 +1,8 @@
 // update: new resource limits for a created or running container. The
 // request is merged into the config saved in the state dir, the writes it
-// needs are judged like create's (the policy decides about a limit the
-// hierarchy has no controller for), applied, and the merged config saved.
+// needs go through the policy gate with the policy recorded at create (it
+// decides about a limit the hierarchy has no controller for), are applied,
+// and the merged config saved.
 #include "ward/cgroups/update.hpp"
 
 #include "limits.hpp"
@@ -11,6 +12,8 @@
 #include "ward/base/strings.hpp"
 #include "ward/container/lifecycle.hpp"
 #include "ward/container/state.hpp"
+#include "ward/policy/gate.hpp"
+#include "ward/policy/record.hpp"
 #include "ward/spec/parse.hpp"
 
 namespace ward::container {
@@ -32,9 +35,16 @@ void update(const Globals& g, const std::string& id, const spec::Resources& requ
     spec::Resources current = spec.linux->resources.value_or(spec::Resources{});
     cgroups::Update u = cgroups::plan_update(current, request);
 
-    policy::Effective effective = policy::select_policy(g.policy_file);
-    Limits limits = plan_limits(effective.policy, &u.delta);
-    policy::enforce(limits.findings);
+    // The policy this container was created under, not one selected now.
+    std::string record_path = dir.path() + "/policy.json";
+    policy::Record record = policy::parse_record(read_file(record_path), record_path);
+    if (auto ignored = policy::ignored_selection(g.policy_file, record.effective.policy, "update"))
+        log::warn(*ignored);
+    Limits limits = plan_limits(record.effective.policy, &u.delta);
+    policy::Request gate;
+    gate.stage = policy::Stage::update;
+    gate.findings = limits.findings;
+    policy::admit(record.effective, gate);
 
     apply_limits(cgroups::Cgroup::attach(state.cgroup), limits);
 

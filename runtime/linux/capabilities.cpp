@@ -58,11 +58,12 @@ CapSet resolve(const std::optional<std::vector<std::string>>& names, std::string
         return set;
     for (const auto& name : *names) {
         auto cap = capability_index(name);
-        if (!cap) {
-            log::warn("process.capabilities." + std::string(set_name) +
-                      ": ignoring unknown capability " + quote(name));
-            continue;
-        }
+        // The config parser refuses names ward has no number for; one
+        // reaching here came from somewhere that skipped it.
+        if (!cap)
+            fail("process.capabilities." + std::string(set_name) + ": unknown capability " +
+                 quote(name));
+        // Known to ward, not to this (older) kernel: nothing to grant, as runc.
         if (*cap > last_cap) {
             log::debug("process.capabilities." + std::string(set_name) + ": " + name +
                        " is not supported by this kernel, skipped");
@@ -89,12 +90,14 @@ Sets resolve_sets(const std::optional<spec::Capabilities>& caps, int last_cap) {
     return sets;
 }
 
-// Refuses sets the kernel would reject or that would hand the container
-// more than asked for, before anything is changed. (CVE-2022-29162)
+// Refuses sets the kernel would reject, before anything is changed.
 // An ambient capability outside permitted ∩ inheritable cannot be raised
-// (the kernel says EPERM); runc skips it and runs, and `runc spec` itself
-// writes such a config (ambient, no inheritable), so ward skips it too,
-// with a warning, rather than refuse. Nothing is granted either way.
+// (the kernel says EPERM). The policy gate refuses such a config under
+// hardened and baseline (with inheritable capabilities ambient does not
+// need: CVE-2022-29162); what reaches here is what a policy let through
+// with a warning (compat: OCI-faithful), and runc skips it and runs, as
+// `runc spec` writes such a config (ambient, no inheritable). So ward skips
+// it too, with a warning. Nothing is granted either way.
 void validate(Sets& sets) {
     CapSet bad_ambient = sets.ambient & ~(sets.permitted & sets.inheritable);
     for (int cap = 0; bad_ambient >> cap; ++cap)

@@ -80,6 +80,12 @@ std::vector<int> RootfsHandles::fds() const {
     return out;
 }
 
+void RootfsHandles::require_sources() const {
+    for (const auto& error : source_errors)
+        if (!error.empty())
+            fail(error);
+}
+
 void RootfsHandles::close_checked() {
     rootfs.reset();
     for (auto& s : sources)
@@ -113,17 +119,23 @@ RootfsHandles open_rootfs_handles(const spec::Spec& spec, const std::string& bun
         with_context("rootfs " + root, [&] { return detached_copy(out.rootfs, true); });
     out.sources.resize(spec.mounts.size());
     out.source_trees.resize(spec.mounts.size());
+    out.source_errors.resize(spec.mounts.size());
     for (size_t i = 0; i < spec.mounts.size(); ++i) {
         const spec::Mount& m = spec.mounts[i];
         if (!is_bind_mount(m))
             continue;
         std::string field = "mounts[" + std::to_string(i) + "].source " + quote(m.source);
-        if (m.source.empty())
-            fail("mounts[" + std::to_string(i) + "].source: a bind mount needs a source");
+        if (m.source.empty()) {
+            out.source_errors[i] =
+                "mounts[" + std::to_string(i) + "].source: a bind mount needs a source";
+            continue;
+        }
         path = m.source.front() == '/' || bundle.empty() ? m.source : bundle + "/" + m.source;
         out.sources[i].reset(::open(path.c_str(), O_PATH | O_CLOEXEC));
-        if (!out.sources[i])
-            fail_errno(field + ": open");
+        if (!out.sources[i]) {
+            out.source_errors[i] = field + ": open: " + errno_text(errno);
+            continue;
+        }
         bool recursive = parse_mount_options(m.options).recursive_bind();
         out.source_trees[i] =
             with_context(field, [&] { return detached_copy(out.sources[i], recursive); });

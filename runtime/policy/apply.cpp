@@ -13,13 +13,13 @@ spec::Linux& linux_of(spec::Spec& s) {
     return *s.linux;
 }
 
-void fill_capabilities(const CapabilitiesRule& rule, spec::Spec& s,
+void fill_capabilities(const CapabilitiesRule& rule, spec::Process& process,
                        std::vector<std::string>& filled) {
-    if (!rule.fill || !s.process)
+    if (!rule.fill)
         return;
-    if (!s.process->capabilities)
-        s.process->capabilities = spec::Capabilities{};
-    spec::Capabilities& caps = *s.process->capabilities;
+    if (!process.capabilities)
+        process.capabilities = spec::Capabilities{};
+    spec::Capabilities& caps = *process.capabilities;
     std::string given = "[" + join(*rule.fill, ", ") + "]";
     for (auto [name, set] :
          {std::pair{"bounding", &caps.bounding}, std::pair{"effective", &caps.effective},
@@ -48,6 +48,17 @@ void fill_paths(const PathsRule& rule, const char* field,
 
 } // namespace
 
+std::vector<std::string> apply_process(const Policy& p, spec::Process& process) {
+    std::vector<std::string> filled;
+    if (p.capabilities)
+        fill_capabilities(*p.capabilities, process, filled);
+    if (p.no_new_privileges && p.no_new_privileges->fill && !process.no_new_privileges) {
+        process.no_new_privileges = true;
+        filled.push_back("process.noNewPrivileges: true");
+    }
+    return filled;
+}
+
 std::vector<std::string> apply(const Policy& p, spec::Spec& s) {
     std::vector<std::string> filled;
     if (p.seccomp && p.seccomp->fill && !(s.linux && s.linux->seccomp)) {
@@ -58,12 +69,9 @@ std::vector<std::string> apply(const Policy& p, spec::Spec& s) {
             filled.push_back("linux.seccomp: profile " + *p.seccomp->fill);
         }
     }
-    if (p.capabilities)
-        fill_capabilities(*p.capabilities, s, filled);
-    if (p.no_new_privileges && p.no_new_privileges->fill && s.process &&
-        !s.process->no_new_privileges) {
-        s.process->no_new_privileges = true;
-        filled.push_back("process.noNewPrivileges: true");
+    if (s.process) {
+        auto process_filled = apply_process(p, *s.process);
+        filled.insert(filled.end(), process_filled.begin(), process_filled.end());
     }
     if (p.readonly_root && p.readonly_root->fill && s.root && !s.root->readonly) {
         s.root->readonly = true;

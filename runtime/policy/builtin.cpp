@@ -9,7 +9,7 @@ namespace ward::policy {
 std::string_view builtin_hardened_text() {
     static constexpr std::string_view text = R"json({
   "name": "hardened",
-  "description": "ward's built-in default: default-deny seccomp, no capabilities but CAP_NET_BIND_SERVICE, no_new_privs, read-only root, masked kernel paths, private namespaces, no sensitive host mounts; only images signed by a key the policy names, every unsigned bundle refused.",
+  "description": "ward's built-in default: default-deny seccomp, no capabilities but CAP_NET_BIND_SERVICE, no_new_privs, read-only root, masked kernel paths, private namespaces, no sensitive host mounts, only the filesystem types containers need, no hooks, no --no-pivot; only images signed by a key the policy names, every unsigned bundle refused.",
   "rules": {
     "seccomp": {"action": "enforce", "fill": "default-deny"},
     "capabilities": {"action": "enforce", "allowed": ["CAP_NET_BIND_SERVICE"], "ambient": false, "fill": []},
@@ -36,6 +36,8 @@ std::string_view builtin_hardened_text() {
                     "/run/docker.sock", "/run/containerd", "/var/run/containerd", "/run/podman",
                     "/var/run/podman", "/run/crio", "/var/run/crio"]
     },
+    "mountTypes": {"action": "enforce",
+                   "allowed": ["bind", "proc", "sysfs", "tmpfs", "devpts", "mqueue", "cgroup2"]},
     "sysctls": {
       "action": "enforce",
       "allowed": ["kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range",
@@ -45,6 +47,8 @@ std::string_view builtin_hardened_text() {
                   "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes"]
     },
     "mountPropagation": {"action": "enforce"},
+    "hooks": {"action": "enforce", "allowed": []},
+    "noPivot": {"action": "enforce"},
     "unavailableLimits": {"action": "enforce"}
   },
   "trust": {

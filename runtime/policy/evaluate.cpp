@@ -1,37 +1,15 @@
 // evaluate(policy, spec): one finding per violation. Each message names the
 // config field, the offending value and what the policy allows, because the
 // person reading a refusal must be able to fix the config from it alone.
+#include "checker.hpp"
 #include "ward/base/error.hpp"
-#include "ward/base/log.hpp"
-#include "ward/base/strings.hpp"
-#include "ward/policy/policy.hpp"
+#include "ward/policy/host_mounts.hpp"
 
 #include <algorithm>
 #include <filesystem>
 
 namespace ward::policy {
 namespace {
-
-bool contains(const std::vector<std::string>& v, std::string_view s) {
-    return std::find(v.begin(), v.end(), s) != v.end();
-}
-
-std::string listed(const std::vector<std::string>& v) {
-    return v.empty() ? "none" : join(v, ", ");
-}
-
-class Checker {
-  public:
-    Checker(const Policy& p, std::vector<Finding>& out) : p_(p), out_(out) {}
-
-    void add(const char* rule, Action action, const std::string& text) {
-        out_.push_back({rule, action, "policy " + quote(p_.name) + ": " + text});
-    }
-
-  private:
-    const Policy& p_;
-    std::vector<Finding>& out_;
-};
 
 void check_seccomp(const SeccompRule& rule, const spec::Spec& s, Checker& c) {
     const auto* sc = s.linux && s.linux->seccomp ? &*s.linux->seccomp : nullptr;
@@ -44,29 +22,6 @@ void check_seccomp(const SeccompRule& rule, const spec::Spec& s, Checker& c) {
         c.add("seccomp", rule.action,
               "linux.seccomp.defaultAction is " + sc->default_action +
                   ", allowed: an action that denies (not SCMP_ACT_ALLOW or SCMP_ACT_LOG)");
-}
-
-void check_capabilities(const CapabilitiesRule& rule, const spec::Spec& s, Checker& c) {
-    if (!s.process || !s.process->capabilities)
-        return; // absent sets are empty: nothing granted
-    const spec::Capabilities& caps = *s.process->capabilities;
-    const std::pair<const char*, const std::optional<std::vector<std::string>>*> sets[] = {
-        {"bounding", &caps.bounding},       {"effective", &caps.effective},
-        {"inheritable", &caps.inheritable}, {"permitted", &caps.permitted},
-        {"ambient", &caps.ambient},
-    };
-    for (const auto& [name, set] : sets) {
-        if (!*set)
-            continue;
-        bool ambient = std::string_view(name) == "ambient";
-        const std::vector<std::string> none;
-        const auto& allowed = ambient && !rule.ambient ? none : rule.allowed;
-        for (const auto& cap : **set)
-            if (!contains(allowed, cap))
-                c.add("capabilities", rule.action,
-                      std::string("process.capabilities.") + name + " contains " + cap +
-                          ", allowed: " + listed(allowed));
-    }
 }
 
 void check_true(const char* rule_name, const char* field, const TrueRule& rule,
@@ -138,14 +93,23 @@ bool forbidden_source(const std::string& source, const std::vector<std::string>&
     return false;
 }
 
-void check_host_mounts(const ListRule& rule, const spec::Spec& s, Checker& c) {
+// The configured strings first (all `ward policy check` can judge), then,
+// when create opened the sources, what each really is on this host.
+void check_host_mounts(const Policy& p, const ListRule& rule, const spec::Spec& s,
+                       const CreateFacts& facts, Checker& c, std::vector<Finding>& out) {
+    std::vector<size_t> flagged;
     for (size_t i = 0; i < s.mounts.size(); ++i) {
         const auto& m = s.mounts[i];
-        if (is_bind(m) && forbidden_source(m.source, rule.names))
+        if (is_bind(m) && forbidden_source(m.source, rule.names)) {
             c.add("hostMounts", rule.action,
                   "mounts[" + std::to_string(i) + "].source is " + m.source +
                       ", forbidden: " + listed(rule.names));
+            flagged.push_back(i);
+        }
     }
+    auto opened =
+        evaluate_opened_sources(p, facts.bind_sources, facts.forbidden, s.mounts, flagged);
+    out.insert(out.end(), opened.begin(), opened.end());
 }
 
 bool sysctl_allowed(const std::string& name, const std::vector<std::string>& allowed) {
@@ -156,6 +120,54 @@ bool sysctl_allowed(const std::string& name, const std::vector<std::string>& all
             return true;
     }
     return false;
+}
+
+// What the mount code (linux/mounts.cpp) makes of a mount: any mount with a
+// bind option is a bind mount whatever its type says, and "cgroup" is
+// mounted as cgroup2.
+std::string mounted_type(const spec::Mount& m) {
+    if (is_bind(m))
+        return "bind";
+    return m.type == "cgroup" ? "cgroup2" : m.type;
+}
+
+void check_mount_types(const ListRule& rule, const spec::Spec& s, Checker& c) {
+    for (size_t i = 0; i < s.mounts.size(); ++i) {
+        const auto& m = s.mounts[i];
+        std::string type = mounted_type(m);
+        if (contains(rule.names, type))
+            continue;
+        std::string is = m.type.empty() ? "not set" : m.type;
+        if (type != m.type && !m.type.empty())
+            is += " (mounted as " + type + ")";
+        c.add("mountTypes", rule.action,
+              "mounts[" + std::to_string(i) + "].type is " + is +
+                  ", allowed: " + listed(rule.names));
+    }
+}
+
+// Hooks are host programs ward runs as root: a config that names one runs
+// it on the host, whatever the container itself may do.
+void check_hooks(const ListRule& rule, const spec::Spec& s, Checker& c) {
+    if (!s.hooks || contains(rule.names, "*"))
+        return;
+    const std::pair<const char*, const std::vector<spec::Hook>*> kinds[] = {
+        {"prestart", &s.hooks->prestart},
+        {"createRuntime", &s.hooks->create_runtime},
+        {"createContainer", &s.hooks->create_container},
+        {"startContainer", &s.hooks->start_container},
+        {"poststart", &s.hooks->poststart},
+        {"poststop", &s.hooks->poststop},
+    };
+    for (const auto& [kind, hooks] : kinds)
+        for (size_t i = 0; i < hooks->size(); ++i) {
+            const std::string& path = (*hooks)[i].path;
+            std::string normal = std::filesystem::path(path).lexically_normal().string();
+            if (!contains(rule.names, normal))
+                c.add("hooks", rule.action,
+                      std::string("hooks.") + kind + "[" + std::to_string(i) + "].path is " + path +
+                          ", allowed: " + listed(rule.names));
+        }
 }
 
 void check_sysctls(const ListRule& rule, const spec::Spec& s, Checker& c) {
@@ -180,13 +192,6 @@ void check_propagation(const PlainRule& rule, const spec::Spec& s, Checker& c) {
                       "mounts[" + std::to_string(i) + "].options contains " + opt + allowed);
 }
 
-void check_user(const UserRule& rule, const spec::Spec& s, Checker& c) {
-    if (rule.allow_root || !s.process)
-        return;
-    if (s.process->user.uid == 0)
-        c.add("user", rule.action, "process.user.uid is 0, allowed: a non-root uid");
-}
-
 void check_resources(const ListRule& rule, const spec::Spec& s, Checker& c) {
     const spec::Resources* r = s.linux && s.linux->resources ? &*s.linux->resources : nullptr;
     for (const auto& name : rule.names) {
@@ -200,16 +205,13 @@ void check_resources(const ListRule& rule, const spec::Spec& s, Checker& c) {
 
 } // namespace
 
-std::vector<Finding> evaluate(const Policy& p, const spec::Spec& s) {
+std::vector<Finding> evaluate(const Policy& p, const spec::Spec& s, const CreateFacts& facts) {
     std::vector<Finding> out;
     Checker c(p, out);
     if (p.seccomp)
         check_seccomp(*p.seccomp, s, c);
-    if (p.capabilities)
-        check_capabilities(*p.capabilities, s, c);
-    if (p.no_new_privileges)
-        check_true("noNewPrivileges", "process.noNewPrivileges", *p.no_new_privileges,
-                   s.process ? s.process->no_new_privileges : std::nullopt, c);
+    if (s.process)
+        check_process(p, *s.process, c);
     if (p.readonly_root)
         check_true("readonlyRoot", "root.readonly", *p.readonly_root,
                    s.root ? s.root->readonly : std::nullopt, c);
@@ -225,13 +227,20 @@ std::vector<Finding> evaluate(const Policy& p, const spec::Spec& s) {
     if (p.devices)
         check_devices(*p.devices, s, c);
     if (p.host_mounts)
-        check_host_mounts(*p.host_mounts, s, c);
+        check_host_mounts(p, *p.host_mounts, s, facts, c, out);
+    if (p.mount_types)
+        check_mount_types(*p.mount_types, s, c);
     if (p.sysctls)
         check_sysctls(*p.sysctls, s, c);
     if (p.mount_propagation)
         check_propagation(*p.mount_propagation, s, c);
-    if (p.user)
-        check_user(*p.user, s, c);
+    if (p.hooks)
+        check_hooks(*p.hooks, s, c);
+    // Without pivot_root the root is a move plus chroot: the host's mounts
+    // stay in the mount namespace for whoever escapes the chroot.
+    if (p.no_pivot && facts.no_pivot)
+        c.add("noPivot", p.no_pivot->action,
+              "--no-pivot is set, required: pivot_root into the rootfs (leave --no-pivot out)");
     if (p.resources)
         check_resources(*p.resources, s, c);
     return out;
@@ -261,18 +270,6 @@ std::vector<Finding> evaluate_unavailable(const Policy& p,
 bool refuses(const std::vector<Finding>& findings) {
     return std::any_of(findings.begin(), findings.end(),
                        [](const Finding& f) { return f.action == Action::enforce; });
-}
-
-void enforce(const std::vector<Finding>& findings) {
-    std::vector<std::string> refusals;
-    for (const auto& f : findings) {
-        if (f.action == Action::enforce)
-            refusals.push_back(f.message);
-        else
-            log::warn(f.message);
-    }
-    if (!refusals.empty())
-        fail(join(refusals, "\n"));
 }
 
 } // namespace ward::policy

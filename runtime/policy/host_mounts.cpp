@@ -2,6 +2,8 @@
 
 #include "ward/base/strings.hpp"
 
+#include <algorithm>
+
 namespace ward::policy {
 
 namespace {
@@ -40,7 +42,8 @@ std::string described(const std::string& path, const Hit& hit) {
 std::vector<Finding> evaluate_opened_sources(const Policy& policy,
                                              const std::vector<OpenedSource>& sources,
                                              const std::vector<ForbiddenPath>& forbidden,
-                                             const std::vector<spec::Mount>& mounts) {
+                                             const std::vector<spec::Mount>& mounts,
+                                             const std::vector<size_t>& skip) {
     std::vector<Finding> out;
     if (!policy.host_mounts)
         return out;
@@ -48,6 +51,8 @@ std::vector<Finding> evaluate_opened_sources(const Policy& policy,
     for (const auto& f : forbidden)
         names.push_back(f.path);
     for (const auto& source : sources) {
+        if (std::find(skip.begin(), skip.end(), source.mount_index) != skip.end())
+            continue;
         Hit hit = forbidding(source, forbidden);
         if (!hit.path)
             continue;

@@ -8,6 +8,7 @@
 #include "ward/spec/names.hpp"
 
 #include <algorithm>
+#include <filesystem>
 
 namespace ward::policy {
 namespace {
@@ -26,6 +27,16 @@ void check_namespaces(const std::vector<std::string>& types, const std::string& 
     for (const auto& t : types)
         if (std::find(known.begin(), known.end(), t) == known.end())
             fail(path + ": " + quote(t) + " is not a namespace type");
+}
+
+// Hook paths are compared as written after lexical normalisation, so an
+// allowed entry must itself be absolute and normal ("/usr/bin/hook", not
+// "/usr/bin/../bin/hook"), or "*" for every path.
+void check_hook_paths(const std::vector<std::string>& paths, const std::string& path) {
+    for (const auto& p : paths)
+        if (p != "*" &&
+            (!p.starts_with('/') || std::filesystem::path(p).lexically_normal().string() != p))
+            fail(path + ": " + quote(p) + " is not an absolute path in normal form (or \"*\")");
 }
 
 template <typename Rule, typename Fn>
@@ -94,8 +105,19 @@ Policy from_json(const Value& doc) {
     };
     read_rule(rules, "devices", p.devices, list("allowed"));
     read_rule(rules, "hostMounts", p.host_mounts, list("forbidden"));
+    read_rule(rules, "mountTypes", p.mount_types, [](DocumentReader& r, ListRule& rule) {
+        rule.names = r.strings("allowed").value_or(std::vector<std::string>{});
+        for (const auto& type : rule.names)
+            if (type.empty())
+                fail(r.at("allowed") + ": an empty type");
+    });
     read_rule(rules, "sysctls", p.sysctls, list("allowed"));
     read_rule(rules, "mountPropagation", p.mount_propagation, [](DocumentReader&, PlainRule&) {});
+    read_rule(rules, "hooks", p.hooks, [](DocumentReader& r, ListRule& rule) {
+        rule.names = r.strings("allowed").value_or(std::vector<std::string>{});
+        check_hook_paths(rule.names, r.at("allowed"));
+    });
+    read_rule(rules, "noPivot", p.no_pivot, [](DocumentReader&, PlainRule&) {});
     read_rule(rules, "user", p.user, [](DocumentReader& r, UserRule& rule) {
         rule.allow_root = r.boolean("allowRoot").value_or(true);
     });
@@ -189,9 +211,13 @@ Value policy_to_json(const Policy& p) {
     };
     set_list("devices", "allowed", p.devices);
     set_list("hostMounts", "forbidden", p.host_mounts);
+    set_list("mountTypes", "allowed", p.mount_types);
     set_list("sysctls", "allowed", p.sysctls);
     if (p.mount_propagation)
         rules.set("mountPropagation", rule_head(p.mount_propagation->action));
+    set_list("hooks", "allowed", p.hooks);
+    if (p.no_pivot)
+        rules.set("noPivot", rule_head(p.no_pivot->action));
     if (p.user) {
         Value r = rule_head(p.user->action);
         r.set("allowRoot", p.user->allow_root);

@@ -25,15 +25,26 @@ User parse_user(const Obj& obj) {
     return u;
 }
 
+// A name ward has no number for cannot be mapped to the kernel, and the
+// runtime-spec says such a value MUST be an error (runc only warns). A name
+// ward knows but the running kernel does not is another matter: it is
+// skipped when the sets are applied (linux/capabilities.cpp), as runc does.
+std::optional<std::vector<std::string>> capability_set(const Obj& obj, std::string_view key) {
+    auto set = obj.opt_strings(key);
+    if (set)
+        for (size_t i = 0; i < set->size(); ++i)
+            if (!capability_number((*set)[i]))
+                fail_at(index_path(obj.at(key), i), "unknown capability " + quote((*set)[i]));
+    return set;
+}
+
 Capabilities parse_capabilities(const Obj& obj) {
-    // Unknown names are kept, not refused: a newer kernel's capability must
-    // not make an older ward reject a config (runc only warns).
     Capabilities c;
-    c.bounding = obj.opt_strings("bounding");
-    c.effective = obj.opt_strings("effective");
-    c.inheritable = obj.opt_strings("inheritable");
-    c.permitted = obj.opt_strings("permitted");
-    c.ambient = obj.opt_strings("ambient");
+    c.bounding = capability_set(obj, "bounding");
+    c.effective = capability_set(obj, "effective");
+    c.inheritable = capability_set(obj, "inheritable");
+    c.permitted = capability_set(obj, "permitted");
+    c.ambient = capability_set(obj, "ambient");
     return c;
 }
 

@@ -131,28 +131,54 @@ BOOST_AUTO_TEST_CASE(invalid_limit_is_refused_before_anything_exists) {
     BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
 }
 
-BOOST_AUTO_TEST_CASE(update_under_the_policy_and_recorded) {
+// update is judged by the policy recorded for the container at create, not
+// by one named then (the harness names compat for every call; here also
+// WARD_POLICY): a hardened container stays hardened, a compat one compat.
+BOOST_AUTO_TEST_CASE(update_is_judged_by_the_policy_recorded_at_create) {
     if (!host_lacks_memory_controller())
         return;
     Bundle b;
-    std::string id = created_container(b);
-    Result r =
-        b.runtime({"--policy", shipped_policy("hardened"), "update", "--pids-limit", "5", id});
+    b.set_args({"true"});
+    // What hardened refuses of the test config; the compat container below
+    // keeps it.
+    Json full = b.config;
+    b.config["process"].erase("capabilities");
+    std::string hardened = b.new_id("hard");
+    b.write_config();
+    Result c = b.runtime(
+        {"--policy", shipped_policy("hardened"), "create", "--bundle", b.bundle_dir, hardened});
+    BOOST_REQUIRE_MESSAGE(c.status == 0, "create: " << c.err);
+    RunOptions compat_env;
+    compat_env.env = {"WARD_POLICY=" + shipped_policy("compat")};
+    Result r = b.runtime({"update", "--pids-limit", "5", hardened}, compat_env);
     BOOST_TEST(r.status == 1, "update exit " << r.status << "; stderr: " << r.err);
-    BOOST_TEST(contains(r.err, "policy \"hardened\": linux.resources.pids.limit needs the pids "
-                               "controller"),
+    BOOST_TEST(contains(r.err, "policy \"hardened\" (--policy " + shipped_policy("hardened") +
+                                   "), recorded for this container at create, refuses this "
+                                   "update; "),
                "stderr: " << r.err);
-    BOOST_TEST(!contains(slurp(b.state_dir + "/" + id + "/config.json"), "\"pids\""),
+    BOOST_TEST(contains(r.err, "\npolicy \"hardened\": linux.resources.pids.limit needs the "
+                               "pids controller"),
+               "stderr: " << r.err);
+    BOOST_TEST(contains(r.err, "(policy \"compat\") is ignored: update evaluates against policy "
+                               "\"hardened\", recorded for this container at create"),
+               "stderr: " << r.err);
+    BOOST_TEST(!contains(slurp(b.state_dir + "/" + hardened + "/config.json"), "\"pids\""),
                "a refused update changed the saved config");
 
-    r = b.runtime({"--policy", shipped_policy("compat"), "update", "--pids-limit", "5", id});
+    b.config = full;
+    std::string compat = created_container(b);
+    r = b.runtime({"--policy", shipped_policy("hardened"), "update", "--pids-limit", "5", compat});
     BOOST_TEST(r.status == 0, "update exit " << r.status << "; stderr: " << r.err);
-    BOOST_TEST(contains(r.err, "linux.resources.pids.limit needs the pids controller"),
+    BOOST_TEST(contains(r.err, "warning: policy \"compat\": linux.resources.pids.limit needs the "
+                               "pids controller"),
                "stderr: " << r.err);
-    Json saved = Json::parse(slurp(b.state_dir + "/" + id + "/config.json"));
+    BOOST_TEST(contains(r.err, "(policy \"hardened\") is ignored: update evaluates against "
+                               "policy \"compat\""),
+               "stderr: " << r.err);
+    Json saved = Json::parse(slurp(b.state_dir + "/" + compat + "/config.json"));
     BOOST_TEST(saved["linux"]["resources"]["pids"]["limit"].dump() == "5",
                "saved config: " << saved["linux"]["resources"].dump());
-    BOOST_TEST(b.status(id) == "created");
+    BOOST_TEST(b.status(compat) == "created");
 }
 
 BOOST_AUTO_TEST_CASE(update_refusals_in_runcs_words) {

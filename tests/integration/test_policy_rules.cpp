@@ -94,6 +94,26 @@ const std::vector<RuleCase>& cases() {
          "linux.devices contains /dev/sda, allowed: none"},
         {"hostMounts", nothing, [](Json& c) { c["mounts"].push(bind_mount("/etc", "/host-etc")); },
          "mounts[7].source is /etc, forbidden: "},
+        // ramfs: a fresh instance of its own, so running it under `warn`
+        // changes nothing on the host (unlike debugfs or tracefs, whose one
+        // superblock is the host's).
+        {"mountTypes", nothing,
+         [](Json& c) {
+             Json m = Json::object();
+             m["destination"] = "/mnt";
+             m["type"] = "ramfs";
+             m["source"] = "ramfs";
+             m["options"] = Json::strings({"nosuid", "nodev"});
+             c["mounts"].push(m);
+         },
+         "mounts[7].type is ramfs, allowed: "},
+        {"hooks", nothing,
+         [](Json& c) {
+             Json hook = Json::object();
+             hook["path"] = "/bin/true";
+             c["hooks"]["prestart"] = Json::array({hook});
+         },
+         "hooks.prestart[0].path is /bin/true, allowed: none"},
         // Namespaced (the container's own ipc namespace), so running it under
         // `warn` changes nothing on the host.
         {"sysctls", nothing, [](Json& c) { c["linux"]["sysctl"]["kernel.msgmax"] = "16384"; },

@@ -265,6 +265,7 @@ std::string write_result(const char* path) {
 struct Setup {
     Setup(const Sandbox& box, const spec::Spec& s)
         : handles(open_rootfs_handles(s, box.base.string())) {
+        handles.require_sources();
         ctx.spec = &s;
         ctx.handles = &handles;
         ctx.rootfs = box.rootfs;

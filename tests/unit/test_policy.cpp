@@ -82,6 +82,12 @@ void set_action(policy::Policy& p, const std::string& rule, policy::Action a) {
         p.sysctls->action = a;
     else if (rule == "mountPropagation")
         p.mount_propagation->action = a;
+    else if (rule == "mountTypes")
+        p.mount_types->action = a;
+    else if (rule == "hooks")
+        p.hooks->action = a;
+    else if (rule == "noPivot")
+        p.no_pivot->action = a;
     else if (rule == "user")
         p.user->action = a;
     else if (rule == "resources")
@@ -110,9 +116,22 @@ const std::vector<Violation>& violations() {
          "process.capabilities.bounding contains CAP_SYS_ADMIN, allowed: CAP_NET_BIND_SERVICE"},
         {"capabilities",
          [](spec::Spec& s) {
-             s.process->capabilities->ambient = std::vector<std::string>{"CAP_NET_BIND_SERVICE"};
+             // A consistent ambient set (in permitted and inheritable), which
+             // hardened still refuses: its rule says "ambient": false.
+             auto& caps = *s.process->capabilities;
+             caps.permitted = caps.inheritable = caps.ambient =
+                 std::vector<std::string>{"CAP_NET_BIND_SERVICE"};
          },
          "process.capabilities.ambient contains CAP_NET_BIND_SERVICE, allowed: none"},
+        // CVE-2022-29162: inheritable capabilities that no ambient one needs
+        // are handed to whatever file-capability binary the process runs.
+        {"capabilities",
+         [](spec::Spec& s) {
+             s.process->capabilities->inheritable =
+                 std::vector<std::string>{"CAP_NET_BIND_SERVICE"};
+         },
+         "process.capabilities.inheritable contains CAP_NET_BIND_SERVICE, allowed: what "
+         "process.capabilities.ambient needs (none)"},
         {"noNewPrivileges", [](spec::Spec& s) { s.process->no_new_privileges = false; },
          "process.noNewPrivileges is false, required: true"},
         {"readonlyRoot", [](spec::Spec& s) { s.root->readonly = false; },
@@ -178,6 +197,35 @@ const std::vector<Violation>& violations() {
         {"mountPropagation", [](spec::Spec& s) { s.mounts[0].options.push_back("shared"); },
          "mounts[0].options contains shared, allowed: private, rprivate, slave, rslave, "
          "unbindable, runbindable"},
+        {"mountTypes",
+         [](spec::Spec& s) {
+             s.mounts.push_back(
+                 {"/merged", "overlay", "overlay", {"lowerdir=/etc:/usr", "ro"}, {}, {}});
+         },
+         "mounts[7].type is overlay, allowed: bind, proc, sysfs, tmpfs, devpts, mqueue, cgroup2"},
+        {"mountTypes",
+         [](spec::Spec& s) {
+             s.mounts.push_back({"/d", "debugfs", "debugfs", {}, {}, {}});
+         },
+         "mounts[7].type is debugfs, allowed: bind, proc, sysfs, tmpfs, devpts, mqueue, cgroup2"},
+        {"mountTypes",
+         [](spec::Spec& s) {
+             s.mounts.push_back({"/t", "tracefs", "none", {"nodev"}, {}, {}});
+         },
+         "mounts[7].type is tracefs, allowed: bind, proc, sysfs, tmpfs, devpts, mqueue, cgroup2"},
+        // Without a bind option "none" is not a bind mount: the kernel gets
+        // a filesystem named "none".
+        {"mountTypes",
+         [](spec::Spec& s) {
+             s.mounts.push_back({"/n", "none", "/srv", {"ro"}, {}, {}});
+         },
+         "mounts[7].type is none, allowed: bind, proc, sysfs, tmpfs, devpts, mqueue, cgroup2"},
+        {"hooks",
+         [](spec::Spec& s) {
+             s.hooks = spec::Hooks{};
+             s.hooks->create_runtime.push_back({"/usr/bin/true", {}, {}, {}});
+         },
+         "hooks.createRuntime[0].path is /usr/bin/true, allowed: none"},
         {"user", [](spec::Spec& s) { s.process->user.uid = 0; },
          "process.user.uid is 0, allowed: a non-root uid"},
         {"resources",
@@ -424,6 +472,10 @@ BOOST_AUTO_TEST_CASE(hardened_refuses_the_spec_example_with_reasons) {
                    "CAP_NET_BIND_SERVICE"));
     BOOST_TEST(has("process.capabilities.ambient contains CAP_NET_BIND_SERVICE, allowed: none"));
     BOOST_TEST(has("linux.devices contains /dev/sda, allowed: none"));
+    BOOST_TEST(has("process.capabilities.inheritable contains CAP_AUDIT_WRITE, allowed: what "
+                   "process.capabilities.ambient needs (CAP_NET_BIND_SERVICE)"));
+    BOOST_TEST(has("hooks.prestart[0].path is /usr/bin/fix-mounts, allowed: none"));
+    BOOST_TEST(has("hooks.poststop[0].path is /usr/sbin/cleanup.sh, allowed: none"));
     BOOST_TEST(has("linux.sysctl contains net.ipv4.ip_forward, allowed: kernel.shm_rmid_forced, "
                    "net.ipv4.ip_local_port_range, net.ipv4.ip_unprivileged_port_start, "
                    "net.ipv4.tcp_syncookies, net.ipv4.ping_group_range, "

@@ -167,6 +167,14 @@ BOOST_AUTO_TEST_CASE(bad_configs_name_path_value_and_reason) {
          P + "process.rlimits[0].hard: missing required field"},
         {with_process(R"({"args":["sh"],"cwd":"/","capabilities":{"bounding":"CAP_KILL"}})"),
          P + "process.capabilities.bounding: expected array, got string \"CAP_KILL\""},
+        // The runtime-spec: a value that cannot be mapped to the kernel MUST
+        // be an error. Every set is checked, the first unknown name reported.
+        {with_process(
+             R"({"args":["sh"],"cwd":"/","capabilities":{"bounding":["CAP_KILL","CAP_CHOWN","CAP_FOO"]}})"),
+         P + "process.capabilities.bounding[2]: unknown capability \"CAP_FOO\""},
+        {with_process(
+             R"({"args":["sh"],"cwd":"/","capabilities":{"bounding":[],"ambient":["cap_kill"]}})"),
+         P + "process.capabilities.ambient[0]: unknown capability \"cap_kill\""},
         {with_process(R"({"args":["sh"],"cwd":"/","scheduler":{"policy":"SCHED_FAST"}})"),
          P + "process.scheduler.policy: \"SCHED_FAST\" is not a scheduler policy"},
         {with_process(R"({"args":["sh"],"cwd":"/","execCPUAffinity":{"initial":"0-3;7"}})"),
@@ -292,16 +300,15 @@ BOOST_AUTO_TEST_CASE(source_prefix_is_the_callers) {
 }
 
 BOOST_AUTO_TEST_CASE(lenient_where_the_spec_says_so) {
-    // Unknown fields are ignored; unknown capability names are kept for the
-    // runtime to warn about; null reads as absent, as in Go.
+    // Unknown fields are ignored; null reads as absent, as in Go.
     auto s = spec::parse_spec(
         R"({"ociVersion":"1.2.0-rc.1+build","future":{"x":1},"hostname":null,
-            "process":{"args":["sh"],"cwd":"/","commandLine":"x","capabilities":{"bounding":["CAP_FUTURE","CAP_KILL"]}},
+            "process":{"args":["sh"],"cwd":"/","commandLine":"x","capabilities":{"bounding":["CAP_CHECKPOINT_RESTORE","CAP_KILL"]}},
             "linux":{"memoryPolicy":{"mode":"MPOL_BIND"},"rootfsPropagation":"rslave",
                      "seccomp":{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_LOONGARCH64"],
                                 "syscalls":[{"names":["kill"],"action":"SCMP_ACT_ALLOW",
                                              "args":[{"index":1,"value":18446744073709551615,"op":"SCMP_CMP_MASKED_EQ"}]}]}}})");
-    BOOST_TEST(s.process->capabilities->bounding->at(0) == "CAP_FUTURE");
+    BOOST_TEST(s.process->capabilities->bounding->at(0) == "CAP_CHECKPOINT_RESTORE");
     BOOST_TEST(!s.process->capabilities->effective);
     BOOST_TEST(s.hostname == "");
     BOOST_TEST(!s.root);

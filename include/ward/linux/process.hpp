@@ -34,10 +34,16 @@ struct CapabilitySets {
 
 // setgroups (additionalGids), setresgid, bounding set (drop), ambient
 // cleared, setresuid keeping capabilities, then capset of
-// permitted/effective/inheritable (read back with capget), ambient
-// (raise). Inheritable stays empty unless ambient is asked for; refuses
-// ambient ⊄ permitted ∩ inheritable. (CVE-2022-29162)
-// Unknown capability names are skipped with a warning, as runc does.
+// permitted/effective/inheritable (exactly as the process says, read back
+// with capget), ambient (raise). The sets are not judged here: the policy
+// gate (policy/gate.hpp) refused, before anything was started, inheritable
+// capabilities ambient does not need and ambient ones outside permitted ∩
+// inheritable (CVE-2022-29162) under hardened and baseline. An ambient
+// capability a policy let through although the kernel cannot raise it
+// (outside permitted ∩ inheritable) is skipped with a warning, as runc
+// does; effective ⊄ permitted is an error. A name ward knows but the
+// running kernel does not is skipped (logged at debug); one ward does not
+// know is an error (the config parser refuses it first).
 // Absent capabilities keep nothing. Also sets the umask (process.user.umask,
 // default 0022). Returns the config's sets.
 //

@@ -31,6 +31,13 @@ struct RootfsHandles {
     // host. The rootfs copy is recursive; a source's as its options say.
     UniqueFd rootfs_tree;
     std::vector<UniqueFd> source_trees;
+    // Why a bind source could not be opened (one entry per config mount,
+    // empty when it was): kept until require_sources, so a config the
+    // policy refuses is refused for that rather than for a missing path.
+    std::vector<std::string> source_errors;
+
+    // Throws the first source error, if any.
+    void require_sources() const;
 
     // Every fd, for the init's list of fds to keep across its fd cleanup
     // (so each is closed once, by its owner).
@@ -42,8 +49,9 @@ struct RootfsHandles {
     void close_all();
 };
 
-// Opens root.path and each bind source. Errors name the field:
-// `mounts[2].source "data": open: no such file or directory`.
+// Opens root.path (throws when it cannot) and each bind source (errors
+// kept in source_errors, naming the field: `mounts[2].source "data":
+// open: no such file or directory`).
 RootfsHandles open_rootfs_handles(const spec::Spec& spec, const std::string& bundle);
 
 // Whether the config mount is a bind mount (type "bind" or a bind/rbind

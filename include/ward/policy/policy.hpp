@@ -1,8 +1,9 @@
 // The hardening policy (ward-policy(5)): a JSON document naming rules that
-// a container config must meet. Each rule is `enforce` (create refuses a
-// config that breaks it) or `warn` (create logs a warning and runs it).
+// a container config, and every process ward starts in it, must meet. Each
+// rule is `enforce` (refuses) or `warn` (logs a warning and runs). create,
+// exec and update reach the rules only through the gate (gate.hpp).
 //
-// Two pure functions do the work, so every rule is testable without root:
+// Pure functions do the work, so every rule is testable without root:
 //   apply(policy, spec)    fills what the config left out (an absent
 //                          seccomp section → the policy's profile, absent
 //                          noNewPrivileges → true, ...). It never changes a
@@ -17,6 +18,7 @@
 // are errors when loading: a typo must not weaken a policy unnoticed.
 #pragma once
 
+#include "ward/base/file_id.hpp"
 #include "ward/json/json.hpp"
 #include "ward/policy/trust.hpp"
 #include "ward/spec/config.hpp"
@@ -37,7 +39,10 @@ struct SeccompRule {
     std::optional<std::string> fill; // built-in profile name for a config without seccomp
 };
 
-// capabilities: every set ⊆ allowed; ambient capabilities only when `ambient`.
+// capabilities: every set ⊆ allowed; ambient capabilities only when
+// `ambient`; ambient ⊆ permitted ∩ inheritable, and inheritable holds
+// nothing ambient does not need (CVE-2022-29162: an inheritable capability
+// reaches any program with that file capability the process executes).
 struct CapabilitiesRule {
     Action action = Action::enforce;
     std::vector<std::string> allowed;
@@ -68,14 +73,15 @@ struct NamespacesRule {
     std::optional<std::vector<std::string>> fill;
 };
 
-// A list of names the config may use (devices, sysctls) or must not
-// (hostMounts), or a list of required things (resources).
+// A list of names the config may use (devices, sysctls, mountTypes, hooks)
+// or must not (hostMounts), or a list of required things (resources).
 struct ListRule {
     Action action = Action::enforce;
     std::vector<std::string> names;
 };
 
-// mountPropagation: no shared propagation (rootfsPropagation or mounts).
+// mountPropagation: no shared propagation (rootfsPropagation or mounts);
+// noPivot: create without --no-pivot.
 struct PlainRule {
     Action action = Action::enforce;
 };
@@ -98,8 +104,16 @@ struct Policy {
     std::optional<NamespacesRule> namespaces;
     std::optional<ListRule> devices;     // host device paths allowed in linux.devices
     std::optional<ListRule> host_mounts; // bind-mount sources forbidden (and what lies under them)
-    std::optional<ListRule> sysctls;     // allowed names; "prefix.*" allows a subtree
+    // Filesystem types a mount may have: a bind mount (type "bind", or any
+    // type with a bind/rbind option, as the mount code decides) is "bind";
+    // "cgroup" is mounted, and checked, as "cgroup2".
+    std::optional<ListRule> mount_types;
+    std::optional<ListRule> sysctls; // allowed names; "prefix.*" allows a subtree
     std::optional<PlainRule> mount_propagation;
+    // Hook paths that may run (host binaries, run as root by ward);
+    // "*" allows every path.
+    std::optional<ListRule> hooks;
+    std::optional<PlainRule> no_pivot; // create --no-pivot
     std::optional<UserRule> user;
     std::optional<ListRule> resources; // required limits: "pids", "memory"
     // unavailableLimits: a limit the host's cgroup2 hierarchy has no
@@ -129,13 +143,53 @@ struct Effective {
 // WARD_POLICY, else /etc/ward/policy.json if it exists, else built-in hardened.
 Effective select_policy(const std::string& flag_file);
 
+// exec and update use the policy recorded for the container at create, not
+// a selected one. When --policy (`flag_file`) or WARD_POLICY names a policy
+// other than `recorded`, the warning that says it is ignored; nullopt when
+// neither is given or they name the same policy document.
+std::optional<std::string> ignored_selection(const std::string& flag_file, const Policy& recorded,
+                                             std::string_view verb);
+
 struct Finding {
     std::string rule; // "capabilities"
     Action action = Action::enforce;
     std::string message; // `policy "NAME": FIELD ..., allowed: ...`
 };
 
-std::vector<Finding> evaluate(const Policy& policy, const spec::Spec& spec);
+// One bind mount's source as create opened it: what the kernel will mount.
+struct OpenedSource {
+    size_t mount_index = 0;
+    std::string path;          // the kernel's name for it, for messages
+    std::vector<FileId> chain; // the source, then each directory above it, up to "/"
+};
+
+// A forbidden path of the hostMounts rule and what it is on this host
+// (nullopt: it does not exist here, so nothing can be a bind of it).
+struct ForbiddenPath {
+    std::string path;
+    std::optional<FileId> id;
+};
+
+// What create knows that the config does not say.
+struct CreateFacts {
+    bool no_pivot = false; // --no-pivot
+    // The bind sources create opened and the forbidden paths as they are
+    // on this host: hostMounts then also judges what the kernel will
+    // really mount (see host_mounts.hpp). Empty for `ward policy check`,
+    // which judges the strings only.
+    std::vector<OpenedSource> bind_sources;
+    std::vector<ForbiddenPath> forbidden;
+};
+
+// Every rule, against a whole config (create, `ward policy check`).
+std::vector<Finding> evaluate(const Policy& policy, const spec::Spec& spec,
+                              const CreateFacts& facts = {});
+
+// Only the rules about a process (capabilities, noNewPrivileges, user),
+// against the process exec starts; the messages name the fields as
+// evaluate() does ("process.capabilities.bounding ..."), so a finding
+// create already reported reads the same.
+std::vector<Finding> evaluate_process(const Policy& policy, const spec::Process& process);
 
 // A limit create or update cannot apply: the config field and the cgroup v2
 // controller it needs, missing from the hierarchy at `hierarchy`.
@@ -154,14 +208,12 @@ std::vector<Finding> evaluate_unavailable(const Policy& policy,
 
 // One line per filled field, e.g. "process.noNewPrivileges: true".
 std::vector<std::string> apply(const Policy& policy, spec::Spec& spec);
+// What apply() fills of a process (capabilities, noNewPrivileges), for the
+// process exec starts.
+std::vector<std::string> apply_process(const Policy& policy, spec::Process& process);
 
 // True when a finding refuses the config.
 bool refuses(const std::vector<Finding>& findings);
-
-// What create and update do with findings: each `warn` one is logged as a
-// warning; if any is `enforce`, throws ward::Error with every enforce
-// message, one per line.
-void enforce(const std::vector<Finding>& findings);
 
 // Built-in seccomp profiles by name, for filling. The seccomp module owns
 // them; the policy reaches them through this hook so that the two modules

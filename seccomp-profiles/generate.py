@@ -12,14 +12,14 @@ import os
 import re
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-# default-deny leaves out SCMP_ARCH_X86: on i386, socket(2) also enters
-# through socketcall(2), whose arguments sit in memory where no filter can
-# read them, so no family could be refused there (see SOCKET below). A
-# 32-bit call (an i386 binary, or int 0x80 from a 64-bit one) meets
-# libseccomp's action for an architecture the filter does not name: the
-# thread is killed. compat keeps i386 images running.
-DEFAULT_ARCHES = ["SCMP_ARCH_X86_64", "SCMP_ARCH_X32"]
-COMPAT_ARCHES = ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"]
+# No SCMP_ARCH_X86: on i386, socket(2) also enters through socketcall(2),
+# whose arguments sit in memory where no filter can read them, so no family
+# could be refused there (see socket_rules). A 32-bit call (an i386 binary,
+# or int 0x80 from a 64-bit one) meets libseccomp's action for an
+# architecture the filter does not name: the thread is killed. An i386
+# image needs a profile of its own in config.json (containerd and podman
+# always write one), with that gap.
+ARCHES = ["SCMP_ARCH_X86_64", "SCMP_ARCH_X32"]
 
 # Group name → (why, syscalls). The union of the measured lists is always in.
 # A group completes a measured family with the variants another libc,
@@ -76,8 +76,8 @@ DEFAULT_GROUPS = {
     "poll": ("event loops", """
         poll ppoll ppoll_time64 select _newselect pselect6 pselect6_time64
         epoll_create epoll_create1 epoll_ctl epoll_wait epoll_pwait epoll_pwait2"""),
-    "net": ("sockets (the network namespace decides what they reach; socket(2) is\n"
-            "filtered by family below); socketcall on x86", """
+    "net": ("sockets (the network namespace decides what they reach; socket(2) is "
+            "filtered by family below)", """
         socketpair bind listen accept accept4 connect getsockname getpeername
         sendto recvfrom sendmsg recvmsg sendmmsg recvmmsg recvmmsg_time64
         shutdown setsockopt getsockopt socketcall"""),
@@ -96,7 +96,8 @@ COMPAT_GROUPS = {
         ptrace process_vm_readv process_vm_writev kcmp get_robust_list pidfd_getfd"""),
     "numa": ("NUMA placement (moving another process's pages needs CAP_SYS_NICE)", """
         get_mempolicy set_mempolicy set_mempolicy_home_node mbind move_pages migrate_pages"""),
-    "legacy": ("old and 32-bit-only entry points of the same jobs", """
+    "legacy": ("old entry points of the same jobs (the 32-bit-only ones count only in a "
+               "profile that names SCMP_ARCH_X86)", """
         oldstat oldfstat oldlstat olduname oldolduname readdir nice sigaction signal
         sigprocmask sigpending sigsuspend sgetmask ssetmask ustat sysfs uselib
         remap_file_pages"""),
@@ -148,10 +149,7 @@ NETLINK_MAX = 32  # MAX_LINKS: netlink protocols are 0-31
 # What NETLINK_AUDIT gets: the answer of a kernel without audit, which
 # libaudit users (sshd, PAM, login) take as "no audit here" and go on; with
 # EPERM or ENOSYS they refuse the login. A refused family gets the default
-# action (ENOSYS): with SCMP_ARCH_X86 in the filter, libseccomp adds every
-# socket rule to socketcall(SYS_SOCKET) too, with the family check dropped,
-# so a rule refusing one family alone would clash with the rules allowing
-# the others.
+# action (ENOSYS), like any call the profile does not name.
 EPROTONOSUPPORT = 93
 LOW32 = 0xFFFFFFFF
 
@@ -192,8 +190,6 @@ def low32(index, mask, value):
 
 
 def socket_rules():
-    # The allow rules come first: on i386, the first socket rule decides
-    # what socketcall(SYS_SOCKET) gets (see EPROTONOSUPPORT above).
     rules = []
     families = set(range(AF_MAX)) - {AF_NETLINK, AF_VSOCK}
     for mask, value in aligned_blocks(families):
@@ -208,7 +204,7 @@ def socket_rules():
     return rules
 
 
-def profile(allow, deny, arches):
+def profile(allow, deny):
     clone_mask = sum(CLONE_NS.values())
     rules = [
         {"names": sorted(deny), "action": "SCMP_ACT_ERRNO", "errnoRet": 1},
@@ -229,7 +225,7 @@ def profile(allow, deny, arches):
     # glibc and musl fall back to clone(2), whose flags are checked above.
     rules.append({"names": ["clone3"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38})
     return {"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 38,
-            "architectures": arches, "syscalls": rules}
+            "architectures": ARCHES, "syscalls": rules}
 
 
 def build():
@@ -247,8 +243,8 @@ def build():
     compat_deny = deny - compat_allow
     compat_allow -= special
     leaked = (base - special) & deny
-    return {"default-deny": profile(default_allow, deny, DEFAULT_ARCHES),
-            "compat": profile(compat_allow, compat_deny, COMPAT_ARCHES)}, leaked
+    return {"default-deny": profile(default_allow, deny),
+            "compat": profile(compat_allow, compat_deny)}, leaked
 
 
 def arch_counts(doc):

@@ -149,6 +149,7 @@ struct attempt {
     long arg[3];
     const char* what;
     int needs_host_pid;
+    int i386; // int 0x80: faults (SIGSEGV) in a kernel without the 32-bit entry
 };
 
 static const char* errname(int err) {
@@ -753,8 +754,8 @@ static const struct attempt attempts[] = {
     SOCKET("socket-vsock-high-bits", (1L << 32) | AF_VSOCK, SOCK_STREAM, 0,
            "socket(1<<32 | AF_VSOCK)"),
     ONE("socket-vsock-x32", socket_vsock_x32),
-    ONE("socket-vsock-i386", socket_vsock_i386),
-    ONE("socket-vsock-i386-socketcall", socket_vsock_i386_socketcall),
+    {.name = "socket-vsock-i386", .run = socket_vsock_i386, .i386 = 1},
+    {.name = "socket-vsock-i386-socketcall", .run = socket_vsock_i386_socketcall, .i386 = 1},
     PERSONALITY("personality-read-implies-exec", READ_IMPLIES_EXEC),
     PERSONALITY("personality-addr-no-randomize", ADDR_NO_RANDOMIZE),
     PERSONALITY("personality-linux32-addr-no-randomize", PER_LINUX32 | ADDR_NO_RANDOMIZE),
@@ -790,6 +791,8 @@ static void run_attempt(const struct attempt* a) {
         return;
     if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
         say("attempt %s: refused: SIGSYS: killed by the seccomp filter", a->name);
+    else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV && a->i386)
+        say("attempt %s: refused: SIGSEGV: int 0x80 faulted: no 32-bit x86 entry here", a->name);
     else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
         say("attempt %s: could not run: no answer within 10 s", a->name);
     else if (WIFSIGNALED(status))

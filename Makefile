@@ -46,7 +46,7 @@ TEST_LIBS  = -lboost_unit_test_framework
 all: $(BUILD)/ward
 
 tests: $(BUILD)/unit-tests $(BUILD)/integration-tests $(BUILD)/attack-tests $(BUILD)/checker \
-       $(FUZZ_REPLAYS)
+       $(BUILD)/escape-probe $(FUZZ_REPLAYS)
 
 $(BUILD)/obj/%.o: %.cpp
 	@mkdir -p $(dir $@)
@@ -75,6 +75,11 @@ $(BUILD)/attack-tests: $(ATTACK_OBJS) $(HARNESS_OBJS) $(BUILD)/libward.a
 
 # The checker runs inside containers built from busybox: static, no libc needed there.
 $(BUILD)/checker: tests/checker/checker.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -Wall -Wextra $(WERROR) -o $@ $<
+
+# The attack lane's escape probe runs inside containers the same way.
+$(BUILD)/escape-probe: tests/attacks/escape_probe.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra $(WERROR) -o $@ $<
 

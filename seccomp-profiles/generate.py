@@ -12,7 +12,14 @@ import os
 import re
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ARCHES = ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"]
+# No SCMP_ARCH_X86: on i386, socket(2) also enters through socketcall(2),
+# whose arguments sit in memory where no filter can read them, so no family
+# could be refused there (see socket_rules). A 32-bit call (an i386 binary,
+# or int 0x80 from a 64-bit one) meets libseccomp's action for an
+# architecture the filter does not name: the thread is killed. An i386
+# image needs a profile of its own in config.json (containerd and podman
+# always write one), with that gap.
+ARCHES = ["SCMP_ARCH_X86_64", "SCMP_ARCH_X32"]
 
 # Group name → (why, syscalls). The union of the measured lists is always in.
 # A group completes a measured family with the variants another libc,
@@ -69,8 +76,9 @@ DEFAULT_GROUPS = {
     "poll": ("event loops", """
         poll ppoll ppoll_time64 select _newselect pselect6 pselect6_time64
         epoll_create epoll_create1 epoll_ctl epoll_wait epoll_pwait epoll_pwait2"""),
-    "net": ("sockets (the network namespace decides what they reach); socketcall on x86", """
-        socket socketpair bind listen accept accept4 connect getsockname getpeername
+    "net": ("sockets (the network namespace decides what they reach; socket(2) is "
+            "filtered by family below)", """
+        socketpair bind listen accept accept4 connect getsockname getpeername
         sendto recvfrom sendmsg recvmsg sendmmsg recvmmsg recvmmsg_time64
         shutdown setsockopt getsockopt socketcall"""),
     "ipc": ("SysV and POSIX IPC, private to the ipc namespace (databases use shm)", """
@@ -88,7 +96,8 @@ COMPAT_GROUPS = {
         ptrace process_vm_readv process_vm_writev kcmp get_robust_list pidfd_getfd"""),
     "numa": ("NUMA placement (moving another process's pages needs CAP_SYS_NICE)", """
         get_mempolicy set_mempolicy set_mempolicy_home_node mbind move_pages migrate_pages"""),
-    "legacy": ("old and 32-bit-only entry points of the same jobs", """
+    "legacy": ("old entry points of the same jobs (the 32-bit-only ones count only in a "
+               "profile that names SCMP_ARCH_X86)", """
         oldstat oldfstat oldlstat olduname oldolduname readdir nice sigaction signal
         sigprocmask sigpending sigsuspend sgetmask ssetmask ustat sysfs uselib
         remap_file_pages"""),
@@ -122,6 +131,28 @@ DENY = {
 # personality(2): the values a typical runtime allows — PER_LINUX (0),
 # PER_LINUX | UNAME26 (0x8)... see README. Others get the default (ENOSYS).
 PERSONALITY_OK = [0x0, 0x8, 0x20000, 0x20008, 0xFFFFFFFF]
+
+# socket(2) by address family (argument 0) and, for netlink, protocol
+# (argument 2). Refused: AF_VSOCK, the guest-to-hypervisor channel that no
+# network namespace isolates, and NETLINK_AUDIT, the host's audit log, which
+# the kernel serves only to the initial namespaces. Families past the last
+# one Linux names (AF_MCTP, 45) are refused too, like any call the profile
+# does not name. Each allowed range is a MASKED_EQ on the low 32 bits: the
+# kernel reads these arguments as int, so bits 32-63 of the register are
+# ignored by it and must not steer the filter either (a plain EQ/NE on the
+# 64-bit value would let 0x100000028 through as AF_VSOCK).
+AF_NETLINK = 16
+AF_VSOCK = 40
+AF_MAX = 46
+NETLINK_AUDIT = 9
+NETLINK_MAX = 32  # MAX_LINKS: netlink protocols are 0-31
+# What NETLINK_AUDIT gets: the answer of a kernel without audit, which
+# libaudit users (sshd, PAM, login) take as "no audit here" and go on; with
+# EPERM or ENOSYS they refuse the login. A refused family gets the default
+# action (ENOSYS), like any call the profile does not name.
+EPROTONOSUPPORT = 93
+LOW32 = 0xFFFFFFFF
+
 # clone(2) flags that make namespaces. CLONE_NEWTIME (0x80) is absent: in
 # clone(2) that bit belongs to the exit signal.
 CLONE_NS = {"CLONE_NEWNS": 0x00020000, "CLONE_NEWCGROUP": 0x02000000,
@@ -139,12 +170,47 @@ def measured():
         return set(words(f.read()))
 
 
+def aligned_blocks(values):
+    """Covers a set of small non-negative ints exactly with (mask, value)
+    pairs: each an aligned power-of-two block that MASKED_EQ matches."""
+    blocks = []
+    rest = sorted(values)
+    while rest:
+        start, size = rest[0], 1
+        while (start % (size * 2) == 0
+               and all(v in values for v in range(start, start + size * 2))):
+            size *= 2
+        blocks.append((LOW32 & ~(size - 1), start))
+        rest = [v for v in rest if v >= start + size]
+    return blocks
+
+
+def low32(index, mask, value):
+    return {"index": index, "value": mask, "valueTwo": value, "op": "SCMP_CMP_MASKED_EQ"}
+
+
+def socket_rules():
+    rules = []
+    families = set(range(AF_MAX)) - {AF_NETLINK, AF_VSOCK}
+    for mask, value in aligned_blocks(families):
+        rules.append({"names": ["socket"], "action": "SCMP_ACT_ALLOW",
+                      "args": [low32(0, mask, value)]})
+    protocols = set(range(NETLINK_MAX)) - {NETLINK_AUDIT}
+    for mask, value in aligned_blocks(protocols):
+        rules.append({"names": ["socket"], "action": "SCMP_ACT_ALLOW",
+                      "args": [low32(0, LOW32, AF_NETLINK), low32(2, mask, value)]})
+    rules.append({"names": ["socket"], "action": "SCMP_ACT_ERRNO", "errnoRet": EPROTONOSUPPORT,
+                  "args": [low32(0, LOW32, AF_NETLINK), low32(2, LOW32, NETLINK_AUDIT)]})
+    return rules
+
+
 def profile(allow, deny):
     clone_mask = sum(CLONE_NS.values())
     rules = [
         {"names": sorted(deny), "action": "SCMP_ACT_ERRNO", "errnoRet": 1},
         {"names": sorted(allow), "action": "SCMP_ACT_ALLOW"},
     ]
+    rules += socket_rules()
     for value in PERSONALITY_OK:
         rules.append({"names": ["personality"], "action": "SCMP_ACT_ALLOW",
                       "args": [{"index": 0, "value": value, "op": "SCMP_CMP_EQ"}]})
@@ -169,7 +235,7 @@ def build():
     base = measured()
     for _, text in DEFAULT_GROUPS.values():
         base |= set(words(text))
-    special = {"personality", "clone", "clone3"}
+    special = {"personality", "clone", "clone3", "socket"}
     default_allow = base - deny - special
     compat_allow = set(default_allow)
     for _, text in COMPAT_GROUPS.values():

@@ -154,6 +154,61 @@ void pax_mtime(const std::string& v, TarEntry& e, const std::string& where) {
 
 constexpr uint64_t kMaxId = 0xfffffffeu; // (uid_t)-1 means "no change" to chown
 
+// A PAX 'g' header's records join those in force (an empty value cancels
+// one). They stay in force for the rest of the stream, before any digest
+// of it is known, and are applied to every later entry: their number and
+// size are bounded so a stream of global headers cannot grow them without
+// end or make each entry costly.
+void merge_global(std::map<std::string, std::string>& global,
+                  std::map<std::string, std::string> records, const TarLimits& limits,
+                  const std::string& where) {
+    for (auto& [k, v] : records) {
+        if (v.empty())
+            global.erase(k);
+        else
+            global[k] = std::move(v);
+    }
+    if (global.size() > limits.max_global_records)
+        fail(where + ": PAX global headers: " + std::to_string(global.size()) +
+             " records in force is over the limit of " + std::to_string(limits.max_global_records));
+    size_t bytes = 0;
+    for (const auto& [k, v] : global)
+        bytes += k.size() + v.size();
+    if (bytes > limits.max_global_bytes)
+        fail(where + ": PAX global headers: " + std::to_string(bytes) +
+             " bytes of records in force is over the limit of " +
+             std::to_string(limits.max_global_bytes));
+}
+
+// One PAX record (global or the entry's own) applied to the entry.
+void apply_pax(TarEntry& e, const std::string& k, const std::string& v, const std::string& where) {
+    if (starts_with(k, "SCHILY.xattr.")) {
+        std::string name = k.substr(13);
+        if (name.empty())
+            fail(where + ": PAX xattr record without a name");
+        e.xattrs[name] = v;
+        return;
+    }
+    if (starts_with(k, "GNU.sparse."))
+        fail(where + ": sparse files are not supported");
+    if (v.empty())
+        return; // an empty value cancels the keyword
+    if (k == "path")
+        e.path = v;
+    else if (k == "linkpath")
+        e.link_target = v;
+    else if (k == "size")
+        e.size = pax_uint(k, v, UINT64_MAX, where);
+    else if (k == "uid")
+        e.uid = static_cast<uint32_t>(pax_uint(k, v, kMaxId, where));
+    else if (k == "gid")
+        e.gid = static_cast<uint32_t>(pax_uint(k, v, kMaxId, where));
+    else if (k == "mtime")
+        pax_mtime(v, e, where);
+    // Other keywords (atime, ctime, uname, gname, comment, charset,
+    // vendor records) do not change what is unpacked.
+}
+
 } // namespace
 
 const char* entry_type_name(EntryType type) {
@@ -322,12 +377,7 @@ bool TarReader::next(TarEntry& e) {
             } else {
                 if (long_name || long_link || local)
                     fail(where + ": PAX global header between an extended header and its entry");
-                for (auto& [k, v] : parse_pax(data, where)) {
-                    if (v.empty())
-                        global_.erase(k);
-                    else
-                        global_[k] = v;
-                }
+                merge_global(global_, parse_pax(data, where), limits_, where);
             }
             continue;
         }
@@ -386,37 +436,13 @@ bool TarReader::next(TarEntry& e) {
         e.mtime = static_cast<int64_t>(*mtime);
         e.size = *size;
 
-        std::map<std::string, std::string> pax = global_;
+        // The entry's own records win over the global ones of the same key.
+        for (const auto& [k, v] : global_)
+            if (!local || local->count(k) == 0)
+                apply_pax(e, k, v, where);
         if (local)
-            for (auto& [k, v] : *local)
-                pax[k] = v;
-        for (auto& [k, v] : pax) {
-            if (starts_with(k, "SCHILY.xattr.")) {
-                std::string name = k.substr(13);
-                if (name.empty())
-                    fail(where + ": PAX xattr record without a name");
-                e.xattrs[name] = v;
-                continue;
-            }
-            if (starts_with(k, "GNU.sparse."))
-                fail(where + ": sparse files are not supported");
-            if (v.empty())
-                continue; // an empty value cancels the keyword
-            if (k == "path")
-                e.path = v;
-            else if (k == "linkpath")
-                e.link_target = v;
-            else if (k == "size")
-                e.size = pax_uint(k, v, UINT64_MAX, where);
-            else if (k == "uid")
-                e.uid = static_cast<uint32_t>(pax_uint(k, v, kMaxId, where));
-            else if (k == "gid")
-                e.gid = static_cast<uint32_t>(pax_uint(k, v, kMaxId, where));
-            else if (k == "mtime")
-                pax_mtime(v, e, where);
-            // Other keywords (atime, ctime, uname, gname, comment, charset,
-            // vendor records) do not change what is unpacked.
-        }
+            for (const auto& [k, v] : *local)
+                apply_pax(e, k, v, where);
 
         if (e.path.empty())
             fail(where + ": entry without a name");

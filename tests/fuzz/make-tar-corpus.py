@@ -56,6 +56,14 @@ seeds = {
 }
 # A global header: tarfile writes one when pax_headers= is given to open().
 seeds['pax-global'] = archive(tarfile.PAX_FORMAT, basic, {'comment': 'global'})
+# Many global headers, some cancelling others (an empty value), up to past
+# the reader's cap on records in force (64).
+def global_header(records):
+    return tarfile.TarInfo._create_pax_generic_header(records, tarfile.XGLTYPE, 'utf-8')
+many = b''.join(global_header({'vendor.k%d' % i: 'v' * i}) for i in range(10))
+many += global_header({'vendor.k%d' % i: '' for i in range(10)})
+many += global_header({'vendor.n%d' % i: 'n' for i in range(70)})
+seeds['pax-global-many'] = many + seeds['ustar']
 seeds['gzip'] = gzip.compress(seeds['pax'], mtime=0)
 seeds['zstd'] = subprocess.run(['zstd', '-q', '-c'], input=seeds['gnu'], capture_output=True, check=True).stdout
 seeds['truncated'] = seeds['ustar'][:700]

@@ -29,16 +29,22 @@ std::string hierarchy_controllers() {
     return "";
 }
 
-// Skips (passes vacuously with a message) on a host that has the memory
-// controller in its cgroup2 hierarchy: there the limit would be applied.
-bool host_lacks_memory_controller() {
+// Precondition of the cases that need a controller to be missing: on a
+// host whose cgroup2 hierarchy has the memory or pids controller, the limit
+// would be applied, so Boost reports them as skipped (never as passed),
+// with the reason.
+boost::test_tools::assertion_result host_lacks_memory_and_pids(utf::test_unit_id) {
     std::string c = " " + hierarchy_controllers();
     for (auto& ch : c)
         if (ch == '\n')
             ch = ' ';
-    if (contains(c, " memory ")) {
-        BOOST_TEST_MESSAGE("this host's cgroup2 hierarchy has the memory controller; skipped");
-        return false;
+    for (const char* controller : {"memory", "pids"}) {
+        if (contains(c, std::string(" ") + controller + " ")) {
+            boost::test_tools::assertion_result r(false);
+            r.message() << "this host's cgroup2 hierarchy has the " << controller
+                        << " controller, so the limit would be applied (the VM lane tests that)";
+            return r;
+        }
     }
     return true;
 }
@@ -62,9 +68,7 @@ std::string created_container(Bundle& b) {
 BOOST_AUTO_TEST_SUITE(limits, *utf::label("ward_only") * utf::precondition(ward_only))
 
 BOOST_AUTO_TEST_CASE(hardened_refuses_a_limit_without_controller_and_leaves_nothing,
-                     *utf::label("asan")) {
-    if (!host_lacks_memory_controller())
-        return;
+                     *utf::label("asan") * utf::precondition(host_lacks_memory_and_pids)) {
     Bundle b;
     ask_for_memory_and_pids(b);
     std::string id = b.new_id("hard");
@@ -81,9 +85,8 @@ BOOST_AUTO_TEST_CASE(hardened_refuses_a_limit_without_controller_and_leaves_noth
     BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
 }
 
-BOOST_AUTO_TEST_CASE(compat_runs_with_a_warning_per_limit) {
-    if (!host_lacks_memory_controller())
-        return;
+BOOST_AUTO_TEST_CASE(compat_runs_with_a_warning_per_limit,
+                     *utf::precondition(host_lacks_memory_and_pids)) {
     Bundle b;
     ask_for_memory_and_pids(b);
     b.set_args({"/checker", "status"});
@@ -102,9 +105,7 @@ BOOST_AUTO_TEST_CASE(compat_runs_with_a_warning_per_limit) {
     BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
 }
 
-BOOST_AUTO_TEST_CASE(baseline_warns_too) {
-    if (!host_lacks_memory_controller())
-        return;
+BOOST_AUTO_TEST_CASE(baseline_warns_too, *utf::precondition(host_lacks_memory_and_pids)) {
     Bundle b;
     b.config["linux"]["resources"]["memory"]["limit"] = 67108864;
     b.set_args({"true"});
@@ -134,9 +135,8 @@ BOOST_AUTO_TEST_CASE(invalid_limit_is_refused_before_anything_exists) {
 // update is judged by the policy recorded for the container at create, not
 // by one named then (the harness names compat for every call; here also
 // WARD_POLICY): a hardened container stays hardened, a compat one compat.
-BOOST_AUTO_TEST_CASE(update_is_judged_by_the_policy_recorded_at_create) {
-    if (!host_lacks_memory_controller())
-        return;
+BOOST_AUTO_TEST_CASE(update_is_judged_by_the_policy_recorded_at_create,
+                     *utf::precondition(host_lacks_memory_and_pids)) {
     Bundle b;
     b.set_args({"true"});
     // What hardened refuses of the test config; the compat container below

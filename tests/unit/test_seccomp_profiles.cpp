@@ -9,7 +9,9 @@
 #include <cerrno>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -41,6 +43,45 @@ int under_profile(const std::string& name, Fn fn) {
 // 0 when the raw syscall fails with want, else 1.
 int fails_with(long rc, int want) {
     return rc == -1 && errno == want ? 0 : 1;
+}
+
+// An i386 system call from this 64-bit process (int 0x80): what an i386
+// binary would make. Returns the raw result (-errno on failure).
+long i386_syscall(long nr, long a, long b, long c) {
+    long ret;
+    asm volatile("int $0x80"
+                 : "=a"(ret)
+                 : "a"(nr), "b"(a), "c"(b), "d"(c)
+                 : "memory", "r8", "r9", "r10", "r11");
+    return ret;
+}
+
+constexpr long kI386Socketcall = 102, kI386Socket = 359, kSysSocket = 1;
+constexpr int kAfVsock = 40, kNetlinkAudit = 9;
+
+// socketcall(SYS_SOCKET, {family, SOCK_STREAM, 0}) on i386; its argument
+// block must sit below 4 GiB.
+long i386_socketcall_socket(int family) {
+    void* low = ::mmap(nullptr, 4096, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+    if (low == MAP_FAILED)
+        return -ENOMEM;
+    auto* args = static_cast<unsigned*>(low);
+    args[0] = static_cast<unsigned>(family);
+    args[1] = SOCK_STREAM;
+    args[2] = 0;
+    return i386_syscall(kI386Socketcall, kSysSocket, reinterpret_cast<long>(args), 0);
+}
+
+// 0 when a socket of this kind opens under the filter (the kernel may
+// still refuse a family it lacks, but never with ENOSYS or EPERM).
+int opens(long family, int type, long protocol) {
+    long fd = ::syscall(SYS_socket, family, type, protocol);
+    if (fd >= 0) {
+        ::close(static_cast<int>(fd));
+        return 0;
+    }
+    return errno == ENOSYS || errno == EPERM ? 1 : 0;
 }
 
 void* thread_main(void* arg) {
@@ -163,6 +204,59 @@ BOOST_AUTO_TEST_CASE(compat_allows_what_default_deny_refuses_but_not_the_escapes
                    bad |= fails_with(::syscall(SYS_open_by_handle_at, -1, nullptr, 0), EPERM);
                    return bad;
                }) == 0);
+}
+
+// AF_VSOCK and NETLINK_AUDIT are refused by the low 32 bits of the
+// argument (what the kernel reads), so high bits do not slip a refused
+// value past the filter; the families a service uses still open.
+BOOST_AUTO_TEST_CASE(both_profiles_refuse_vsock_and_netlink_audit) {
+    for (const auto& name : seccomp::builtin_profile_names()) {
+        int bad = under_profile(name, [] {
+            const long high = 1L << 32;
+            int r = fails_with(::syscall(SYS_socket, kAfVsock, SOCK_STREAM, 0), ENOSYS);
+            r |= fails_with(::syscall(SYS_socket, high | kAfVsock, SOCK_STREAM, 0), ENOSYS) << 1;
+            r |= fails_with(::syscall(SYS_socket, AF_NETLINK, SOCK_RAW, kNetlinkAudit),
+                            EPROTONOSUPPORT)
+                 << 2;
+            r |= fails_with(::syscall(SYS_socket, AF_NETLINK, SOCK_RAW, high | kNetlinkAudit),
+                            EPROTONOSUPPORT)
+                 << 3;
+            r |= opens(AF_UNIX, SOCK_STREAM, 0) << 4;
+            r |= opens(AF_INET, SOCK_DGRAM, 0) << 5;
+            r |= opens(AF_INET6, SOCK_DGRAM, 0) << 6;
+            r |= opens(AF_NETLINK, SOCK_RAW, 0) << 7;    // NETLINK_ROUTE
+            r |= opens(AF_NETLINK, SOCK_DGRAM, 15) << 8; // NETLINK_KOBJECT_UEVENT (udev)
+            r |= fails_with(::syscall(SYS_socket, 46, SOCK_STREAM, 0), ENOSYS) << 9; // past AF_MCTP
+            return r;
+        });
+        BOOST_TEST(bad == 0, name << ": failed checks (bit mask) " << bad);
+    }
+}
+
+// Neither profile names a 32-bit x86 architecture: socketcall(2) hides
+// socket's arguments from any filter, so an i386 call is killed rather
+// than let AF_VSOCK through (the direct i386 socket(2) too).
+BOOST_AUTO_TEST_CASE(both_profiles_kill_i386_system_calls) {
+    for (const auto& name : seccomp::builtin_profile_names()) {
+        BOOST_TEST(under_profile(name,
+                                 [] {
+                                     i386_socketcall_socket(kAfVsock);
+                                     return 0;
+                                 }) == 200 + SIGSYS,
+                   name);
+        BOOST_TEST(under_profile(name,
+                                 [] {
+                                     i386_syscall(kI386Socket, AF_INET, SOCK_DGRAM, 0);
+                                     return 0;
+                                 }) == 200 + SIGSYS,
+                   name);
+        BOOST_TEST(under_profile(name,
+                                 [] {
+                                     i386_syscall(20, 0, 0, 0); // getpid
+                                     return 0;
+                                 }) == 200 + SIGSYS,
+                   name);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -139,6 +139,66 @@ BOOST_AUTO_TEST_CASE(pax_global_headers_apply_to_later_entries) {
     BOOST_TEST(all[2].entry.uid == 43u);
 }
 
+// Global records stay in force for the rest of the stream, so their
+// number and size are capped however they arrive: many small headers with
+// new keys, or one big one. Cancelled records (empty value) leave room.
+BOOST_AUTO_TEST_CASE(pax_global_headers_are_bounded) {
+    TarWriter many;
+    for (int i = 0; i < 65; ++i)
+        many.pax({{"vendor.key" + std::to_string(i), "v"}}, 'g');
+    many.file("a", "");
+    BOOST_TEST(contains(read_error(many.finish()),
+                        ": PAX global headers: 65 records in force is over the limit of 64"));
+
+    TarWriter big;
+    for (int i = 0; i < 5; ++i)
+        big.pax({{"comment" + std::to_string(i), std::string(15000, 'c')}}, 'g');
+    big.file("a", "");
+    BOOST_TEST(contains(read_error(big.finish()), ": PAX global headers: 75040 bytes of records "
+                                                  "in force is over the limit of 65536"));
+
+    TarLimits small;
+    small.max_global_records = 2;
+    small.max_global_bytes = 100;
+    TarWriter replaced;
+    for (int i = 0; i < 100; ++i) {
+        replaced.pax({{"comment", std::string(40, 'c')}, {"uid", std::to_string(i)}}, 'g');
+        replaced.pax({{"uid", ""}}, 'g'); // cancelled: one record left in force
+    }
+    replaced.pax({{"gid", "7"}}, 'g');
+    replaced.file("a", "");
+    auto all = read_all(replaced.finish(), small);
+    BOOST_REQUIRE(all.size() == 1u);
+    BOOST_TEST(all[0].entry.uid == 0u);
+    BOOST_TEST(all[0].entry.gid == 7u);
+
+    TarWriter third;
+    third.pax({{"comment", "c"}, {"gid", "7"}}, 'g');
+    third.pax({{"uid", "1"}}, 'g');
+    third.file("a", "");
+    BOOST_TEST(contains(read_error(third.finish(), small),
+                        "offset 1024: PAX global headers: 3 records in force is over the limit "
+                        "of 2"));
+}
+
+// An entry's own record wins over a global one of the same key, and an
+// empty own record cancels it.
+BOOST_AUTO_TEST_CASE(own_pax_records_override_global_ones) {
+    TarWriter w;
+    w.pax({{"uid", "42"}, {"gid", "43"}, {"SCHILY.xattr.user.a", "g"}}, 'g');
+    w.pax({{"uid", "7"}, {"gid", ""}, {"SCHILY.xattr.user.a", "own"}});
+    w.file("a", "");
+    w.file("b", "");
+    auto all = read_all(w.finish());
+    BOOST_REQUIRE(all.size() == 2u);
+    BOOST_TEST(all[0].entry.uid == 7u);
+    BOOST_TEST(all[0].entry.gid == 0u);
+    BOOST_TEST(all[0].entry.xattrs.at("user.a") == "own");
+    BOOST_TEST(all[1].entry.uid == 42u);
+    BOOST_TEST(all[1].entry.gid == 43u);
+    BOOST_TEST(all[1].entry.xattrs.at("user.a") == "g");
+}
+
 BOOST_AUTO_TEST_CASE(gnu_long_names_and_links) {
     std::string name = "x/" + std::string(300, 'n');
     std::string link = std::string(250, 't');

@@ -52,6 +52,9 @@ struct TarLimits {
     uint64_t max_entry_size = uint64_t(1) << 36; // 64 GiB for one file
     size_t max_path = 4096;                      // PATH_MAX, for names and link targets
     size_t max_extended_header = 1 << 20;        // one PAX or GNU long-name header
+    // PAX global ('g') records in force at once, applied to every later entry.
+    size_t max_global_records = 64;
+    size_t max_global_bytes = 64 << 10; // keys and values, all records in force
 };
 
 class TarReader {

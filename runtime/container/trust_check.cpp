@@ -21,9 +21,9 @@
 #include "ward/base/error.hpp"
 #include "ward/base/fd.hpp"
 #include "ward/base/file.hpp"
+#include "ward/base/in_root.hpp"
 #include "ward/base/log.hpp"
 #include "ward/base/strings.hpp"
-#include "ward/linux/path_in_root.hpp"
 #include "ward/trust/bundle_sign.hpp"
 #include "ward/trust/store.hpp"
 #include "ward/trust/tree_diff.hpp"
@@ -156,8 +156,8 @@ void check_mount_targets(const spec::Spec& spec, const trust::StoreEntry& entry)
         // out of the store and find a target the image does not have).
         bool exists = true;
         try {
-            linux::open_in_root(root.get(), dest, O_PATH);
-        } catch (const linux::PathError& e) {
+            open_in_root(root.get(), dest, O_PATH);
+        } catch (const PathError& e) {
             if (e.err != ENOENT)
                 throw;
             exists = false;

@@ -1,0 +1,125 @@
+#include "attacks/races.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace ward_attack {
+
+Racer::Racer(std::vector<std::pair<std::string, std::string>> pairs) {
+    void* shared = ::mmap(nullptr, sizeof(std::atomic<long>), PROT_READ | PROT_WRITE,
+                          MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (shared == MAP_FAILED)
+        throw std::runtime_error("mmap for the racer's counter failed");
+    counter_ = new (shared) std::atomic<long>(0);
+    pid_ = ::fork();
+    if (pid_ < 0)
+        throw std::runtime_error("fork for the racer failed");
+    if (pid_ == 0) {
+        // Never outlive the test, whatever happens to it.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        for (;;)
+            for (const auto& [a, b] : pairs)
+                if (::renameat2(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), RENAME_EXCHANGE) == 0)
+                    counter_->fetch_add(1);
+    }
+}
+
+Racer::~Racer() {
+    if (pid_ > 0) {
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, nullptr, 0);
+    }
+    if (counter_)
+        ::munmap(counter_, sizeof(std::atomic<long>));
+}
+
+namespace {
+
+void remove_both(const std::string& path, const std::string& swap) {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+    fs::remove_all(swap, ec);
+}
+
+} // namespace
+
+void reset_pair(const std::string& path, const std::string& swap, const std::string& target) {
+    for (int tries = 0; tries < 100000; ++tries) {
+        remove_both(path, swap);
+        // Once both are gone the racer has nothing to exchange until both
+        // exist again, and then they are two equal symlinks.
+        if (::symlink(target.c_str(), path.c_str()) == 0 &&
+            ::symlink(target.c_str(), swap.c_str()) == 0)
+            return;
+    }
+    throw std::runtime_error("could not reset " + path + " while the racer runs");
+}
+
+void reset_missing(const std::string& path, const std::string& swap, const std::string& target) {
+    for (int tries = 0; tries < 100000; ++tries) {
+        remove_both(path, swap);
+        if (::symlink(target.c_str(), swap.c_str()) == 0 && ::access(path.c_str(), F_OK) != 0)
+            return;
+    }
+    throw std::runtime_error("could not reset " + path + " while the racer runs");
+}
+
+std::string snapshot(const std::string& dir) {
+    std::ostringstream out;
+    auto describe = [&](const fs::path& p) {
+        struct stat st {};
+        if (::lstat(p.c_str(), &st) < 0) {
+            out << p.string() << " gone\n";
+            return;
+        }
+        char mode[16];
+        std::snprintf(mode, sizeof mode, "%06o", static_cast<unsigned>(st.st_mode));
+        out << p.string() << " " << mode << " " << st.st_uid << ":" << st.st_gid << " "
+            << st.st_size;
+        if (S_ISREG(st.st_mode) && st.st_size < 4096) {
+            std::ifstream in(p);
+            out << " [" << std::string(std::istreambuf_iterator<char>(in), {}) << "]";
+        }
+        out << "\n";
+    };
+    describe(dir);
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(dir, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+        describe(it->path());
+    return out.str();
+}
+
+std::vector<std::string> host_mounts_under(const std::string& dir) {
+    std::vector<std::string> found;
+    std::ifstream in("/proc/self/mountinfo");
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream fields(line);
+        std::string id, parent, devno, root, point;
+        fields >> id >> parent >> devno >> root >> point;
+        if (point == dir || point.rfind(dir + "/", 0) == 0)
+            found.push_back(point);
+    }
+    return found;
+}
+
+void make_host_file(const std::string& path, const std::string& content, mode_t mode) {
+    std::ofstream(path) << content;
+    if (::chmod(path.c_str(), mode) < 0)
+        throw std::runtime_error("chmod " + path);
+}
+
+} // namespace ward_attack

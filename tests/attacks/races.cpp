@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
@@ -120,6 +121,49 @@ void make_host_file(const std::string& path, const std::string& content, mode_t 
     std::ofstream(path) << content;
     if (::chmod(path.c_str(), mode) < 0)
         throw std::runtime_error("chmod " + path);
+}
+
+namespace {
+
+// build/swap-shim.so, next to this test binary.
+std::string shim_path() {
+    std::error_code ec;
+    fs::path self = fs::read_symlink("/proc/self/exe", ec);
+    return (self.parent_path() / "swap-shim.so").string();
+}
+
+} // namespace
+
+SwapRun run_with_swaps(Bundle& b, const std::string& id, const std::vector<std::string>& names,
+                       const std::string& host_dir, const std::string& when) {
+    SwapRun run;
+    std::string shim = shim_path();
+    if (!fs::exists(shim)) {
+        run.problem = shim + " is missing (make build/swap-shim.so)";
+        return run;
+    }
+    static int serial;
+    std::string log = b.dir + "/swap-log-" + std::to_string(serial++);
+    std::ofstream(log) << std::string(4096, '\0');
+    std::string joined;
+    for (const auto& n : names)
+        joined += (joined.empty() ? "" : ",") + n;
+    ward_it::RunOptions opts;
+    opts.env = {"LD_PRELOAD=" + shim, "WARD_SWAP_NAMES=" + joined, "WARD_SWAP_HOST=" + host_dir,
+                "WARD_SWAP_WHEN=" + when, "WARD_SWAP_LOG=" + log};
+    b.write_config();
+    run.result = b.runtime(
+        {"--policy", ward_it::shipped_policy("hardened"), "run", "--bundle", b.bundle_dir, id},
+        opts);
+    std::string page = ward_it::slurp(log);
+    if (page.size() < 8) {
+        run.problem = "the shim's log " + log + " could not be read";
+        return run;
+    }
+    std::memcpy(&run.swaps, page.data(), sizeof run.swaps);
+    run.listing = page.substr(2 * sizeof(int));
+    run.listing = run.listing.substr(0, run.listing.find('\0'));
+    return run;
 }
 
 } // namespace ward_attack

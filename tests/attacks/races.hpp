@@ -7,6 +7,8 @@
 // would resolve it on the real host, exactly as it would a symlink to /etc.
 #pragma once
 
+#include "attacks/attack.hpp"
+
 #include <atomic>
 #include <string>
 #include <sys/types.h>
@@ -53,5 +55,18 @@ std::vector<std::string> host_mounts_under(const std::string& dir);
 
 // A host-side file standing for a sensitive host file: `content`, `mode`.
 void make_host_file(const std::string& path, const std::string& content, mode_t mode);
+
+// The racer that always wins (tests/attacks/swap_shim.c, preloaded into
+// ward): each name in `names` that ward makes (`when` "create") or looks
+// up and finds its own object at (`when` "lookup") is swapped at once for
+// a symlink to HOST_DIR/NAME. `ward --policy HARDENED run` of the bundle.
+struct SwapRun {
+    Result result;
+    int swaps = 0;       // how many swaps the shim made
+    std::string listing; // "swapped NAME after CALL" lines
+    std::string problem; // non-empty: the shim could not be used (why)
+};
+SwapRun run_with_swaps(Bundle& b, const std::string& id, const std::vector<std::string>& names,
+                       const std::string& host_dir, const std::string& when);
 
 } // namespace ward_attack

@@ -185,6 +185,49 @@ BOOST_AUTO_TEST_CASE(dev_nodes_aimed_at_host_files) {
                        std::to_string(rounds) + " rounds");
 }
 
+// The racer that always wins (swap_shim.c): each default node swapped for
+// a symlink to its host file right after ward's mknod, or (second run)
+// right after ward looked the name up and found its node there.
+BOOST_AUTO_TEST_CASE(dev_nodes_swapped_at_the_worst_moment) {
+    const std::string attack = "dev-symlinks/worst-moment-swap";
+    std::vector<std::string> outcomes, reached, problems;
+    std::vector<std::string> names;
+    for (const auto& n : kNodes)
+        names.push_back(n.name);
+    for (const char* when : {"create", "lookup"}) {
+        Bundle b;
+        use_defaults(b);
+        without_dev_mount(b);
+        HostFiles h(b);
+        b.set_args({"/checker", "ls", "/dev"});
+        std::string before = snapshot(h.dir);
+        SwapRun run = run_with_swaps(b, b.new_id("worst"), names, h.dir, when);
+        std::string w = when;
+        if (!run.problem.empty()) {
+            problems.push_back(w + ": " + run.problem);
+            continue;
+        }
+        const Result& r = run.result;
+        std::string err = r.err.substr(0, r.err.find('\n'));
+        outcomes.push_back("after " + w + ": " + std::to_string(run.swaps) + " swaps, " +
+                           (r.status == 0 ? "ran" : "refused: " + err));
+        if (run.swaps == 0)
+            problems.push_back(w + ": the shim never swapped");
+        if (r.status != 0 && r.err.find("dev/") == std::string::npos)
+            problems.push_back(w + ": failed for another reason: " + r.err);
+        std::string after = snapshot(h.dir);
+        if (after != before)
+            reached.push_back("after " + w + ": " + changed(before, after) + run.listing);
+    }
+    if (!problems.empty())
+        report(attack, Outcome::could_not_run,
+               ward_it::listed(outcomes) + ward_it::listed(problems));
+    else if (!reached.empty())
+        report(attack, Outcome::not_blocked, ward_it::listed(outcomes) + ward_it::listed(reached));
+    else
+        report(attack, Outcome::blocked, ward_it::listed(outcomes) + "\n  host files untouched");
+}
+
 // CVE-2025-31133: maskedPaths bind /dev/null over the masked files. A
 // /dev/null that is a symlink to a host file, a plain file, or (through a
 // racer) a symlink to /proc/sys/kernel/core_pattern must never be what is

@@ -225,4 +225,61 @@ BOOST_AUTO_TEST_CASE(created_targets_swapped_for_a_host_file_keep_its_mode) {
     report_control("CVE-2021-30465/chmod-created-target", hit, detail);
 }
 
+// The racer that always wins (swap_shim.c): every target ward creates in
+// the volume is swapped for a symlink to the host right after ward made
+// it, or (second run) right after ward looked it up and found its own
+// directory or file there. No timing luck involved: whatever ward does by
+// name after either moment lands on the host.
+BOOST_AUTO_TEST_CASE(mount_targets_swapped_at_the_worst_moment) {
+    const std::string attack = "CVE-2021-30465/worst-moment-swap";
+    const std::vector<std::string> dirs = {"t", "sub", "d", "e", "x"};
+    std::vector<std::string> outcomes, reached, problems;
+    for (const char* when : {"create", "lookup"}) {
+        Bundle b;
+        use_defaults(b);
+        Volume v(b);
+        for (const auto& d : dirs) {
+            fs::create_directories(v.host + "/" + d);
+            ::chmod((v.host + "/" + d).c_str(), 0700);
+        }
+        make_host_file(v.host + "/f", "host secret\n", 0600);
+        b.config["mounts"].push(
+            mount_of("/vol/t/sub", "tmpfs", "tmpfs", {"nosuid", "nodev", "size=64k"}));
+        b.config["mounts"].push(mount_of("/vol/f", "bind", v.source_file, {"bind", "ro"}));
+        b.config["mounts"].push(
+            mount_of("/vol/d/e/x", "tmpfs", "tmpfs", {"nosuid", "nodev", "size=64k"}));
+        std::string before = snapshot(v.host);
+        std::vector<std::string> names = dirs;
+        names.push_back("f");
+        SwapRun run = run_with_swaps(b, b.new_id("worst"), names, v.host, when);
+        std::string w = when;
+        if (!run.problem.empty()) {
+            problems.push_back(w + ": " + run.problem);
+            continue;
+        }
+        const Result& r = run.result;
+        std::string err = r.err.substr(0, r.err.find('\n'));
+        outcomes.push_back("after " + w + ": " + std::to_string(run.swaps) + " swaps, " +
+                           (r.status == 0 ? "ran" : "refused: " + err));
+        if (run.swaps == 0)
+            problems.push_back(w + ": the shim never swapped");
+        if (r.status != 0 && r.err.find("mount /vol/") == std::string::npos)
+            problems.push_back(w + ": failed for another reason: " + r.err);
+        std::string after = snapshot(v.host);
+        if (after != before)
+            reached.push_back("after " + w + ": the host side changed:\n" + before + "-> now:\n" +
+                              after + run.listing);
+        for (const auto& point : host_mounts_under(v.host))
+            reached.push_back("after " + w + ": mounted on the host at " + point);
+    }
+    if (!problems.empty())
+        report(attack, Outcome::could_not_run,
+               ward_it::listed(outcomes) + ward_it::listed(problems));
+    else if (!reached.empty())
+        report(attack, Outcome::not_blocked, ward_it::listed(outcomes) + ward_it::listed(reached));
+    else
+        report(attack, Outcome::blocked,
+               ward_it::listed(outcomes) + "\n  the host side is untouched");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

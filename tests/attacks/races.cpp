@@ -166,4 +166,48 @@ SwapRun run_with_swaps(Bundle& b, const std::string& id, const std::vector<std::
     return run;
 }
 
+void Findings::report(const std::string& attack, const std::string& blocked_note) const {
+    // One line while it holds: the lane runner prints the first line only.
+    std::string tried;
+    for (const auto& o : outcomes)
+        tried += o + "; ";
+    if (!problems.empty())
+        ward_attack::report(attack, Outcome::could_not_run, tried + ward_it::listed(problems));
+    else if (!reached.empty())
+        ward_attack::report(attack, Outcome::not_blocked, tried + ward_it::listed(reached));
+    else
+        ward_attack::report(attack, Outcome::blocked, tried + blocked_note);
+}
+
+void swap_variant(Findings& f, Bundle& b, const std::string& when,
+                  const std::vector<std::string>& names, const std::string& host_dir,
+                  const std::string& refusal) {
+    std::string before = snapshot(host_dir);
+    SwapRun run = run_with_swaps(b, b.new_id("worst"), names, host_dir, when);
+    if (!run.problem.empty()) {
+        f.problems.push_back(when + ": " + run.problem);
+        return;
+    }
+    const Result& r = run.result;
+    f.outcomes.push_back("after " + when + ": " + std::to_string(run.swaps) + " swaps, " +
+                         (r.status == 0 ? "ran" : "refused: " + first_line(r.err)));
+    if (run.swaps == 0)
+        f.problems.push_back(when + ": the shim never swapped");
+    if (r.status != 0 && r.err.find(refusal) == std::string::npos)
+        f.problems.push_back(when + ": failed for another reason: " + r.err);
+    std::string diff = changed(before, snapshot(host_dir));
+    if (!diff.empty())
+        f.reached.push_back("after " + when + ": " + diff + run.listing);
+    for (const auto& point : host_mounts_under(host_dir))
+        f.reached.push_back("after " + when + ": mounted on the host at " + point);
+}
+
+std::string changed(const std::string& before, const std::string& after) {
+    return before == after ? "" : "host side changed:\n" + before + "-> now:\n" + after;
+}
+
+std::string first_line(const std::string& text) {
+    return text.substr(0, text.find('\n'));
+}
+
 } // namespace ward_attack

@@ -69,4 +69,26 @@ struct SwapRun {
 SwapRun run_with_swaps(Bundle& b, const std::string& id, const std::vector<std::string>& names,
                        const std::string& host_dir, const std::string& when);
 
+// What one attack found over its variants; report() is its one verdict:
+// could not run when any problem, not blocked when the host was reached.
+struct Findings {
+    std::vector<std::string> outcomes; // one line per variant tried
+    std::vector<std::string> reached;  // how the host side was reached
+    std::vector<std::string> problems; // why a variant proves nothing
+    void report(const std::string& attack, const std::string& blocked_note) const;
+};
+
+// One run under the racer that always wins, entered into `f`. A failure
+// must name `refusal` (else it failed for another reason: a problem), the
+// shim must have swapped, and the host side (HOST_DIR) must not change.
+void swap_variant(Findings& f, Bundle& b, const std::string& when,
+                  const std::vector<std::string>& names, const std::string& host_dir,
+                  const std::string& refusal);
+
+// "host side changed:\nBEFORE-> now:\nAFTER", or "" when they are equal.
+std::string changed(const std::string& before, const std::string& after);
+
+// The first line of a runtime's stderr.
+std::string first_line(const std::string& text);
+
 } // namespace ward_attack

@@ -153,6 +153,12 @@ class Walk {
         fail_path(op, path_, err, at(name));
     }
 
+    [[noreturn]] void fail_replaced(int err, const std::string& name) const {
+        throw PathError("mkdir " + quote(relative_path(path_)) + " in rootfs: " + quote(at(name)) +
+                            " was replaced while being made: " + errno_text(err),
+                        err, "mkdir", at(name));
+    }
+
     void up() {
         if (!stack_.empty()) {
             stack_.pop_back();
@@ -222,7 +228,7 @@ class Walk {
         UniqueFd fd(
             ::openat(current(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         if (!fd) // replaced between mkdirat and the open: refuse, do not guess
-            fail("open", errno, name);
+            fail_replaced(errno, name);
         struct stat st {};
         if (::fstat(fd.get(), &st) < 0)
             fail("stat", errno, name);

@@ -68,15 +68,17 @@ struct Volume {
 
 struct Tally {
     int runs = 0;
-    int in_volume = 0; // every mount landed where the config says
-    int elsewhere = 0; // a swapped name was followed, clamped inside the root
-    int refused = 0;   // create refused a raced mount target
+    int in_volume = 0;   // every mount landed where the config says
+    int elsewhere = 0;   // a swapped name was followed, clamped inside the root
+    int refused = 0;     // create refused a raced mount target
+    std::string refusal; // the first refusal's message
     std::vector<std::string> unrelated;
     std::string summary(long swaps) const {
         return std::to_string(runs) + " runs, " + std::to_string(swaps) +
                " swaps: " + std::to_string(in_volume) + " mounted in the volume, " +
                std::to_string(elsewhere) + " followed a swapped symlink inside the root, " +
-               std::to_string(refused) + " refused a raced target";
+               std::to_string(refused) + " refused a raced target" +
+               (refusal.empty() ? "" : " (" + refusal + ")");
     }
 };
 
@@ -103,7 +105,8 @@ Tally race_runs(Bundle& b, const std::function<void()>& reset,
                 all = all && mounted_at(r.out, d);
             ++(all ? t.in_volume : t.elsewhere);
         } else if (r.err.find("mount /vol/") != std::string::npos) {
-            ++t.refused;
+            if (t.refused++ == 0)
+                t.refusal = first_line(r.err);
         } else if (t.unrelated.size() < 3) {
             t.unrelated.push_back("exit " + std::to_string(r.status) + ": " + r.err);
         }

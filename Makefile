@@ -46,7 +46,7 @@ TEST_LIBS  = -lboost_unit_test_framework
 all: $(BUILD)/ward
 
 tests: $(BUILD)/unit-tests $(BUILD)/integration-tests $(BUILD)/attack-tests $(BUILD)/checker \
-       $(BUILD)/escape-probe $(FUZZ_REPLAYS)
+       $(BUILD)/escape-probe $(BUILD)/swap-shim.so $(FUZZ_REPLAYS)
 
 $(BUILD)/obj/%.o: %.cpp
 	@mkdir -p $(dir $@)
@@ -72,6 +72,11 @@ $(BUILD)/integration-tests: $(INTEG_OBJS) $(BUILD)/libward.a
 
 $(BUILD)/attack-tests: $(ATTACK_OBJS) $(HARNESS_OBJS) $(BUILD)/libward.a
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+
+# The attack lane's racer that always wins, preloaded into ward (tests/attacks/swap_shim.c).
+$(BUILD)/swap-shim.so: tests/attacks/swap_shim.c
+	@mkdir -p $(dir $@)
+	$(CC) -shared -fPIC -O2 -Wall -Wextra $(WERROR) -o $@ $< -ldl
 
 # The checker runs inside containers built from busybox: static, no libc needed there.
 $(BUILD)/checker: tests/checker/checker.c

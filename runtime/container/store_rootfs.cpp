@@ -4,7 +4,7 @@
 #include "ward/base/fd.hpp"
 #include "ward/base/file_id.hpp"
 #include "ward/base/strings.hpp"
-#include "ward/linux/path_in_root.hpp"
+#include "ward/base/in_root.hpp"
 #include "ward/linux/rootfs_handles.hpp"
 #include "ward/trust/store.hpp"
 
@@ -36,7 +36,7 @@ std::string image_named(const spec::Spec& spec, int rootfs_fd) {
 
 std::string clean(const std::string& path) {
     std::string out;
-    for (const auto& part : linux::path_components(path))
+    for (const auto& part : path_components(path))
         out += "/" + part;
     return out.empty() ? "/" : out;
 }
@@ -52,9 +52,9 @@ bool exists_in_root(int rootfs_fd, const std::string& path) {
     // symlinks kept within it (a plain fstatat could follow a link out of
     // the store and find a target the image does not have).
     try {
-        linux::open_in_root(rootfs_fd, path, O_PATH);
+        open_in_root(rootfs_fd, path, O_PATH);
         return true;
-    } catch (const linux::PathError& e) {
+    } catch (const PathError& e) {
         if (e.err != ENOENT)
             throw;
         return false;

@@ -24,7 +24,6 @@
 #include "ward/base/file_id.hpp"
 #include "ward/base/log.hpp"
 #include "ward/base/strings.hpp"
-#include "ward/linux/path_in_root.hpp"
 #include "ward/trust/bundle_sign.hpp"
 #include "ward/trust/store.hpp"
 #include "ward/trust/tree_diff.hpp"

@@ -3,9 +3,9 @@
 // with mknod, or in a user namespace (where mknod is refused) as a bind of
 // the host's node onto an empty file.
 #include "ward/base/error.hpp"
+#include "ward/base/in_root.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/linux/mount_api.hpp"
-#include "ward/linux/path_in_root.hpp"
 #include "ward/linux/rootfs_steps.hpp"
 
 #include <algorithm>
@@ -107,12 +107,19 @@ std::vector<Node> nodes_of(const spec::Spec& spec) {
     return nodes;
 }
 
-bool is_node(int dir, const std::string& name, const Node& node) {
-    struct stat st {};
-    if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0)
-        return false;
+bool is_node(const struct stat& st, const Node& node) {
     return (st.st_mode & S_IFMT) == file_type(node.type) &&
            (node.type == 'p' || st.st_rdev == makedev(node.major, node.minor));
+}
+
+// An O_PATH fd of the node at `name`, never following a link; invalid when
+// what is there is not this very device (or missing).
+UniqueFd open_node(int dir, const std::string& name, const Node& node) {
+    UniqueFd fd(::openat(dir, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+    struct stat st {};
+    if (!fd || ::fstat(fd.get(), &st) < 0 || !is_node(st, node))
+        return UniqueFd();
+    return fd;
 }
 
 // The host's node bound onto an empty file: what a user namespace allows.
@@ -129,38 +136,39 @@ void bind_host_node(int dir, const std::string& name, const Node& node) {
     // reuse it as a mountpoint could block or have side effects.
     if (::unlinkat(dir, name.c_str(), 0) < 0 && errno != ENOENT)
         fail_errno("remove existing file");
-    UniqueFd file(
-        ::openat(dir, name.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0));
-    if (!file)
-        fail_errno("create mountpoint");
-    UniqueFd target(::openat(dir, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+    // The mount goes onto the fd O_CREAT|O_EXCL made, never onto the name
+    // opened again: a symlink swapped in meanwhile would be followed (on
+    // the host, before the pivot).
+    UniqueFd target(
+        ::openat(dir, name.c_str(), O_CREAT | O_EXCL | O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0));
     if (!target)
-        fail_errno("open mountpoint");
+        fail_errno("create mountpoint");
     UniqueFd mnt = clone_mount(host.get(), false);
     attach_mount(mnt.get(), target.get());
 }
 
+// mknod, then owner and mode through an O_PATH fd of the node verified to
+// be this device: a chmod or chown by name would follow a symlink swapped
+// in after the mknod, and before the pivot an absolute one names a host file.
 void make_node(int dir, const std::string& name, const Node& node) {
-    mode_t mode = file_type(node.type) | node.mode;
+    // Mode 0 until the mode asked for is set on the verified fd.
+    mode_t mode = file_type(node.type);
     if (::mknodat(dir, name.c_str(), mode, makedev(node.major, node.minor)) < 0) {
         if (errno != EEXIST)
             fail_errno("mknod");
         // Something of that name is in the image: keep it only when it is
         // this very device, never a file or link posing as one.
-        if (!is_node(dir, name, node)) {
+        if (!open_node(dir, name, node)) {
             if (::unlinkat(dir, name.c_str(), 0) < 0)
                 fail_errno("remove existing file");
             if (::mknodat(dir, name.c_str(), mode, makedev(node.major, node.minor)) < 0)
                 fail_errno("mknod");
         }
     }
-    if (!is_node(dir, name, node))
-        fail("mknod made something else");
-    // mknod honours the umask; the mode asked for is the mode wanted.
-    if (::fchmodat(dir, name.c_str(), node.mode, 0) < 0)
-        fail_errno("chmod");
-    if (::fchownat(dir, name.c_str(), node.uid, node.gid, AT_SYMLINK_NOFOLLOW) < 0)
-        fail_errno("chown");
+    UniqueFd fd = open_node(dir, name, node);
+    if (!fd)
+        fail("mknod made something else (replaced while being made?)");
+    set_owner_and_mode(fd.get(), node.uid, node.gid, node.mode);
 }
 
 void create_node(const RootfsContext& ctx, int root_fd, const Node& node) {

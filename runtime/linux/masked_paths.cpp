@@ -2,9 +2,9 @@
 // inside the new root and mount onto the resolved fd; a path the image does
 // not have is skipped, as the spec allows.
 #include "ward/base/error.hpp"
+#include "ward/base/in_root.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/linux/mount_api.hpp"
-#include "ward/linux/path_in_root.hpp"
 #include "ward/linux/rootfs_steps.hpp"
 
 #include <fcntl.h>

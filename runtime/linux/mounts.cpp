@@ -2,10 +2,10 @@
 // mountpoint), build the mount detached as an fd, set its flags, and attach
 // it onto the resolved fd.
 #include "ward/base/error.hpp"
+#include "ward/base/in_root.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/linux/mount_api.hpp"
 #include "ward/linux/mount_options.hpp"
-#include "ward/linux/path_in_root.hpp"
 #include "ward/linux/rootfs_handles.hpp"
 #include "ward/linux/rootfs_steps.hpp"
 

@@ -4,7 +4,6 @@
 #include "ward/base/strings.hpp"
 #include "ward/linux/mount_api.hpp"
 #include "ward/linux/mount_options.hpp"
-#include "ward/linux/path_in_root.hpp"
 
 #include <algorithm>
 #include <fcntl.h>
@@ -30,12 +29,13 @@ FileId id_of(int fd, const std::string& what) {
 } // namespace
 
 std::string kernel_path(int fd) {
+    const std::string link = "/proc/self/fd/" + std::to_string(fd);
     std::string buf(4096, '\0');
-    ssize_t n = ::readlink(fd_path(fd).c_str(), buf.data(), buf.size());
+    ssize_t n = ::readlink(link.c_str(), buf.data(), buf.size());
     if (n < 0)
-        fail_errno("readlink " + fd_path(fd));
+        fail_errno("readlink " + link);
     if (static_cast<size_t>(n) >= buf.size())
-        fail_errno("readlink " + fd_path(fd), ENAMETOOLONG);
+        fail_errno("readlink " + link, ENAMETOOLONG);
     buf.resize(static_cast<size_t>(n));
     return buf;
 }

@@ -3,6 +3,7 @@
 #include "beneath.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/file.hpp"
+#include "ward/base/in_root.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/trust/decompress.hpp"
 #include "ward/trust/digest.hpp"
@@ -336,12 +337,16 @@ class LayerUnpacker {
             r.minor = e.dev_minor;
         }
         setid(r);
-        // No fd for a node without opening it (which a fifo or device would
-        // act on): by name, never following, in a directory only we write.
-        if (::fchownat(parent, name.c_str(), r.uid, r.gid, AT_SYMLINK_NOFOLLOW) < 0)
-            fail_errno("lchown");
-        if (::fchmodat(parent, name.c_str(), r.mode, AT_SYMLINK_NOFOLLOW) < 0)
-            fail_errno("chmod");
+        // Owner and mode through an O_PATH fd checked to be the node just
+        // made (opening it for I/O would act on a fifo or device), never by
+        // name. The mtime goes by name, never following, in a directory only
+        // the unpack writes: a time is all a swap could misplace.
+        UniqueFd node(::openat(parent, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+        struct stat st {};
+        if (!node || ::fstat(node.get(), &st) < 0 || (st.st_mode & S_IFMT) != kind_bits(e.type) ||
+            st.st_rdev != dev)
+            fail("mknod made something else");
+        set_owner_and_mode(node.get(), r.uid, r.gid, r.mode);
         timespec times[2] = {{e.mtime, static_cast<long>(e.mtime_nsec)},
                              {e.mtime, static_cast<long>(e.mtime_nsec)}};
         if (::utimensat(parent, name.c_str(), times, AT_SYMLINK_NOFOLLOW) < 0)
@@ -456,10 +461,6 @@ void check_diff_id(std::string_view layer_digest, std::string_view want, std::st
     if (want != got)
         fail("layer " + std::string(layer_digest) + " diff_id mismatch (want " + std::string(want) +
              ", got " + std::string(got) + ")");
-}
-
-void force_unpack_fd_walk(bool on) {
-    detail::force_walk(on);
 }
 
 } // namespace ward::trust

@@ -1,6 +1,6 @@
 // In-root resolution, both through openat2 and the fd walk: symlinks and
 // ".." must land inside the root, whatever they say.
-#include "ward/linux/path_in_root.hpp"
+#include "ward/base/in_root.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 using namespace ward;
-using namespace ward::linux;
 namespace fs = std::filesystem;
 
 namespace {

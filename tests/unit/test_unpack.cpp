@@ -5,6 +5,7 @@
 #include "tar_writer.hpp"
 #include "trust_helpers.hpp"
 #include "ward/base/fd.hpp"
+#include "ward/base/in_root.hpp"
 #include "ward/trust/unpack.hpp"
 
 #include <algorithm>
@@ -68,7 +69,7 @@ struct Target {
         fd.reset(::open(t.str("target").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
         before = outside();
     }
-    ~Target() { force_unpack_fd_walk(false); }
+    ~Target() { force_fd_walk(false); }
 
     std::string outside_path(const std::string& rel = "") const { return t.str("outside/" + rel); }
     std::string in(const std::string& rel) const { return t.str("target/" + rel); }
@@ -134,7 +135,7 @@ void both_ways(Fn&& fn) {
     for (bool walk : {false, true}) {
         BOOST_TEST_CONTEXT("fd walk: " << walk) {
             Target t;
-            force_unpack_fd_walk(walk);
+            force_fd_walk(walk);
             fn(t);
         }
     }

@@ -87,7 +87,4 @@ LayerResult unpack_layer(int target_fd, ByteSource& blob, std::string_view media
 // they are equal.
 void check_diff_id(std::string_view layer_digest, std::string_view want, std::string_view got);
 
-// Tests: resolve parents by the fd walk even where openat2 exists.
-void force_unpack_fd_walk(bool on);
-
 } // namespace ward::trust

@@ -3,8 +3,8 @@
 #include "ward/base/error.hpp"
 #include "ward/base/fd.hpp"
 #include "ward/base/file_id.hpp"
-#include "ward/base/strings.hpp"
 #include "ward/base/in_root.hpp"
+#include "ward/base/strings.hpp"
 #include "ward/linux/rootfs_handles.hpp"
 #include "ward/trust/store.hpp"
 

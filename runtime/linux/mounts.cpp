@@ -58,46 +58,20 @@ void check_proc_target(int target_fd, const std::string& destination) {
 // a symlink there: that would put the kernel's view where the container's
 // paths (and its masked and read-only paths) do not expect it, or, in a
 // runtime that follows the link, on the host. runc refuses the same.
-// (CVE-2023-27561 class.) This opens the directory `destination` names
-// without following any symlink (".." stays inside the root) and throws
-// naming the first component that is one; an empty fd when a component is
-// missing (create_in_root then makes it a directory).
-UniqueFd open_without_symlinks(int root_fd, const std::string& destination) {
-    std::vector<UniqueFd> dirs;
-    std::string shown;
-    for (const auto& part : path_components(destination)) {
-        if (part == "..") {
-            if (!dirs.empty())
-                dirs.pop_back();
-            shown += shown.empty() ? ".." : "/..";
-            continue;
-        }
-        shown += (shown.empty() ? "" : "/") + part;
-        int at = dirs.empty() ? root_fd : dirs.back().get();
-        UniqueFd next(::openat(at, part.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
-        if (!next && errno == ENOENT)
-            return {};
-        struct stat st {};
-        if (!next || ::fstat(next.get(), &st) < 0)
-            fail_errno("open " + quote(shown) + " in rootfs");
-        if (S_ISLNK(st.st_mode))
-            fail("destination " + quote(shown) + " is a symlink in the rootfs");
-        dirs.push_back(std::move(next));
+// (CVE-2023-27561 class.) Their target is resolved by the one in-root
+// resolver with symlinks refused, missing directories made through fds:
+// the directory found is the one mounted on, with nothing to re-check.
+UniqueFd kernel_view_target(int root_fd, const std::string& destination) {
+    Resolution how;
+    how.symlinks = Symlinks::refused;
+    how.create = Create::directory;
+    try {
+        return resolve_in_root(root_fd, destination, O_PATH, how);
+    } catch (const PathError& e) {
+        if (e.err == ELOOP)
+            fail("destination " + quote(e.at) + " is a symlink in the rootfs");
+        throw;
     }
-    if (dirs.empty())
-        return UniqueFd(::fcntl(root_fd, F_DUPFD_CLOEXEC, 0));
-    return std::move(dirs.back());
-}
-
-// The target create_in_root resolved is the directory open_without_symlinks
-// finds: nothing was swapped for a symlink in between.
-void check_same_directory(int root_fd, int target_fd, const std::string& destination) {
-    UniqueFd plain = open_without_symlinks(root_fd, destination);
-    struct stat want {
-    }, got{};
-    if (!plain || ::fstat(plain.get(), &want) < 0 || ::fstat(target_fd, &got) < 0 ||
-        want.st_dev != got.st_dev || want.st_ino != got.st_ino)
-        fail("destination " + quote(destination) + " changed while it was resolved");
 }
 
 bool is_directory(int fd, const std::string& shown) {
@@ -154,8 +128,6 @@ void mount_one(const RootfsContext& ctx, int root_fd, const spec::Mount& mount,
     if (options.copy_up && (bind || type != "tmpfs"))
         fail("option \"tmpcopyup\" is only for tmpfs mounts");
     const bool kernel_view = mount.type == "proc" || mount.type == "sysfs";
-    if (kernel_view) // before the target is made: nothing is created through a link
-        open_without_symlinks(root_fd, mount.destination);
 
     uint64_t set = 0;
     uint64_t clear = 0;
@@ -179,13 +151,12 @@ void mount_one(const RootfsContext& ctx, int root_fd, const spec::Mount& mount,
             type = "cgroup2";
         if (type.empty())
             fail("mount has no type");
-        target = create_in_root(root_fd, mount.destination, Create::directory);
+        target = kernel_view ? kernel_view_target(root_fd, mount.destination)
+                             : create_in_root(root_fd, mount.destination, Create::directory);
         if (type != "proc")
             check_proc_target(target.get(), mount.destination);
         mnt = new_filesystem(type, source, options.data, options.flags, set);
     }
-    if (kernel_view)
-        check_same_directory(root_fd, target.get(), mount.destination);
     if (options.recursive_set || options.recursive_clear)
         with_context("set recursive flags", [&] {
             set_mount_attrs(mnt.get(), options.recursive_set, options.recursive_clear, true);

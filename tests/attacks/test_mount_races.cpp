@@ -35,16 +35,6 @@ constexpr int kMaxRuns = 150;
 constexpr int kMinRuns = 20;
 constexpr auto kBudget = std::chrono::seconds(40);
 
-Json mount_of(const std::string& dest, const std::string& type, const std::string& source,
-              const std::vector<std::string>& options) {
-    Json m = Json::object();
-    m["destination"] = dest;
-    m["type"] = type;
-    m["source"] = source;
-    m["options"] = Json::strings(options);
-    return m;
-}
-
 // The shared volume and the host side the racer's symlinks point at.
 struct Volume {
     explicit Volume(Bundle& b) {
@@ -57,7 +47,7 @@ struct Volume {
         make_host_file(host_file, "host secret\n", 0600);
         source_file = b.dir + "/source-file";
         make_host_file(source_file, "bound\n", 0644);
-        b.config["mounts"].push(mount_of("/vol", "bind", dir, {"rbind", "rw"}));
+        b.config["mounts"].push(ward_it::mount_entry("/vol", "bind", dir, {"rbind", "rw"}));
         b.set_args({"/checker", "mounts"});
     }
     std::string dir;         // bound at /vol
@@ -170,8 +160,8 @@ BOOST_AUTO_TEST_CASE(mount_targets_swapped_for_host_symlinks) {
     use_defaults(b);
     Volume v(b);
     b.config["mounts"].push(
-        mount_of("/vol/t/sub", "tmpfs", "tmpfs", {"nosuid", "nodev", "size=64k"}));
-    b.config["mounts"].push(mount_of("/vol/f", "bind", v.source_file, {"bind", "ro"}));
+        ward_it::mount_entry("/vol/t/sub", "tmpfs", "tmpfs", {"nosuid", "nodev", "size=64k"}));
+    b.config["mounts"].push(ward_it::mount_entry("/vol/f", "bind", v.source_file, {"bind", "ro"}));
     std::string t = v.dir + "/t", f = v.dir + "/f";
     std::string before = snapshot(v.host);
     auto reset = [&] {
@@ -203,8 +193,8 @@ BOOST_AUTO_TEST_CASE(created_targets_swapped_for_a_host_file_keep_its_mode) {
     use_defaults(b);
     Volume v(b);
     b.config["mounts"].push(
-        mount_of("/vol/d/e/x", "tmpfs", "tmpfs", {"nosuid", "nodev", "size=64k"}));
-    b.config["mounts"].push(mount_of("/vol/g", "bind", v.source_file, {"bind", "ro"}));
+        ward_it::mount_entry("/vol/d/e/x", "tmpfs", "tmpfs", {"nosuid", "nodev", "size=64k"}));
+    b.config["mounts"].push(ward_it::mount_entry("/vol/g", "bind", v.source_file, {"bind", "ro"}));
     std::string d = v.dir + "/d", e = v.dir + "/d/e", g = v.dir + "/g";
     std::string before = snapshot(v.host);
     auto reset = [&] {
@@ -247,10 +237,11 @@ BOOST_AUTO_TEST_CASE(mount_targets_swapped_at_the_worst_moment) {
         }
         make_host_file(v.host + "/f", "host secret\n", 0600);
         b.config["mounts"].push(
-            mount_of("/vol/t/sub", "tmpfs", "tmpfs", {"nosuid", "nodev", "size=64k"}));
-        b.config["mounts"].push(mount_of("/vol/f", "bind", v.source_file, {"bind", "ro"}));
+            ward_it::mount_entry("/vol/t/sub", "tmpfs", "tmpfs", {"nosuid", "nodev", "size=64k"}));
         b.config["mounts"].push(
-            mount_of("/vol/d/e/x", "tmpfs", "tmpfs", {"nosuid", "nodev", "size=64k"}));
+            ward_it::mount_entry("/vol/f", "bind", v.source_file, {"bind", "ro"}));
+        b.config["mounts"].push(
+            ward_it::mount_entry("/vol/d/e/x", "tmpfs", "tmpfs", {"nosuid", "nodev", "size=64k"}));
         std::vector<std::string> names = dirs;
         names.push_back("f");
         swap_variant(f, b, when, names, v.host, "mount /vol/");

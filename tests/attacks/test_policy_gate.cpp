@@ -2,7 +2,7 @@
 // ward starts, and every mount and hook of a config, is judged by the
 // policy the container was created under. Each attack asks, under
 // hardened, for what the gate must refuse before anything runs: exec with
-// capabilities (then mount(2)), a --process file with every capability, a
+// capabilities (then ward_it::mount_entry(2)), a --process file with every capability, a
 // hook that runs a host binary as root, kernel filesystems and an overlay
 // over host directories, and inheritable capabilities that hand a
 // file-capability binary its capabilities (CVE-2022-29162).
@@ -11,6 +11,7 @@
 // shows whether anything ran. Controls show the same requests working
 // under compat, inside the container, where they cannot reach the host.
 #include "attacks/attack.hpp"
+#include "ward/spec/names.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <cstring>
@@ -29,22 +30,12 @@ bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
 }
 
-Json mount(const std::string& dest, const std::string& type, const std::string& source,
-           const std::vector<std::string>& options) {
-    Json m = Json::object();
-    m["destination"] = dest;
-    m["type"] = type;
-    m["source"] = source;
-    m["options"] = Json::strings(options);
-    return m;
-}
-
 // BUNDLE_DIR/out on the host, /out in the container.
 std::string bind_out(Bundle& b) {
     std::string out = b.dir + "/out";
     fs::create_directories(out);
     fs::create_directories(b.rootfs + "/out");
-    b.config["mounts"].push(mount("/out", "bind", out, {"rbind", "rw"}));
+    b.config["mounts"].push(ward_it::mount_entry("/out", "bind", out, {"rbind", "rw"}));
     return out;
 }
 
@@ -151,47 +142,7 @@ BOOST_AUTO_TEST_CASE(exec_process_file_with_every_capability) {
         return;
     }
     Json every = Json::array();
-    for (const char* cap : {"CAP_CHOWN",
-                            "CAP_DAC_OVERRIDE",
-                            "CAP_DAC_READ_SEARCH",
-                            "CAP_FOWNER",
-                            "CAP_FSETID",
-                            "CAP_KILL",
-                            "CAP_SETGID",
-                            "CAP_SETUID",
-                            "CAP_SETPCAP",
-                            "CAP_LINUX_IMMUTABLE",
-                            "CAP_NET_BIND_SERVICE",
-                            "CAP_NET_BROADCAST",
-                            "CAP_NET_ADMIN",
-                            "CAP_NET_RAW",
-                            "CAP_IPC_LOCK",
-                            "CAP_IPC_OWNER",
-                            "CAP_SYS_MODULE",
-                            "CAP_SYS_RAWIO",
-                            "CAP_SYS_CHROOT",
-                            "CAP_SYS_PTRACE",
-                            "CAP_SYS_PACCT",
-                            "CAP_SYS_ADMIN",
-                            "CAP_SYS_BOOT",
-                            "CAP_SYS_NICE",
-                            "CAP_SYS_RESOURCE",
-                            "CAP_SYS_TIME",
-                            "CAP_SYS_TTY_CONFIG",
-                            "CAP_MKNOD",
-                            "CAP_LEASE",
-                            "CAP_AUDIT_WRITE",
-                            "CAP_AUDIT_CONTROL",
-                            "CAP_SETFCAP",
-                            "CAP_MAC_OVERRIDE",
-                            "CAP_MAC_ADMIN",
-                            "CAP_SYSLOG",
-                            "CAP_WAKE_ALARM",
-                            "CAP_BLOCK_SUSPEND",
-                            "CAP_AUDIT_READ",
-                            "CAP_PERFMON",
-                            "CAP_BPF",
-                            "CAP_CHECKPOINT_RESTORE"})
+    for (const auto& cap : ward::spec::capability_names())
         every.push(Json(cap));
     Json p = Json::object();
     p["args"] = Json::strings({"/bin/sh", "-c", kMountAttempt});
@@ -251,7 +202,8 @@ BOOST_AUTO_TEST_CASE(an_overlay_over_host_directories) {
     std::string out = bind_out(b);
     use_defaults(b);
     // /etc itself: hostMounts forbids binding it; an overlay is another way in.
-    b.config["mounts"].push(mount("/mnt", "overlay", "overlay", {"lowerdir=/etc:/usr", "ro"}));
+    b.config["mounts"].push(
+        ward_it::mount_entry("/mnt", "overlay", "overlay", {"lowerdir=/etc:/usr", "ro"}));
     b.set_args({"/bin/sh", "-c", "cat /mnt/hostname > /out/leak"});
     std::string id = b.new_id("overlay");
     Result r = hardened(b, "run", id);
@@ -269,8 +221,9 @@ BOOST_AUTO_TEST_CASE(an_overlay_over_host_directories) {
     for (const char* d : {"lower1", "lower2"})
         fs::create_directories(weak.dir + "/" + d);
     std::ofstream(weak.dir + "/lower1/secret") << "host file";
-    weak.config["mounts"].push(mount("/mnt", "overlay", "overlay",
-                                     {"lowerdir=" + weak.dir + "/lower1:" + weak.dir + "/lower2"}));
+    weak.config["mounts"].push(
+        ward_it::mount_entry("/mnt", "overlay", "overlay",
+                             {"lowerdir=" + weak.dir + "/lower1:" + weak.dir + "/lower2"}));
     weak.set_args({"/bin/sh", "-c", "cat /mnt/secret > /out/leak"});
     Result w = with_policy(weak, "compat", "run", weak.new_id("overlay"));
     report_control(attack, w.status == 0 && ward_it::slurp(weak_out + "/leak") == "host file",
@@ -285,7 +238,8 @@ BOOST_AUTO_TEST_CASE(kernel_filesystems_mounted_into_the_container) {
         Bundle b;
         std::string out = bind_out(b);
         use_defaults(b);
-        b.config["mounts"].push(mount("/mnt", type, type, {"ro", "nosuid", "nodev", "noexec"}));
+        b.config["mounts"].push(
+            ward_it::mount_entry("/mnt", type, type, {"ro", "nosuid", "nodev", "noexec"}));
         b.set_args({"/bin/sh", "-c", "ls /mnt > /out/listing"});
         std::string id = b.new_id(type);
         Result r = hardened(b, "run", id);

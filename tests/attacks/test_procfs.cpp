@@ -34,6 +34,7 @@
 
 using namespace ward_attack;
 using ward_it::Json;
+using ward_it::mount_entry;
 namespace fs = std::filesystem;
 
 namespace {
@@ -47,16 +48,6 @@ std::string trimmed(std::string s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
         s.pop_back();
     return s;
-}
-
-Json mount_entry(const std::string& dest, const std::string& type, const std::string& source,
-                 const std::vector<std::string>& options) {
-    Json m = Json::object();
-    m["destination"] = dest;
-    m["type"] = type;
-    m["source"] = source;
-    m["options"] = Json::strings(options);
-    return m;
 }
 
 // The config's mounts with a tmpfs where /proc was, so the container has

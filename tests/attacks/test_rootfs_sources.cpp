@@ -31,12 +31,7 @@ bool contains(const std::string& text, const std::string& part) {
 }
 
 Json bind_mount(const std::string& dest, const std::string& source) {
-    Json m = Json::object();
-    m["destination"] = dest;
-    m["type"] = "bind";
-    m["source"] = source;
-    m["options"] = Json::strings({"rbind", "ro"});
-    return m;
+    return ward_it::mount_entry(dest, "bind", source, {"rbind", "ro"});
 }
 
 // Names in the host's /etc that a busybox rootfs does not have.

@@ -109,16 +109,6 @@ void make_rootfs(const std::string& rootfs) {
     write_text(rootfs + "/etc/group", "root:x:0:\nwheel:x:10:\nusers:x:100:\nuser:x:1000:\n");
 }
 
-Json mount(const char* dest, const char* type, const char* source,
-           const std::vector<std::string>& options) {
-    Json m = Json::object();
-    m["destination"] = dest;
-    m["type"] = type;
-    m["source"] = source;
-    m["options"] = Json::strings(options);
-    return m;
-}
-
 void close_fds_from(unsigned first) {
     if (syscall(SYS_close_range, first, ~0U, 0) == 0)
         return;
@@ -245,6 +235,16 @@ Result Spawned::wait(std::chrono::milliseconds timeout) {
     return r;
 }
 
+Json mount_entry(const std::string& dest, const std::string& type, const std::string& source,
+                 const std::vector<std::string>& options) {
+    Json m = Json::object();
+    m["destination"] = dest;
+    m["type"] = type;
+    m["source"] = source;
+    m["options"] = Json::strings(options);
+    return m;
+}
+
 Json default_config() {
     Json c = Json::object();
     c["ociVersion"] = "1.0.2";
@@ -273,15 +273,16 @@ Json default_config() {
     c["root"]["readonly"] = true;
     c["hostname"] = "ward-it";
     c["mounts"] = Json::array(
-        {mount("/proc", "proc", "proc", {"nosuid", "noexec", "nodev"}),
-         mount("/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k"}),
-         mount("/dev/pts", "devpts", "devpts",
-               {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"}),
-         mount("/dev/shm", "tmpfs", "shm",
-               {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}),
-         mount("/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev"}),
-         mount("/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro"}),
-         mount("/tmp", "tmpfs", "tmpfs", {"nosuid", "nodev", "mode=1777", "size=16m"})});
+        {mount_entry("/proc", "proc", "proc", {"nosuid", "noexec", "nodev"}),
+         mount_entry("/dev", "tmpfs", "tmpfs",
+                     {"nosuid", "strictatime", "mode=755", "size=65536k"}),
+         mount_entry("/dev/pts", "devpts", "devpts",
+                     {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"}),
+         mount_entry("/dev/shm", "tmpfs", "shm",
+                     {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}),
+         mount_entry("/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev"}),
+         mount_entry("/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro"}),
+         mount_entry("/tmp", "tmpfs", "tmpfs", {"nosuid", "nodev", "mode=1777", "size=16m"})});
 
     Json& linux = c["linux"];
     linux["namespaces"] = Json::array();

@@ -88,6 +88,10 @@ class Spawned {
 // mounts, masked and read-only paths, a small capability set, noNewPrivileges.
 Json default_config();
 
+// One entry of config.json's "mounts".
+Json mount_entry(const std::string& dest, const std::string& type, const std::string& source,
+                 const std::vector<std::string>& options);
+
 // Capability mask as /proc/self/status prints it ("00000000000004a1").
 std::string cap_mask(const std::vector<std::string>& names);
 

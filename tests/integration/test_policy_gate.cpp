@@ -37,22 +37,12 @@ void leave_out_what_the_policy_fills(Bundle& b) {
     b.config["linux"].erase("readonlyPaths");
 }
 
-Json mount(const std::string& dest, const std::string& type, const std::string& source,
-           const std::vector<std::string>& options) {
-    Json m = Json::object();
-    m["destination"] = dest;
-    m["type"] = type;
-    m["source"] = source;
-    m["options"] = Json::strings(options);
-    return m;
-}
-
 // BUNDLE_DIR/out on the host is /out in the container.
 std::string bind_out(Bundle& b) {
     std::string out = b.dir + "/out";
     fs::create_directories(out);
     fs::create_directories(b.rootfs + "/out");
-    b.config["mounts"].push(mount("/out", "bind", out, {"rbind", "rw"}));
+    b.config["mounts"].push(mount_entry("/out", "bind", out, {"rbind", "rw"}));
     return out;
 }
 
@@ -295,7 +285,7 @@ BOOST_AUTO_TEST_CASE(mount_types_outside_the_list_are_refused_under_hardened) {
             leave_out_what_the_policy_fills(b);
             b.set_args({"/bin/true"});
             std::string options = std::string(type) == "overlay" ? "lowerdir=/etc:/usr" : "ro";
-            b.config["mounts"].push(mount("/mnt", type, type, {options}));
+            b.config["mounts"].push(mount_entry("/mnt", type, type, {options}));
             std::string id = b.new_id("type");
             Result r = with_policy(b, "hardened", "run", id);
             BOOST_TEST(r.status == 1, "run exit " << r.status << "; stderr: " << r.err);
@@ -314,9 +304,9 @@ BOOST_AUTO_TEST_CASE(the_types_containers_need_pass_hardened) {
     leave_out_what_the_policy_fills(b);
     fs::create_directories(b.dir + "/volume");
     std::ofstream(b.dir + "/volume/file") << "volume";
-    b.config["mounts"].push(mount("/sys/fs/cgroup", "cgroup", "cgroup",
-                                  {"nosuid", "noexec", "nodev", "relatime", "ro"}));
-    b.config["mounts"].push(mount("/mnt", "none", b.dir + "/volume", {"rbind", "ro"}));
+    b.config["mounts"].push(mount_entry("/sys/fs/cgroup", "cgroup", "cgroup",
+                                        {"nosuid", "noexec", "nodev", "relatime", "ro"}));
+    b.config["mounts"].push(mount_entry("/mnt", "none", b.dir + "/volume", {"rbind", "ro"}));
     Json cgroup_ns = Json::object();
     cgroup_ns["type"] = "cgroup";
     b.config["linux"]["namespaces"].push(cgroup_ns);
@@ -331,8 +321,8 @@ BOOST_AUTO_TEST_CASE(an_overlay_runs_under_compat_with_a_warning) {
     for (const char* d : {"lower1", "lower2"})
         fs::create_directories(b.dir + "/" + d);
     std::ofstream(b.dir + "/lower1/file") << "from the host";
-    b.config["mounts"].push(mount("/mnt", "overlay", "overlay",
-                                  {"lowerdir=" + b.dir + "/lower1:" + b.dir + "/lower2"}));
+    b.config["mounts"].push(mount_entry("/mnt", "overlay", "overlay",
+                                        {"lowerdir=" + b.dir + "/lower1:" + b.dir + "/lower2"}));
     b.set_args({"/bin/cat", "/mnt/file"});
     Result r = b.run(b.new_id("overlay"));
     BOOST_TEST(r.status == 0, "run exit " << r.status << "; stderr: " << r.err);

@@ -26,6 +26,7 @@
 #include "ward/json/json.hpp"
 #include "ward/linux/process.hpp"
 #include "ward/linux/procfs.hpp"
+#include "ward/linux/self_exe.hpp"
 #include "ward/seccomp/filter.hpp"
 #include "ward/spec/parse.hpp"
 
@@ -243,7 +244,9 @@ struct ExecChild {
 [[noreturn]] void intermediate(const ExecChild& c) {
     try {
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        ::prctl(PR_SET_DUMPABLE, 0);
+        // Before any setns; the process cloned below inherits it from its
+        // first instruction. (CVE-2019-5736)
+        linux::make_non_dumpable();
         // "go": ward has put us in the cgroup, when clone3 could not.
         sync_expect(c.sync_fd, SyncType::go);
         for (const auto& ns : *c.namespaces)

@@ -46,7 +46,7 @@ TEST_LIBS  = -lboost_unit_test_framework
 all: $(BUILD)/ward
 
 tests: $(BUILD)/unit-tests $(BUILD)/integration-tests $(BUILD)/attack-tests $(BUILD)/checker \
-       $(FUZZ_REPLAYS)
+       $(BUILD)/exe-attacker $(FUZZ_REPLAYS)
 
 $(BUILD)/obj/%.o: %.cpp
 	@mkdir -p $(dir $@)
@@ -75,6 +75,12 @@ $(BUILD)/attack-tests: $(ATTACK_OBJS) $(HARNESS_OBJS) $(BUILD)/libward.a
 
 # The checker runs inside containers built from busybox: static, no libc needed there.
 $(BUILD)/checker: tests/checker/checker.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -Wall -Wextra $(WERROR) -o $@ $<
+
+# The CVE-2019-5736 attacker the attacks lane copies into its containers
+# (tests/attacks/test_self_exe.cpp), static like the checker.
+$(BUILD)/exe-attacker: tests/attacks/exe_attacker.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra $(WERROR) -o $@ $<
 

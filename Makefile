@@ -46,7 +46,7 @@ TEST_LIBS  = -lboost_unit_test_framework
 all: $(BUILD)/ward
 
 tests: $(BUILD)/unit-tests $(BUILD)/integration-tests $(BUILD)/attack-tests $(BUILD)/checker \
-       $(BUILD)/escape-probe $(BUILD)/swap-shim.so $(FUZZ_REPLAYS)
+       $(BUILD)/escape-probe $(BUILD)/swap-shim.so $(BUILD)/exe-attacker $(FUZZ_REPLAYS)
 
 $(BUILD)/obj/%.o: %.cpp
 	@mkdir -p $(dir $@)
@@ -85,6 +85,12 @@ $(BUILD)/checker: tests/checker/checker.c
 
 # The attack lane's escape probe runs inside containers the same way.
 $(BUILD)/escape-probe: tests/attacks/escape_probe.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -Wall -Wextra $(WERROR) -o $@ $<
+
+# The CVE-2019-5736 attacker the attacks lane copies into its containers
+# (tests/attacks/test_self_exe.cpp), static like the checker.
+$(BUILD)/exe-attacker: tests/attacks/exe_attacker.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra $(WERROR) -o $@ $<
 

@@ -3,6 +3,7 @@
 #include "args.hpp"
 #include "verbs.hpp"
 #include "ward/base/file.hpp"
+#include "ward/linux/self_exe.hpp"
 #include "ward/policy/policy.hpp"
 #include "ward/seccomp/profiles.hpp"
 
@@ -62,9 +63,46 @@ int help_verb(const VerbArgs& args) {
     return 0;
 }
 
-int run_cli(const std::vector<std::string>& argv) {
+// The verbs that start processes in a container's namespaces. The others
+// (state, list, kill, ... which containerd calls all the time) never let a
+// container near ward's binary and run as they are.
+bool starts_container_processes(const std::vector<std::string>& args) {
+    try {
+        CommandLine line = parse_command_line(args);
+        if (!line.has_verb || line.globals.help || line.globals.version)
+            return false;
+        return line.verb == "create" || line.verb == "run" || line.verb == "exec";
+    } catch (const Error&) {
+        return false; // run_cli reports the usage error
+    }
+}
+
+// CVE-2019-5736: before create, run or exec touch a container, ward runs
+// from a copy of its binary that nothing can write through, and is
+// non-dumpable (linux/self_exe.hpp). This departs from DESIGN.md's "no
+// re-exec of itself" only in where: ward re-executes itself once, on the
+// host, before any container namespace exists for it; nothing is
+// re-executed inside a container (docs/architecture.md, Departures).
+// Returns the error that must fail the verb, "" when protected; does not
+// return when it re-executes.
+std::string protect_own_binary(const std::vector<std::string>& args, char** argv, char** envp) {
+    if (!starts_container_processes(args))
+        return "";
+    try {
+        linux::reexec_from_protected_copy(argv, envp);
+        linux::make_non_dumpable();
+        return "";
+    } catch (const Error& e) {
+        return e.what();
+    }
+}
+
+int run_cli(const std::vector<std::string>& argv, const std::string& protection_error) {
     CommandLine line = parse_command_line(argv);
     log::configure(line.globals.log);
+    // Reported only now, so it reaches --log as every other failure does.
+    if (!protection_error.empty())
+        fail(protection_error);
     if (line.globals.help || (!line.has_verb && !line.globals.version)) {
         print_help();
         return 0;
@@ -109,16 +147,18 @@ void usage_hint(const UsageError& e) {
 
 } // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv, char** envp) {
+    std::vector<std::string> args;
+    for (int i = 1; i < argc; ++i)
+        args.emplace_back(argv[i]);
+    // First, before any fd is opened: the re-exec keeps every fd open.
+    std::string protection_error = protect_own_binary(args, argv, envp);
     ensure_stdio_open();
     // policy/ fills a missing linux.seccomp by profile name; the profiles
     // are seccomp/'s, a module above it, so they are plugged in here.
     policy::set_profile_provider(seccomp::find_builtin_profile);
     try {
-        std::vector<std::string> args;
-        for (int i = 1; i < argc; ++i)
-            args.emplace_back(argv[i]);
-        return run_cli(args);
+        return run_cli(args, protection_error);
     } catch (const UsageError& e) {
         log::fatal(e.what());
         usage_hint(e);

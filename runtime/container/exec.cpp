@@ -27,6 +27,7 @@
 #include "ward/json/json.hpp"
 #include "ward/linux/process.hpp"
 #include "ward/linux/procfs.hpp"
+#include "ward/linux/self_exe.hpp"
 #include "ward/policy/gate.hpp"
 #include "ward/policy/record.hpp"
 #include "ward/seccomp/filter.hpp"
@@ -197,7 +198,6 @@ struct ExecChild {
     // Dies with ward (tied again after the finalize step's change of ids)
     // until just before execve: a detached exec outlives ward.
     die_with_parent(c.parent_pidfd);
-    ::prctl(PR_SET_DUMPABLE, 0); // inherited already; execve resets it (CVE-2019-5736)
     // A session of its own: in ward's session it could TIOCSTI into the
     // caller's terminal.
     if (::setsid() < 0)
@@ -231,7 +231,9 @@ struct ExecChild {
 [[noreturn]] void intermediate(const ExecChild& c) {
     try {
         die_with_parent(c.parent_pidfd);
-        ::prctl(PR_SET_DUMPABLE, 0);
+        // Before any setns; the process cloned below inherits it from its
+        // first instruction. (CVE-2019-5736)
+        linux::make_non_dumpable();
         // "go": ward has put us in the cgroup, when clone3 could not.
         sync_expect(c.sync_fd, SyncType::go);
         for (const auto& ns : *c.namespaces)

@@ -17,6 +17,7 @@
 #include "ward/base/error.hpp"
 #include "ward/base/log.hpp"
 #include "ward/linux/process.hpp"
+#include "ward/linux/self_exe.hpp"
 #include "ward/seccomp/filter.hpp"
 
 #include <poll.h>
@@ -109,8 +110,11 @@ void finalize_process(const FinalizeContext& ctx) {
     // privilege over the parent's groups; as root of the host it is allowed.
     linux::CapabilitySets sets =
         linux::apply_user_and_capabilities(process, true, load_before_capset);
-    // The uid/gid change cleared PR_SET_PDEATHSIG.
+    // The uid/gid change cleared PR_SET_PDEATHSIG, and with
+    // fs.suid_dumpable=1 it made the process dumpable again: ward code
+    // still runs until execve. (CVE-2019-5736)
     die_with_parent(ctx.parent_pidfd);
+    linux::make_non_dumpable();
     if (load_before_capset) {
         load_filter(*filter, ctx);
         linux::set_capabilities(sets);

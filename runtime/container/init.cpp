@@ -154,9 +154,9 @@ void wait_for_start(const InitContext& ctx, Reporter& reporter, const std::strin
 
     // Until "ready", the init dies with ward (a killed create leaves no init).
     die_with_parent(ctx.parent_pidfd);
-    // Non-dumpable while ward code runs: no process in the container can
-    // open /proc/<init>/exe or ptrace us. execve resets it. (CVE-2019-5736)
-    ::prctl(PR_SET_DUMPABLE, 0);
+    // Non-dumpable from its first instruction: spawn_init made ward so
+    // before the clone (CVE-2019-5736); the finalize step asserts it again
+    // after the change of ids.
 
     std::string state_json = sync_expect(ctx.sync_fd, SyncType::go).text;
 

@@ -4,6 +4,7 @@
 #include "ward/base/error.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/container/sync.hpp"
+#include "ward/linux/self_exe.hpp"
 
 #include <linux/sched.h>
 #include <signal.h>
@@ -48,6 +49,11 @@ Spawned spawn_init(const InitContext& request, int cgroup_fd, int parent_sync_fd
     ctx.keep_fds.push_back(ctx.parent_pidfd);
     uint64_t flags = ctx.namespaces.clone_flags;
     bool in_cgroup = false;
+    // Non-dumpable before the clone: the init is in the container's
+    // namespaces from its first instruction, and set by the init itself it
+    // would leave a moment in which a process of a joined pid namespace
+    // could open its /proc/PID/exe or ptrace it. (CVE-2019-5736)
+    linux::make_non_dumpable();
     if (ctx.namespaces.join.empty()) {
         long pid = clone_process(flags, cgroup_fd, in_cgroup);
         if (pid < 0)
@@ -62,6 +68,7 @@ Spawned spawn_init(const InitContext& request, int cgroup_fd, int parent_sync_fd
         fail_errno("fork");
     if (mid == 0) {
         try {
+            linux::make_non_dumpable(); // inherited; checked before any setns
             linux::join_namespaces(ctx.namespaces.join);
             long pid = clone_process(flags | CLONE_PARENT, cgroup_fd, in_cgroup);
             if (pid < 0)

@@ -407,7 +407,7 @@ void Bundle::write_config() const {
 }
 
 Spawned Bundle::spawn(const std::vector<std::string>& args, const RunOptions& opts) {
-    std::vector<std::string> argv = {runtime_path()};
+    std::vector<std::string> argv = {opts.runtime.empty() ? runtime_path() : opts.runtime};
     for (auto& a : extra_global_args())
         argv.push_back(a);
     argv.push_back("--root");

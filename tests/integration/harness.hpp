@@ -61,6 +61,9 @@ struct RunOptions {
     std::vector<int> pass_fds;
     // Extra NAME=VALUE entries for the runtime's environment.
     std::vector<std::string> env;
+    // Another binary to run instead of runtime_path() (same global flags):
+    // the attacks lane runs a copy of ward that an attack may overwrite.
+    std::string runtime = {};
 };
 
 // A runtime process started in the background (for concurrency tests).

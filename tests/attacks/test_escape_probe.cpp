@@ -312,7 +312,10 @@ struct ShownOnThisHost {
         }
         boost::test_tools::assertion_result r(false);
         r.message() << "escape/" << name << ": this host refuses it without ward too ("
-                    << control->token << ": " << control->detail << "), as in every container";
+                    << control->token << ": " << control->detail
+                    << "), as in every container; the vm lane runs the probe on a kernel that has "
+                       "/proc/sysrq-trigger, /proc/kcore, /dev/mem, x32 and vsock "
+                       "(tests/vm/cases/90-escape-probe.sh)";
         return r;
     }
 };

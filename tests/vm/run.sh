@@ -32,7 +32,8 @@ DEVTMPFS TMPFS BLK_DEV_INITRD RD_GZIP SERIAL_8250_CONSOLE UNIX BINFMT_ELF BINFMT
 # Modules the guest loads (in this order) for its one virtio disk, which the
 # io controller tests need: Debian builds virtio_blk as a module.
 guest_modules="drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_legacy_dev
-drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci drivers/block/virtio_blk"
+drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci drivers/block/virtio_blk
+net/vmw_vsock/vsock"
 
 # The probe's verdict when the VM cannot run here: the last line is the reason.
 cannot_run() {
@@ -130,7 +131,7 @@ ensure_modules() {
     done
     if ! dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" "${paths[@]}"; then
         rm -rf "$tmp"
-        cannot_run "cannot extract the virtio modules from $deb"
+        cannot_run "cannot extract the guest's modules from $deb"
     fi
     mkdir -p "$kernel/modules"
     for m in $guest_modules; do
@@ -175,8 +176,9 @@ can_run() {
 
 # Builds $work/initramfs.cpio.gz from $work/root.
 build_initramfs() {
-    if [ ! -x "$repo/build/ward" ] || [ ! -x "$repo/build/checker" ]; then
-        if ! make -C "$repo" -j2 all build/checker >"$work/make.log" 2>&1; then
+    if [ ! -x "$repo/build/ward" ] || [ ! -x "$repo/build/checker" ] ||
+        [ ! -x "$repo/build/escape-probe" ]; then
+        if ! make -C "$repo" -j2 all build/checker build/escape-probe >"$work/make.log" 2>&1; then
             tail -n 20 "$work/make.log"
             echo "vm: make failed; nothing to boot"
             echo "0 passed, 1 failed"
@@ -198,6 +200,7 @@ build_initramfs() {
         cp -L "$lib" "$root$lib"
     done
     cp "$repo/build/checker" "$root/bin/checker"
+    cp "$repo/build/escape-probe" "$root/bin/escape-probe"
     mkdir -p "$root/modules"
     local m
     for m in $guest_modules; do
@@ -210,6 +213,7 @@ build_initramfs() {
     # it with sed ("args":["sh"] and "resources":{ each appear once).
     sh "$repo/scripts/busybox-rootfs.sh" "$root/bundle/rootfs"
     cp "$repo/build/checker" "$root/bundle/rootfs/checker"
+    cp "$repo/build/escape-probe" "$root/bundle/rootfs/escape-probe"
     local spec=$work/spec
     rm -rf "$spec"
     mkdir -p "$spec"
@@ -261,7 +265,7 @@ boot() {
         -serial "file:$log" \
         -drive "file=$work/disk.img,format=raw,if=virtio" \
         -kernel "$kernel/vmlinuz" -initrd "$work/initramfs.cpio.gz" \
-        -append "console=ttyS0 cgroup_no_v1=all panic=-1 quiet" \
+        -append "console=ttyS0 cgroup_no_v1=all syscall.x32=y panic=-1 quiet" \
         </dev/null >"$work/qemu.log" 2>&1 || rc=$?
     return $rc
 }

@@ -127,6 +127,7 @@ if [ "$(id -u)" != 0 ]; then
     skip_lane integration "needs root to run containers"
     skip_lane integration-asan "needs root to run containers"
     skip_lane attacks "needs root to run containers"
+    skip_lane clients "needs root to run containers"
     skip_lane schema "needs root to produce state output"
 elif [ ! -x build/integration-tests ]; then
     skip_lane integration "build/integration-tests not built"
@@ -144,6 +145,11 @@ else
         grep -hE '^(attack|control) [^ ]+: ' "$out/attacks.log" | sed 's/^/   /'
     else
         skip_lane attacks "build/attack-tests not built"
+    fi
+    if [ -x tests/clients/run.sh ] && ls tests/clients/[0-9]*.sh >/dev/null 2>&1; then
+        WARD=$PWD/build/ward script_lane clients tests/clients/run.sh
+    else
+        skip_lane clients "no client cases written yet (issue 11)"
     fi
     if [ -x tests/schema/run.sh ]; then
         script_lane schema tests/schema/run.sh

@@ -2,6 +2,7 @@
 
 #include "limits.hpp"
 #include "mount_sources.hpp"
+#include "namespace_facts.hpp"
 #include "spawn.hpp"
 #include "store_rootfs.hpp"
 #include "trust_check.hpp"
@@ -153,6 +154,7 @@ PolicyOutcome apply_policy(const Globals& g, spec::Spec& spec, const CreateOptio
     request.config = &spec;
     request.facts.no_pivot = options.no_pivot;
     add_bind_source_facts(out.effective.policy, handles, request.facts);
+    add_joined_namespace_facts(spec, request.facts);
     request.findings = out.limits.findings;
     out.admission = policy::admit(out.effective, request);
     return out;

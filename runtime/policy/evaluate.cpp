@@ -41,16 +41,35 @@ void check_paths(const char* rule_name, const char* field, const PathsRule& rule
                       ", required: " + listed(rule.required));
 }
 
-void check_namespaces(const NamespacesRule& rule, const spec::Spec& s, Checker& c) {
-    std::string required = "new " + listed(rule.required) + " namespaces";
+// A namespace a config leaves out is the host's: refused, as Kubernetes'
+// baseline Pod Security Standard refuses host namespaces (so a hostNetwork
+// pod, whose sandbox has no network and no uts namespace, is refused too).
+// A joined one is fine when create found it is not the host's: it is
+// another container's, the pod sandbox's that containerd and CRI-O join.
+void check_namespaces(const NamespacesRule& rule, const spec::Spec& s, const CreateFacts& facts,
+                      Checker& c) {
+    std::string required = "new " + listed(rule.required) +
+                           " namespaces (or joined from another container, such as a pod's "
+                           "sandbox; never the host's)";
     for (const auto& type : rule.required) {
         const spec::Namespace* ns = s.find_namespace(type);
-        if (!ns)
+        if (!ns) {
             c.add("namespaces", rule.action,
-                  "linux.namespaces has no " + type + " namespace, required: " + required);
-        else if (!ns->path.empty())
-            c.add("namespaces", rule.action,
-                  "linux.namespaces " + type + " joins " + ns->path + ", required: " + required);
+                  "linux.namespaces has no " + type + " namespace (the container would share the "
+                      "host's), required: " + required);
+            continue;
+        }
+        if (ns->path.empty())
+            continue;
+        auto joined = std::find_if(facts.joined.begin(), facts.joined.end(),
+                                   [&](const JoinedNamespace& j) { return j.type == type; });
+        if (joined != facts.joined.end() && !joined->host)
+            continue;
+        std::string what = joined != facts.joined.end()
+                               ? ", the host's own " + type + " namespace"
+                               : " (not known to be another container's)";
+        c.add("namespaces", rule.action,
+              "linux.namespaces " + type + " joins " + ns->path + what + ", required: " + required);
     }
 }
 
@@ -223,7 +242,7 @@ std::vector<Finding> evaluate(const Policy& p, const spec::Spec& s, const Create
         check_paths("readonlyPaths", "linux.readonlyPaths", *p.readonly_paths,
                     s.linux ? s.linux->readonly_paths : none, c);
     if (p.namespaces)
-        check_namespaces(*p.namespaces, s, c);
+        check_namespaces(*p.namespaces, s, facts, c);
     if (p.devices)
         check_devices(*p.devices, s, c);
     if (p.host_mounts)

@@ -331,4 +331,50 @@ BOOST_AUTO_TEST_CASE(an_overlay_runs_under_compat_with_a_warning) {
     BOOST_TEST(r.out == "from the host");
 }
 
+// A pod as containerd's CRI plugin makes it: a sandbox container, and app
+// containers that join its ipc, uts, pid and network namespaces by path.
+// hardened admits the joins (they are another container's); the same join
+// of the host's own namespace is refused, naming it.
+BOOST_AUTO_TEST_CASE(app_containers_join_their_pod_sandbox_but_not_the_host) {
+    Bundle b;
+    leave_out_what_the_policy_fills(b);
+    b.set_args({"/bin/sleep", "30"});
+    std::string sandbox = b.new_id("sandbox");
+    Result r = with_policy(b, "hardened", "run", sandbox, {"--detach"});
+    BOOST_REQUIRE_MESSAGE(r.status == 0, "sandbox: " << r.err);
+    long pid = b.state(sandbox).at("pid").num();
+
+    auto join = [&](const std::string& proc_dir) {
+        Json namespaces = Json::array();
+        for (const auto& [type, name] : std::vector<std::pair<std::string, std::string>>{
+                 {"pid", "pid"}, {"network", "net"}, {"ipc", "ipc"}, {"uts", "uts"}}) {
+            Json n = Json::object();
+            n["type"] = type;
+            n["path"] = proc_dir + "/ns/" + name;
+            namespaces.push(n);
+        }
+        Json mnt = Json::object();
+        mnt["type"] = "mount";
+        namespaces.push(mnt);
+        b.config["linux"]["namespaces"] = namespaces;
+        b.config.erase("hostname"); // the uts namespace is the sandbox's
+    };
+    join("/proc/" + std::to_string(pid));
+    b.set_args({"/checker", "status"});
+    r = with_policy(b, "hardened", "run", b.new_id("app"));
+    BOOST_TEST(r.status == 0, "app container: exit " << r.status << "; stderr: " << r.err);
+    BOOST_TEST(contains(r.out, "hostname: ward-it"),
+               "not in the sandbox's uts namespace: " << r.out);
+
+    b.runtime({"delete", "--force", sandbox}); // its process would count as a leftover below
+    join("/proc/self");
+    std::string id = b.new_id("host");
+    r = with_policy(b, "hardened", "run", id);
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(contains(r.err, "linux.namespaces ipc joins /proc/self/ns/ipc, the host's own ipc "
+                               "namespace"),
+               "stderr: " << r.err);
+    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

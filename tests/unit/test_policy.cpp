@@ -156,15 +156,18 @@ const std::vector<Violation>& violations() {
              auto& ns = s.linux->namespaces;
              ns.erase(std::find_if(ns.begin(), ns.end(), [](auto& n) { return n.type == "pid"; }));
          },
-         "linux.namespaces has no pid namespace, required: new pid, ipc, uts, mount namespaces"},
+         "linux.namespaces has no pid namespace (the container would share the host's), "
+         "required: new pid, ipc, uts, mount namespaces (or joined from another container, such "
+         "as a pod's sandbox; never the host's)"},
         {"namespaces",
          [](spec::Spec& s) {
              for (auto& n : s.linux->namespaces)
                  if (n.type == "ipc")
                      n.path = "/proc/1/ns/ipc";
          },
-         "linux.namespaces ipc joins /proc/1/ns/ipc, required: new pid, ipc, uts, mount "
-         "namespaces"},
+         "linux.namespaces ipc joins /proc/1/ns/ipc (not known to be another container's), "
+         "required: new pid, ipc, uts, mount namespaces (or joined from another container, such "
+         "as a pod's sandbox; never the host's)"},
         {"devices",
          [](spec::Spec& s) {
              s.linux->devices.push_back({"b", "/dev/sda", 8, 0, {}, {}, {}});
@@ -357,6 +360,30 @@ BOOST_AUTO_TEST_CASE(each_rule_refuses_under_enforce_and_warns_under_warn) {
             }
         }
     }
+}
+
+// containerd joins every app container to its pod sandbox's namespaces by
+// path: fine when create found them not to be the host's, refused when
+// they are, or when nothing is known of them (ward policy check).
+BOOST_AUTO_TEST_CASE(joining_a_pod_sandbox_namespace_but_never_the_hosts) {
+    spec::Spec s = good_spec();
+    for (auto& n : s.linux->namespaces)
+        if (n.type == "ipc" || n.type == "uts")
+            n.path = "/proc/4242/ns/" + n.type;
+    policy::CreateFacts sandbox;
+    sandbox.joined = {{"ipc", "/proc/4242/ns/ipc", false}, {"uts", "/proc/4242/ns/uts", false}};
+    BOOST_TEST(messages(policy::evaluate(hardened(), s, sandbox)).empty());
+
+    policy::CreateFacts host = sandbox;
+    host.joined[0].host = true;
+    auto found = messages(policy::evaluate(hardened(), s, host));
+    BOOST_REQUIRE_EQUAL(found.size(), 1U);
+    BOOST_TEST(found[0].find("linux.namespaces ipc joins /proc/4242/ns/ipc, the host's own ipc "
+                             "namespace, required: ") != std::string::npos,
+               found[0]);
+
+    // Without facts a join cannot be told from the host's: refused.
+    BOOST_TEST(messages(policy::evaluate(hardened(), s)).size() == 2U);
 }
 
 BOOST_AUTO_TEST_CASE(missing_seccomp_is_a_finding) {

@@ -170,6 +170,13 @@ struct ForbiddenPath {
     std::optional<FileId> id;
 };
 
+// A namespace the config joins by path, as create found it on this host.
+struct JoinedNamespace {
+    std::string type; // as in config.json: "ipc", "network", ...
+    std::string path;
+    bool host = false; // the host's own namespace of that type (ward's)
+};
+
 // What create knows that the config does not say.
 struct CreateFacts {
     bool no_pivot = false; // --no-pivot
@@ -179,6 +186,11 @@ struct CreateFacts {
     // which judges the strings only.
     std::vector<OpenedSource> bind_sources;
     std::vector<ForbiddenPath> forbidden;
+    // Namespaces joined by path: the namespaces rule lets a container join
+    // another container's (a pod's sandbox: containerd joins every app
+    // container to it), never the host's. Without this fact (`ward policy
+    // check`) every join breaks the rule, as it cannot tell them apart.
+    std::vector<JoinedNamespace> joined;
 };
 
 // Every rule, against a whole config (create, `ward policy check`).

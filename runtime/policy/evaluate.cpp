@@ -55,8 +55,10 @@ void check_namespaces(const NamespacesRule& rule, const spec::Spec& s, const Cre
         const spec::Namespace* ns = s.find_namespace(type);
         if (!ns) {
             c.add("namespaces", rule.action,
-                  "linux.namespaces has no " + type + " namespace (the container would share the "
-                      "host's), required: " + required);
+                  "linux.namespaces has no " + type +
+                      " namespace (the container would share the "
+                      "host's), required: " +
+                      required);
             continue;
         }
         if (ns->path.empty())
@@ -65,9 +67,8 @@ void check_namespaces(const NamespacesRule& rule, const spec::Spec& s, const Cre
                                    [&](const JoinedNamespace& j) { return j.type == type; });
         if (joined != facts.joined.end() && !joined->host)
             continue;
-        std::string what = joined != facts.joined.end()
-                               ? ", the host's own " + type + " namespace"
-                               : " (not known to be another container's)";
+        std::string what = joined != facts.joined.end() ? ", the host's own " + type + " namespace"
+                                                        : " (not known to be another container's)";
         c.add("namespaces", rule.action,
               "linux.namespaces " + type + " joins " + ns->path + what + ", required: " + required);
     }

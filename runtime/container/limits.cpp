@@ -5,6 +5,19 @@
 
 namespace ward::container {
 
+namespace {
+
+// "No limit" as a client writes it (--pids-limit -1, a memory limit of -1,
+// a quota of -1): the cgroup's default. It is not a limit, so a hierarchy
+// without the controller loses nothing by it and no finding is made.
+bool no_limit(const cgroups::Write& w) {
+    if (w.value == "max")
+        return true;
+    return w.file == "cpu.max" && w.value.rfind("max ", 0) == 0;
+}
+
+} // namespace
+
 Limits plan_limits(const policy::Policy& policy, const spec::Resources* resources) {
     Limits out;
     if (!resources)
@@ -17,8 +30,15 @@ Limits plan_limits(const policy::Policy& policy, const spec::Resources* resource
     std::vector<std::string> available = cgroups::available_controllers();
     cgroups::Split split = cgroups::split_by_controller(plan.writes, available);
     std::vector<policy::UnavailableLimit> missing;
-    for (const auto& w : split.unavailable)
+    for (const auto& w : split.unavailable) {
+        if (no_limit(w)) {
+            log::debug(w.field + " " + (w.given.empty() ? w.value : w.given) +
+                       " asks for no limit; the hierarchy has no " + w.controller() +
+                       " controller to write it to, and needs none");
+            continue;
+        }
         missing.push_back({w.field, w.controller()});
+    }
     out.findings =
         policy::evaluate_unavailable(policy, missing, cgroups::hierarchy_root(), available);
     plan.writes = std::move(split.applicable);

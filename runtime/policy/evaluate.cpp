@@ -216,7 +216,9 @@ void check_resources(const ListRule& rule, const spec::Spec& s, Checker& c) {
     const spec::Resources* r = s.linux && s.linux->resources ? &*s.linux->resources : nullptr;
     for (const auto& name : rule.names) {
         bool set =
-            name == "pids" ? r && r->pids && r->pids->limit : r && r->memory && r->memory->limit;
+            // 0 and -1 ask for no limit (runtime-spec, runc): not a limit.
+            name == "pids" ? r && r->pids && r->pids->limit.value_or(0) > 0
+                           : r && r->memory && r->memory->limit.value_or(0) > 0;
         if (!set)
             c.add("resources", rule.action,
                   "linux.resources." + name + ".limit is not set, required: a limit");

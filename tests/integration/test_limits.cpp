@@ -85,6 +85,25 @@ BOOST_AUTO_TEST_CASE(hardened_refuses_a_limit_without_controller_and_leaves_noth
     BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
 }
 
+// "No limit" (podman --pids-limit -1, a memory limit of -1) is what a
+// fresh cgroup has anyway: not a limit, so a hierarchy without the
+// controller loses nothing and hardened runs it without a finding.
+BOOST_AUTO_TEST_CASE(no_limit_values_are_not_limits,
+                     *utf::precondition(host_lacks_memory_and_pids)) {
+    Bundle b;
+    // What hardened would refuse of the test config, left for it to fill.
+    b.config["process"].erase("capabilities");
+    b.config["linux"]["resources"]["memory"]["limit"] = -1;
+    b.config["linux"]["resources"]["pids"]["limit"] = -1;
+    b.set_args({"true"});
+    std::string id = b.new_id("nolimit");
+    b.write_config();
+    Result r =
+        b.runtime({"--policy", shipped_policy("hardened"), "run", "--bundle", b.bundle_dir, id});
+    BOOST_TEST(r.status == 0, "run exit " << r.status << "; stderr: " << r.err);
+    BOOST_TEST(!contains(r.err, "controller"), "stderr: " << r.err);
+}
+
 BOOST_AUTO_TEST_CASE(compat_runs_with_a_warning_per_limit,
                      *utf::precondition(host_lacks_memory_and_pids)) {
     Bundle b;

@@ -142,9 +142,9 @@ struct PolicyOutcome {
 // round of edits fixes the config); warn findings are logged and the
 // container runs. A limit the host's cgroup2 hierarchy has no controller
 // for is a finding too (unavailableLimits).
-PolicyOutcome apply_policy(const Globals& g, spec::Spec& spec, const CreateOptions& options,
-                           const linux::RootfsHandles& handles) {
-    PolicyOutcome out{policy::select_policy(g.policy_file), {}, {}, {}};
+PolicyOutcome apply_policy(policy::Effective effective, spec::Spec& spec,
+                           const CreateOptions& options, const linux::RootfsHandles& handles) {
+    PolicyOutcome out{std::move(effective), {}, {}, {}};
     const spec::Resources* resources =
         spec.linux && spec.linux->resources ? &*spec.linux->resources : nullptr;
     out.limits =
@@ -196,7 +196,14 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     // be opened is reported after the policy (a config its strings already
     // break is refused for that first).
     linux::RootfsHandles handles = linux::open_rootfs_handles(spec, bundle);
-    PolicyOutcome policy = apply_policy(g, spec, options, handles);
+    policy::Effective effective = policy::select_policy(g.policy_file);
+    // The trust verdict first: when it refuses, that is the real blocker,
+    // and a list of rule findings in front of it would hide it.
+    TrustOutcome trust =
+        check_trust(effective.policy, bundle, spec, config_text, g.store, handles.rootfs.get());
+    log::debug("trust: " + trust.kind + ": " + trust.detail);
+    PolicyOutcome policy = apply_policy(std::move(effective), spec, options, handles);
+    policy.trust = std::move(trust);
     handles.require_sources();
     bool proxied_terminal =
         terminal_peer && spec.process && spec.process->terminal && options.console_socket.empty();
@@ -206,11 +213,6 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     std::vector<cgroups::DeviceRule> device_rules = cgroups::device_rules(spec);
     if (g.systemd_cgroup)
         fail("--systemd-cgroup: the systemd cgroup driver is not supported yet");
-    // After the rules (a config they refuse is refused for that first) and
-    // before anything touches the host.
-    policy.trust = check_trust(policy.effective.policy, bundle, spec, config_text, g.store,
-                               handles.rootfs.get());
-    log::debug("trust: " + policy.trust.kind + ": " + policy.trust.detail);
     bool store_image = is_store_rootfs(spec, handles.rootfs.get(), g.store);
     if (store_image)
         check_store_rootfs_use(spec, handles.rootfs.get());

@@ -63,6 +63,20 @@ BOOST_AUTO_TEST_CASE(hardened_refuses_an_unverified_bundle_and_baseline_warns) {
     BOOST_TEST(contains(r.err, "is unverified"), "baseline warns: " << r.err);
 }
 
+// The trust verdict comes first: a client's unverified bundle that also
+// breaks a dozen rules is refused for what really blocks it, not behind a
+// wall of capability findings.
+BOOST_AUTO_TEST_CASE(the_trust_refusal_comes_before_rule_findings) {
+    Bundle b; // the test config asks for capabilities hardened refuses
+    b.set_args({"/bin/true"});
+    b.write_config();
+    std::string id = b.new_id("first");
+    Result r = b.runtime({"--policy", fs::absolute("contrib/policies/hardened.json").string(),
+                          "run", "--bundle", b.bundle_dir, id});
+    expect_refused(b, r, id, "bundle " + b.bundle_dir + " is unverified");
+    BOOST_TEST(!contains(r.err, "process.capabilities"), r.err);
+}
+
 BOOST_AUTO_TEST_CASE(a_signed_bundle_runs_until_something_changes) {
     Bundle b;
     b.set_args({"/bin/cat", "/etc/passwd"});

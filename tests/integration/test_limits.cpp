@@ -124,6 +124,28 @@ BOOST_AUTO_TEST_CASE(compat_runs_with_a_warning_per_limit,
     BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
 }
 
+// Engines pass --log and read the file only when a verb fails: a limit
+// not applied must reach the caller's stderr anyway.
+BOOST_AUTO_TEST_CASE(a_warning_reaches_stderr_with_a_log_file,
+                     *utf::precondition(host_lacks_memory_and_pids)) {
+    Bundle b;
+    ask_for_memory_and_pids(b);
+    b.set_args({"true"});
+    std::string id = b.new_id("logged");
+    std::string log = b.dir + "/ward.log";
+    b.write_config();
+    Result r = b.runtime({"--log", log, "--log-format", "json", "--policy",
+                          shipped_policy("compat"), "run", "--bundle", b.bundle_dir, id});
+    BOOST_TEST(r.status == 0, "run exit " << r.status << "; stderr: " << r.err);
+    BOOST_TEST(contains(r.err, "warning: policy \"compat\": linux.resources.memory.limit needs the "
+                               "memory controller"),
+               "stderr: " << r.err);
+    BOOST_TEST(
+        contains(slurp(log),
+                 "\"level\":\"warning\",\"msg\":\"policy \\\"compat\\\": linux.resources.memory"),
+        "log: " << slurp(log));
+}
+
 BOOST_AUTO_TEST_CASE(baseline_warns_too, *utf::precondition(host_lacks_memory_and_pids)) {
     Bundle b;
     b.config["linux"]["resources"]["memory"]["limit"] = 67108864;

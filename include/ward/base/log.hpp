@@ -2,7 +2,9 @@
 // {"level":"error","msg":"...","time":"2026-01-02T03:04:05Z"} to --log FILE.
 //
 // Like runc, a fatal error is written to the log (level "error", the last
-// line of a failure) and to stderr.
+// line of a failure) and to stderr. Unlike runc, a warning is written to
+// stderr too when there is a --log file: engines read that file only when
+// a verb fails, and a warning means what runs differs from what was asked.
 #pragma once
 
 #include <string>

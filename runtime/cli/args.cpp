@@ -129,6 +129,18 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
     }
     g.log.debug = parsed.flag("debug");
     g.systemd_cgroup = parsed.flag("systemd-cgroup");
+    // crun's flag; podman passes `--cgroup-manager disabled` for
+    // --cgroups=disabled to a runtime that has it.
+    if (auto manager = parsed.value("cgroup-manager")) {
+        if (*manager == "systemd")
+            g.systemd_cgroup = true;
+        else if (*manager == "disabled")
+            g.cgroups_disabled = true;
+        else if (*manager != "cgroupfs")
+            throw UsageError("", "invalid value " + quote(*manager) +
+                                     " for flag -cgroup-manager: want cgroupfs, systemd or "
+                                     "disabled");
+    }
     if (auto rootless = parsed.value("rootless")) {
         if (*rootless != "auto" && *rootless != "true" && *rootless != "false")
             throw UsageError("", "invalid value " + quote(*rootless) +

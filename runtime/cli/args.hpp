@@ -53,6 +53,7 @@ struct GlobalOptions {
     std::string root = "/run/ward";
     log::Options log;
     bool systemd_cgroup = false;
+    bool cgroups_disabled = false; // --cgroup-manager disabled
     std::string rootless = "auto";
     std::string policy_file; // --policy FILE
     std::string store;       // --store DIR (empty: WARD_STORE, else /var/lib/ward)

@@ -53,6 +53,9 @@ const std::vector<FlagSpec>& global_flags() {
         {"root", nullptr, "DIR", "state directory, on a tmpfs (default: /run/ward)"},
         {"criu", nullptr, "PATH", "accepted for runc compatibility; ignored"},
         {"systemd-cgroup", nullptr, nullptr, "systemd cgroup driver: not supported yet"},
+        {"cgroup-manager", nullptr, "cgroupfs|systemd|disabled",
+         "cgroup driver (default: cgroupfs); disabled: no cgroup of the container's own, as "
+         "crun's"},
         {"rootless", nullptr, "auto|true|false", "accepted for runc compatibility (default: auto)"},
         {"policy", nullptr, "FILE",
          "hardening policy (default: $WARD_POLICY, /etc/ward/policy.json, built-in hardened)"},

@@ -128,6 +128,7 @@ int run_cli(const std::vector<std::string>& argv, const std::string& protection_
     ctx.options = line.globals;
     ctx.lifecycle.root = line.globals.root;
     ctx.lifecycle.systemd_cgroup = line.globals.systemd_cgroup;
+    ctx.lifecycle.cgroups_disabled = line.globals.cgroups_disabled;
     ctx.lifecycle.policy_file = line.globals.policy_file;
     ctx.lifecycle.store = line.globals.store;
     log::debug(std::string("ward ") + spec->name + ": root " + ctx.lifecycle.root);

@@ -142,13 +142,14 @@ struct PolicyOutcome {
 // round of edits fixes the config); warn findings are logged and the
 // container runs. A limit the host's cgroup2 hierarchy has no controller
 // for is a finding too (unavailableLimits).
-PolicyOutcome apply_policy(policy::Effective effective, spec::Spec& spec,
+PolicyOutcome apply_policy(const Globals& g, policy::Effective effective, spec::Spec& spec,
                            const CreateOptions& options, const linux::RootfsHandles& handles) {
     PolicyOutcome out{std::move(effective), {}, {}, {}};
     const spec::Resources* resources =
         spec.linux && spec.linux->resources ? &*spec.linux->resources : nullptr;
-    out.limits =
-        with_context("config.json", [&] { return plan_limits(out.effective.policy, resources); });
+    out.limits = with_context("config.json", [&] {
+        return plan_limits(out.effective.policy, resources, g.cgroups_disabled);
+    });
     policy::Request request;
     request.stage = policy::Stage::create;
     request.config = &spec;
@@ -202,7 +203,7 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     TrustOutcome trust =
         check_trust(effective.policy, bundle, spec, config_text, g.store, handles.rootfs.get());
     log::debug("trust: " + trust.kind + ": " + trust.detail);
-    PolicyOutcome policy = apply_policy(std::move(effective), spec, options, handles);
+    PolicyOutcome policy = apply_policy(g, std::move(effective), spec, options, handles);
     policy.trust = std::move(trust);
     handles.require_sources();
     bool proxied_terminal =
@@ -238,21 +239,31 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
                       json::serialize(spec::spec_to_json(spec), json::Style::pretty));
     record_policy(dir, policy);
 
-    auto cgroup =
-        cgroups::Cgroup::create(cgroups::resolve_path(spec.linux->cgroups_path, options.id));
-    // By value: the undo stack outlives this local when create unwinds.
-    undo.push([cgroup] { cgroup.destroy(true); });
-    state.cgroup = cgroup.path();
-    dir.save(state);
-    // Device access is filtered before the init exists, so nothing in the
-    // cgroup ever runs unfiltered. Until "ready" the filter also lets the
-    // init mknod what linux.devices lists; the program lives and goes with
-    // the cgroup, whose undo is above.
-    cgroups::DeviceFilter device_filter = cgroups::apply_device_rules(
-        cgroup.full_path(), cgroups::setup_device_rules(spec, device_rules));
-    // Before the init exists, so it starts limited; a failure unwinds the
-    // cgroup with everything else.
-    apply_limits(cgroup, policy.limits);
+    std::optional<cgroups::Cgroup> cgroup;
+    cgroups::DeviceFilter device_filter;
+    if (g.cgroups_disabled) {
+        // The caller's choice (podman --cgroups=disabled): the init stays
+        // in ward's cgroup; limits were judged by the policy above.
+        if (spec.linux && spec.linux->resources && !spec.linux->resources->devices.empty())
+            log::warn("linux.resources.devices: not enforced: --cgroup-manager disabled gives "
+                      "the container no cgroup to attach the device filter to");
+    } else {
+        cgroup =
+            cgroups::Cgroup::create(cgroups::resolve_path(spec.linux->cgroups_path, options.id));
+        // By value: the undo stack outlives this local when create unwinds.
+        undo.push([c = *cgroup] { c.destroy(true); });
+        state.cgroup = cgroup->path();
+        dir.save(state);
+        // Device access is filtered before the init exists, so nothing in
+        // the cgroup ever runs unfiltered. Until "ready" the filter also
+        // lets the init mknod what linux.devices lists; the program lives
+        // and goes with the cgroup, whose undo is above.
+        device_filter = cgroups::apply_device_rules(
+            cgroup->full_path(), cgroups::setup_device_rules(spec, device_rules));
+        // Before the init exists, so it starts limited; a failure unwinds
+        // the cgroup with everything else.
+        apply_limits(*cgroup, policy.limits);
+    }
 
     if (::mkfifo(dir.fifo_path().c_str(), 0600) < 0)
         fail_errno("mkfifo " + dir.fifo_path());
@@ -292,7 +303,7 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     for (int fd : handles.fds())
         ctx.keep_fds.push_back(fd);
 
-    UniqueFd cgroup_fd = cgroup.open_dir();
+    UniqueFd cgroup_fd = cgroup ? cgroup->open_dir() : UniqueFd();
     Spawned spawned = spawn_init(ctx, cgroup_fd.get(), parent_sync.get());
     int pid = spawned.pid;
     undo.push([pid] {
@@ -310,8 +321,8 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     state.pid = pid;
     state.start_time = linux::process_start_time(pid);
     dir.save(state);
-    if (!spawned.in_cgroup)
-        cgroup.add_process(pid); // kernels without CLONE_INTO_CGROUP
+    if (cgroup && !spawned.in_cgroup)
+        cgroup->add_process(pid); // kernels without CLONE_INTO_CGROUP
 
     if (plan.new_user)
         linux::write_id_mappings(pid, *spec.linux);

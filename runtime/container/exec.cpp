@@ -330,8 +330,14 @@ Started start_process(const Globals& g, const ExecOptions& o, const sigset_t& ol
     if (linux::process_start_time(state.pid) != state.start_time)
         fail("cannot exec in a stopped container");
 
-    auto cgroup = cgroups::Cgroup::attach(state.cgroup);
-    UniqueFd cgroup_fd = cgroup.open_dir();
+    // None for a container made with --cgroup-manager disabled: the
+    // process stays in ward's cgroup, as the init did.
+    std::optional<cgroups::Cgroup> cgroup;
+    UniqueFd cgroup_fd;
+    if (!state.cgroup.empty()) {
+        cgroup = cgroups::Cgroup::attach(state.cgroup);
+        cgroup_fd = cgroup->open_dir();
+    }
 
     UniqueFd console, terminal_peer;
     if (!o.console_socket.empty()) {
@@ -369,8 +375,8 @@ Started start_process(const Globals& g, const ExecOptions& o, const sigset_t& ol
     child_sync.reset();
     console.reset();
     try {
-        if (!in_cgroup)
-            cgroup.add_process(static_cast<int>(mid)); // kernels without CLONE_INTO_CGROUP
+        if (cgroup && !in_cgroup)
+            cgroup->add_process(static_cast<int>(mid)); // kernels without CLONE_INTO_CGROUP
         sync_send(parent_sync.get(), SyncType::go);
     } catch (...) {
         ::kill(static_cast<pid_t>(mid), SIGKILL);

@@ -3,6 +3,8 @@
 #include "ward/base/log.hpp"
 #include "ward/cgroups/apply.hpp"
 
+#include <algorithm>
+
 namespace ward::container {
 
 namespace {
@@ -16,9 +18,30 @@ bool no_limit(const cgroups::Write& w) {
     return w.file == "cpu.max" && w.value.rfind("max ", 0) == 0;
 }
 
+// One unavailableLimits finding per real limit when the container has no
+// cgroup at all.
+std::vector<policy::Finding> no_cgroup_findings(const policy::Policy& policy,
+                                                const std::vector<cgroups::Write>& writes) {
+    policy::Action action =
+        policy.unavailable_limits ? policy.unavailable_limits->action : policy::Action::enforce;
+    std::vector<policy::Finding> out;
+    std::vector<std::string> seen;
+    for (const auto& w : writes) {
+        if (no_limit(w) || std::find(seen.begin(), seen.end(), w.field) != seen.end())
+            continue;
+        seen.push_back(w.field);
+        out.push_back({"unavailableLimits", action,
+                       "policy \"" + policy.name + "\": " + w.field +
+                           " cannot be applied: --cgroup-manager disabled gives the container "
+                           "no cgroup" +
+                           (action == policy::Action::warn ? "; not applied" : "")});
+    }
+    return out;
+}
+
 } // namespace
 
-Limits plan_limits(const policy::Policy& policy, const spec::Resources* resources) {
+Limits plan_limits(const policy::Policy& policy, const spec::Resources* resources, bool no_cgroup) {
     Limits out;
     if (!resources)
         return out;
@@ -27,6 +50,10 @@ Limits plan_limits(const policy::Policy& policy, const spec::Resources* resource
         log::warn(w);
     if (plan.writes.empty())
         return out;
+    if (no_cgroup) {
+        out.findings = no_cgroup_findings(policy, plan.writes);
+        return out;
+    }
     std::vector<std::string> available = cgroups::available_controllers();
     cgroups::Split split = cgroups::split_by_controller(plan.writes, available);
     std::vector<policy::UnavailableLimit> missing;

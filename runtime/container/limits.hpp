@@ -21,7 +21,10 @@ struct Limits {
 
 // Throws for values cgroup v2 cannot express (resources.hpp). Logs the
 // plan's warnings (fields with no v2 file). `resources` may be null.
-Limits plan_limits(const policy::Policy& policy, const spec::Resources* resources);
+// With `no_cgroup` (--cgroup-manager disabled) every real limit is a
+// finding: there is no cgroup to write it to.
+Limits plan_limits(const policy::Policy& policy, const spec::Resources* resources,
+                   bool no_cgroup = false);
 
 // Enables the controllers in the parents and writes the plan.
 void apply_limits(const cgroups::Cgroup& cgroup, const Limits& limits);

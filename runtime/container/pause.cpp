@@ -5,13 +5,15 @@
 #include "ward/cgroups/processes.hpp"
 #include "ward/container/lifecycle.hpp"
 #include "ward/container/state.hpp"
+#include "ward/linux/procfs.hpp"
 
 namespace ward::container {
 namespace {
 
 cgroups::Cgroup cgroup_of(const State& s) {
     if (s.cgroup.empty())
-        fail("container " + s.id + " has no cgroup recorded in its state");
+        fail("container " + s.id +
+             " has no cgroup (created with --cgroup-manager disabled): it cannot be frozen");
     return cgroups::Cgroup::attach(s.cgroup);
 }
 
@@ -42,8 +44,12 @@ std::vector<int> processes(const Globals& g, const std::string& id) {
     if (!dir.exists())
         fail("container does not exist");
     State s = dir.load();
+    // No cgroup of its own (--cgroup-manager disabled): its init is all
+    // ward knows of it.
     if (s.cgroup.empty())
-        return {};
+        return linux::process_start_time(s.pid) == s.start_time && s.pid > 0
+                   ? std::vector<int>{s.pid}
+                   : std::vector<int>{};
     return cgroups::all_processes(cgroups::Cgroup::attach(s.cgroup));
 }
 

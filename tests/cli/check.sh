@@ -72,6 +72,9 @@ expect 1 err "container does not exist" -- $R update --pids-limit 5 c
 expect 0 out "" -- $R delete -f c
 expect 1 err "the systemd cgroup driver is not supported yet" -- --systemd-cgroup create c
 expect 1 err "the systemd cgroup driver is not supported yet" -- --systemd-cgroup run c
+expect 1 err "the systemd cgroup driver is not supported yet" -- --cgroup-manager systemd run c
+expect 1 err "invalid value \"v1\" for flag -cgroup-manager: want cgroupfs, systemd or disabled" -- --cgroup-manager v1 list
+expect 0 out "" -- --cgroup-manager cgroupfs $R list
 expect 1 err "container does not exist" -- $R state nosuch
 expect 0 out "ID          PID         STATUS      BUNDLE      CREATED     OWNER" -- $R list
 expect 0 out "[]" -- $R list -f json

@@ -146,6 +146,37 @@ BOOST_AUTO_TEST_CASE(a_warning_reaches_stderr_with_a_log_file,
         "log: " << slurp(log));
 }
 
+// --cgroup-manager disabled (podman --cgroups=disabled, crun's flag): no
+// cgroup of the container's own; the process stays in the caller's. A limit
+// then cannot be applied: refused under hardened, a warning under compat.
+BOOST_AUTO_TEST_CASE(cgroup_manager_disabled_runs_in_the_callers_cgroup) {
+    Bundle b;
+    b.set_args({"/bin/cat", "/proc/self/cgroup"});
+    std::string id = b.new_id("nocg");
+    b.write_config();
+    Result r = b.runtime({"--cgroup-manager", "disabled", "run", "--bundle", b.bundle_dir, id});
+    BOOST_TEST(r.status == 0, "run exit " << r.status << "; stderr: " << r.err);
+    // The container has no cgroup namespace here: it sees the path of the
+    // cgroup it is in, which is the caller's (this test's), never one
+    // named after the container.
+    BOOST_TEST(!contains(r.out, id), "container cgroup: " << r.out);
+    BOOST_TEST(contains(r.out, "0::"), "container cgroup: " << r.out);
+    for (const auto& dir : cgroup_dirs_for(id))
+        BOOST_TEST(!fs::exists(dir), dir << " was made");
+
+    ask_for_memory_and_pids(b);
+    b.config["process"].erase("capabilities");
+    b.write_config();
+    id = b.new_id("nocg-limit");
+    r = b.runtime({"--policy", shipped_policy("hardened"), "--cgroup-manager", "disabled", "run",
+                   "--bundle", b.bundle_dir, id});
+    BOOST_TEST(r.status == 1, "run exit " << r.status << "; stderr: " << r.err);
+    BOOST_TEST(contains(r.err, "linux.resources.memory.limit cannot be applied: --cgroup-manager "
+                               "disabled gives the container no cgroup"),
+               "stderr: " << r.err);
+    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
+}
+
 BOOST_AUTO_TEST_CASE(baseline_warns_too, *utf::precondition(host_lacks_memory_and_pids)) {
     Bundle b;
     b.config["linux"]["resources"]["memory"]["limit"] = 67108864;

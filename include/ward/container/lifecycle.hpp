@@ -17,8 +17,11 @@ namespace ward::container {
 struct Globals {
     std::string root = "/run/ward"; // --root: state directories live under it
     bool systemd_cgroup = false;    // --systemd-cgroup
-    std::string policy_file;        // --policy FILE; empty: WARD_POLICY, /etc/ward, built-in
-    std::string store;              // --store DIR; empty: WARD_STORE, then /var/lib/ward
+    // --cgroup-manager disabled: the container gets no cgroup of its own
+    // (it stays in the caller's), so no limit and no device filter applies.
+    bool cgroups_disabled = false;
+    std::string policy_file; // --policy FILE; empty: WARD_POLICY, /etc/ward, built-in
+    std::string store;       // --store DIR; empty: WARD_STORE, then /var/lib/ward
 };
 
 struct CreateOptions {

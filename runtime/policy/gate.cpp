@@ -6,6 +6,8 @@
 #include "ward/base/error.hpp"
 #include "ward/base/log.hpp"
 
+#include <algorithm>
+
 namespace ward::policy {
 namespace {
 
@@ -46,6 +48,43 @@ std::vector<Finding> findings_of(const Policy& p, Request& r, std::vector<std::s
     return {};
 }
 
+// Refusal lines of the shape `FIELD contains X, allowed: LIST` that differ
+// only in X become one line naming every X: an engine's default config
+// breaks a strict policy with a dozen capabilities in three sets, and a
+// refusal must stay readable where the engine relays it. The findings
+// themselves stay one per value (exec compares them with what create
+// warned about).
+std::vector<std::string> grouped(const std::vector<std::string>& lines) {
+    struct Group {
+        std::string head, tail;
+        std::vector<std::string> values;
+    };
+    std::vector<Group> groups;
+    for (const auto& line : lines) {
+        auto contains_at = line.find(" contains ");
+        auto allowed_at = line.find(", allowed: ");
+        if (contains_at == std::string::npos || allowed_at == std::string::npos ||
+            allowed_at < contains_at) {
+            groups.push_back({line, "", {}});
+            continue;
+        }
+        std::string head = line.substr(0, contains_at + 10);
+        std::string value = line.substr(contains_at + 10, allowed_at - contains_at - 10);
+        std::string tail = line.substr(allowed_at);
+        auto same = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
+            return !g.values.empty() && g.head == head && g.tail == tail;
+        });
+        if (same != groups.end())
+            same->values.push_back(value);
+        else
+            groups.push_back({head, tail, {value}});
+    }
+    std::vector<std::string> out;
+    for (const auto& g : groups)
+        out.push_back(g.values.empty() ? g.head : g.head + join(g.values, ", ") + g.tail);
+    return out;
+}
+
 } // namespace
 
 Admission admit(const Effective& e, Request& r) {
@@ -65,7 +104,7 @@ Admission admit(const Effective& e, Request& r) {
         out.warnings.push_back(std::move(f));
     }
     if (!refusals.empty())
-        fail(refusal_header(e, r.stage) + "\n" + join(refusals, "\n"));
+        fail(refusal_header(e, r.stage) + "\n" + join(grouped(refusals), "\n"));
     for (const auto& line : out.filled)
         log::debug("policy " + quote(e.policy.name) + " filled " + line);
     return out;

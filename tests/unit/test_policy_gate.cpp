@@ -304,6 +304,24 @@ BOOST_AUTO_TEST_CASE(a_refusal_says_first_which_policy_and_how_to_choose_another
                         "\npolicy \"hardened\": process.noNewPrivileges is false, required: true");
 }
 
+// An engine's default config breaks hardened with many capabilities in
+// several sets: the refusal names each set once, with every capability.
+BOOST_AUTO_TEST_CASE(a_refusal_groups_the_values_of_one_field) {
+    spec::Spec s = good_spec();
+    for (const char* cap : {"CAP_NET_RAW", "CAP_SYS_ADMIN"}) {
+        s.process->capabilities->bounding->push_back(cap);
+        s.process->capabilities->permitted->push_back(cap);
+    }
+    policy::Request create;
+    create.config = &s;
+    std::string e = error_of([&] { policy::admit(builtin(), create); });
+    BOOST_TEST(e == "policy \"hardened\" (built-in) refuses this container; " + kCreateChoices +
+                        "\npolicy \"hardened\": process.capabilities.bounding contains "
+                        "CAP_NET_RAW, CAP_SYS_ADMIN, allowed: CAP_NET_BIND_SERVICE"
+                        "\npolicy \"hardened\": process.capabilities.permitted contains "
+                        "CAP_NET_RAW, CAP_SYS_ADMIN, allowed: CAP_NET_BIND_SERVICE");
+}
+
 BOOST_AUTO_TEST_CASE(exec_passes_the_gate_with_the_recorded_policy) {
     policy::Effective recorded = builtin();
     spec::Process p = with_cap("CAP_SYS_ADMIN");

@@ -1,0 +1,176 @@
+# A private containerd for the clients lane (sourced after lib.sh).
+#
+# containerd 1.6 keeps a few paths it does not let a config move: the shims'
+# sockets (/run/containerd/s), ctr's default FIFO dir (/run/containerd/fifo)
+# and the runc shim's default --root (/run/containerd/runc). So the daemon
+# runs in a private mount namespace with its own tmpfs on /run, and every
+# ctr call enters that namespace: nothing it makes reaches the host's /run,
+# and the containers' rootfs mounts live and die in that namespace.
+# Everything else (root, state, sockets, opt dir, config) is under
+# $CLIENT_TMP/containerd. Containers go in a containerd namespace of this run
+# only, which is also their cgroup parent (/<namespace>/<id>), so the cgroups
+# this run makes are told apart from anyone else's.
+
+containerd_dir=$CLIENT_TMP/containerd
+containerd_sock=$containerd_dir/containerd.sock
+containerd_ns=ward-clients-$$
+containerd_pid=
+
+# containerd_config [SNIPPET...]: writes the private config.toml (config
+# version 2, as Debian's containerd 1.6 reads it) with each SNIPPET's
+# tables pasted at its end, as contrib/containerd/README.md says to merge
+# one (containerd 1.6's `imports` would replace the whole CRI table, this
+# config's own CRI settings with it). The CRI plugin is off (ctr does not
+# use it, and without it the daemon starts in a blink); its settings here
+# are what this host needs when it is on (no CAP_SYS_RESOURCE, so
+# containers' oom_score_adj may not go below containerd's).
+containerd_config() {
+    local file
+    mkdir -p "$containerd_dir"
+    {
+        cat <<EOF
+version = 2
+root = "$containerd_dir/root"
+state = "$containerd_dir/state"
+plugin_dir = ""
+disabled_plugins = [
+  "io.containerd.grpc.v1.cri",
+  "io.containerd.snapshotter.v1.aufs",
+  "io.containerd.snapshotter.v1.btrfs",
+  "io.containerd.snapshotter.v1.devmapper",
+  "io.containerd.snapshotter.v1.zfs",
+  "io.containerd.tracing.processor.v1.otlp",
+  "io.containerd.internal.v1.tracing",
+]
+
+[grpc]
+  address = "$containerd_sock"
+
+[ttrpc]
+  address = "$containerd_sock.ttrpc"
+
+[plugins."io.containerd.internal.v1.opt"]
+  path = "$containerd_dir/opt"
+
+[plugins."io.containerd.grpc.v1.cri"]
+  restrict_oom_score_adj = true
+EOF
+        for file in "$@"; do
+            echo
+            grep -v '^version *=' "$file"
+        done
+    } >"$containerd_dir/config.toml"
+    echo "$containerd_dir/config.toml"
+}
+
+# containerd_start [VAR=VALUE...]: starts the daemon on the config written
+# above with these extra environment variables (the shims it starts, and
+# the runtimes they call, inherit them); waits for its socket. Fails with
+# the log's tail when it does not come up in 20 s.
+containerd_start() {
+    env "$@" unshare --mount --propagation private -- sh -c \
+        'mount -t tmpfs -o mode=0755,size=64m ward-clients-run /run && exec containerd --config "$1"' \
+        sh "$containerd_dir/config.toml" >"$containerd_dir/containerd.log" 2>&1 &
+    containerd_pid=$!
+    remember "$containerd_pid"
+    local _
+    for _ in $(seq 200); do
+        if ! kill -0 "$containerd_pid" 2>/dev/null; then
+            echo "containerd exited: $(tail -3 "$containerd_dir/containerd.log")"
+            return 1
+        fi
+        ctrc version >/dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    echo "containerd did not answer on $containerd_sock in 20 s: $(tail -3 "$containerd_dir/containerd.log")"
+    return 1
+}
+
+# ctrc ARG...: ctr against the private daemon, in its mount namespace and
+# this run's containerd namespace; 60 s at most (a hung runtime fails the
+# check instead of the lane).
+ctrc() {
+    timeout -k 5 60 nsenter --target "$containerd_pid" --mount -- \
+        ctr --address "$containerd_sock" --namespace "$containerd_ns" "$@"
+}
+
+# ctrc_tty ARG...: the same through a pseudo-terminal (script(1)), for the
+# flags that want the caller's stdin to be a terminal (--tty); output with
+# the terminal's \r removed, and the "^@" the container's terminal echoes
+# when script, at the end of its (empty) input, sends the raw terminal's
+# end-of-file character, NUL.
+ctrc_tty() {
+    local cmd
+    cmd=$(printf '%q ' nsenter --target "$containerd_pid" --mount -- \
+        ctr --address "$containerd_sock" --namespace "$containerd_ns" "$@")
+    timeout -k 5 60 script --quiet --return --command "$cmd" /dev/null </dev/null |
+        tr -d '\r' | sed 's/\^@//g'
+    return "${PIPESTATUS[0]}"
+}
+
+# containerd_import_busybox NAME: an OCI archive of busybox-static (built
+# here with umoci: no registry) imported as image NAME (NAME:latest).
+containerd_import_busybox() {
+    local name=$1 layout=$CLIENT_TMP/image/layout
+    mkdir -p "$CLIENT_TMP/image"
+    "$repo/scripts/busybox-image.sh" "$layout:latest" &&
+        umoci config --image "$layout:latest" --config.cmd /bin/sh \
+            --config.env PATH=/usr/sbin:/usr/bin:/sbin:/bin &&
+        tar -C "$layout" -cf "$CLIENT_TMP/image/busybox.tar" . &&
+        ctrc images import --base-name "$name" "$CLIENT_TMP/image/busybox.tar" >/dev/null
+}
+
+# The bundle containerd wrote for container ID (config.json, rootfs, the
+# shim's pid files), under the private state dir.
+containerd_bundle() { echo "$containerd_dir/state/io.containerd.runtime.v2.task/$containerd_ns/$1"; }
+
+# containerd_leftovers: after every container was deleted, what this run
+# left: tasks, containers, mounts in the daemon's namespace, runtime state
+# under /run/containerd/runc, cgroups below this run's parent. One line
+# each; nothing printed when clean.
+containerd_leftovers() {
+    local left
+    left=$(ctrc tasks list --quiet 2>&1) && [ -n "$left" ] && echo "tasks left: $left"
+    left=$(ctrc containers list --quiet 2>&1) && [ -n "$left" ] && echo "containers left: $left"
+    left=$(grep -F " $containerd_dir/" "/proc/$containerd_pid/mountinfo" | cut -d' ' -f5)
+    [ -n "$left" ] && echo "mounts left: $left"
+    left=$(nsenter --target "$containerd_pid" --mount -- \
+        find /run/containerd/runc -mindepth 2 -maxdepth 2 2>/dev/null)
+    [ -n "$left" ] && echo "runtime state left: $left"
+    left=$(find /sys/fs/cgroup -mindepth 3 -maxdepth 3 -path "*/$containerd_ns/*" -type d 2>/dev/null)
+    [ -n "$left" ] && echo "cgroups left: $left"
+    return 0
+}
+
+# containerd_stop: force-deletes whatever is still there (so the shims exit
+# and the mount namespace goes with the daemon), removes this run's cgroup
+# parents (runc, crun and ward create /<namespace> and leave it, as they do
+# for any parent they create), and stops the daemon by its pid. The
+# remaining shims, if any, are ended by the pids they recorded.
+containerd_stop() {
+    [ -n "$containerd_pid" ] || return 0
+    local id bundle pid
+    if kill -0 "$containerd_pid" 2>/dev/null; then
+        for id in $(ctrc containers list --quiet 2>/dev/null); do
+            ctrc tasks kill --signal SIGKILL "$id" >/dev/null 2>&1
+            ctrc tasks delete --force "$id" >/dev/null 2>&1
+            ctrc containers delete "$id" >/dev/null 2>&1
+        done
+    fi
+    # A pid file can outlive its process: only a process that still is this
+    # run's shim or in this run's cgroups is ended.
+    for bundle in "$containerd_dir"/state/io.containerd.runtime.v2.task/*/*; do
+        for pid in $(cat "$bundle/init.pid" "$bundle/shim.pid" 2>/dev/null); do
+            if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "-namespace $containerd_ns " ||
+                grep -q "/$containerd_ns/" "/proc/$pid/cgroup" 2>/dev/null; then
+                kill -KILL "$pid" 2>/dev/null
+            fi
+        done
+    done
+    find /sys/fs/cgroup -mindepth 2 -maxdepth 3 -name "$containerd_ns" -type d \
+        -exec rmdir {} + 2>/dev/null
+    kill -TERM "$containerd_pid" 2>/dev/null
+    for _ in $(seq 50); do kill -0 "$containerd_pid" 2>/dev/null || break; sleep 0.1; done
+    containerd_pid=
+}
+trap 'containerd_stop; cleanup_clients' EXIT

@@ -92,9 +92,16 @@ script_lane() {
         [ "$fail" -gt 0 ] && grep -E '^(FAIL|not ok)' "$log" | head -n 40 | sed 's/^/   | /'
         [ $rc -ne 0 ] && [ "$fail" -eq 0 ] && fail=1
     fi
-    echo "   $name: $pass passed, $fail failed ($((SECONDS - start)) s)"
+    # A script lane may skip cases ("skip NAME: why" lines, a "test cases
+    # skipped: N" line): shown with their reasons, never counted as passed.
+    local skip
+    skip=$(grep -E '^test cases skipped: [0-9]+$' "$log" | tail -n 1 | grep -o '[0-9]*$')
+    skip=${skip:-0}
+    [ "$skip" -gt 0 ] && grep -E '^skip ' "$log" | head -n 20 | sed 's/^/   | /'
+    echo "   $name: $pass passed, $fail failed, $skip skipped ($((SECONDS - start)) s)"
     total_pass=$((total_pass + pass))
     total_fail=$((total_fail + fail))
+    total_skip=$((total_skip + skip))
     ran+=("$name")
 }
 

@@ -69,14 +69,20 @@ void write(Level level, std::string_view msg) {
     }
     try {
         write_all(out, line, "write log");
-        // A warning says that what runs differs from what was asked (a
-        // limit not applied, a capability not raised). Engines read the
-        // --log file only when a verb fails, so it goes to stderr too,
-        // where the caller (and the container's log) shows it.
-        if (level == Level::warn && g_fd >= 0)
-            write_all(STDERR_FILENO, "warning: " + std::string(msg) + "\n", "write stderr");
     } catch (const Error&) {
         // Logging must never turn into a second failure.
+    }
+}
+
+void degraded(std::string_view msg) {
+    write(Level::warn, msg);
+    // Engines read the --log file only when a verb fails: this warning
+    // changes what runs, so it reaches the caller's stderr too.
+    if (g_fd >= 0) {
+        try {
+            write_all(STDERR_FILENO, "warning: " + std::string(msg) + "\n", "write stderr");
+        } catch (const Error&) {
+        }
     }
 }
 

@@ -172,8 +172,8 @@ DeviceFilter apply_device_rules(const std::string& cgroup_dir,
     } catch (const Error& e) {
         if (!in_user_namespace())
             throw;
-        log::warn(std::string("linux.resources.devices not enforced: ") + e.what() +
-                  " (ward runs in a user namespace)");
+        log::degraded(std::string("linux.resources.devices not enforced: ") + e.what() +
+                      " (ward runs in a user namespace)");
         return {};
     }
 }

@@ -245,8 +245,8 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
         // The caller's choice (podman --cgroups=disabled): the init stays
         // in ward's cgroup; limits were judged by the policy above.
         if (spec.linux && spec.linux->resources && !spec.linux->resources->devices.empty())
-            log::warn("linux.resources.devices: not enforced: --cgroup-manager disabled gives "
-                      "the container no cgroup to attach the device filter to");
+            log::degraded("linux.resources.devices: not enforced: --cgroup-manager disabled gives "
+                          "the container no cgroup to attach the device filter to");
     } else {
         cgroup =
             cgroups::Cgroup::create(cgroups::resolve_path(spec.linux->cgroups_path, options.id));

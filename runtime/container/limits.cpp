@@ -10,11 +10,15 @@ namespace ward::container {
 namespace {
 
 // "No limit" as a client writes it (--pids-limit -1, a memory limit of -1,
-// a quota of -1): the cgroup's default. It is not a limit, so a hierarchy
-// without the controller loses nothing by it and no finding is made.
+// a quota of -1), or the default weight (cpu shares 1024, which containerd
+// and Docker give every container, is cpu.weight 100): what a fresh cgroup
+// has anyway. It is not a limit, so a hierarchy without the controller
+// loses nothing by it and no finding is made.
 bool no_limit(const cgroups::Write& w) {
     if (w.value == "max")
         return true;
+    if (w.file == "cpu.weight")
+        return w.value == "100";
     return w.file == "cpu.max" && w.value.rfind("max ", 0) == 0;
 }
 
@@ -47,7 +51,7 @@ Limits plan_limits(const policy::Policy& policy, const spec::Resources* resource
         return out;
     cgroups::Plan plan = cgroups::plan_writes(*resources);
     for (const auto& w : plan.warnings)
-        log::warn(w);
+        log::degraded(w);
     if (plan.writes.empty())
         return out;
     if (no_cgroup) {

@@ -102,8 +102,8 @@ void validate(Sets& sets) {
     CapSet bad_ambient = sets.ambient & ~(sets.permitted & sets.inheritable);
     for (int cap = 0; bad_ambient >> cap; ++cap)
         if (has(bad_ambient, cap))
-            log::warn("process.capabilities.ambient: " + capability_name(cap) +
-                      " is not in both the permitted and inheritable sets; not raised");
+            log::degraded("process.capabilities.ambient: " + capability_name(cap) +
+                          " is not in both the permitted and inheritable sets; not raised");
     sets.ambient &= ~bad_ambient;
     CapSet bad_effective = sets.effective & ~sets.permitted;
     if (bad_effective)
@@ -150,8 +150,8 @@ void set_ids(const spec::User& user, bool setgroups_allowed) {
         if (::setgroups(groups.size(), groups.data()) < 0)
             fail_errno("setgroups " + std::to_string(groups.size()) + " additionalGids");
     } else if (!user.additional_gids.empty()) {
-        log::warn("process.user.additionalGids ignored: setgroups is denied in this user "
-                  "namespace");
+        log::degraded("process.user.additionalGids ignored: setgroups is denied in this user "
+                      "namespace");
     }
     if (::setresgid(user.gid, user.gid, user.gid) < 0)
         fail_errno("setresgid " + std::to_string(user.gid));

@@ -100,7 +100,7 @@ Admission admit(const Effective& e, Request& r) {
         if (contains(r.already_warned, f.message))
             log::debug(f.message + " (warned at create)");
         else
-            log::warn(f.message);
+            f.rule == "unavailableLimits" ? log::degraded(f.message) : log::warn(f.message);
         out.warnings.push_back(std::move(f));
     }
     if (!refusals.empty())

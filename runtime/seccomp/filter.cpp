@@ -159,7 +159,7 @@ unsigned flags_for(const spec::Seccomp& config, bool notify) {
         if (flag == SECCOMP_FILTER_FLAG_TSYNC && notify)
             flag |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
         if (!kernel::supports_flag(flag | (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER))) {
-            log::warn(field + ": this kernel does not support " + name + "; not set");
+            log::degraded(field + ": this kernel does not support " + name + "; not set");
             continue;
         }
         flags |= flag;

@@ -2,9 +2,7 @@
 // {"level":"error","msg":"...","time":"2026-01-02T03:04:05Z"} to --log FILE.
 //
 // Like runc, a fatal error is written to the log (level "error", the last
-// line of a failure) and to stderr. Unlike runc, a warning is written to
-// stderr too when there is a --log file: engines read that file only when
-// a verb fails, and a warning means what runs differs from what was asked.
+// line of a failure) and to stderr.
 #pragma once
 
 #include <string>
@@ -36,6 +34,15 @@ inline void info(std::string_view msg) {
 inline void warn(std::string_view msg) {
     write(Level::warn, msg);
 }
+// A warning that what runs differs from what was asked (a limit not
+// applied, a capability not raised, device rules not enforced): written to
+// the log and, when the log is a --log file, to stderr too. Engines read
+// that file only when a verb fails, so a plain warning would never reach
+// the user; stderr is the caller's (for a detached container, the
+// container's own stderr, where its log shows it). Warnings that change
+// nothing (a policy rule that only warns) stay log-only, as with runc.
+void degraded(std::string_view msg);
+
 inline void error(std::string_view msg) {
     write(Level::error, msg);
 }

@@ -153,6 +153,9 @@ bench: deps
 
 install: all
 	install -D -m 0755 $(BUILD)/ward $(DESTDIR)$(PREFIX)/sbin/ward
+	for policy in contrib/policies/*.json; do \
+	  install -D -m 0644 "$$policy" "$(DESTDIR)$(PREFIX)/share/ward/policies/$${policy##*/}"; \
+	done
 	for page in man/*.8 man/*.5; do \
 	  [ -f "$$page" ] || continue; \
 	  sec=$${page##*.}; install -D -m 0644 "$$page" "$(DESTDIR)$(PREFIX)/share/man/man$$sec/$${page##*/}"; \

@@ -87,6 +87,14 @@ podman_check_pids_limit() {
     found=$(podman_pids_max_of "$pid")
     if [ -n "$want" ] && [ "$want" -gt 0 ] && grep -qx "$want" <<<"$found"; then
         podman_verdict "$label" pids-limit
+    elif [[ $label == ward* ]] && ! grep -qw pids /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null &&
+        [ -d /sys/fs/cgroup/unified ]; then
+        # Known and open (issue 11): on a hybrid host ward's cgroup2
+        # hierarchy has no pids controller, so baseline (unavailableLimits:
+        # warn) runs the container unlimited and says so on stderr. Whether
+        # baseline should refuse instead is the open question; a skip with
+        # the reason, never a pass. On a pure v2 host the check counts.
+        skip "podman-pids-limit" "hybrid cgroup host: the cgroup2 hierarchy has no pids controller; ward warned instead of applying pids.limit $want"
     else
         podman_verdict "$label" pids-limit "podman asked for pids.limit $want; the container's cgroups have pids.max: $(echo ${found:-none})"
     fi

@@ -52,6 +52,11 @@ Result hardened(Bundle& b, const std::string& verb, const std::string& id,
     return with_policy(b, "hardened", verb, id, extra);
 }
 
+void report_allowed_by_policy(std::string_view attack, std::string_view why) {
+    BOOST_TEST_MESSAGE("attack " + std::string(attack) +
+                       ": allowed by the policy: " + std::string(why));
+}
+
 void report_control(std::string_view attack, bool worked, std::string_view detail) {
     std::string line = "control " + std::string(attack) + ": " +
                        (worked ? "works against a weakened setup: " : "FAILED: ") +

@@ -36,6 +36,12 @@ enum class Outcome { blocked, not_blocked, could_not_run };
 // One attack's outcome: a log line and a test assertion (fails unless blocked).
 void report(std::string_view attack, Outcome outcome, std::string_view detail);
 
+// An attempt a policy lets through on purpose, as that policy documents
+// (baseline grants CAP_NET_RAW, which containerd and Docker give every
+// container): a line "attack NAME: allowed by the policy: WHY", never
+// counted as blocked. Only for attempts confined to the container.
+void report_allowed_by_policy(std::string_view attack, std::string_view why);
+
 // The same attack against a weakened setup: `worked` must be true.
 void report_control(std::string_view attack, bool worked, std::string_view detail);
 

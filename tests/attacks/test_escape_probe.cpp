@@ -325,6 +325,17 @@ std::string shown(const Answer& a) {
     return a.token.empty() || a.token == "-" ? a.detail : a.token + ": " + a.detail;
 }
 
+// What baseline lets through on purpose: raw and packet sockets need
+// CAP_NET_RAW, in containerd's and Docker's default capability set
+// (tests/data/clients/), and reach only the container's own network
+// namespace. hardened refuses both.
+const char* allowed_by_policy(const std::string& policy, const std::string& name) {
+    if (policy == "baseline" && (name == "socket-packet" || name == "socket-raw-inet"))
+        return "CAP_NET_RAW, in containerd's and Docker's default set; the socket reaches only "
+               "the container's own network namespace";
+    return nullptr;
+}
+
 void judge(const std::string& name) {
     const Answer* control = control_of(name);
     for (const char* policy : kPolicies) {
@@ -334,6 +345,9 @@ void judge(const std::string& name) {
         if (!a)
             report(attack, Outcome::could_not_run,
                    "no answer from the probe" + (run.failure.empty() ? "" : ": " + run.failure));
+        else if (a->verdict == "allowed" && allowed_by_policy(policy, name))
+            report_allowed_by_policy(attack, std::string(allowed_by_policy(policy, name)) + " (" +
+                                                 a->detail + ")");
         else if (a->verdict == "allowed")
             report(attack, Outcome::not_blocked, a->detail);
         else if (a->verdict != "refused")

@@ -297,6 +297,13 @@ std::vector<std::string> path_components(std::string_view path) {
     return out;
 }
 
+std::string normal_path(std::string_view path) {
+    std::string out;
+    for (const auto& part : path_components(path))
+        out += "/" + part;
+    return out.empty() ? "/" : out;
+}
+
 void force_fd_walk(bool on) {
     g_force_walk = on;
 }

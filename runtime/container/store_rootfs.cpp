@@ -34,13 +34,6 @@ std::string image_named(const spec::Spec& spec, int rootfs_fd) {
     return "the store image at " + linux::kernel_path(rootfs_fd);
 }
 
-std::string clean(const std::string& path) {
-    std::string out;
-    for (const auto& part : path_components(path))
-        out += "/" + part;
-    return out.empty() ? "/" : out;
-}
-
 bool below(const std::string& dest, const std::string& parent) {
     return parent == "/" ||
            (dest.size() > parent.size() && dest.compare(0, parent.size(), parent) == 0 &&
@@ -86,16 +79,16 @@ void check_store_rootfs_use(const spec::Spec& spec, int rootfs_fd) {
                image_named(spec, rootfs_fd) + " and must be read-only");
     bool dev_mounted = false;
     for (const auto& m : spec.mounts)
-        dev_mounted = dev_mounted || clean(m.destination) == "/dev";
+        dev_mounted = dev_mounted || normal_path(m.destination) == "/dev";
     if (!dev_mounted)
         refuse("mounts: no mount on /dev, so device nodes would be made in the rootfs of " +
                image_named(spec, rootfs_fd) +
                ", which is never written (add a tmpfs on /dev, as `ward spec` has)");
     for (size_t i = 0; i < spec.mounts.size(); ++i) {
-        std::string dest = clean(spec.mounts[i].destination);
+        std::string dest = normal_path(spec.mounts[i].destination);
         bool on_earlier_mount = false;
         for (size_t j = 0; j < i && !on_earlier_mount; ++j)
-            on_earlier_mount = below(dest, clean(spec.mounts[j].destination));
+            on_earlier_mount = below(dest, normal_path(spec.mounts[j].destination));
         if (!on_earlier_mount && !exists_in_root(rootfs_fd, dest))
             refuse("mounts[" + std::to_string(i) + "].destination " + spec.mounts[i].destination +
                    " does not exist in the rootfs of " + image_named(spec, rootfs_fd) +

@@ -42,13 +42,6 @@ const std::pair<const char*, const char*> kLinks[] = {
     {"stderr", "/proc/self/fd/2"},
 };
 
-std::string clean(const std::string& path) {
-    std::string out;
-    for (const auto& part : path_components(path))
-        out += "/" + part;
-    return out;
-}
-
 mode_t file_type(char type) {
     switch (type) {
     case 'c':
@@ -64,7 +57,7 @@ mode_t file_type(char type) {
 
 Node node_of(const spec::Device& device) {
     Node node;
-    node.path = clean(device.path);
+    node.path = normal_path(device.path);
     auto parts = path_components(device.path);
     if (device.path.empty() || device.path.front() != '/' || parts.size() < 2 ||
         parts[0] != "dev" || std::find(parts.begin(), parts.end(), "..") != parts.end())
@@ -194,18 +187,14 @@ void make_link(int dev_fd, const std::string& name, const std::string& target) {
 
 bool mounts_at(const spec::Spec& spec, const std::string& path, const std::string& type) {
     return std::any_of(spec.mounts.begin(), spec.mounts.end(), [&](const spec::Mount& m) {
-        return clean(m.destination) == path && (type.empty() || m.type == type);
+        return normal_path(m.destination) == path && (type.empty() || m.type == type);
     });
 }
 
 // /dev is the host's (or another) tree bound in: not ours to populate.
 bool dev_is_bound(const spec::Spec& spec) {
     return std::any_of(spec.mounts.begin(), spec.mounts.end(), [](const spec::Mount& m) {
-        if (clean(m.destination) != "/dev")
-            return false;
-        return m.type == "bind" ||
-               std::find(m.options.begin(), m.options.end(), "bind") != m.options.end() ||
-               std::find(m.options.begin(), m.options.end(), "rbind") != m.options.end();
+        return normal_path(m.destination) == "/dev" && m.is_bind();
     });
 }
 

@@ -31,13 +31,6 @@ const char* const kProcBindAllowed[] = {
     "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
 };
 
-std::string clean_destination(const std::string& destination) {
-    std::string out;
-    for (const auto& part : path_components(destination))
-        out += "/" + part;
-    return out.empty() ? "/" : out;
-}
-
 bool on_procfs(int fd) {
     struct statfs fs {};
     return ::fstatfs(fd, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC;
@@ -46,7 +39,7 @@ bool on_procfs(int fd) {
 void check_proc_target(int target_fd, const std::string& destination) {
     if (!on_procfs(target_fd))
         return;
-    std::string clean = clean_destination(destination);
+    std::string clean = normal_path(destination);
     for (const char* allowed : kProcBindAllowed)
         if (clean == allowed)
             return;
@@ -112,7 +105,7 @@ void mount_one(const RootfsContext& ctx, int root_fd, const spec::Mount& mount,
         fail("option \"remount\" is not supported in a config mount");
     std::string type = mount.type;
     std::string source = mount.source;
-    bool bind = is_bind_mount(mount);
+    bool bind = mount.is_bind();
     bool recursive = options.recursive_bind();
     // sysfs belongs to the network namespace; a user namespace cannot
     // mount the host's, so it gets a bind of /sys as runc gives it (a fixed

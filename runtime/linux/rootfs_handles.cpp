@@ -99,13 +99,6 @@ void RootfsHandles::close_all() {
         s.reset();
 }
 
-bool is_bind_mount(const spec::Mount& mount) {
-    if (mount.type == "bind")
-        return true;
-    return std::any_of(mount.options.begin(), mount.options.end(),
-                       [](const std::string& o) { return o == "bind" || o == "rbind"; });
-}
-
 RootfsHandles open_rootfs_handles(const spec::Spec& spec, const std::string& bundle) {
     RootfsHandles out;
     if (!spec.root)
@@ -122,7 +115,7 @@ RootfsHandles open_rootfs_handles(const spec::Spec& spec, const std::string& bun
     out.source_errors.resize(spec.mounts.size());
     for (size_t i = 0; i < spec.mounts.size(); ++i) {
         const spec::Mount& m = spec.mounts[i];
-        if (!is_bind_mount(m))
+        if (!m.is_bind())
             continue;
         std::string field = "mounts[" + std::to_string(i) + "].source " + quote(m.source);
         if (m.source.empty()) {

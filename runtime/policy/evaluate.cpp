@@ -94,10 +94,6 @@ void check_devices(const ListRule& rule, const spec::Spec& s, Checker& c) {
     }
 }
 
-bool is_bind(const spec::Mount& m) {
-    return m.type == "bind" || contains(m.options, "bind") || contains(m.options, "rbind");
-}
-
 // A source is sensitive when it is a forbidden path or lies under one
 // ("/proc/1/root" is worse than "/proc"); "/" matches only itself.
 bool forbidden_source(const std::string& source, const std::vector<std::string>& forbidden) {
@@ -120,7 +116,7 @@ void check_host_mounts(const Policy& p, const ListRule& rule, const spec::Spec& 
     std::vector<size_t> flagged;
     for (size_t i = 0; i < s.mounts.size(); ++i) {
         const auto& m = s.mounts[i];
-        if (is_bind(m) && forbidden_source(m.source, rule.names)) {
+        if (m.is_bind() && forbidden_source(m.source, rule.names)) {
             c.add("hostMounts", rule.action,
                   "mounts[" + std::to_string(i) + "].source is " + m.source +
                       ", forbidden: " + listed(rule.names));
@@ -146,7 +142,7 @@ bool sysctl_allowed(const std::string& name, const std::vector<std::string>& all
 // bind option is a bind mount whatever its type says, and "cgroup" is
 // mounted as cgroup2.
 std::string mounted_type(const spec::Mount& m) {
-    if (is_bind(m))
+    if (m.is_bind())
         return "bind";
     return m.type == "cgroup" ? "cgroup2" : m.type;
 }

@@ -147,6 +147,13 @@ std::string current_dir() {
 
 } // namespace
 
+bool Mount::is_bind() const {
+    if (type == "bind")
+        return true;
+    return std::any_of(options.begin(), options.end(),
+                       [](const std::string& o) { return o == "bind" || o == "rbind"; });
+}
+
 const Namespace* Spec::find_namespace(const std::string& type) const {
     if (!linux)
         return nullptr;

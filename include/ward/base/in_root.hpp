@@ -97,6 +97,10 @@ void set_owner_and_mode(int fd, uid_t uid, gid_t gid, mode_t mode);
 // The components of `path` with empty and "." ones dropped ("..": kept).
 std::vector<std::string> path_components(std::string_view path);
 
+// `path` as "/" followed by its components ("/dev//pts/." → "/dev/pts",
+// "" → "/"): how config paths are compared ("..": kept, not resolved).
+std::string normal_path(std::string_view path);
+
 // Tests: force the fd walk even where openat2 exists.
 void force_fd_walk(bool on);
 

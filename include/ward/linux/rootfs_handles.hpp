@@ -54,10 +54,6 @@ struct RootfsHandles {
 // open: no such file or directory`).
 RootfsHandles open_rootfs_handles(const spec::Spec& spec, const std::string& bundle);
 
-// Whether the config mount is a bind mount (type "bind" or a bind/rbind
-// option): the one predicate for create and the mount setup.
-bool is_bind_mount(const spec::Mount& mount);
-
 // The kernel's name for the file open at `fd` (readlink of /proc/self/fd/N).
 std::string kernel_path(int fd);
 

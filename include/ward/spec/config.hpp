@@ -100,6 +100,11 @@ struct Mount {
     std::vector<std::string> options;
     std::vector<IdMapping> uid_mappings;
     std::vector<IdMapping> gid_mappings;
+
+    // Type "bind", or a bind/rbind option whatever the type: the one
+    // predicate the policy, create's handles and the mount setup share,
+    // so what the policy judges as a bind is what gets bound.
+    bool is_bind() const;
 };
 
 struct Hook {

@@ -78,8 +78,9 @@ bool starts_container_processes(const std::vector<std::string>& args) {
 }
 
 // CVE-2019-5736: before create, run or exec touch a container, ward runs
-// from a copy of its binary that nothing can write through, and is
-// non-dumpable (linux/self_exe.hpp). This departs from DESIGN.md's "no
+// from a copy of its binary that nothing can write through
+// (linux/self_exe.hpp); spawn_init and exec's intermediate make themselves
+// non-dumpable before they enter a container namespace. This departs from DESIGN.md's "no
 // re-exec of itself" only in where: ward re-executes itself once, on the
 // host, before any container namespace exists for it; nothing is
 // re-executed inside a container (docs/architecture.md, Departures).
@@ -90,7 +91,6 @@ std::string protect_own_binary(const std::vector<std::string>& args, char** argv
         return "";
     try {
         linux::reexec_from_protected_copy(argv, envp);
-        linux::make_non_dumpable();
         return "";
     } catch (const Error& e) {
         return e.what();

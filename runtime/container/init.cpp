@@ -57,19 +57,20 @@ void close_fd_range(unsigned first, unsigned last) {
 
 // Closes every fd >= 3 + preserve_fds except those in keep: the init must
 // not hold the parent's state-dir lock or any other parent fd while it
-// waits on the fifo. The kept ones (ward's own) are marked close-on-exec,
-// whatever number they got: one among the preserved fds would not be
-// touched by the finalize step's marking.
+// waits on the fifo. ward opens all of its own close-on-exec; one that got
+// a number among the preserved fds, which the finalize step's marking does
+// not touch, is marked again here, as the only one at risk.
 void close_inherited_fds(int preserve_fds, std::vector<int> keep) {
     std::sort(keep.begin(), keep.end());
     unsigned first = 3 + static_cast<unsigned>(preserve_fds);
     for (int fd : keep) {
         if (fd < 0)
             continue;
-        if (::fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
-            fail_errno("mark fd " + std::to_string(fd) + " close-on-exec");
-        if (static_cast<unsigned>(fd) < first)
+        if (static_cast<unsigned>(fd) < first) {
+            if (::fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+                fail_errno("mark fd " + std::to_string(fd) + " close-on-exec");
             continue;
+        }
         if (static_cast<unsigned>(fd) > first)
             close_fd_range(first, static_cast<unsigned>(fd) - 1);
         first = static_cast<unsigned>(fd) + 1;

@@ -68,7 +68,6 @@ Spawned spawn_init(const InitContext& request, int cgroup_fd, int parent_sync_fd
         fail_errno("fork");
     if (mid == 0) {
         try {
-            linux::make_non_dumpable(); // inherited; checked before any setns
             linux::join_namespaces(ctx.namespaces.join);
             long pid = clone_process(flags | CLONE_PARENT, cgroup_fd, in_cgroup);
             if (pid < 0)

@@ -139,29 +139,29 @@ RootfsHandles open_rootfs_handles(const spec::Spec& spec, const std::string& bun
 FileLocation locate(int fd) {
     FileLocation out;
     out.path = kernel_path(fd);
-    FileId self = id_of(fd, out.path);
-    out.chain.push_back(self);
     struct stat st {};
     if (::fstat(fd, &st) < 0)
         fail_errno("stat " + out.path);
-    UniqueFd dir;
-    if (S_ISDIR(st.st_mode)) {
-        dir.reset(::openat(fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC));
-        if (!dir)
-            fail_errno("open " + out.path);
-    } else {
-        dir = parent_of_file(out.path, self);
-        out.chain.push_back(id_of(dir.get(), out.path));
+    FileId self{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
+    out.chain.push_back(self);
+    // The walk up starts at the source itself when it is a directory.
+    UniqueFd parent;
+    if (!S_ISDIR(st.st_mode)) {
+        parent = parent_of_file(out.path, self);
+        out.chain.push_back(id_of(parent.get(), out.path));
     }
+    int dir = parent ? parent.get() : fd;
+    UniqueFd up;
     while (out.chain.size() < kMaxDepth) {
-        UniqueFd up(::openat(dir.get(), "..", O_PATH | O_DIRECTORY | O_CLOEXEC));
-        if (!up)
+        UniqueFd next(::openat(dir, "..", O_PATH | O_DIRECTORY | O_CLOEXEC));
+        if (!next)
             fail_errno("open the parent of " + out.path);
-        FileId up_id = id_of(up.get(), out.path);
-        if (up_id == out.chain.back())
+        FileId next_id = id_of(next.get(), out.path);
+        if (next_id == out.chain.back())
             return out; // ".." of "/" is "/"
-        out.chain.push_back(up_id);
-        dir = std::move(up);
+        out.chain.push_back(next_id);
+        up = std::move(next);
+        dir = up.get();
     }
     fail("source " + quote(out.path) + " is nested too deep");
 }

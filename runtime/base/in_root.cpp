@@ -122,6 +122,10 @@ class Walk {
             struct stat st {};
             if (::fstat(fd.get(), &st) < 0)
                 fail("stat", errno, name);
+            // A trailing symlink the caller asked not to follow is the
+            // answer itself, as openat2 gives it for O_PATH|O_NOFOLLOW.
+            if (S_ISLNK(st.st_mode) && last && (flags_ & O_NOFOLLOW) && (flags_ & O_PATH))
+                return fd;
             if (S_ISLNK(st.st_mode)) {
                 follow(fd.get(), name);
                 continue;

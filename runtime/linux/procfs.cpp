@@ -1,6 +1,7 @@
 #include "ward/linux/procfs.hpp"
 
 #include "ward/base/file.hpp"
+#include "ward/base/in_root.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/linux/mount_api.hpp"
 
@@ -25,8 +26,6 @@ namespace ward::linux {
 namespace {
 
 constexpr ino_t kProcRootIno = 1; // PROC_ROOT_INO
-
-std::atomic<bool> g_force_walk{false};
 
 bool on_filesystem(int fd, long magic) {
     struct statfs fs {};
@@ -105,54 +104,20 @@ UniqueFd root_from(ProcfsSource source, const std::string& proc) {
     throw ProcfsError(what + why + ": " + errno_text(err), err);
 }
 
-// -1 with errno ENOSYS when openat2 is missing (E2BIG where the kernel
-// does not know this struct).
-int open_beneath(int root, const std::string& below, int flags) {
-    open_how how{};
-    how.flags = static_cast<uint64_t>(flags | O_CLOEXEC);
-    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-    for (int attempt = 0; attempt < 32; ++attempt) {
-        long fd = ::syscall(SYS_openat2, root, below.c_str(), &how, sizeof how);
-        if (fd >= 0 || errno != EAGAIN)
-            return static_cast<int>(fd);
+// `below` under the handle's root by the one in-root resolver, nothing
+// followed and no mount crossed (openat2 RESOLVE_BENEATH|NO_XDEV|
+// NO_SYMLINKS|NO_MAGICLINKS, or its fd walk): a bind mount over a procfs
+// file, or a symlink on the way, is refused, never written through.
+UniqueFd open_below(const ProcfsHandle& handle, const std::string& shown, const std::string& below,
+                    int flags) {
+    Resolution how;
+    how.symlinks = Symlinks::refused;
+    how.mounts = Mounts::stay;
+    try {
+        return resolve_in_root(handle.root.get(), below, flags, how);
+    } catch (const PathError& e) {
+        fail_open(handle, shown, below, e.err);
     }
-    return -1;
-}
-
-// The kernels without openat2: one component at a time, never following a
-// symlink, each step on the root's mount. A private instance has no mounts
-// inside it; for the others a kernel that cannot name mounts (before 5.8)
-// cannot prove that, and the open is refused.
-int walk_beneath(const ProcfsHandle& handle, const std::string& below, int flags) {
-    auto root_mount = mount_id(handle.root.get());
-    bool need_mount_check = handle.source != ProcfsSource::private_instance;
-    if (need_mount_check && !root_mount) {
-        errno = EXDEV;
-        return -1;
-    }
-    auto parts = split(below, '/');
-    UniqueFd current;
-    for (size_t i = 0; i < parts.size(); ++i) {
-        bool last = i + 1 == parts.size();
-        int at = current ? current.get() : handle.root.get();
-        int step_flags = last ? flags | O_NOFOLLOW | O_CLOEXEC : O_PATH | O_NOFOLLOW | O_CLOEXEC;
-        UniqueFd next(::openat(at, parts[i].c_str(), step_flags));
-        if (!next)
-            return -1;
-        struct stat st {};
-        if (::fstat(next.get(), &st) < 0)
-            return -1;
-        if (S_ISLNK(st.st_mode) && !last) {
-            errno = ELOOP;
-            return -1;
-        }
-        if (need_mount_check && mount_id(next.get()) != root_mount) {
-            errno = EXDEV;
-            return -1;
-        }
-        current = std::move(next);
-    }
-    return current.release();
 }
 
 // What the symlink `name` ("self", "thread-self") at the top of the
@@ -160,12 +125,7 @@ int walk_beneath(const ProcfsHandle& handle, const std::string& below, int flags
 // "1234/task/1235". ENOENT when the caller is not in the handle's pid
 // namespace.
 std::string read_pid_link(const ProcfsHandle& handle, const std::string& name) {
-    int flags = O_PATH | O_NOFOLLOW;
-    UniqueFd link(g_force_walk.load() ? -1 : open_beneath(handle.root.get(), name, flags));
-    if (!link && (g_force_walk.load() || errno == ENOSYS || errno == E2BIG))
-        link.reset(walk_beneath(handle, name, flags));
-    if (!link)
-        fail_open(handle, "/proc/" + name, name, errno);
+    UniqueFd link = open_below(handle, "/proc/" + name, name, O_PATH | O_NOFOLLOW);
     char buf[64];
     ssize_t n = ::readlinkat(link.get(), "", buf, sizeof buf);
     if (n < 0)
@@ -275,11 +235,7 @@ ProcfsHandle make_procfs_handle(ProcfsSource first, const std::string& proc) {
 
 UniqueFd open_in_procfs(const ProcfsHandle& handle, const std::string& path, int flags) {
     std::string below = below_root(handle, path);
-    UniqueFd fd(g_force_walk.load() ? -1 : open_beneath(handle.root.get(), below, flags));
-    if (!fd && (g_force_walk.load() || errno == ENOSYS || errno == E2BIG))
-        fd.reset(walk_beneath(handle, below, flags));
-    if (!fd)
-        fail_open(handle, path, below, errno);
+    UniqueFd fd = open_below(handle, path, below, flags);
     if (!on_filesystem(fd.get(), PROC_SUPER_MAGIC))
         throw ProcfsError("open " + path + ": not on procfs", EXDEV);
     return fd;
@@ -344,10 +300,6 @@ UniqueFd open_procfs_namespace(const std::string& path) {
     if (!on_filesystem(ns.get(), NSFS_MAGIC))
         fail("open " + path + ": not a namespace file");
     return ns;
-}
-
-void force_procfs_walk(bool on) {
-    g_force_walk.store(on);
 }
 
 namespace {

@@ -5,6 +5,7 @@
 // "key=value" lines and the parent compares them with the host's own facts.
 #include "ward/base/error.hpp"
 #include "ward/base/file.hpp"
+#include "ward/base/in_root.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/linux/procfs.hpp"
 
@@ -162,7 +163,7 @@ BOOST_AUTO_TEST_CASE(binds_over_proc_files_never_reach_a_write) {
         out += line("private_hostname", read_through(own, "/proc/sys/kernel/hostname"));
         out += line("private_osrelease", read_through(own, "/proc/sys/kernel/osrelease"));
         for (bool walk : {false, true}) {
-            force_procfs_walk(walk);
+            force_fd_walk(walk);
             std::string tag = walk ? "walk_" : "";
             ProcfsHandle clone = make_procfs_handle(ProcfsSource::cloned_mount);
             out += line(tag + "clone_source", describe(clone.source));
@@ -174,7 +175,7 @@ BOOST_AUTO_TEST_CASE(binds_over_proc_files_never_reach_a_write) {
             out += line(tag + "dir_osrelease", read_through(dir, "/proc/sys/kernel/osrelease"));
             out += line(tag + "private_hostname", read_through(own, "/proc/sys/kernel/hostname"));
         }
-        force_procfs_walk(false);
+        force_fd_walk(false);
         out += line("path_osrelease", std::string(trim(read_file("/proc/sys/kernel/osrelease"))));
         out += line("path_hostname", std::string(trim(read_file("/proc/sys/kernel/hostname"))));
         return out;

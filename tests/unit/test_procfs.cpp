@@ -2,6 +2,7 @@
 // as any user (the handle falls back to /proc without privileges); the
 // namespace and mount cases are in tests/integration/test_procfs.cpp.
 #include "ward/base/file.hpp"
+#include "ward/base/in_root.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/linux/procfs.hpp"
 
@@ -78,10 +79,10 @@ BOOST_AUTO_TEST_CASE(a_directory_that_is_not_procfs_is_no_handle) {
 }
 
 BOOST_AUTO_TEST_CASE(the_walk_gives_what_openat2_gives) {
-    force_procfs_walk(true);
+    force_fd_walk(true);
     std::string pid = status_field("/proc/self/status", "Pid");
     std::string err = error_of([] { open_procfs("/proc/self/cwd", O_RDONLY); });
-    force_procfs_walk(false);
+    force_fd_walk(false);
     BOOST_TEST(pid == std::to_string(::getpid()));
     BOOST_TEST(err.find("is reached through a symlink") != std::string::npos, err);
 }

@@ -11,9 +11,10 @@
 //      of /proc (open_tree OPEN_TREE_CLONE, its submounts left out), checked
 //      to be the root of a procfs mount;
 //   3. last, /proc itself, checked the same way.
-// Files are opened beneath it with openat2(RESOLVE_BENEATH|RESOLVE_NO_XDEV|
-// RESOLVE_NO_SYMLINKS|RESOLVE_NO_MAGICLINKS), or, on kernels without
-// openat2, one O_NOFOLLOW step at a time with each step's mount id checked:
+// Files are opened beneath it by the one in-root resolver (base/in_root)
+// with symlinks refused and no mount crossed: openat2(RESOLVE_BENEATH|
+// RESOLVE_NO_XDEV|RESOLVE_NO_SYMLINKS|RESOLVE_NO_MAGICLINKS), or its
+// O_NOFOLLOW walk comparing each step's mount id where openat2 is missing:
 // a file bind-mounted over another (procfs or not) in 2 or 3 is refused,
 // never written through. "self" and "thread-self" are symlinks that
 // resolution refuses: they are read as links and spliced in by hand.
@@ -103,9 +104,6 @@ UniqueFd open_procfs_no_mount(const std::string& path, int flags);
 // the directory is opened through the handle, the magic link followed from
 // there, and the result checked to be on nsfs.
 UniqueFd open_procfs_namespace(const std::string& path);
-
-// Tests: take the O_NOFOLLOW walk even where openat2 exists.
-void force_procfs_walk(bool on);
 
 // Reads /proc/PID/stat field 22 (start time in clock ticks since boot);
 // 0 when the process is gone. The CLI's view of the host's /proc (state,

@@ -11,11 +11,7 @@ namespace {
 std::vector<policy::ForbiddenPath> forbidden_paths(const policy::ListRule& rule) {
     std::vector<policy::ForbiddenPath> out;
     for (const auto& path : rule.names) {
-        policy::ForbiddenPath f{path, std::nullopt};
-        struct stat st {};
-        if (::stat(path.c_str(), &st) == 0)
-            f.id = FileId{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
-        out.push_back(std::move(f));
+        out.push_back({path, file_id(path)});
     }
     return out;
 }

@@ -15,13 +15,6 @@ const char* proc_name(const std::string& type) {
     return type.c_str();
 }
 
-bool same_file(const std::string& a, const std::string& b) {
-    struct stat sa {
-    }, sb{};
-    return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
-           sa.st_ino == sb.st_ino;
-}
-
 } // namespace
 
 void add_joined_namespace_facts(const spec::Spec& spec, policy::CreateFacts& facts) {
@@ -30,11 +23,11 @@ void add_joined_namespace_facts(const spec::Spec& spec, policy::CreateFacts& fac
     for (const auto& ns : spec.linux->namespaces) {
         if (ns.path.empty())
             continue;
-        struct stat st {};
-        if (::stat(ns.path.c_str(), &st) < 0)
+        auto joined = file_id(ns.path);
+        if (!joined)
             continue;
-        std::string own = std::string("/proc/self/ns/") + proc_name(ns.type);
-        facts.joined.push_back({ns.type, ns.path, same_file(ns.path, own)});
+        auto own = file_id(std::string("/proc/self/ns/") + proc_name(ns.type));
+        facts.joined.push_back({ns.type, ns.path, own && *own == *joined});
     }
 }
 

@@ -59,18 +59,14 @@ bool exists_in_root(int rootfs_fd, const std::string& path) {
 bool is_store_rootfs(const spec::Spec& spec, int rootfs_fd, const std::string& store_flag) {
     if (!image_digest(spec).empty())
         return true;
-    struct stat st {};
-    std::string root = trust::store_root(store_flag);
-    if (::stat(root.c_str(), &st) < 0)
+    auto store = file_id(trust::store_root(store_flag));
+    if (!store)
         return false;
-    FileId store{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
     // rootfs → <hex> → sha256 → images → the store root.
     UniqueFd cur(::openat(rootfs_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC));
     for (int up = 0; cur && up < 4; ++up)
         cur.reset(::openat(cur.get(), "..", O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (!cur || ::fstat(cur.get(), &st) < 0)
-        return false;
-    return FileId{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)} == store;
+    return cur && file_id(cur.get()) == store;
 }
 
 void check_store_rootfs_use(const spec::Spec& spec, int rootfs_fd) {

@@ -49,20 +49,6 @@ std::optional<std::string> annotation(const spec::Spec& spec, std::string_view k
     return std::nullopt;
 }
 
-FileId id_of_fd(int fd) {
-    struct stat st {};
-    if (::fstat(fd, &st) < 0)
-        fail_errno("stat rootfs");
-    return {static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
-}
-
-std::optional<FileId> id_of_path(const std::string& path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) < 0)
-        return std::nullopt;
-    return FileId{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
-}
-
 // verifyRootfs "always": the store rootfs walked again and compared with
 // the record its import made.
 void verify_store_rootfs(const trust::StoreEntry& entry, int rootfs_fd) {
@@ -130,7 +116,7 @@ TrustOutcome check_signed_bundle(const TrustSection& trust, const std::string& b
     // What create mounts must be the directory that was walked: the walk
     // took the very fd create mounts, and root.path must name it too.
     FileId walked{verified.rootfs_dev, verified.rootfs_ino};
-    if (id_of_fd(rootfs_fd) != walked)
+    if (file_id(rootfs_fd) != walked)
         refuse("root.path " + spec.root->path + " is not the rootfs that was verified");
     return {"signed bundle", bundle + " (key " + verified.key + ", " +
                                  std::to_string(verified.files) + " files, " +
@@ -158,7 +144,8 @@ TrustOutcome check_store_image(const TrustSection& trust, const spec::Spec& spec
     std::optional<trust::StoreEntry> entry = store.find(*digest);
     if (!entry)
         refuse("image " + digest->str() + " is not in the store " + root);
-    if (id_of_path(entry->rootfs()) != id_of_fd(rootfs_fd))
+    auto opened = file_id(rootfs_fd);
+    if (!opened || file_id(entry->rootfs()) != opened)
         refuse("root.path " + spec.root->path + " is not the rootfs of image " + digest->str() +
                " (" + entry->rootfs() + ")");
     std::string name = annotation(spec, trust::kImageNameAnnotation)

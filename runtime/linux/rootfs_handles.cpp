@@ -20,10 +20,10 @@ namespace {
 constexpr size_t kMaxDepth = 4096;
 
 FileId id_of(int fd, const std::string& what) {
-    struct stat st {};
-    if (::fstat(fd, &st) < 0)
+    auto id = file_id(fd);
+    if (!id)
         fail_errno("stat " + what);
-    return {static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
+    return *id;
 }
 
 } // namespace
@@ -53,7 +53,7 @@ UniqueFd parent_of_file(const std::string& path, const FileId& self) {
     UniqueFd parent(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     struct stat st {};
     if (!parent || ::fstatat(parent.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-        FileId{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)} != self)
+        FileId::of(st) != self)
         fail("source " + quote(path) + " moved while it was checked");
     return parent;
 }
@@ -142,7 +142,7 @@ FileLocation locate(int fd) {
     struct stat st {};
     if (::fstat(fd, &st) < 0)
         fail_errno("stat " + out.path);
-    FileId self{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
+    FileId self = FileId::of(st);
     out.chain.push_back(self);
     // The walk up starts at the source itself when it is a directory.
     UniqueFd parent;

@@ -111,12 +111,13 @@ void validate(Sets& sets) {
              " is not in the permitted set");
 }
 
-// capset, then capget to see that the kernel holds exactly those sets. A
-// seccomp filter loaded before this step (no no_new_privs: see
-// container/finalize.cpp) could answer capset with errno 0 without running
+// capset; with `verify`, then capget to see that the kernel holds exactly
+// those sets. A seccomp filter loaded before the capset (no no_new_privs:
+// see container/finalize.cpp) could answer it with errno 0 without running
 // it; capget writes its answer into our buffer, which such a filter cannot
 // fake, so the buffer starts out as the complement of what is expected.
-void set_process_caps(const CapabilitySets& sets) {
+// Without a filter loaded yet there is nothing to check.
+void set_process_caps(const CapabilitySets& sets, bool verify) {
     __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
     __user_cap_data_struct data[2]{};
     for (int word = 0; word < 2; ++word) {
@@ -126,6 +127,8 @@ void set_process_caps(const CapabilitySets& sets) {
     }
     if (::syscall(SYS_capset, &header, data) < 0)
         fail_errno("capset");
+    if (!verify)
+        return;
     __user_cap_data_struct seen[2]{};
     for (int word = 0; word < 2; ++word) {
         seen[word].effective = ~data[word].effective;
@@ -183,7 +186,7 @@ CapabilitySets apply_user_and_capabilities(const spec::Process& process, bool se
         now.effective |= CapSet{1} << CAP_SYS_ADMIN;
         now.permitted |= CapSet{1} << CAP_SYS_ADMIN;
     }
-    set_process_caps(now);
+    set_process_caps(now, false); // no filter is loaded yet
     for (int cap = 0; cap <= last_cap; ++cap)
         if (has(sets.ambient, cap) && ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
             fail_errno("raise ambient " + capability_name(cap));
@@ -193,7 +196,7 @@ CapabilitySets apply_user_and_capabilities(const spec::Process& process, bool se
 }
 
 void set_capabilities(const CapabilitySets& sets) {
-    set_process_caps(sets);
+    set_process_caps(sets, true);
 }
 
 void set_no_new_privileges() {

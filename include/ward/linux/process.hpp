@@ -34,8 +34,8 @@ struct CapabilitySets {
 
 // setgroups (additionalGids), setresgid, bounding set (drop), ambient
 // cleared, setresuid keeping capabilities, then capset of
-// permitted/effective/inheritable (exactly as the process says, read back
-// with capget), ambient (raise). The sets are not judged here: the policy
+// permitted/effective/inheritable (exactly as the process says; no filter
+// is loaded yet, so not read back), ambient (raise). The sets are not judged here: the policy
 // gate (policy/gate.hpp) refused, before anything was started, inheritable
 // capabilities ambient does not need and ambient ones outside permitted ∩
 // inheritable (CVE-2022-29162) under hardened and baseline. An ambient

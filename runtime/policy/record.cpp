@@ -2,6 +2,7 @@
 // reads its shape, so exec and update read exactly what create wrote.
 #include "ward/policy/record.hpp"
 
+#include "document_reader.hpp"
 #include "ward/base/error.hpp"
 
 namespace ward::policy {
@@ -14,40 +15,23 @@ json::Value strings(const std::vector<std::string>& items) {
     return a;
 }
 
-std::string string_member(const json::Value& doc, std::string_view key) {
-    const json::Value* v = doc.find(key);
-    if (!v || !v->is_string())
-        fail(std::string(key) + ": expected string");
-    return v->as_string();
-}
-
-std::vector<std::string> strings_member(const json::Value& doc, std::string_view key) {
-    std::vector<std::string> out;
-    const json::Value* v = doc.find(key);
-    if (!v)
-        return out;
-    if (!v->is_array())
-        fail(std::string(key) + ": expected array");
-    for (const auto& item : v->as_array()) {
-        if (!item.is_string())
-            fail(std::string(key) + ": expected strings");
-        out.push_back(item.as_string());
-    }
-    return out;
-}
-
+// Read with the policy's own document reader (document_reader.hpp); keys
+// other than these are left alone (a newer ward may record more).
 Record from_json(const json::Value& doc) {
-    if (!doc.is_object())
-        fail("expected object");
+    DocumentReader in(doc, "");
     Record r;
-    r.effective.source = string_member(doc, "source");
-    r.filled = strings_member(doc, "filled");
-    r.warnings = strings_member(doc, "warnings");
-    if (const json::Value* trust = doc.find("trust"); trust && trust->is_object()) {
-        r.trust_kind = string_member(*trust, "kind");
-        r.trust_detail = string_member(*trust, "detail");
+    auto source = in.str("source");
+    if (!source)
+        fail("source: expected string");
+    r.effective.source = *source;
+    r.filled = in.strings("filled").value_or(std::vector<std::string>{});
+    r.warnings = in.strings("warnings").value_or(std::vector<std::string>{});
+    if (const json::Value* trust = in.get("trust"); trust && trust->is_object()) {
+        DocumentReader t(*trust, "trust");
+        r.trust_kind = t.str("kind").value_or("");
+        r.trust_detail = t.str("detail").value_or("");
     }
-    const json::Value* policy = doc.find("policy");
+    const json::Value* policy = in.get("policy");
     if (!policy)
         fail("policy: missing: the container was created by a ward that did not record its "
              "policy document; delete it and create it again");

@@ -3,6 +3,7 @@
 // namespaces (mount, pid, network, user as it needs), so the binds over
 // /proc files and the sysctl writes never reach the host; the child reports
 // "key=value" lines and the parent compares them with the host's own facts.
+#include "integration/isolated.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/in_root.hpp"
@@ -27,64 +28,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using Report = std::map<std::string, std::string>;
+using ward_it::Report;
+using ward_it::run_in_child;
 
 std::string line(const std::string& key, const std::string& value) {
-    return key + "=" + value + "\n";
-}
-
-Report parse_report(const std::string& text) {
-    Report report;
-    for (const auto& l : split(text, '\n')) {
-        auto eq = l.find('=');
-        if (eq != std::string::npos)
-            report[l.substr(0, eq)] = l.substr(eq + 1);
-    }
-    return report;
-}
-
-// Runs `inside` after unshare(flags), as pid 1 of a new pid namespace when
-// flags has CLONE_NEWPID; "error=..." when it threw. The child never
-// returns into the test framework.
-Report run_in_child(int flags, const std::function<std::string()>& inside) {
-    int fds[2];
-    BOOST_REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
-    pid_t pid = ::fork();
-    BOOST_REQUIRE(pid >= 0);
-    if (pid == 0) {
-        ::close(fds[0]);
-        auto body = [&] {
-            std::string out;
-            try {
-                out = inside();
-            } catch (const std::exception& e) {
-                out += "\nerror=" + std::string(e.what());
-            }
-            ssize_t ignored = ::write(fds[1], out.data(), out.size());
-            (void)ignored;
-            ::_exit(0);
-        };
-        if (::unshare(flags) < 0) {
-            std::string out = "error=unshare: " + errno_text(errno);
-            ssize_t ignored = ::write(fds[1], out.data(), out.size());
-            (void)ignored;
-            ::_exit(0);
-        }
-        if (!(flags & CLONE_NEWPID))
-            body();
-        pid_t init = ::fork();
-        if (init == 0)
-            body();
-        int status = 0;
-        ::waitpid(init, &status, 0);
-        ::_exit(0);
-    }
-    ::close(fds[1]);
-    std::string text = read_fd(fds[0]);
-    ::close(fds[0]);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    return parse_report(text);
+    return ward_it::report_line(key, value);
 }
 
 std::string read_through(const ProcfsHandle& handle, const std::string& path) {

@@ -3,6 +3,7 @@
 // there, as the container init is). The child checks from inside and reports
 // "key=value" lines through a pipe; the parent asserts on them and on the
 // host's mount table, which must never show anything under the temp dir.
+#include "integration/isolated.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/strings.hpp"
@@ -30,7 +31,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using Report = std::map<std::string, std::string>;
+using ward_it::Report;
 
 struct Sandbox {
     fs::path base;
@@ -86,38 +87,7 @@ Report parse_report(const std::string& text) {
 // Runs `inside` as pid 1 of new mount+pid namespaces (plus `extra` flags)
 // and returns what it reported, "error=<message>" when it threw.
 Report run_isolated(int extra, const std::function<std::string()>& inside) {
-    int fds[2];
-    BOOST_REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
-    pid_t pid = ::fork();
-    BOOST_REQUIRE(pid >= 0);
-    if (pid == 0) {
-        ::close(fds[0]);
-        std::string out;
-        if (::unshare(CLONE_NEWNS | CLONE_NEWPID | extra) < 0) {
-            out = "error=unshare: " + errno_text(errno);
-        } else {
-            pid_t init = ::fork();
-            if (init == 0) {
-                try {
-                    out = inside();
-                } catch (const std::exception& e) {
-                    out += "\nerror=" + std::string(e.what());
-                }
-                report_and_exit(fds[1], out);
-            }
-            int status = 0;
-            ::waitpid(init, &status, 0);
-        }
-        if (!out.empty())
-            report_and_exit(fds[1], out);
-        ::_exit(0);
-    }
-    ::close(fds[1]);
-    std::string text = read_fd(fds[0]);
-    ::close(fds[0]);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    return parse_report(text);
+    return ward_it::run_in_child(CLONE_NEWNS | CLONE_NEWPID | extra, inside);
 }
 
 // As run_isolated, but first in a new user namespace (0..65535 mapped to

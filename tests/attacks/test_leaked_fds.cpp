@@ -42,28 +42,22 @@ Result run_with_log(Bundle& b, const HostHandles& h, const std::string& id) {
                       "--bundle", b.bundle_dir, id});
 }
 
-} // namespace
-
-BOOST_AUTO_TEST_SUITE(leaked_fds)
-
-BOOST_AUTO_TEST_CASE(cwd_through_a_leaked_fd_never_reaches_the_host) {
+// The outcome of trying `process.cwd` / `--cwd` = /proc/self/fd/3..12:
+// each try either refused naming the cwd, or started with a cwd that must
+// lie inside the container's root.
+struct CwdTally {
     int attempts = 0, started = 0;
     std::string escaped, unrelated;
-    for (int fd = 3; fd <= 12; ++fd) {
-        Bundle b;
-        HostHandles h(b);
-        use_defaults(b);
-        b.config["process"]["cwd"] = "/proc/self/fd/" + std::to_string(fd);
-        b.set_args({"/checker", "status"});
-        Result r = run_with_log(b, h, b.new_id("cwd"));
+
+    void add(int fd, const Result& r) {
         if (r.timed_out)
-            continue;
+            return;
         ++attempts;
         if (r.status != 0) {
             // Refused for the right reason, or the attack proves nothing.
             if (r.err.find("cwd") == std::string::npos)
                 unrelated += " fd " + std::to_string(fd) + ": " + r.err;
-            continue;
+            return;
         }
         ++started;
         std::string cwd = ward_it::value_of(r.out, "cwd");
@@ -72,17 +66,37 @@ BOOST_AUTO_TEST_CASE(cwd_through_a_leaked_fd_never_reaches_the_host) {
         if (cwd.empty() || cwd.front() != '/')
             escaped += " fd " + std::to_string(fd) + " (cwd: " + cwd + ")";
     }
-    if (attempts < 10 || !unrelated.empty())
-        report("CVE-2024-21626/cwd-leaked-fd", Outcome::could_not_run,
-               std::to_string(attempts) +
-                   " of 10 runs finished; refused for another reason:" + unrelated);
-    else if (!escaped.empty())
-        report("CVE-2024-21626/cwd-leaked-fd", Outcome::not_blocked,
-               "container started with its cwd outside the root:" + escaped);
-    else
-        report("CVE-2024-21626/cwd-leaked-fd", Outcome::blocked,
-               "fds 3-12 tried: " + std::to_string(attempts - started) + " refused, " +
-                   std::to_string(started) + " started inside the root");
+
+    void report_as(const char* attack) const {
+        if (attempts < 10 || !unrelated.empty())
+            report(attack, Outcome::could_not_run,
+                   std::to_string(attempts) +
+                       " of 10 tries finished; refused for another reason:" + unrelated);
+        else if (!escaped.empty())
+            report(attack, Outcome::not_blocked,
+                   "the process started with its cwd outside the root:" + escaped);
+        else
+            report(attack, Outcome::blocked,
+                   "fds 3-12 tried: " + std::to_string(attempts - started) + " refused, " +
+                       std::to_string(started) + " started inside the root");
+    }
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(leaked_fds)
+
+BOOST_AUTO_TEST_CASE(cwd_through_a_leaked_fd_never_reaches_the_host) {
+    CwdTally tally;
+    for (int fd = 3; fd <= 12; ++fd) {
+        Bundle b;
+        HostHandles h(b);
+        use_defaults(b);
+        b.config["process"]["cwd"] = "/proc/self/fd/" + std::to_string(fd);
+        b.set_args({"/checker", "status"});
+        tally.add(fd, run_with_log(b, h, b.new_id("cwd")));
+    }
+    tally.report_as("CVE-2024-21626/cwd-leaked-fd");
 }
 
 BOOST_AUTO_TEST_CASE(no_fd_survives_into_the_container_process) {
@@ -124,33 +138,11 @@ BOOST_AUTO_TEST_CASE(exec_cwd_through_a_leaked_fd_never_reaches_the_host) {
                "container did not start: " + c.err);
         return;
     }
-    int attempts = 0;
-    std::string escaped, unrelated;
-    for (int fd = 3; fd <= 12; ++fd) {
-        Result r = b.runtime({"--log", h.log, "exec", "--cwd",
-                              "/proc/self/fd/" + std::to_string(fd), id, "/checker", "status"});
-        if (r.timed_out)
-            continue;
-        ++attempts;
-        if (r.status != 0) {
-            if (r.err.find("cwd") == std::string::npos)
-                unrelated += " fd " + std::to_string(fd) + ": " + r.err;
-            continue;
-        }
-        std::string cwd = ward_it::value_of(r.out, "cwd");
-        if (cwd.empty() || cwd.front() != '/')
-            escaped += " fd " + std::to_string(fd) + " (cwd: " + cwd + ")";
-    }
-    if (attempts < 10 || !unrelated.empty())
-        report("CVE-2024-21626/exec-cwd-leaked-fd", Outcome::could_not_run,
-               std::to_string(attempts) +
-                   " of 10 execs finished; refused for another reason:" + unrelated);
-    else if (!escaped.empty())
-        report("CVE-2024-21626/exec-cwd-leaked-fd", Outcome::not_blocked,
-               "exec started with its cwd outside the root:" + escaped);
-    else
-        report("CVE-2024-21626/exec-cwd-leaked-fd", Outcome::blocked,
-               "exec --cwd /proc/self/fd/3..12 never left the root");
+    CwdTally tally;
+    for (int fd = 3; fd <= 12; ++fd)
+        tally.add(fd, b.runtime({"--log", h.log, "exec", "--cwd",
+                                 "/proc/self/fd/" + std::to_string(fd), id, "/checker", "status"}));
+    tally.report_as("CVE-2024-21626/exec-cwd-leaked-fd");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

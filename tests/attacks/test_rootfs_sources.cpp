@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <memory>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -113,6 +114,30 @@ bool umoci_missing() {
     return std::system("command -v umoci >/dev/null 2>&1") != 0;
 }
 
+// The signed, imported image an attack needs, or null after reporting why
+// the attack could not run.
+std::unique_ptr<SignedImage> signed_image(Bundle& b, const std::string& attack) {
+    if (umoci_missing()) {
+        report(attack, Outcome::could_not_run, "umoci is not installed");
+        return nullptr;
+    }
+    auto si = std::make_unique<SignedImage>(b);
+    if (!si->imported || si->rootfs.empty()) {
+        report(attack, Outcome::could_not_run, "import failed: " + si->error);
+        return nullptr;
+    }
+    return si;
+}
+
+// `bundle create --image` of it into `dir`; false after reporting why not.
+bool image_bundle(SignedImage& si, const std::string& dir, const std::string& attack) {
+    Result made =
+        si.img.ward({"--policy", si.policy, "bundle", "create", "--image", si.img.name, dir});
+    if (made.status != 0)
+        report(attack, Outcome::could_not_run, "bundle create: " + made.err);
+    return made.status == 0;
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(rootfs_sources)
@@ -209,23 +234,12 @@ BOOST_AUTO_TEST_CASE(a_hook_swapping_the_root_path_symlink_changes_nothing) {
 // 8 of 150 runs started on the unverified tree.
 BOOST_AUTO_TEST_CASE(a_raced_root_path_symlink_never_runs_an_unverified_tree) {
     const char* attack = "root-path-swap/race-against-trust";
-    if (umoci_missing()) {
-        report(attack, Outcome::could_not_run, "umoci is not installed");
-        return;
-    }
     Bundle b;
-    SignedImage si(b);
-    if (!si.imported || si.rootfs.empty()) {
-        report(attack, Outcome::could_not_run, "import failed: " + si.error);
-        return;
-    }
+    auto image = signed_image(b, attack);
     std::string bundle = b.dir + "/raced";
-    Result made =
-        si.img.ward({"--policy", si.policy, "bundle", "create", "--image", si.img.name, bundle});
-    if (made.status != 0) {
-        report(attack, Outcome::could_not_run, "bundle create: " + made.err);
+    if (!image || !image_bundle(*image, bundle, attack))
         return;
-    }
+    SignedImage& si = *image;
     std::string evil = b.dir + "/unverified";
     shell("cp -a " + q(si.rootfs) + " " + q(evil) + " && echo unverified > " + q(evil + "/marker"));
     std::string link = bundle + "/rootlink";
@@ -283,16 +297,11 @@ BOOST_AUTO_TEST_CASE(a_raced_root_path_symlink_never_runs_an_unverified_tree) {
 // signatures.json next to a rootfs of their own, passed.
 BOOST_AUTO_TEST_CASE(a_store_someone_else_controls_vouches_for_nothing) {
     const char* attack = "forged-store";
-    if (umoci_missing()) {
-        report(attack, Outcome::could_not_run, "umoci is not installed");
-        return;
-    }
     Bundle b;
-    SignedImage si(b);
-    if (!si.imported) {
-        report(attack, Outcome::could_not_run, "import failed: " + si.error);
+    auto image = signed_image(b, attack);
+    if (!image)
         return;
-    }
+    SignedImage& si = *image;
     auto run_from = [&](const std::string& store, const std::string& hint) {
         return b.runtime(
             {"--policy", si.policy, "run", "--image", si.img.name, b.new_id(hint), "/checker",
@@ -347,16 +356,11 @@ BOOST_AUTO_TEST_CASE(a_store_someone_else_controls_vouches_for_nothing) {
 // an image wrote into the shared, recorded store rootfs.
 BOOST_AUTO_TEST_CASE(containers_of_a_store_image_never_write_into_it) {
     const char* attack = "write-into-store";
-    if (umoci_missing()) {
-        report(attack, Outcome::could_not_run, "umoci is not installed");
-        return;
-    }
     Bundle b;
-    SignedImage si(b);
-    if (!si.imported || si.rootfs.empty()) {
-        report(attack, Outcome::could_not_run, "import failed: " + si.error);
+    auto image = signed_image(b, attack);
+    if (!image)
         return;
-    }
+    SignedImage& si = *image;
     auto record = [&] {
         ward::UniqueFd dir(::open(si.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
         return ward::trust::record_tree(dir.get());
@@ -376,12 +380,8 @@ BOOST_AUTO_TEST_CASE(containers_of_a_store_image_never_write_into_it) {
     std::string volume = b.dir + "/volume";
     fs::create_directories(volume);
     std::string bundle = b.dir + "/every";
-    Result made =
-        si.img.ward({"--policy", si.policy, "bundle", "create", "--image", si.img.name, bundle});
-    if (made.status != 0) {
-        report(attack, Outcome::could_not_run, "bundle create: " + made.err);
+    if (!image_bundle(si, bundle, attack))
         return;
-    }
     Json config = Json::parse(ward_it::slurp(bundle + "/config.json"));
     config["process"]["args"] = Json::strings({"/bin/sleep", "30"});
     config["mounts"].push(bind_mount("/mnt", volume));

@@ -27,6 +27,18 @@ std::string max_or(int64_t v) {
     fail(kPrefix + field + ": " + why);
 }
 
+// Whether `value` is what the kernel gives a new cgroup in `file`.
+bool kernel_default(const std::string& file, const std::string& value) {
+    if (file == "pids.max" || file == "memory.max" || file == "memory.swap.max" ||
+        file == "memory.high")
+        return value == "max";
+    if (file == "cpu.weight")
+        return value == "100";
+    if (file == "cpu.max")
+        return value.rfind("max ", 0) == 0 || value == "max";
+    return false;
+}
+
 class Planner {
   public:
     explicit Planner(Plan& plan) : plan_(plan) {}
@@ -39,6 +51,7 @@ class Planner {
         w.field = kPrefix + field;
         if (given != w.value)
             w.given = std::move(given);
+        w.is_default = kernel_default(w.file, w.value);
         plan_.writes.push_back(std::move(w));
         return plan_.writes.back();
     }

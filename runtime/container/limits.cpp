@@ -9,19 +9,6 @@ namespace ward::container {
 
 namespace {
 
-// "No limit" as a client writes it (--pids-limit -1, a memory limit of -1,
-// a quota of -1), or the default weight (cpu shares 1024, which containerd
-// and Docker give every container, is cpu.weight 100): what a fresh cgroup
-// has anyway. It is not a limit, so a hierarchy without the controller
-// loses nothing by it and no finding is made.
-bool no_limit(const cgroups::Write& w) {
-    if (w.value == "max")
-        return true;
-    if (w.file == "cpu.weight")
-        return w.value == "100";
-    return w.file == "cpu.max" && w.value.rfind("max ", 0) == 0;
-}
-
 // One unavailableLimits finding per real limit when the container has no
 // cgroup at all.
 std::vector<policy::Finding> no_cgroup_findings(const policy::Policy& policy,
@@ -31,7 +18,7 @@ std::vector<policy::Finding> no_cgroup_findings(const policy::Policy& policy,
     std::vector<policy::Finding> out;
     std::vector<std::string> seen;
     for (const auto& w : writes) {
-        if (no_limit(w) || std::find(seen.begin(), seen.end(), w.field) != seen.end())
+        if (w.is_default || std::find(seen.begin(), seen.end(), w.field) != seen.end())
             continue;
         seen.push_back(w.field);
         out.push_back({"unavailableLimits", action,
@@ -62,7 +49,7 @@ Limits plan_limits(const policy::Policy& policy, const spec::Resources* resource
     cgroups::Split split = cgroups::split_by_controller(plan.writes, available);
     std::vector<policy::UnavailableLimit> missing;
     for (const auto& w : split.unavailable) {
-        if (no_limit(w)) {
+        if (w.is_default) {
             log::debug(w.field + " " + (w.given.empty() ? w.value : w.given) +
                        " asks for no limit; the hierarchy has no " + w.controller() +
                        " controller to write it to, and needs none");

@@ -76,6 +76,24 @@ BOOST_AUTO_TEST_CASE(memory_limit_reservation) {
                "linux.resources.memory.reservation: -5 is not a limit (bytes, or -1 for none)");
 }
 
+// What asks for no limit (a new cgroup's value) is marked so: create
+// needs no controller for it. memory.low "max" is a full reservation.
+BOOST_AUTO_TEST_CASE(writes_of_the_kernel_default_are_marked) {
+    auto defaults = [](const std::string& text) {
+        std::vector<std::string> out;
+        for (const auto& w : plan(text).writes)
+            out.push_back(w.file + (w.is_default ? " default" : " limit"));
+        return out;
+    };
+    BOOST_TEST(defaults(R"({"pids":{"limit":-1}})") == Strings{"pids.max default"});
+    BOOST_TEST(defaults(R"({"pids":{"limit":2048}})") == Strings{"pids.max limit"});
+    BOOST_TEST(defaults(R"({"memory":{"limit":-1}})") ==
+               (Strings{"memory.swap.max default", "memory.max default"}));
+    BOOST_TEST(defaults(R"({"memory":{"reservation":-1}})") == Strings{"memory.low limit"});
+    BOOST_TEST(defaults(R"({"cpu":{"shares":1024}})") == Strings{"cpu.weight default"});
+    BOOST_TEST(defaults(R"({"cpu":{"shares":2}})") == Strings{"cpu.weight limit"});
+}
+
 BOOST_AUTO_TEST_CASE(memory_swap_is_memswap_minus_limit) {
     BOOST_TEST(writes(R"({"memory":{"limit":100,"swap":300}})") ==
                (Strings{"memory.swap.max=200", "memory.max=100"}));

@@ -61,6 +61,12 @@ struct Write {
     // EINVAL: tried again once after the other writes (cpu.max.burst above
     // the old quota is refused until cpu.max is raised).
     bool retry_after_rest = false;
+    // The value is what a new cgroup has anyway ("max" in pids.max,
+    // memory.max, memory.swap.max, memory.high; cpu.weight 100; cpu.max
+    // without a quota): it asks for no limit, so a hierarchy without the
+    // controller loses nothing by it (memory.low "max" is a reservation,
+    // not a default).
+    bool is_default = false;
 
     // The controller owning the file ("memory"); "" for cgroup.* core files.
     std::string controller() const;

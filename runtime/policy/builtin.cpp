@@ -27,7 +27,7 @@ std::string_view builtin_hardened_text() {
       "required": ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"],
       "fill": true
     },
-    "namespaces": {"action": "enforce", "required": ["pid", "ipc", "uts", "mount"],
+    "namespaces": {"action": "enforce", "required": ["pid", "ipc", "uts", "mount", "network"],
                    "fill": ["pid", "ipc", "uts", "mount", "network"]},
     "devices": {"action": "enforce", "allowed": []},
     "hostMounts": {

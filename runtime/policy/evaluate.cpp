@@ -41,11 +41,27 @@ void check_paths(const char* rule_name, const char* field, const PathsRule& rule
                       ", required: " + listed(rule.required));
 }
 
+// What a client calls sharing the host's namespace of this type, so the
+// person reading the refusal knows which of their settings asked for it.
+std::string host_namespace_setting(const std::string& type) {
+    if (type == "network")
+        return " (a Kubernetes hostNetwork pod, --network host)";
+    if (type == "pid")
+        return " (a Kubernetes hostPID pod, --pid host)";
+    if (type == "ipc")
+        return " (a Kubernetes hostIPC pod, --ipc host)";
+    if (type == "uts")
+        return " (--uts host; containerd gives a hostNetwork pod the host's too)";
+    return "";
+}
+
 // A namespace a config leaves out is the host's: refused, as Kubernetes'
-// baseline Pod Security Standard refuses host namespaces (so a hostNetwork
-// pod, whose sandbox has no network and no uts namespace, is refused too).
-// A joined one is fine when create found it is not the host's: it is
-// another container's, the pod sandbox's that containerd and CRI-O join.
+// baseline Pod Security Standard refuses hostNetwork, hostPID and hostIPC.
+// So a hostNetwork pod, whose sandbox has neither a network nor a uts
+// namespace, is refused on purpose: its containers would see and bind the
+// host's interfaces. A joined one is fine when create found it is not the
+// host's: it is another container's, the pod sandbox's that containerd and
+// CRI-O join.
 void check_namespaces(const NamespacesRule& rule, const spec::Spec& s, const CreateFacts& facts,
                       Checker& c) {
     std::string required = "new " + listed(rule.required) +
@@ -56,9 +72,9 @@ void check_namespaces(const NamespacesRule& rule, const spec::Spec& s, const Cre
         if (!ns) {
             c.add("namespaces", rule.action,
                   "linux.namespaces has no " + type +
-                      " namespace (the container would share the "
-                      "host's), required: " +
-                      required);
+                      " namespace: the container would share "
+                      "the host's" +
+                      host_namespace_setting(type) + ", required: " + required);
             continue;
         }
         if (ns->path.empty())

@@ -156,8 +156,9 @@ const std::vector<Violation>& violations() {
              auto& ns = s.linux->namespaces;
              ns.erase(std::find_if(ns.begin(), ns.end(), [](auto& n) { return n.type == "pid"; }));
          },
-         "linux.namespaces has no pid namespace (the container would share the host's), "
-         "required: new pid, ipc, uts, mount namespaces (or joined from another container, such "
+         "linux.namespaces has no pid namespace: the container would share the host's (a "
+         "Kubernetes hostPID pod, --pid host), required: new pid, ipc, uts, mount, network "
+         "namespaces (or joined from another container, such "
          "as a pod's sandbox; never the host's)"},
         {"namespaces",
          [](spec::Spec& s) {
@@ -166,7 +167,8 @@ const std::vector<Violation>& violations() {
                      n.path = "/proc/1/ns/ipc";
          },
          "linux.namespaces ipc joins /proc/1/ns/ipc (not known to be another container's), "
-         "required: new pid, ipc, uts, mount namespaces (or joined from another container, such "
+         "required: new pid, ipc, uts, mount, network namespaces (or joined from another "
+         "container, such "
          "as a pod's sandbox; never the host's)"},
         {"devices",
          [](spec::Spec& s) {

@@ -198,7 +198,7 @@ check_delete() {
     [ -d "$(containerd_bundle "$id")" ] && left+=" bundle $(containerd_bundle "$id")"
     left+=$(nsenter --target "$containerd_pid" --mount -- \
         find /run/containerd/runc -mindepth 2 -maxdepth 2 -name "$id" -printf ' state %p')
-    left+=$(find /sys/fs/cgroup -mindepth 3 -maxdepth 3 -path "*/$containerd_ns/$id" -printf ' cgroup %p')
+    left+=$(find /sys/fs/cgroup -mindepth 3 -maxdepth 3 -path "*/$containerd_cgroup/$id" -printf ' cgroup %p')
     [ -z "$left" ] && return 0
     echo "after ctr container delete, left:$left"
     return 1

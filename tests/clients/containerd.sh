@@ -5,36 +5,64 @@
 # and the runc shim's default --root (/run/containerd/runc). So the daemon
 # runs in a private mount namespace with its own tmpfs on /run, and every
 # ctr call enters that namespace: nothing it makes reaches the host's /run,
-# and the containers' rootfs mounts live and die in that namespace.
-# Everything else (root, state, sockets, opt dir, config) is under
-# $CLIENT_TMP/containerd. Containers go in a containerd namespace of this run
-# only, which is also their cgroup parent (/<namespace>/<id>), so the cgroups
-# this run makes are told apart from anyone else's.
+# and the containers' rootfs mounts (and the CRI plugin's netns and shm
+# mounts) live and die in that namespace. Everything else (root, state,
+# sockets, opt dir, config) is under $CLIENT_TMP/containerd.
+#
+# Two names tell this run's things apart from anyone else's: ctr puts
+# containers in the containerd namespace $containerd_ns, which is also
+# their cgroup parent (/<namespace>/<id>); the CRI plugin always uses the
+# namespace k8s.io, and its client names the cgroup parent, so a CRI case
+# sets containerd_ns=k8s.io and puts its pods under /$containerd_cgroup.
+# What is this run's is found by $containerd_cgroup and by the daemon's
+# socket, never by a process name.
 
 containerd_dir=$CLIENT_TMP/containerd
 containerd_sock=$containerd_dir/containerd.sock
 containerd_ns=ward-clients-$$
+containerd_cgroup=ward-clients-$$
 containerd_pid=
 
-# containerd_config [SNIPPET...]: writes the private config.toml (config
-# version 2, as Debian's containerd 1.6 reads it) with each SNIPPET's
-# tables pasted at its end, as contrib/containerd/README.md says to merge
-# one (containerd 1.6's `imports` would replace the whole CRI table, this
-# config's own CRI settings with it). The CRI plugin is off (ctr does not
-# use it, and without it the daemon starts in a blink); its settings here
-# are what this host needs when it is on (no CAP_SYS_RESOURCE, so
-# containers' oom_score_adj may not go below containerd's).
+# containerd_config [--cri SANDBOX_IMAGE] [SNIPPET...]: writes the private
+# config.toml (config version 2, as Debian's containerd 1.6 reads it) with
+# each SNIPPET's tables pasted at its end, as contrib/containerd/README.md
+# says to merge one (containerd 1.6's `imports` would replace the whole CRI
+# table, this config's own CRI settings with it). Without --cri the CRI
+# plugin is off (ctr does not use it, and without it the daemon starts in a
+# blink). Its settings are what this host needs when it is on: no
+# CAP_SYS_RESOURCE, so containers' oom_score_adj may not go below
+# containerd's; network namespaces mounted under the private state dir, not
+# /var/run/netns; the pod sandbox's image one imported here (no registry);
+# CNI plugins and network configs of this run.
 containerd_config() {
-    local file
+    local file cri=
+    if [ "${1:-}" = --cri ]; then
+        cri=$2
+        shift 2
+    fi
     mkdir -p "$containerd_dir"
     {
-        cat <<EOF
+        containerd_config_base "$cri"
+        for file in "$@"; do
+            echo
+            grep -v '^version *=' "$file"
+        done
+    } >"$containerd_dir/config.toml"
+    echo "$containerd_dir/config.toml"
+}
+
+# containerd_config_base [SANDBOX_IMAGE]: the config's own tables; the CRI
+# plugin on when a sandbox image is given.
+containerd_config_base() {
+    local disabled='  "io.containerd.grpc.v1.cri",'
+    [ -n "$1" ] && disabled=
+    cat <<EOF
 version = 2
 root = "$containerd_dir/root"
 state = "$containerd_dir/state"
 plugin_dir = ""
 disabled_plugins = [
-  "io.containerd.grpc.v1.cri",
+$disabled
   "io.containerd.snapshotter.v1.aufs",
   "io.containerd.snapshotter.v1.btrfs",
   "io.containerd.snapshotter.v1.devmapper",
@@ -54,13 +82,13 @@ disabled_plugins = [
 
 [plugins."io.containerd.grpc.v1.cri"]
   restrict_oom_score_adj = true
+  netns_mounts_under_state_dir = true
+  sandbox_image = "${1:-unused}"
+
+[plugins."io.containerd.grpc.v1.cri".cni]
+  bin_dir = "$containerd_dir/cni/bin"
+  conf_dir = "$containerd_dir/cni/net.d"
 EOF
-        for file in "$@"; do
-            echo
-            grep -v '^version *=' "$file"
-        done
-    } >"$containerd_dir/config.toml"
-    echo "$containerd_dir/config.toml"
 }
 
 # containerd_start [VAR=VALUE...]: starts the daemon on the config written
@@ -108,16 +136,30 @@ ctrc_tty() {
     return "${PIPESTATUS[0]}"
 }
 
-# containerd_import_busybox NAME: an OCI archive of busybox-static (built
-# here with umoci: no registry) imported as image NAME (NAME:latest).
+# containerd_image_busybox: an OCI archive of busybox-static, built here
+# with umoci (no registry), tagged twice: `latest` runs /bin/sh, `pause`
+# sleeps as a pod sandbox's process does (a pause image's only job is to
+# hold the pod's namespaces). Prints the archive's path; built once a run.
+containerd_image_busybox() {
+    local layout=$CLIENT_TMP/image/layout archive=$CLIENT_TMP/image/busybox.tar
+    if [ ! -s "$archive" ]; then
+        mkdir -p "$CLIENT_TMP/image"
+        "$repo/scripts/busybox-image.sh" "$layout:latest" >&2 &&
+            umoci config --image "$layout:latest" --config.cmd /bin/sh \
+                --config.env PATH=/usr/sbin:/usr/bin:/sbin:/bin >&2 &&
+            umoci config --image "$layout:latest" --tag pause \
+                --config.cmd sleep --config.cmd 2147483647 >&2 &&
+            tar -C "$layout" -cf "$archive" . || return 1
+    fi
+    echo "$archive"
+}
+
+# containerd_import_busybox NAME: that archive imported (into
+# $containerd_ns) as images NAME:latest and NAME:pause.
 containerd_import_busybox() {
-    local name=$1 layout=$CLIENT_TMP/image/layout
-    mkdir -p "$CLIENT_TMP/image"
-    "$repo/scripts/busybox-image.sh" "$layout:latest" &&
-        umoci config --image "$layout:latest" --config.cmd /bin/sh \
-            --config.env PATH=/usr/sbin:/usr/bin:/sbin:/bin &&
-        tar -C "$layout" -cf "$CLIENT_TMP/image/busybox.tar" . &&
-        ctrc images import --base-name "$name" "$CLIENT_TMP/image/busybox.tar" >/dev/null
+    local archive
+    archive=$(containerd_image_busybox) &&
+        ctrc images import --base-name "$1" "$archive" >/dev/null
 }
 
 # The bundle containerd wrote for container ID (config.json, rootfs, the
@@ -126,8 +168,9 @@ containerd_bundle() { echo "$containerd_dir/state/io.containerd.runtime.v2.task/
 
 # containerd_leftovers: after every container was deleted, what this run
 # left: tasks, containers, mounts in the daemon's namespace, runtime state
-# under /run/containerd/runc, cgroups below this run's parent. One line
-# each; nothing printed when clean.
+# under /run/containerd/* (runc's default root, a handler's Root such as
+# /run/containerd/ward), cgroups below this run's parent, this daemon's
+# shims. One line each; nothing printed when clean.
 containerd_leftovers() {
     local left
     left=$(ctrc tasks list --quiet 2>&1) && [ -n "$left" ] && echo "tasks left: $left"
@@ -135,18 +178,33 @@ containerd_leftovers() {
     left=$(grep -F " $containerd_dir/" "/proc/$containerd_pid/mountinfo" | cut -d' ' -f5)
     [ -n "$left" ] && echo "mounts left: $left"
     left=$(nsenter --target "$containerd_pid" --mount -- \
-        find /run/containerd/runc -mindepth 2 -maxdepth 2 2>/dev/null)
+        find /run/containerd/runc /run/containerd/ward /run/containerd/crun \
+            -mindepth 2 -maxdepth 2 2>/dev/null)
     [ -n "$left" ] && echo "runtime state left: $left"
-    left=$(find /sys/fs/cgroup -mindepth 3 -maxdepth 3 -path "*/$containerd_ns/*" -type d 2>/dev/null)
+    left=$(find /sys/fs/cgroup -mindepth 3 -maxdepth 5 -path "*/$containerd_cgroup/*" -type d 2>/dev/null)
     [ -n "$left" ] && echo "cgroups left: $left"
+    left=$(containerd_shims)
+    [ -n "$left" ] && echo "shims left: $left"
     return 0
 }
 
-# containerd_stop: force-deletes whatever is still there (so the shims exit
-# and the mount namespace goes with the daemon), removes this run's cgroup
-# parents (runc, crun and ward create /<namespace> and leave it, as they do
-# for any parent they create), and stops the daemon by its pid. The
-# remaining shims, if any, are ended by the pids they recorded.
+# The pids of the shims this daemon started: their command line names its
+# socket (-address), which no other daemon has. (grep -z reads each
+# argument as a line: one grep over every process, then a closer look at
+# the few that have the socket as an argument.)
+containerd_shims() {
+    local file args
+    for file in $(grep -lxzF -- "$containerd_sock" /proc/[0-9]*/cmdline 2>/dev/null); do
+        args=$(tr '\0' ' ' <"$file" 2>/dev/null)
+        [[ " $args" == *" -address $containerd_sock "* ]] && echo "${file//[!0-9]/}"
+    done
+}
+
+# containerd_stop: force-deletes whatever ctr still sees (so the shims exit
+# and the mount namespace goes with the daemon), ends the shims and
+# container processes still there by pid, removes this run's cgroup
+# parents (runc, crun and ward create a missing parent and leave it, as
+# they do for any parent they create), and stops the daemon by its pid.
 containerd_stop() {
     [ -n "$containerd_pid" ] || return 0
     local id bundle pid
@@ -157,18 +215,16 @@ containerd_stop() {
             ctrc containers delete "$id" >/dev/null 2>&1
         done
     fi
-    # A pid file can outlive its process: only a process that still is this
-    # run's shim or in this run's cgroups is ended.
+    # A pid file can outlive its process: only a process that still is in
+    # this run's cgroups is ended.
     for bundle in "$containerd_dir"/state/io.containerd.runtime.v2.task/*/*; do
-        for pid in $(cat "$bundle/init.pid" "$bundle/shim.pid" 2>/dev/null); do
-            if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "-namespace $containerd_ns " ||
-                grep -q "/$containerd_ns/" "/proc/$pid/cgroup" 2>/dev/null; then
-                kill -KILL "$pid" 2>/dev/null
-            fi
+        for pid in $(cat "$bundle/init.pid" 2>/dev/null); do
+            grep -q "/$containerd_cgroup/" "/proc/$pid/cgroup" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
         done
     done
-    find /sys/fs/cgroup -mindepth 2 -maxdepth 3 -name "$containerd_ns" -type d \
-        -exec rmdir {} + 2>/dev/null
+    for pid in $(containerd_shims); do kill -KILL "$pid" 2>/dev/null; done
+    find /sys/fs/cgroup -mindepth 2 -maxdepth 5 -depth -type d \
+        \( -name "$containerd_cgroup" -o -path "*/$containerd_cgroup/*" \) -exec rmdir {} + 2>/dev/null
     kill -TERM "$containerd_pid" 2>/dev/null
     for _ in $(seq 50); do kill -0 "$containerd_pid" 2>/dev/null || break; sleep 0.1; done
     containerd_pid=

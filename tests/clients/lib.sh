@@ -13,7 +13,8 @@ skip() { echo "skip $1: $2"; }
 compare() { echo "compare $1 $2: $3"; }
 
 # install PACKAGE...: Debian packages a case needs, installed once, quietly.
-# Returns non-zero (the caller skips with the reason) when apt cannot.
+# Returns non-zero (the caller skips with the reason) when apt cannot; waits
+# up to 5 min for another apt-get (other test runs on the machine) to finish.
 install() {
     local missing=() p
     for p in "$@"; do
@@ -21,8 +22,8 @@ install() {
             missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        "${missing[@]}" >"$CLIENT_TMP/apt.log" 2>&1
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq \
+        --no-install-recommends "${missing[@]}" >"$CLIENT_TMP/apt.log" 2>&1
 }
 
 # remember PID: a daemon this case started; killed by that pid at exit.

@@ -109,14 +109,12 @@ ctrc_tty() {
 }
 
 # containerd_import_busybox NAME: an OCI archive of busybox-static (built
-# here with umoci: no registry) imported as image NAME (NAME:latest).
+# here by scripts/busybox-oci-archive.sh: no registry) imported as image
+# NAME (NAME:latest).
 containerd_import_busybox() {
-    local name=$1 layout=$CLIENT_TMP/image/layout
+    local name=$1
     mkdir -p "$CLIENT_TMP/image"
-    "$repo/scripts/busybox-image.sh" "$layout:latest" &&
-        umoci config --image "$layout:latest" --config.cmd /bin/sh \
-            --config.env PATH=/usr/sbin:/usr/bin:/sbin:/bin &&
-        tar -C "$layout" -cf "$CLIENT_TMP/image/busybox.tar" . &&
+    "$repo/scripts/busybox-oci-archive.sh" "$CLIENT_TMP/image/busybox.tar" &&
         ctrc images import --base-name "$name" "$CLIENT_TMP/image/busybox.tar" >/dev/null
 }
 

@@ -136,20 +136,15 @@ ctrc_tty() {
     return "${PIPESTATUS[0]}"
 }
 
-# containerd_image_busybox: an OCI archive of busybox-static, built here
-# with umoci (no registry), tagged twice: `latest` runs /bin/sh, `pause`
-# sleeps as a pod sandbox's process does (a pause image's only job is to
-# hold the pod's namespaces). Prints the archive's path; built once a run.
+# containerd_image_busybox: the busybox-static OCI archive of
+# scripts/busybox-oci-archive.sh (no registry): `latest` runs /bin/sh,
+# `pause` sleeps as a pod sandbox's process does. Prints the archive's
+# path; built once a run.
 containerd_image_busybox() {
-    local layout=$CLIENT_TMP/image/layout archive=$CLIENT_TMP/image/busybox.tar
+    local archive=$CLIENT_TMP/image/busybox.tar
     if [ ! -s "$archive" ]; then
         mkdir -p "$CLIENT_TMP/image"
-        "$repo/scripts/busybox-image.sh" "$layout:latest" >&2 &&
-            umoci config --image "$layout:latest" --config.cmd /bin/sh \
-                --config.env PATH=/usr/sbin:/usr/bin:/sbin:/bin >&2 &&
-            umoci config --image "$layout:latest" --tag pause \
-                --config.cmd sleep --config.cmd 2147483647 >&2 &&
-            tar -C "$layout" -cf "$archive" . || return 1
+        "$repo/scripts/busybox-oci-archive.sh" "$archive" >&2 || return 1
     fi
     echo "$archive"
 }
@@ -160,6 +155,7 @@ containerd_import_busybox() {
     local archive
     archive=$(containerd_image_busybox) &&
         ctrc images import --base-name "$1" "$archive" >/dev/null
+}
 }
 
 # The bundle containerd wrote for container ID (config.json, rootfs, the

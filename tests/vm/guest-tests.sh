@@ -15,6 +15,7 @@ cgroot=/sys/fs/cgroup
 cgroup2_magic=63677270
 pass=0
 fail=0
+skipped=0
 ok() {
     echo "ok $1"
     pass=$((pass + 1))
@@ -22,6 +23,11 @@ ok() {
 not_ok() {
     echo "FAIL $1: $2"
     fail=$((fail + 1))
+}
+# skip NAME WHY: a test that cannot run in this guest (never counted as passed).
+skip() {
+    echo "skip $1: $2"
+    skipped=$((skipped + 1))
 }
 # ward, bounded: a hung ward must not use up the whole VM's timeout.
 ward() {
@@ -49,9 +55,13 @@ wait_stopped() {
     return 1
 }
 
+# The guest's boot time (kernel start to here), for tests/vm/README.md.
+echo "vm: guest uptime $(cut -d' ' -f1 /proc/uptime) s when the tests start"
 for case in /tests/cases/*.sh; do
     . "$case"
 done
 
+echo "vm: guest uptime $(cut -d' ' -f1 /proc/uptime) s when the tests end"
+echo "test cases skipped: $skipped"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -174,6 +174,52 @@ can_run() {
     ensure_kernel
 }
 
+# copy_binary SRC DEST ROOT: SRC as ROOT/DEST, with the libraries ldd names
+# for it (the dynamic loader too) at their own paths under ROOT.
+copy_binary() {
+    local lib
+    mkdir -p "$3$(dirname "$2")"
+    cp "$1" "$3$2"
+    for lib in $(ldd "$1" | grep -o '/[^ ]*'); do
+        [ -e "$3$lib" ] && continue
+        mkdir -p "$3$(dirname "$lib")"
+        cp -L "$lib" "$3$lib"
+    done
+}
+
+# Debian's containerd (daemon, ctr, the runc shim) and runc for
+# cases/95-containerd.sh, and a busybox-static OCI archive for it to import.
+# When they cannot be had, the reason goes to tests/containerd.skip (the
+# case skips) rather than stopping the lane, whose other tests need none
+# of it. They add about 92 MB to the initramfs (36 MB gzip'd): see README.md.
+add_containerd() {
+    local root=$1 p missing=()
+    for p in containerd runc umoci; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+            missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        if [ "$(id -u)" != 0 ]; then
+            echo "the host lacks ${missing[*]} (run as root to install)" >"$root/tests/containerd.skip"
+            return 0
+        elif ! apt_install "${missing[@]}"; then
+            echo "apt-get install ${missing[*]} failed on the host" >"$root/tests/containerd.skip"
+            return 0
+        fi
+    fi
+    mkdir -p "$root/images"
+    if ! "$repo/scripts/busybox-oci-archive.sh" "$root/images/busybox.tar" >"$work/image.log" 2>&1; then
+        echo "building the busybox OCI archive failed: $(tail -n 1 "$work/image.log")" \
+            >"$root/tests/containerd.skip"
+        return 0
+    fi
+    for p in containerd ctr containerd-shim-runc-v2; do
+        copy_binary "/usr/bin/$p" "/usr/bin/$p" "$root"
+    done
+    copy_binary /usr/sbin/runc /usr/sbin/runc "$root"
+    cp "$repo/contrib/policies/baseline.json" "$root/etc/ward/baseline.json"
+}
+
 # Builds $work/initramfs.cpio.gz from $work/root.
 build_initramfs() {
     if [ ! -x "$repo/build/ward" ] || [ ! -x "$repo/build/checker" ] ||
@@ -192,13 +238,8 @@ build_initramfs() {
     mkdir -p "$root/run" "$root/newroot" "$root/tests" "$root/bundle"
 
     # ward and what the dynamic loader needs for it (ldd names the loader too).
-    strip --strip-debug -o "$root/bin/ward" "$repo/build/ward" 2>/dev/null ||
-        cp "$repo/build/ward" "$root/bin/ward"
-    local lib
-    for lib in $(ldd "$repo/build/ward" | grep -o '/[^ ]*'); do
-        mkdir -p "$root$(dirname "$lib")"
-        cp -L "$lib" "$root$lib"
-    done
+    copy_binary "$repo/build/ward" /bin/ward "$root"
+    strip --strip-debug "$root/bin/ward" 2>/dev/null || true
     cp "$repo/build/checker" "$root/bin/checker"
     cp "$repo/build/escape-probe" "$root/bin/escape-probe"
     mkdir -p "$root/modules"
@@ -241,6 +282,8 @@ PY
         echo "run.sh: contrib/policies/hardened.json has no \"unverified\": \"refuse\" to relax" >&2
         exit 1
     }
+
+    add_containerd "$root"
 
     install -m 0755 "$here/guest-init.sh" "$root/init"
     install -m 0755 "$here/guest-tests.sh" "$root/tests/guest-tests.sh"

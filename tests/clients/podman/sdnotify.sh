@@ -1,9 +1,12 @@
 # Sourced by tests/clients/30-podman.sh: `podman run -d --sdnotify=container`
 # with NOTIFY_SOCKET set, as a systemd unit of Type=notify runs it. podman
-# hands the socket through conmon to the runtime, whose `start` must return
-# only once the container has sent READY=1, and the host socket must get
-# READY=1 then. The container sends it after 2 s with the tests' static
-# checker (busybox has no unix datagram client), bound in read-only.
+# 4.3 sends MAINPID=<conmon> itself, gives conmon --sdnotify-socket (conmon
+# puts a proxy socket in the runtime's environment for `create`) and runs
+# `start` without NOTIFY_SOCKET, so `podman run -d` returns at once under
+# runc and crun too; the runtime's part is the passthrough: the container
+# must find NOTIFY_SOCKET=/run/notify/notify.sock, and its READY=1, sent
+# after 2 s with the tests' static checker (busybox has no unix datagram
+# client; bound in read-only), must reach the host socket through conmon.
 podman_notify_delay_ms=2000
 
 podman_check_sdnotify() {
@@ -19,19 +22,27 @@ podman_check_sdnotify() {
     t0=$(date +%s%N)
     export NOTIFY_SOCKET=$sock
     prun 60 "$runtime" -d --sdnotify=container -v "$checker:/checker:ro" "$podman_image" \
-        sh -c "sleep $((podman_notify_delay_ms / 1000)); /checker notify READY=1; exec sleep 60"
+        sh -c "echo NOTIFY_SOCKET=\$NOTIFY_SOCKET; sleep $((podman_notify_delay_ms / 1000)); /checker notify READY=1; exec sleep 60"
     unset NOTIFY_SOCKET
     elapsed=$((($(date +%s%N) - t0) / 1000000))
-    local id=$out
-    sleep 0.5 # the last datagrams (MAINPID, BARRIER) follow READY
+    local id=$out ready_ms=""
+    for _ in $(seq 100); do
+        ready_ms=$(awk '/READY=1/ {print $1; exit}' "$log" 2>/dev/null)
+        [ -n "$ready_ms" ] && break
+        sleep 0.1
+    done
     got=$(cut -d' ' -f2- "$log" 2>/dev/null | tr '\n' ' ')
-    echo "  ($label) podman run -d --sdnotify=container: exit $rc after $elapsed ms; host socket got: ${got:-nothing}"
+    local env_line=""
+    [ $rc -eq 0 ] && env_line=$(pm logs "$id" 2>/dev/null | head -1)
+    echo "  ($label) podman run -d --sdnotify=container: exit $rc after $elapsed ms; container env: ${env_line:-?}; host socket got: ${got:-nothing} (READY at ${ready_ms:-never} ms)"
     if [ $rc -ne 0 ]; then
         podman_verdict "$label" sdnotify-container "$(podman_outcome)"
-    elif [[ "$got" != *'READY=1'* ]]; then
+    elif [ "$env_line" != "NOTIFY_SOCKET=/run/notify/notify.sock" ]; then
+        podman_verdict "$label" sdnotify-container "the container's NOTIFY_SOCKET is \"$env_line\", not /run/notify/notify.sock"
+    elif [ -z "$ready_ms" ]; then
         podman_verdict "$label" sdnotify-container "the host socket never got READY=1 (got: ${got:-nothing})"
-    elif [ "$elapsed" -lt $((podman_notify_delay_ms - 200)) ]; then
-        podman_verdict "$label" sdnotify-container "podman run -d returned after $elapsed ms, before the container's READY=1"
+    elif [ "$ready_ms" -lt $((podman_notify_delay_ms - 200)) ]; then
+        podman_verdict "$label" sdnotify-container "READY=1 at $ready_ms ms, before the container sent it"
     else
         podman_verdict "$label" sdnotify-container
     fi

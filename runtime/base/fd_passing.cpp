@@ -1,11 +1,35 @@
 #include "ward/base/fd_passing.hpp"
 
 #include "ward/base/error.hpp"
+#include "ward/base/strings.hpp"
 
+#include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <sys/socket.h>
+#include <sys/un.h>
 
 namespace ward {
+
+UniqueFd connect_unix(const std::string& path, const std::string& what, int type) {
+    UniqueFd fd(::socket(AF_UNIX, type | SOCK_CLOEXEC, 0));
+    if (!fd)
+        fail_errno(what + ": socket");
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (path.empty() || path.size() >= sizeof addr.sun_path)
+        fail(what + " " + quote(path) + ": " + (path.empty() ? "empty path" : "path too long"));
+    std::copy(path.begin(), path.end(), addr.sun_path);
+    socklen_t length = sizeof addr;
+    if (path.front() == '@') {
+        // Abstract: no NUL terminator, the length says where the name ends.
+        addr.sun_path[0] = '\0';
+        length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size());
+    }
+    if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), length) < 0)
+        fail_errno("connect " + what + " " + path);
+    return fd;
+}
 
 size_t send_with_fd(int socket, std::string_view data, int fd, std::string_view what) {
     iovec iov{const_cast<char*>(data.data()), data.size()};

@@ -262,6 +262,7 @@ container::CreateOptions create_options(const VerbArgs& args) {
         options.bundle = *bundle;
     options.pid_file = p.value("pid-file").value_or("");
     options.console_socket = p.value("console-socket").value_or("");
+    options.pidfd_socket = p.value("pidfd-socket").value_or("");
     options.no_pivot = p.flag("no-pivot");
     options.no_new_keyring = p.flag("no-new-keyring");
     options.preserve_fds = preserve_fds_of(args);
@@ -287,6 +288,7 @@ container::ExecOptions exec_options(const VerbArgs& args) {
     o.detach = p.flag("detach");
     o.pid_file = p.value("pid-file").value_or("");
     o.console_socket = p.value("console-socket").value_or("");
+    o.pidfd_socket = p.value("pidfd-socket").value_or("");
     o.process_label = p.value("process-label").value_or("");
     o.apparmor = p.value("apparmor").value_or("");
     if (p.value("no-new-privs"))

@@ -10,6 +10,7 @@ std::vector<FlagSpec> create_flags() {
     return {
         {"bundle", "b", "DIR", "bundle directory with config.json (default: .)"},
         {"console-socket", nullptr, "PATH", "AF_UNIX socket to receive the console pty master"},
+        {"pidfd-socket", nullptr, "PATH", "AF_UNIX socket to receive a pidfd of the init"},
         {"pid-file", nullptr, "FILE", "write the container init's pid to FILE"},
         {"no-pivot", nullptr, nullptr, "do not pivot_root (for a rootfs on ramfs)"},
         {"no-new-keyring", nullptr, nullptr, "keep the caller's session keyring"},
@@ -76,7 +77,9 @@ const std::vector<VerbSpec>& verbs() {
          "With --image REF the config is made from a store image as `ward bundle create`\n"
          "makes it (a command after the id replaces the image's Cmd; put -- before a\n"
          "command with options) and kept in the container's state dir, which is its\n"
-         "bundle; `ward delete` removes it.",
+         "bundle; `ward delete` removes it.\n"
+         "With NOTIFY_SOCKET set, the container gets NOTIFY_SOCKET=/run/notify/notify.sock\n"
+         "(its state dir's notify/ bound read-only at /run/notify); see ward-create(8).",
          create_flags()},
         {"start",
          "run the configured program in a created container",
@@ -84,7 +87,10 @@ const std::vector<VerbSpec>& verbs() {
          1,
          1,
          true,
-         "Starts the program of a container made by `ward create`.",
+         "Starts the program of a container made by `ward create`.\n"
+         "With NOTIFY_SOCKET set (and the container created with it), returns once the\n"
+         "container has sent READY=1, or its init has exited, and sends READY=1 and\n"
+         "MAINPID=<init pid> to NOTIFY_SOCKET, as runc does.",
          {kHelpFlag}},
         {"run", "create and start a container, then wait for it",
          "<container-id> [command [arg...]]", 1, -1, true,
@@ -94,7 +100,8 @@ const std::vector<VerbSpec>& verbs() {
          "With --image REF (a name `ward image ls` shows, sha256:HEX or a unique hex\n"
          "prefix) the config is made from that store image as `ward bundle create` makes\n"
          "it; a command after the id replaces the image's Cmd (put -- before a command\n"
-         "with options). The config lives in the container's state dir, its bundle.",
+         "with options). The config lives in the container's state dir, its bundle.\n"
+         "With NOTIFY_SOCKET set, waits for the container's READY=1 as `ward start` does.",
          run_flags()},
         {"state",
          "print the state of a container as JSON",
@@ -335,6 +342,7 @@ const std::vector<VerbSpec>& verbs() {
          "signals to it and exits with its status (128+N when killed by signal N);\n"
          "when ward itself fails it exits 255, as runc. See ward-exec(8).",
          {{"console-socket", nullptr, "PATH", "AF_UNIX socket to receive the console pty master"},
+          {"pidfd-socket", nullptr, "PATH", "AF_UNIX socket to receive a pidfd of the process"},
           {"cwd", nullptr, "DIR", "working directory in the container"},
           {"env", "e", "NAME=VALUE", "add an environment variable (repeatable)"},
           {"tty", "t", nullptr, "allocate a pseudo-terminal"},

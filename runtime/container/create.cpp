@@ -3,6 +3,8 @@
 #include "limits.hpp"
 #include "mount_sources.hpp"
 #include "namespace_facts.hpp"
+#include "notify_socket.hpp"
+#include "pidfd_socket.hpp"
 #include "spawn.hpp"
 #include "store_rootfs.hpp"
 #include "trust_check.hpp"
@@ -42,21 +44,6 @@ std::string absolute_path(const std::string& path) {
     if (ec)
         fail("bundle " + quote(path) + ": " + ec.message());
     return abs.lexically_normal().string();
-}
-
-// what: how errors name the socket ("console socket", "seccomp listener").
-UniqueFd connect_unix(const std::string& path, const std::string& what) {
-    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (!fd)
-        fail_errno(what + ": socket");
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (path.size() >= sizeof addr.sun_path)
-        fail(what + " " + quote(path) + ": path too long");
-    std::copy(path.begin(), path.end(), addr.sun_path);
-    if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
-        fail_errno("connect " + what + " " + path);
-    return fd;
 }
 
 } // namespace
@@ -181,6 +168,28 @@ const std::vector<spec::Hook>& hooks_of(const spec::Spec& spec,
     return spec.hooks ? (*spec.hooks).*kind : none;
 }
 
+// NOTIFY_SOCKET in ward's environment: the container gets a socket to send
+// READY=1 on. A store image's rootfs is never written, so when it has no
+// /run/notify (and no earlier mount provides one) the container runs
+// without it, and the caller is told.
+void add_notify_passthrough(spec::Spec& spec, const StateDir& dir, linux::RootfsHandles& handles,
+                            bool store_image) {
+    if (!host_notify_socket())
+        return;
+    if (store_image) {
+        spec::Spec probe = spec;
+        probe.mounts.push_back({});
+        probe.mounts.back().destination = kNotifyDirInContainer;
+        try {
+            check_store_rootfs_use(probe, handles.rootfs.get());
+        } catch (const Error& e) {
+            log::degraded(std::string("NOTIFY_SOCKET: not passed to the container: ") + e.what());
+            return;
+        }
+    }
+    add_notify_mount(spec, dir, handles);
+}
+
 } // namespace
 
 State create_container(const Globals& g, const CreateOptions& options, UniqueFd* terminal_peer) {
@@ -221,6 +230,7 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     UndoStack undo;
     dir.create_locked();
     undo.push([&] { dir.remove(); });
+    add_notify_passthrough(spec, dir, handles, store_image);
 
     State state;
     state.id = options.id;
@@ -282,6 +292,10 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
         console.reset(ends[1]);
     }
 
+    UniqueFd pidfd_conn;
+    if (!options.pidfd_socket.empty())
+        pidfd_conn = connect_pidfd_socket(options.pidfd_socket);
+
     int pair[2];
     if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
         fail_errno("socketpair");
@@ -326,6 +340,12 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
 
     if (plan.new_user)
         linux::write_id_mappings(pid, *spec.linux);
+    // Still ward's unreaped child, so the pid names the init; a failure
+    // unwinds like any other (the init is killed).
+    if (pidfd_conn) {
+        send_pidfd(pidfd_conn.get(), pid, kPidfdInit, options.pidfd_socket);
+        pidfd_conn.reset();
+    }
     std::string creating = json::serialize(oci_state(state, Status::creating, false));
     sync_send(parent_sync.get(), SyncType::go, creating);
 

@@ -16,6 +16,16 @@ namespace ward::container {
 State create_container(const Globals& g, const CreateOptions& options,
                        UniqueFd* terminal_peer = nullptr);
 
+// start, and with NOTIFY_SOCKET the wait for READY=1 (notify_socket.hpp).
+struct StartOptions {
+    // The host is told MAINPID=main_pid, or the init's pid when 0 (a
+    // detached container; a foreground `run` gives its own, as runc does).
+    int main_pid = 0;
+    // `run`: a failure to notify the host is a warning, not an error.
+    bool from_run = false;
+};
+void start_container(const Globals& g, const std::string& id, const StartOptions& options);
+
 // Runs the poststart or poststop hooks of the saved config.json (warnings
 // only: the container has started or stopped already), reading the config
 // only when the state says it has some.

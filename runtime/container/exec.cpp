@@ -15,6 +15,7 @@
 #include "create.hpp"
 #include "finalize.hpp"
 #include "foreground.hpp"
+#include "pidfd_socket.hpp"
 #include "spawn.hpp"
 #include "terminal_proxy.hpp"
 #include "ward/base/error.hpp"
@@ -349,6 +350,9 @@ Started start_process(const Globals& g, const ExecOptions& o, const sigset_t& ol
         terminal_peer.reset(ends[0]);
         console.reset(ends[1]);
     }
+    UniqueFd pidfd_conn;
+    if (!o.pidfd_socket.empty())
+        pidfd_conn = connect_pidfd_socket(o.pidfd_socket);
     int pair[2];
     if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
         fail_errno("socketpair");
@@ -392,6 +396,17 @@ Started start_process(const Globals& g, const ExecOptions& o, const sigset_t& ol
     auto pid = parse_int(msg->text);
     if (msg->type != SyncType::pid || !pid || *pid <= 0)
         fail("exec: bad message from intermediate process");
+    if (pidfd_conn) {
+        // The process is ward's child (CLONE_PARENT), not yet reaped.
+        try {
+            send_pidfd(pidfd_conn.get(), static_cast<int>(*pid), kPidfdExec, o.pidfd_socket);
+        } catch (...) {
+            ::kill(static_cast<pid_t>(*pid), SIGKILL);
+            reap(static_cast<int>(*pid));
+            throw;
+        }
+        pidfd_conn.reset();
+    }
     // Either an error from the process, or the end of the socket: its copy
     // was close-on-exec, so the execve has happened.
     auto result = sync_receive(parent_sync.get());

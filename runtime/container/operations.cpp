@@ -1,6 +1,7 @@
 // start, kill, delete, state and list: the verbs that act on an existing
 // container through its state dir.
 #include "create.hpp"
+#include "notify_socket.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/log.hpp"
@@ -82,41 +83,68 @@ void thaw_after_kill(const State& state) {
 
 } // namespace
 
-void start(const Globals& g, const std::string& id) {
-    StateDir dir(g.root, id);
-    dir.open_locked();
-    State state = dir.load();
-    switch (current_status(dir, state)) {
-    case Status::created:
-        break;
-    case Status::stopped:
-        fail("cannot start a container that has stopped");
-    case Status::running:
-        fail("cannot start an already running container");
-    case Status::creating:
-        fail("cannot start a container that is still being created");
-    case Status::paused:
-        fail("cannot start a container in the paused state");
-    }
-    UniqueFd probe(::open(dir.fifo_path().c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
-    if (!probe) {
-        if (errno == ENXIO)
-            fail("cannot start container " + id + ": its init is not waiting");
-        fail_errno("open " + dir.fifo_path());
-    }
-    UniqueFd exec_done = open_exec_watch(dir.fifo_path());
-    UniqueFd fifo(::open(dir.fifo_path().c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
-    if (!fifo)
-        fail_errno("open " + dir.fifo_path());
-    probe.reset();
-    // Unlinked before the write: from the moment the init can run, `state`
-    // must not report "created".
-    ::unlink(dir.fifo_path().c_str());
-    write_all(fifo.get(), "0", "start container " + id);
-    fifo.reset();
-    wait_for_exec(exec_done.get());
+void start_container(const Globals& g, const std::string& id, const StartOptions& options) {
+    std::optional<std::string> notify_host = host_notify_socket();
+    UniqueFd notify;
+    State state;
+    {
+        StateDir dir(g.root, id);
+        dir.open_locked();
+        state = dir.load();
+        switch (current_status(dir, state)) {
+        case Status::created:
+            break;
+        case Status::stopped:
+            fail("cannot start a container that has stopped");
+        case Status::running:
+            fail("cannot start an already running container");
+        case Status::creating:
+            fail("cannot start a container that is still being created");
+        case Status::paused:
+            fail("cannot start a container in the paused state");
+        }
+        UniqueFd probe(::open(dir.fifo_path().c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
+        if (!probe) {
+            if (errno == ENXIO)
+                fail("cannot start container " + id + ": its init is not waiting");
+            fail_errno("open " + dir.fifo_path());
+        }
+        // Bound before the init is released: it may send READY=1 at once.
+        if (notify_host)
+            notify = bind_notify_socket(dir);
+        UniqueFd exec_done = open_exec_watch(dir.fifo_path());
+        UniqueFd fifo(::open(dir.fifo_path().c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
+        if (!fifo)
+            fail_errno("open " + dir.fifo_path());
+        probe.reset();
+        // Unlinked before the write: from the moment the init can run,
+        // `state` must not report "created".
+        ::unlink(dir.fifo_path().c_str());
+        write_all(fifo.get(), "0", "start container " + id);
+        fifo.reset();
+        wait_for_exec(exec_done.get());
 
-    run_saved_hooks(dir, state, true);
+        run_saved_hooks(dir, state, true);
+    }
+    // With the state dir unlocked: `kill` or `delete` of a container that
+    // never gets ready must not wait for this. runc's `start` too returns
+    // only at READY=1 or the init's exit.
+    if (!notify)
+        return;
+    try {
+        forward_ready(notify.get(), *notify_host, state.pid, state.start_time,
+                      options.main_pid > 0 ? options.main_pid : state.pid);
+    } catch (const Error& e) {
+        // `start` reports it, as runc's does; `run` has a running container
+        // to look after, which a failed notification must not take down.
+        if (!options.from_run)
+            throw;
+        log::degraded(e.what());
+    }
+}
+
+void start(const Globals& g, const std::string& id) {
+    start_container(g, id, {});
 }
 
 json::Value state(const Globals& g, const std::string& id) {

@@ -31,7 +31,8 @@ int run(const Globals& g, const CreateOptions& options, bool detach, bool keep) 
     if (!detach)
         ::sigprocmask(SIG_BLOCK, &set, &old);
     try {
-        start(g, options.id);
+        // In the foreground ward is what the service manager should watch.
+        start_container(g, options.id, {detach ? 0 : static_cast<int>(::getpid()), true});
     } catch (...) {
         try {
             remove(g, options.id, true);

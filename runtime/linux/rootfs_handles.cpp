@@ -80,6 +80,16 @@ std::vector<int> RootfsHandles::fds() const {
     return out;
 }
 
+void RootfsHandles::append_directory_source(const std::string& path) {
+    UniqueFd fd(::open(path.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd)
+        fail_errno("open " + path);
+    UniqueFd tree = with_context(path, [&] { return detached_copy(fd, false); });
+    sources.push_back(std::move(fd));
+    source_trees.push_back(std::move(tree));
+    source_errors.emplace_back();
+}
+
 void RootfsHandles::require_sources() const {
     for (const auto& error : source_errors)
         if (!error.empty())

@@ -15,11 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 extern char** environ;
@@ -27,7 +29,7 @@ extern char** environ;
 static int usage(void) {
     fprintf(stderr, "usage: checker status|rlimits|env|fds|mounts|tty|wait-signal\n"
                     "       checker ls DIR|read PATH|write PATH|exit N|kill-self SIG|sleep S\n"
-                    "       checker syscall NR [ARG...]\n"
+                    "       checker syscall NR [ARG...]|notify MESSAGE\n"
                     "       checker open PATH r|w|rw|mknod PATH c|b MAJOR MINOR\n");
     return 125;
 }
@@ -478,6 +480,33 @@ static int cmd_syscall(int argc, char** argv) {
     return 0;
 }
 
+// Sends MESSAGE as one datagram to $NOTIFY_SOCKET, as sd_notify(3) does
+// (busybox has no unix datagram client): "notify: sent" or the errno.
+static int cmd_notify(const char* message) {
+    const char* path = getenv("NOTIFY_SOCKET");
+    if (!path || !*path || strlen(path) >= sizeof(((struct sockaddr_un*)0)->sun_path)) {
+        printf("notify: no usable NOTIFY_SOCKET\n");
+        return 1;
+    }
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        print_errno("notify", errno);
+        return 1;
+    }
+    struct sockaddr_un addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sun_family = AF_UNIX;
+    strcpy(addr.sun_path, path);
+    if (sendto(fd, message, strlen(message), 0, (struct sockaddr*)&addr, sizeof addr) < 0) {
+        print_errno("notify", errno);
+        close(fd);
+        return 1;
+    }
+    close(fd);
+    printf("notify: sent\n");
+    return 0;
+}
+
 int main(int argc, char** argv) {
     if (argc < 2)
         return usage();
@@ -512,6 +541,8 @@ int main(int argc, char** argv) {
         rc = cmd_kill_self(argv[2]);
     else if (strcmp(cmd, "sleep") == 0)
         rc = cmd_sleep(argv[2]);
+    else if (strcmp(cmd, "notify") == 0)
+        rc = cmd_notify(argv[2]);
     else if (strcmp(cmd, "syscall") == 0)
         rc = cmd_syscall(argc - 2, argv + 2);
     else if (strcmp(cmd, "open") == 0 && argc == 4)

@@ -35,6 +35,10 @@ expect() {
 expect 0 out "Usage:" -- --help
 expect 0 out "Usage:" --
 expect 0 out "--preserve-fds N" -- create --help
+expect 0 out "--pidfd-socket PATH" -- create --help
+expect 0 out "--pidfd-socket PATH" -- run --help
+expect 0 out "--pidfd-socket PATH" -- exec --help
+expect 0 out "NOTIFY_SOCKET" -- start --help
 expect 0 out "Usage: ward kill" -- help kill
 expect 0 out "ward version 0.1.0" -- --version
 expect 0 out "libseccomp: " -- -v

@@ -49,6 +49,7 @@ podman_said() {
 
 . "$podman_tools/setup.sh"
 . "$podman_tools/smoke.sh"
+. "$podman_tools/sdnotify.sh"
 
 if ! install podman conmon crun runc python3 busybox-static; then
     skip podman "apt-get install podman failed: $(tail -1 "$CLIENT_TMP/apt.log")"

@@ -6,10 +6,18 @@
 #include "ward/base/fd.hpp"
 
 #include <optional>
+#include <string>
 #include <string_view>
+#include <sys/socket.h>
 #include <vector>
 
 namespace ward {
+
+// A unix socket of `type` (SOCK_STREAM, SOCK_DGRAM) connected to `path`; a
+// path starting with '@' names an abstract socket, as systemd's
+// NOTIFY_SOCKET may. Errors name the socket as `what` ("console socket",
+// "--pidfd-socket") and the path: `connect --pidfd-socket /x: <strerror>`.
+UniqueFd connect_unix(const std::string& path, const std::string& what, int type = SOCK_STREAM);
 
 // One sendmsg of `data` with `fd` attached (none when fd < 0), retried on
 // EINTR. Returns the bytes sent (a stream socket may take fewer).

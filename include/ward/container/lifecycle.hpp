@@ -29,6 +29,7 @@ struct CreateOptions {
     std::string bundle = ".";   // --bundle/-b (made absolute by create)
     std::string pid_file;       // --pid-file
     std::string console_socket; // --console-socket
+    std::string pidfd_socket;   // --pidfd-socket: gets a pidfd of the init
     bool no_pivot = false;      // --no-pivot
     bool no_new_keyring = false;
     int preserve_fds = 0; // --preserve-fds N
@@ -66,6 +67,7 @@ struct ExecOptions {
     bool detach = false;              // --detach/-d
     std::string pid_file;             // --pid-file
     std::string console_socket;       // --console-socket
+    std::string pidfd_socket;         // --pidfd-socket: gets a pidfd of the process
     std::string process_label;        // --process-label
     std::string apparmor;             // --apparmor
     std::optional<bool> no_new_privs; // --no-new-privs

@@ -36,6 +36,12 @@ struct RootfsHandles {
     // policy refuses is refused for that rather than for a missing path.
     std::vector<std::string> source_errors;
 
+    // One more bind source, for a mount ward itself appends to the config
+    // after the checks (the NOTIFY_SOCKET directory in the state dir):
+    // `path` is opened as a directory without following a symlink, and
+    // its copy is not recursive.
+    void append_directory_source(const std::string& path);
+
     // Throws the first source error, if any.
     void require_sources() const;
 

@@ -180,6 +180,7 @@ podman_smoke() {
     podman_check_seccomp "$label" "$runtime" seccomp-profile deny
     podman_check_seccomp "$label" "$runtime" seccomp-allow-profile allow
     podman_check_no_cgroups "$label" "$runtime"
+    podman_check_sdnotify "$label" "$runtime"
     podman_check_nothing_left "$label" nothing-left
 }
 

@@ -91,5 +91,5 @@ for id in $(ctrc containers list --quiet 2>/dev/null); do
     ctrc tasks delete --force "$id" >/dev/null 2>&1
     ctrc containers delete "$id" >/dev/null 2>&1
 done
-left=$(containerd_leftovers)
+left=$(containerd_leftovers) || left="the leftovers check itself failed (exit $?)"
 if [ -z "$left" ]; then ok containerd-leftovers; else not_ok containerd-leftovers "$(tr '\n' ' ' <<<"$left")"; fi

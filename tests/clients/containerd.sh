@@ -156,7 +156,6 @@ containerd_import_busybox() {
     archive=$(containerd_image_busybox) &&
         ctrc images import --base-name "$1" "$archive" >/dev/null
 }
-}
 
 # The bundle containerd wrote for container ID (config.json, rootfs, the
 # shim's pid files), under the private state dir.

@@ -32,14 +32,7 @@ containerd_config "$containerd_dir/ward.toml" >/dev/null
 # WARD_POLICY is how contrib/containerd/README.md has containerd's
 # runtimes pick baseline; the wrapper's --policy wins over it for the smoke
 # checks (ward's selection order), runc and crun ignore it.
-if ! containerd_start "WARD_POLICY=$baseline" >"$logs/containerd-start.out"; then
-    not_ok containerd-start "$(tr '\n' ' ' <"$logs/containerd-start.out")"
-    exit 0
-fi
-if ! containerd_import_busybox ward.test/busybox >"$logs/import.log" 2>&1; then
-    not_ok containerd-image "ctr images import: $(tail -3 "$logs/import.log" | tr '\n' ' ')"
-    exit 0
-fi
+containerd_up containerd "WARD_POLICY=$baseline" || exit 0
 
 . "$repo/tests/clients/containerd-checks.sh"
 

@@ -83,14 +83,7 @@ cni_cleanup() {
 }
 trap 'containerd_stop; cni_cleanup; cleanup_clients' EXIT
 
-if ! containerd_start "WARD_POLICY=$policy" >"$logs/containerd-start.out"; then
-    not_ok cri-start "$(tr '\n' ' ' <"$logs/containerd-start.out")"
-    exit 0
-fi
-if ! containerd_import_busybox ward.test/busybox >"$logs/import.log" 2>&1; then
-    not_ok cri-image "ctr images import: $(tail -3 "$logs/import.log" | tr '\n' ' ')"
-    exit 0
-fi
+containerd_up cri "WARD_POLICY=$policy" || exit 0
 
 . "$repo/tests/clients/cri-checks.sh"
 

@@ -157,6 +157,22 @@ containerd_import_busybox() {
         ctrc images import --base-name "$1" "$archive" >/dev/null
 }
 
+# containerd_up CHECK [ENV=VALUE...]: the daemon started (ENV passed to
+# it, as containerd_start takes them) and the busybox image imported, or a
+# FAIL line named CHECK-start / CHECK-image with why (logs under $logs).
+containerd_up() {
+    local check=$1
+    shift
+    if ! containerd_start "$@" >"$logs/containerd-start.out"; then
+        not_ok "$check-start" "$(tr '\n' ' ' <"$logs/containerd-start.out")"
+        return 1
+    fi
+    if ! containerd_import_busybox ward.test/busybox >"$logs/import.log" 2>&1; then
+        not_ok "$check-image" "ctr images import: $(tail -3 "$logs/import.log" | tr '\n' ' ')"
+        return 1
+    fi
+}
+
 # The bundle containerd wrote for container ID (config.json, rootfs, the
 # shim's pid files), under the private state dir.
 containerd_bundle() { echo "$containerd_dir/state/io.containerd.runtime.v2.task/$containerd_ns/$1"; }

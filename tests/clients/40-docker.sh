@@ -55,7 +55,7 @@ docker_verdict ward contrib-run-exit-status "$(docker_expect_exit 3 out)"
 docker_capture_config docker-default
 docker_capture_config docker-network-none --network none
 
-why=$(docker_leftovers)
+why=$(docker_leftovers) || why="the leftovers check itself failed (exit $?)"
 docker_stop >"$docker_dir/stop.out"
 why=$(printf '%s\n%s' "$why" "$(cat "$docker_dir/stop.out")" | grep . | tr '\n' ' ')
 docker_verdict ward cleanup "$why"

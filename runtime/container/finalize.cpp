@@ -17,6 +17,7 @@
 #include "ward/base/error.hpp"
 #include "ward/base/log.hpp"
 #include "ward/linux/process.hpp"
+#include "ward/linux/procfs.hpp"
 #include "ward/linux/self_exe.hpp"
 #include "ward/seccomp/filter.hpp"
 
@@ -57,8 +58,7 @@ void stop_dying_with_parent() {
 } // namespace
 
 UniqueFd open_own_pidfd() {
-    // pidfd_open's fds are close-on-exec.
-    UniqueFd fd(static_cast<int>(::syscall(SYS_pidfd_open, ::getpid(), 0)));
+    UniqueFd fd = linux::open_pidfd(::getpid());
     if (!fd)
         log::debug("pidfd_open of ward itself: " + errno_text(errno) +
                    "; children will not check that ward is still alive");

@@ -9,6 +9,7 @@
 #include "ward/base/error.hpp"
 #include "ward/base/fd.hpp"
 #include "ward/base/log.hpp"
+#include "ward/linux/procfs.hpp"
 
 #include <cerrno>
 #include <chrono>
@@ -16,7 +17,6 @@
 #include <csignal>
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -172,8 +172,7 @@ void run_hook(std::string_view kind, size_t index, const spec::Hook& hook,
         fail(label + ": exec: " + errno_text(exec_errno));
     }
 
-    // syscall(): glibc 2.36's <sys/pidfd.h> lacks C linkage for C++.
-    UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+    UniqueFd pidfd = linux::open_pidfd(pid);
     if (!pidfd)
         fail_errno(label + ": pidfd_open");
     if (::fcntl(stdin_write.get(), F_SETFL, O_NONBLOCK) < 0)

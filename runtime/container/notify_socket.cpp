@@ -7,7 +7,6 @@
 #include "ward/base/error.hpp"
 #include "ward/base/fd_passing.hpp"
 #include "ward/base/log.hpp"
-#include "ward/linux/procfs.hpp"
 
 #include <cerrno>
 #include <cstdlib>
@@ -15,7 +14,6 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -63,24 +61,6 @@ void barrier(int fd, const std::string& host) {
     }
     if (n == 0)
         log::warn("NOTIFY_SOCKET " + host + ": no answer to BARRIER=1 within 30 s; ignored");
-}
-
-// A pidfd of the init, checked to be the process the state names (a pid
-// reused since would never exit while we wait). None when it is gone.
-UniqueFd open_process(int pid, uint64_t start_time) {
-    UniqueFd fd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
-    if (!fd) {
-        if (errno == ESRCH)
-            return fd;
-        fail_errno("pidfd_open " + std::to_string(pid));
-    }
-    try {
-        if (linux::process_start_time(pid) != start_time)
-            return UniqueFd();
-    } catch (const Error&) {
-        return UniqueFd(); // gone between the two
-    }
-    return fd;
 }
 
 } // namespace
@@ -149,9 +129,8 @@ UniqueFd bind_notify_socket(const StateDir& dir) {
     return fd;
 }
 
-void forward_ready(int socket, const std::string& host, int pid, uint64_t start_time,
-                   int main_pid) {
-    UniqueFd process = open_process(pid, start_time);
+void forward_ready(int socket, const std::string& host, const State& state, int main_pid) {
+    UniqueFd process = open_init(state);
     if (!process)
         return;
     std::optional<std::string> ready;
@@ -171,6 +150,8 @@ void forward_ready(int socket, const std::string& host, int pid, uint64_t start_
                 ready = notify_ready_line(std::string_view(buffer, static_cast<size_t>(n)));
             continue;
         }
+        if (fds[0].revents & (POLLERR | POLLNVAL))
+            fail("NOTIFY_SOCKET: the socket the container sends on failed");
         if (fds[1].revents & POLLIN) {
             log::debug("NOTIFY_SOCKET: the container exited before READY=1");
             return;

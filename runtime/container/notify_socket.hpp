@@ -43,8 +43,8 @@ std::optional<std::string> notify_ready_line(std::string_view datagram);
 
 // Waits until a datagram with a READY= line arrives on `socket`, then sends
 // that line and "MAINPID=<main_pid>" to `host` (with a BARRIER=1 as runc
-// does, waited for at most a few seconds). Returns without sending when
-// the process `pid` (started at `start_time`) exits first.
-void forward_ready(int socket, const std::string& host, int pid, uint64_t start_time, int main_pid);
+// does, waited for at most 30 s). Returns without sending when the
+// state's init exits first (or is gone already).
+void forward_ready(int socket, const std::string& host, const State& state, int main_pid);
 
 } // namespace ward::container

@@ -21,19 +21,6 @@
 namespace ward::container {
 namespace {
 
-// A pidfd for the init, verified to be the same process the state recorded
-// (same start time), so a reused pid is never signalled. Invalid when gone.
-UniqueFd open_init(const State& state) {
-    if (state.pid <= 0)
-        return {};
-    UniqueFd fd(static_cast<int>(::syscall(SYS_pidfd_open, state.pid, 0)));
-    if (!fd)
-        return {};
-    if (linux::process_start_time(state.pid) != state.start_time)
-        return {};
-    return fd;
-}
-
 void signal_pidfd(int pidfd, int signal, const std::string& what) {
     if (::syscall(SYS_pidfd_send_signal, pidfd, signal, nullptr, 0) < 0 && errno != ESRCH)
         fail_errno("kill " + what);
@@ -132,7 +119,7 @@ void start_container(const Globals& g, const std::string& id, const StartOptions
     if (!notify)
         return;
     try {
-        forward_ready(notify.get(), *notify_host, state.pid, state.start_time,
+        forward_ready(notify.get(), *notify_host, state,
                       options.main_pid > 0 ? options.main_pid : state.pid);
     } catch (const Error& e) {
         // `start` reports it, as runc's does; `run` has a running container

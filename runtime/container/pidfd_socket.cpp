@@ -6,10 +6,9 @@
 #include "ward/base/error.hpp"
 #include "ward/base/fd_passing.hpp"
 #include "ward/base/log.hpp"
+#include "ward/linux/procfs.hpp"
 
 #include <sys/socket.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 namespace ward::container {
 
@@ -18,7 +17,7 @@ UniqueFd connect_pidfd_socket(const std::string& path) {
 }
 
 void send_pidfd(int socket, int pid, std::string_view kind, const std::string& path) {
-    UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+    UniqueFd pidfd = linux::open_pidfd(pid);
     if (!pidfd)
         fail_errno("--pidfd-socket " + path + ": pidfd_open " + std::to_string(pid));
     size_t sent = send_with_fd(socket, kind, pidfd.get(), "--pidfd-socket " + path + ": send");

@@ -187,6 +187,15 @@ Status current_status(const StateDir& dir, const State& state) {
     return Status::running;
 }
 
+UniqueFd open_init(const State& state) {
+    if (state.pid <= 0)
+        return {};
+    UniqueFd fd = linux::open_pidfd(state.pid);
+    if (!fd || linux::process_start_time(state.pid) != state.start_time)
+        return {};
+    return fd;
+}
+
 namespace {
 
 // Off the start path on purpose: getpwuid goes through NSS (nsswitch.conf,

@@ -329,6 +329,10 @@ unsigned long long process_start_time(int pid) {
     return parse_uint(fields[19]).value_or(0);
 }
 
+UniqueFd open_pidfd(int pid) {
+    return UniqueFd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+}
+
 char process_state(int pid) {
     auto fields = stat_fields(pid);
     if (fields.empty() || fields[0].empty())

@@ -34,6 +34,13 @@ struct Sleeper {
         }
     }
     ~Sleeper() { stop(); }
+    // What a state.json records of this process as a container's init.
+    State state() const {
+        State s;
+        s.pid = pid;
+        s.start_time = linux::process_start_time(pid);
+        return s;
+    }
     void stop() {
         if (pid > 0) {
             ::kill(pid, SIGKILL);
@@ -90,9 +97,8 @@ BOOST_AUTO_TEST_CASE(ready_is_passed_on_with_mainpid_and_a_barrier) {
     auto [container_end, sender] = datagram_pair();
     ::send(sender.get(), "STATUS=warming up", 17, 0);
     ::send(sender.get(), "STATUS=up\nREADY=1", 17, 0);
-    auto start_time = linux::process_start_time(child.pid);
     std::thread forward(
-        [&] { forward_ready(container_end.get(), host.path, child.pid, start_time, 4242); });
+        [&] { forward_ready(container_end.get(), host.path, child.state(), 4242); });
     std::string ready = host.next(), mainpid = host.next(), barrier = host.next();
     forward.join();
     BOOST_TEST(ready == "READY=1\n");
@@ -105,12 +111,12 @@ BOOST_AUTO_TEST_CASE(an_exit_before_ready_ends_the_wait_without_a_message) {
     HostSocket host;
     auto [container_end, sender] = datagram_pair();
     ::send(sender.get(), "STATUS=still starting", 21, 0);
-    auto start_time = linux::process_start_time(child.pid);
+    State init = child.state();
     std::thread killer([&] {
         ::usleep(200 * 1000);
         ::kill(child.pid, SIGKILL); // a zombie until reaped: that is an exit
     });
-    forward_ready(container_end.get(), host.path, child.pid, start_time, 1);
+    forward_ready(container_end.get(), host.path, init, 1);
     killer.join();
     BOOST_TEST(host.next() == "");
 }
@@ -120,8 +126,9 @@ BOOST_AUTO_TEST_CASE(a_reused_pid_is_not_waited_for) {
     HostSocket host;
     auto [container_end, sender] = datagram_pair();
     // Another start time: the recorded init is gone, whatever has its pid.
-    forward_ready(container_end.get(), host.path, child.pid,
-                  linux::process_start_time(child.pid) + 1, 1);
+    State reused = child.state();
+    reused.start_time += 1;
+    forward_ready(container_end.get(), host.path, reused, 1);
     BOOST_TEST(host.next() == "");
 }
 

@@ -80,6 +80,11 @@ class StateDir {
 // container resumes into created or running, as with runc.
 Status current_status(const StateDir& dir, const State& state);
 
+// A pidfd of the init, checked to be the process the state recorded (same
+// start time), so a reused pid is never signalled or waited on. Invalid
+// when the init is gone or the state has no pid yet.
+UniqueFd open_init(const State& state);
+
 // The OCI state document (what `state` prints and hooks read on stdin).
 // `with_runtime_fields` adds runc's extra fields (rootfs, created, owner).
 json::Value oci_state(const State& state, Status status, bool with_runtime_fields);

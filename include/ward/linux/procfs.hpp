@@ -114,4 +114,10 @@ unsigned long long process_start_time(int pid);
 // 'R', 'S', 'Z', ... from /proc/PID/stat; 0 when gone.
 char process_state(int pid);
 
+// pidfd_open(pid, 0): a handle that keeps naming this process however its
+// number is reused (close-on-exec, as every pidfd). Invalid, errno set,
+// when it fails (ESRCH: gone). syscall(): glibc 2.36's <sys/pidfd.h> lacks
+// C linkage for C++.
+UniqueFd open_pidfd(int pid);
+
 } // namespace ward::linux

@@ -158,6 +158,11 @@ else
     else
         skip_lane clients "no client cases written yet (issue 11)"
     fi
+    if [ -x tests/audit/run.sh ] && ls tests/audit/[0-9]*.sh >/dev/null 2>&1; then
+        WARD=$PWD/build/ward script_lane audit tests/audit/run.sh
+    else
+        skip_lane audit "no audit cases written yet (issue 12)"
+    fi
     if [ -x tests/schema/run.sh ]; then
         script_lane schema tests/schema/run.sh
     else

@@ -15,7 +15,7 @@ _ward() {
 
     local globals="--debug --log --log-format --root --criu --systemd-cgroup --rootless --help --version"
     local verbs="create start run state kill delete list spec features help
-                 checkpoint events exec pause ps restore resume update"
+                 checkpoint events exec pause ps restore resume update audit"
 
     # Find the verb: the first word that is neither a global flag nor its value.
     local i verb="" verb_at=0 root=""
@@ -41,7 +41,15 @@ _ward() {
     --rootless | -rootless)
         [[ -z $verb ]] && { COMPREPLY=($(compgen -W "auto true false" -- "$cur")); return; } ;;
     --format | -format | -f)
-        [[ $verb == list ]] && { COMPREPLY=($(compgen -W "table json" -- "$cur")); return; } ;;
+        [[ $verb == list ]] && { COMPREPLY=($(compgen -W "table json" -- "$cur")); return; }
+        [[ $verb == audit ]] && { COMPREPLY=($(compgen -W "table json sarif" -- "$cur")); return; } ;;
+    --policy | -policy)
+        [[ $verb == audit ]] &&
+            { COMPREPLY=($(compgen -W "ward:hardened ward:baseline ward:compat" -- "$cur") $(compgen -f -- "$cur")); return; } ;;
+    --container | -container)
+        [[ $verb == audit ]] && { COMPREPLY=($(compgen -W "$(_ward_ids "$root")" -- "$cur")); return; } ;;
+    --pid | -pid)
+        return ;;
     --preserve-fds | -preserve-fds)
         return ;;
     esac
@@ -64,6 +72,7 @@ _ward() {
     delete) flags="--force --help" ;;
     list) flags="--format --quiet --help" ;;
     spec) flags="--bundle --rootless --help" ;;
+    audit) flags="--policy --format --compare --container --pid --help" ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$flags" -- "$cur"))
@@ -74,7 +83,7 @@ _ward() {
     local args=0
     for ((i = verb_at + 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-        --bundle | -b | --pid-file | --console-socket | --preserve-fds | --format | -f) ((i++)) ;;
+        --bundle | -b | --pid-file | --console-socket | --preserve-fds | --format | -f | --policy | --container | --pid) ((i++)) ;;
         -*) ;;
         *) ((args++)) ;;
         esac
@@ -90,6 +99,10 @@ _ward() {
         ;;
     help)
         ((args == 0)) && COMPREPLY=($(compgen -W "$verbs" -- "$cur"))
+        ;;
+    audit)
+        # A config file or bundle; with --compare also ward's own defaults.
+        COMPREPLY=($(compgen -W "ward:hardened ward:baseline ward:compat" -- "$cur") $(compgen -f -- "$cur"))
         ;;
     esac
 }

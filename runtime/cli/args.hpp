@@ -142,4 +142,17 @@ struct PolicyOptions {
 };
 PolicyOptions policy_options(const VerbArgs& args);
 
+// `ward audit` (audit_args.cpp): one mode of four, each with its operands.
+enum class AuditMode { config, compare, container, pid };
+enum class AuditFormat { table, json, sarif };
+struct AuditOptions {
+    AuditMode mode = AuditMode::config;
+    std::vector<std::string> operands; // config: CONFIG|BUNDLE; compare: A B [C...]
+    std::string policy;                // --policy FILE or ward:NAME; empty: the global selection
+    AuditFormat format = AuditFormat::table;
+    std::string container; // --container ID
+    int pid = 0;           // --pid PID
+};
+AuditOptions audit_options(const VerbArgs& args);
+
 } // namespace ward::cli

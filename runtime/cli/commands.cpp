@@ -178,15 +178,49 @@ const std::vector<VerbSpec>& verbs() {
          "capabilities, seccomp support) of this build.",
          {kHelpFlag}},
         {"profile",
-         "list or print ward's built-in seccomp profiles",
-         "list | export <name>",
+         "list, print, show, compare, record or merge seccomp profiles",
+         "list | export <name> | show <profile> | diff <profile-a> <profile-b> | "
+         "record -- <bundle> [command [arg...]] | merge <a> <b> [...]",
          1,
-         2,
+         -1,
          true,
-         "`list` prints the names of the seccomp profiles built into this binary, one a\n"
-         "line; `export NAME` prints one as OCI LinuxSeccomp JSON, ready for a config's\n"
-         "linux.seccomp. ward needs no profile file: they are embedded at build time.",
-         {kHelpFlag}},
+         "list: the seccomp profiles built into this binary, one a line.\n"
+         "export NAME: one of them as OCI LinuxSeccomp JSON, ready for linux.seccomp.\n"
+         "show PROFILE: what a profile really allows, decoded from the BPF program\n"
+         "libseccomp compiles it to: the default action, per architecture the allowed\n"
+         "syscalls, the conditional ones (allowed for some arguments) with the\n"
+         "profile's argument tests, the dangerous ones it allows and why, counts.\n"
+         "diff A B: per architecture, what A allows and B does not, the other way\n"
+         "round, what both allow differently (actions, errno, arguments), and the\n"
+         "default actions; informational, exit status 0.\n"
+         "A profile is a built-in name, a file with an OCI LinuxSeccomp object, a whole\n"
+         "config.json (its linux.seccomp) or a Docker/moby profile (archMap,\n"
+         "includes/excludes), resolved for --arch and --caps as Docker and podman do.\n"
+         "record -- BUNDLE [COMMAND...]: runs the bundle (its command, or COMMAND) with\n"
+         "`ward run` under a recording filter (SCMP_ACT_NOTIFY, every call let through by\n"
+         "ward's listener) and writes a default-deny profile (EPERM) allowing what it\n"
+         "called: socket only for the families seen, clone only without namespace flags\n"
+         "unless seen, clone3 answered ENOSYS so libc falls back to clone. Coverage goes to\n"
+         "stderr; the exit status is the workload's. Only what ran is recorded: see\n"
+         "ward-profile(8) for what recording cannot see.\n"
+         "merge A B [...]: joins recorded profiles (union of syscalls and socket families;\n"
+         "clone unrestricted when either side allows namespace flags).\n"
+         "Examples:\n"
+         "  ward profile show default-deny\n"
+         "  ward profile show --caps CAP_SYS_ADMIN /usr/share/containers/seccomp.json\n"
+         "  ward profile diff default-deny /usr/share/containers/seccomp.json\n"
+         "  ward profile record --out web.json -- ./bundle\n"
+         "  ward profile merge web.json init.json --out both.json",
+         {{"caps", nullptr, "CAP,...",
+           "show, diff: capabilities held, for a moby profile's includes/excludes (default: "
+           "none)"},
+          {"arch", nullptr, "SCMP_ARCH_X",
+           "show, diff: resolve a moby profile for this architecture, and show only it "
+           "(default: SCMP_ARCH_X86_64, all shown)"},
+          {"format", nullptr, "table|json", "show, diff: output format (default: table)"},
+          {"out", "o", "FILE", "record, merge: write the profile to FILE (default: stdout)"},
+          {"policy", nullptr, "FILE", "record: the policy `ward run` uses (default: as ward's)"},
+          kHelpFlag}},
         {"policy",
          "show the effective hardening policy, or check a config against it",
          "show [<container-id>] | check <config.json>",
@@ -202,6 +236,34 @@ const std::vector<VerbSpec>& verbs() {
          "policy would fill and every finding; exits 0 when create would start it, 1\n"
          "when the policy refuses it. See ward-policy(5) for the file format.",
          {kHelpFlag}},
+        {"audit",
+         "audit a config, bundle or running container; compare configs side by side",
+         "CONFIG.json|BUNDLE | --compare A B [C...] | --container ID | --pid PID",
+         0,
+         -1,
+         true,
+         "CONFIG.json|BUNDLE: judges the config as create would (filled and evaluated by\n"
+         "the policy: --policy, else the global selection) and prints every finding: a\n"
+         "stable rule ID, severity, the JSON path and value as evidence, what it allows,\n"
+         "CIS Docker Benchmark and Kubernetes Pod Security references. Exits 0 when\n"
+         "nothing breaks an enforced rule of the policy, 1 otherwise (or on error).\n"
+         "--compare A B [C...]: configs, bundles or ward's defaults (ward:hardened,\n"
+         "ward:baseline, ward:compat) side by side, one row per thing audited, the\n"
+         "weaker value of each row marked with *; exits 0. Reserved operands:\n"
+         "container:ID, pid:PID.\n"
+         "--container ID, --pid PID: what the kernel enforces on a running process.\n"
+         "Examples:\n"
+         "  ward audit config.json\n"
+         "  ward audit --policy ward:baseline --format json ./bundle\n"
+         "  ward audit --format sarif config.json > ward.sarif\n"
+         "  ward audit --compare runc.json ward:hardened podman.json\n"
+         "See ward-audit(8) for the JSON schema and the SARIF mapping.",
+         {{"policy", nullptr, "FILE|ward:NAME", "the policy to judge by (default: the global one)"},
+          {"format", "f", "FORMAT", "table (default), json or sarif (--compare: table or json)"},
+          {"compare", nullptr, nullptr, "compare the operands side by side"},
+          {"container", nullptr, "ID", "audit a running ward container"},
+          {"pid", nullptr, "PID", "audit a running process of any runtime"},
+          kHelpFlag}},
         {"pause",
          "suspend every process of a container",
          "<container-id>",

@@ -32,7 +32,7 @@ constexpr Dispatch kHandlers[] = {
     {"pause", verb_pause},     {"resume", verb_resume}, {"ps", verb_ps},
     {"events", verb_events},   {"key", verb_key},       {"image", verb_image},
     {"exec", verb_exec},       {"sign", verb_sign},     {"verify", verb_verify},
-    {"bundle", verb_bundle},
+    {"bundle", verb_bundle},   {"audit", verb_audit},
 };
 
 // With fd 0, 1 or 2 closed, the next file ward opens (a log, a state file)

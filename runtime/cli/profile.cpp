@@ -1,13 +1,27 @@
-// profile: the built-in seccomp profiles (seccomp/profiles.hpp).
+// profile: the built-in seccomp profiles (seccomp/profiles.hpp), and the
+// actions that read any profile (profile_actions.hpp).
+#include "profile_actions.hpp"
 #include "verbs.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/seccomp/profiles.hpp"
 
 namespace ward::cli {
 
-int verb_profile(const Context&, const VerbArgs& args) {
+int verb_profile(const Context& ctx, const VerbArgs& args) {
     const auto& words = args.parsed.positionals;
     const std::string& action = words.front();
+    if (action == "show")
+        return profile_show(ctx, args);
+    if (action == "diff")
+        return profile_diff(ctx, args);
+    if (action == "record")
+        return profile_record(ctx, args);
+    if (action == "merge")
+        return profile_merge(ctx, args);
+    for (const char* flag : {"caps", "arch", "format", "out", "policy"})
+        if (args.parsed.value(flag))
+            throw UsageError("profile", std::string("ward: --") + flag +
+                                            " does not apply to \"profile " + action + "\"");
     if (action == "list") {
         if (words.size() != 1)
             throw UsageError("profile", "ward: \"profile list\" takes no argument");
@@ -26,8 +40,8 @@ int verb_profile(const Context&, const VerbArgs& args) {
         print_out(*seccomp::builtin_profile(words[1]));
         return 0;
     }
-    throw UsageError("profile",
-                     "ward: unknown profile action " + quote(action) + ": want list or export");
+    throw UsageError("profile", "ward: unknown profile action " + quote(action) +
+                                    ": want list, export, show, diff, record or merge");
 }
 
 } // namespace ward::cli

@@ -35,6 +35,7 @@ int verb_image(const Context& ctx, const VerbArgs& args);
 int verb_sign(const Context& ctx, const VerbArgs& args);
 int verb_verify(const Context& ctx, const VerbArgs& args);
 int verb_bundle(const Context& ctx, const VerbArgs& args);
+int verb_audit(const Context& ctx, const VerbArgs& args);
 
 // The image store directory: --store, else $WARD_STORE, else /var/lib/ward.
 std::string store_dir(const Context& ctx);
@@ -43,6 +44,8 @@ std::string store_dir(const Context& ctx);
 void print_help();
 void print_verb_help(const VerbSpec& spec);
 void print_version();
+// ward's version ("0.1.0"), as --version prints it.
+const char* version_string();
 
 // Writes all of `text` to stdout; throws Error when stdout is gone.
 void print_out(std::string_view text);

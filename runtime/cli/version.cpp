@@ -14,6 +14,10 @@
 
 namespace ward::cli {
 
+const char* version_string() {
+    return WARD_VERSION;
+}
+
 void print_version() {
     std::string text = "ward version " WARD_VERSION "\ncommit: " WARD_COMMIT "\nspec: ";
     text += spec::kOciVersion;

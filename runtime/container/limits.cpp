@@ -25,7 +25,8 @@ std::vector<policy::Finding> no_cgroup_findings(const policy::Policy& policy,
                        "policy \"" + policy.name + "\": " + w.field +
                            " cannot be applied: --cgroup-manager disabled gives the container "
                            "no cgroup" +
-                           (action == policy::Action::warn ? "; not applied" : "")});
+                           (action == policy::Action::warn ? "; not applied" : ""),
+                       w.field, ""});
     }
     return out;
 }

@@ -25,8 +25,12 @@ class Checker {
   public:
     Checker(const Policy& p, std::vector<Finding>& out) : p_(p), out_(out) {}
 
-    void add(const char* rule, Action action, const std::string& text) {
-        out_.push_back({rule, action, "policy " + quote(p_.name) + ": " + text});
+    // `field` and `item` say what the finding is about (policy::Finding);
+    // `text` is the message after the policy's name.
+    void add(const char* rule, Action action, std::string field, std::string item,
+             const std::string& text) {
+        out_.push_back({rule, action, "policy " + quote(p_.name) + ": " + text, std::move(field),
+                        std::move(item)});
     }
 
   private:

@@ -14,12 +14,13 @@ namespace {
 void check_seccomp(const SeccompRule& rule, const spec::Spec& s, Checker& c) {
     const auto* sc = s.linux && s.linux->seccomp ? &*s.linux->seccomp : nullptr;
     if (!sc) {
-        c.add("seccomp", rule.action, "linux.seccomp is not set, required: a seccomp profile");
+        c.add("seccomp", rule.action, "linux.seccomp", "",
+              "linux.seccomp is not set, required: a seccomp profile");
         return;
     }
     // SCMP_ACT_LOG allows too: it only logs what it lets through.
     if (sc->default_action == "SCMP_ACT_ALLOW" || sc->default_action == "SCMP_ACT_LOG")
-        c.add("seccomp", rule.action,
+        c.add("seccomp", rule.action, "linux.seccomp.defaultAction", "",
               "linux.seccomp.defaultAction is " + sc->default_action +
                   ", allowed: an action that denies (not SCMP_ACT_ALLOW or SCMP_ACT_LOG)");
 }
@@ -29,14 +30,14 @@ void check_true(const char* rule_name, const char* field, const TrueRule& rule,
     if (value == true)
         return;
     std::string is = value ? "false" : "not set";
-    c.add(rule_name, rule.action, std::string(field) + " is " + is + ", required: true");
+    c.add(rule_name, rule.action, field, "", std::string(field) + " is " + is + ", required: true");
 }
 
 void check_paths(const char* rule_name, const char* field, const PathsRule& rule,
                  const std::optional<std::vector<std::string>>& have, Checker& c) {
     for (const auto& path : rule.required)
         if (!have || !contains(*have, path))
-            c.add(rule_name, rule.action,
+            c.add(rule_name, rule.action, field, path,
                   std::string(field) + " does not contain " + path +
                       ", required: " + listed(rule.required));
 }
@@ -70,7 +71,7 @@ void check_namespaces(const NamespacesRule& rule, const spec::Spec& s, const Cre
     for (const auto& type : rule.required) {
         const spec::Namespace* ns = s.find_namespace(type);
         if (!ns) {
-            c.add("namespaces", rule.action,
+            c.add("namespaces", rule.action, "linux.namespaces", type,
                   "linux.namespaces has no " + type +
                       " namespace: the container would share "
                       "the host's" +
@@ -85,7 +86,9 @@ void check_namespaces(const NamespacesRule& rule, const spec::Spec& s, const Cre
             continue;
         std::string what = joined != facts.joined.end() ? ", the host's own " + type + " namespace"
                                                         : " (not known to be another container's)";
-        c.add("namespaces", rule.action,
+        size_t index = static_cast<size_t>(ns - s.linux->namespaces.data());
+        c.add("namespaces", rule.action, "linux.namespaces[" + std::to_string(index) + "].path",
+              type,
               "linux.namespaces " + type + " joins " + ns->path + what + ", required: " + required);
     }
 }
@@ -93,10 +96,12 @@ void check_namespaces(const NamespacesRule& rule, const spec::Spec& s, const Cre
 void check_devices(const ListRule& rule, const spec::Spec& s, Checker& c) {
     if (!s.linux)
         return;
-    for (const auto& dev : s.linux->devices)
+    for (size_t i = 0; i < s.linux->devices.size(); ++i) {
+        const auto& dev = s.linux->devices[i];
         if (!contains(rule.names, dev.path))
-            c.add("devices", rule.action,
+            c.add("devices", rule.action, "linux.devices[" + std::to_string(i) + "].path", dev.path,
                   "linux.devices contains " + dev.path + ", allowed: " + listed(rule.names));
+    }
     if (!s.linux->resources)
         return;
     const auto& rules = s.linux->resources->devices;
@@ -104,7 +109,7 @@ void check_devices(const ListRule& rule, const spec::Spec& s, Checker& c) {
         const auto& r = rules[i];
         bool any_type = r.type.empty() || r.type == "a";
         if (r.allow && any_type && !r.major && !r.minor)
-            c.add("devices", rule.action,
+            c.add("devices", rule.action, "linux.resources.devices[" + std::to_string(i) + "]", "",
                   "linux.resources.devices[" + std::to_string(i) +
                       "] allows every device, allowed: " + listed(rule.names));
     }
@@ -133,7 +138,7 @@ void check_host_mounts(const Policy& p, const ListRule& rule, const spec::Spec& 
     for (size_t i = 0; i < s.mounts.size(); ++i) {
         const auto& m = s.mounts[i];
         if (m.is_bind() && forbidden_source(m.source, rule.names)) {
-            c.add("hostMounts", rule.action,
+            c.add("hostMounts", rule.action, "mounts[" + std::to_string(i) + "].source", "",
                   "mounts[" + std::to_string(i) + "].source is " + m.source +
                       ", forbidden: " + listed(rule.names));
             flagged.push_back(i);
@@ -172,7 +177,7 @@ void check_mount_types(const ListRule& rule, const spec::Spec& s, Checker& c) {
         std::string is = m.type.empty() ? "not set" : m.type;
         if (type != m.type && !m.type.empty())
             is += " (mounted as " + type + ")";
-        c.add("mountTypes", rule.action,
+        c.add("mountTypes", rule.action, "mounts[" + std::to_string(i) + "].type", "",
               "mounts[" + std::to_string(i) + "].type is " + is +
                   ", allowed: " + listed(rule.names));
     }
@@ -197,6 +202,7 @@ void check_hooks(const ListRule& rule, const spec::Spec& s, Checker& c) {
             std::string normal = std::filesystem::path(path).lexically_normal().string();
             if (!contains(rule.names, normal))
                 c.add("hooks", rule.action,
+                      std::string("hooks.") + kind + "[" + std::to_string(i) + "].path", "",
                       std::string("hooks.") + kind + "[" + std::to_string(i) + "].path is " + path +
                           ", allowed: " + listed(rule.names));
         }
@@ -207,7 +213,7 @@ void check_sysctls(const ListRule& rule, const spec::Spec& s, Checker& c) {
         return;
     for (const auto& [name, value] : s.linux->sysctl)
         if (!sysctl_allowed(name, rule.names))
-            c.add("sysctls", rule.action,
+            c.add("sysctls", rule.action, "linux.sysctl", name,
                   "linux.sysctl contains " + name + ", allowed: " + listed(rule.names));
 }
 
@@ -215,13 +221,13 @@ void check_propagation(const PlainRule& rule, const spec::Spec& s, Checker& c) {
     const char* allowed = ", allowed: private, rprivate, slave, rslave, unbindable, runbindable";
     if (s.linux &&
         (s.linux->rootfs_propagation == "shared" || s.linux->rootfs_propagation == "rshared"))
-        c.add("mountPropagation", rule.action,
+        c.add("mountPropagation", rule.action, "linux.rootfsPropagation", "",
               "linux.rootfsPropagation is " + s.linux->rootfs_propagation + allowed);
     for (size_t i = 0; i < s.mounts.size(); ++i)
         for (const char* opt : {"shared", "rshared"})
             if (contains(s.mounts[i].options, opt))
-                c.add("mountPropagation", rule.action,
-                      "mounts[" + std::to_string(i) + "].options contains " + opt + allowed);
+                c.add("mountPropagation", rule.action, "mounts[" + std::to_string(i) + "].options",
+                      opt, "mounts[" + std::to_string(i) + "].options contains " + opt + allowed);
 }
 
 void check_resources(const ListRule& rule, const spec::Spec& s, Checker& c) {
@@ -232,7 +238,7 @@ void check_resources(const ListRule& rule, const spec::Spec& s, Checker& c) {
             name == "pids" ? r && r->pids && r->pids->limit.value_or(0) > 0
                            : r && r->memory && r->memory->limit.value_or(0) > 0;
         if (!set)
-            c.add("resources", rule.action,
+            c.add("resources", rule.action, "linux.resources." + name + ".limit", "",
                   "linux.resources." + name + ".limit is not set, required: a limit");
     }
 }
@@ -273,7 +279,7 @@ std::vector<Finding> evaluate(const Policy& p, const spec::Spec& s, const Create
     // Without pivot_root the root is a move plus chroot: the host's mounts
     // stay in the mount namespace for whoever escapes the chroot.
     if (p.no_pivot && facts.no_pivot)
-        c.add("noPivot", p.no_pivot->action,
+        c.add("noPivot", p.no_pivot->action, "", "--no-pivot",
               "--no-pivot is set, required: pivot_root into the rootfs (leave --no-pivot out)");
     if (p.resources)
         check_resources(*p.resources, s, c);
@@ -292,7 +298,7 @@ std::vector<Finding> evaluate_unavailable(const Policy& p,
         if (contains(seen, l.field))
             continue;
         seen.push_back(l.field);
-        c.add("unavailableLimits", action,
+        c.add("unavailableLimits", action, l.field, l.controller,
               l.field + " needs the " + l.controller +
                   " controller, which the cgroup2 hierarchy at " + hierarchy +
                   " does not have (it has: " + listed(available) + ")" +

@@ -14,12 +14,7 @@ const std::vector<std::string>& set_or_none(const std::optional<std::vector<std:
 }
 
 void check_allowed(const CapabilitiesRule& rule, const spec::Capabilities& caps, Checker& c) {
-    const std::pair<const char*, const std::optional<std::vector<std::string>>*> sets[] = {
-        {"bounding", &caps.bounding},       {"effective", &caps.effective},
-        {"inheritable", &caps.inheritable}, {"permitted", &caps.permitted},
-        {"ambient", &caps.ambient},
-    };
-    for (const auto& [name, set] : sets) {
+    for (const auto& [name, set] : caps.named_sets()) {
         if (!*set)
             continue;
         bool ambient = std::string_view(name) == "ambient";
@@ -27,7 +22,7 @@ void check_allowed(const CapabilitiesRule& rule, const spec::Capabilities& caps,
         const auto& allowed = ambient && !rule.ambient ? none : rule.allowed;
         for (const auto& cap : **set)
             if (!contains(allowed, cap))
-                c.add("capabilities", rule.action,
+                c.add("capabilities", rule.action, std::string("process.capabilities.") + name, cap,
                       std::string("process.capabilities.") + name + " contains " + cap +
                           ", allowed: " + listed(allowed));
     }
@@ -44,13 +39,13 @@ void check_inheritance(const CapabilitiesRule& rule, const spec::Capabilities& c
     const auto& permitted = set_or_none(caps.permitted);
     for (const auto& cap : inheritable)
         if (!contains(ambient, cap))
-            c.add("capabilities", rule.action,
+            c.add("capabilities", rule.action, "process.capabilities.inheritable", cap,
                   "process.capabilities.inheritable contains " + cap +
                       ", allowed: what process.capabilities.ambient needs (" + listed(ambient) +
                       ")");
     for (const auto& cap : ambient)
         if (!contains(permitted, cap) || !contains(inheritable, cap))
-            c.add("capabilities", rule.action,
+            c.add("capabilities", rule.action, "process.capabilities.ambient", cap,
                   "process.capabilities.ambient contains " + cap +
                       ", required: also in process.capabilities.permitted and "
                       "process.capabilities.inheritable");
@@ -60,7 +55,8 @@ void check_true(const TrueRule& rule, std::optional<bool> value, Checker& c) {
     if (value == true)
         return;
     std::string is = value ? "false" : "not set";
-    c.add("noNewPrivileges", rule.action, "process.noNewPrivileges is " + is + ", required: true");
+    c.add("noNewPrivileges", rule.action, "process.noNewPrivileges", "",
+          "process.noNewPrivileges is " + is + ", required: true");
 }
 
 } // namespace
@@ -74,7 +70,8 @@ void check_process(const Policy& p, const spec::Process& process, Checker& c) {
     if (p.no_new_privileges)
         check_true(*p.no_new_privileges, process.no_new_privileges, c);
     if (p.user && !p.user->allow_root && process.user.uid == 0)
-        c.add("user", p.user->action, "process.user.uid is 0, allowed: a non-root uid");
+        c.add("user", p.user->action, "process.user.uid", "",
+              "process.user.uid is 0, allowed: a non-root uid");
 }
 
 std::vector<Finding> evaluate_process(const Policy& p, const spec::Process& process) {

@@ -62,7 +62,8 @@ std::vector<Finding> evaluate_opened_sources(const Policy& policy,
         out.push_back({"hostMounts", policy.host_mounts->action,
                        "policy " + quote(policy.name) + ": mounts[" +
                            std::to_string(source.mount_index) + "].source " + quote(configured) +
-                           " is " + where + ", forbidden: " + join(names, ", ")});
+                           " is " + where + ", forbidden: " + join(names, ", "),
+                       "mounts[" + std::to_string(source.mount_index) + "].source", ""});
     }
     return out;
 }

@@ -78,11 +78,7 @@ Value process_json(const Process& p) {
         Value caps = Value::object();
         const Capabilities& c = *p.capabilities;
         // Present-but-empty sets are kept: "no capabilities" differs from "unset".
-        for (auto [key, set] : {std::pair{"bounding", &c.bounding},
-                                {"effective", &c.effective},
-                                {"inheritable", &c.inheritable},
-                                {"permitted", &c.permitted},
-                                {"ambient", &c.ambient}})
+        for (auto [key, set] : c.named_sets())
             if (*set)
                 caps.set(key, strings(**set));
         v.set("capabilities", std::move(caps));

@@ -28,15 +28,6 @@ void report(std::string_view attack, Outcome outcome, std::string_view detail) {
     BOOST_TEST((outcome == Outcome::blocked), line);
 }
 
-void use_defaults(Bundle& b) {
-    b.config["process"].erase("capabilities");
-    b.config["process"].erase("noNewPrivileges");
-    b.config["root"].erase("readonly");
-    b.config["linux"].erase("maskedPaths");
-    b.config["linux"].erase("readonlyPaths");
-    b.config["linux"].erase("seccomp");
-}
-
 Result with_policy(Bundle& b, const std::string& policy, const std::string& verb,
                    const std::string& id, const std::vector<std::string>& extra) {
     b.write_config();

@@ -45,12 +45,6 @@ void report_allowed_by_policy(std::string_view attack, std::string_view why);
 // The same attack against a weakened setup: `worked` must be true.
 void report_control(std::string_view attack, bool worked, std::string_view detail);
 
-// ward's defaults as a user gets them: the test bundle's config with
-// everything the hardened policy fills left out (capabilities,
-// noNewPrivileges, root.readonly, masked and read-only paths, seccomp), so
-// the policy fills them as it would for any config.
-void use_defaults(Bundle& b);
-
 // `ward --policy HARDENED VERB ARGS... --bundle BUNDLE ID` after writing
 // config.json. HARDENED is the shipped hardened policy with unverified
 // bundles allowed (ward_it::shipped_policy): test bundles are not signed,

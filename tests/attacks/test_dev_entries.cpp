@@ -171,7 +171,7 @@ void probe_masked_paths(Bundle& b) {
 // a racer swapping the node ward made for a link to core_pattern.
 void fake_null_in_rootfs(Findings& f) {
     Bundle b;
-    use_defaults(b);
+    b.leave_to_policy();
     without_dev_mount(b);
     HostFiles h(b);
     probe_masked_paths(b);
@@ -210,7 +210,7 @@ void fake_null_in_rootfs(Findings& f) {
 // leaves a bound /dev alone, so only the masked paths' check stands.
 void fake_null_in_bound_dev(Findings& f) {
     Bundle b;
-    use_defaults(b);
+    b.leave_to_policy();
     without_dev_mount(b);
     HostFiles h(b);
     probe_masked_paths(b);
@@ -276,7 +276,7 @@ BOOST_AUTO_TEST_SUITE(dev_entries)
 BOOST_AUTO_TEST_CASE(dev_nodes_aimed_at_host_files) {
     const std::string attack = "dev-symlinks/host-files";
     Bundle b;
-    use_defaults(b);
+    b.leave_to_policy();
     without_dev_mount(b);
     HostFiles h(b);
     for (const auto& n : kNodes)
@@ -313,7 +313,7 @@ BOOST_AUTO_TEST_CASE(dev_nodes_swapped_at_the_worst_moment) {
     Findings f;
     for (const char* when : {"create", "lookup"}) {
         Bundle b;
-        use_defaults(b);
+        b.leave_to_policy();
         without_dev_mount(b);
         HostFiles h(b);
         b.set_args({"/checker", "ls", "/dev"});
@@ -346,7 +346,7 @@ BOOST_AUTO_TEST_CASE(masked_paths_with_a_fake_dev_null) {
 // names while ward sets the container up.
 BOOST_AUTO_TEST_CASE(console_aimed_at_a_host_file) {
     Bundle b;
-    use_defaults(b);
+    b.leave_to_policy();
     without_dev_mount(b);
     HostFiles h(b);
     std::string before = snapshot(h.dir);

@@ -201,7 +201,7 @@ std::vector<std::string> probe_args(const HostSleep& sleep, const Bundle& b,
 ProbeRun in_container(const HostSleep& sleep, const std::string& policy) {
     Bundle b;
     std::string marker = install_probe(b);
-    use_defaults(b);
+    b.leave_to_policy();
     if (policy == "baseline") {
         // What containerd and podman send: the default container set.
         Json p = Json::parse(ward_it::slurp(ward_it::shipped_policy("baseline")));

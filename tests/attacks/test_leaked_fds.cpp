@@ -91,7 +91,7 @@ BOOST_AUTO_TEST_CASE(cwd_through_a_leaked_fd_never_reaches_the_host) {
     for (int fd = 3; fd <= 12; ++fd) {
         Bundle b;
         HostHandles h(b);
-        use_defaults(b);
+        b.leave_to_policy();
         b.config["process"]["cwd"] = "/proc/self/fd/" + std::to_string(fd);
         b.set_args({"/checker", "status"});
         tally.add(fd, run_with_log(b, h, b.new_id("cwd")));
@@ -102,7 +102,7 @@ BOOST_AUTO_TEST_CASE(cwd_through_a_leaked_fd_never_reaches_the_host) {
 BOOST_AUTO_TEST_CASE(no_fd_survives_into_the_container_process) {
     Bundle b;
     HostHandles h(b);
-    use_defaults(b);
+    b.leave_to_policy();
     b.set_args({"/checker", "fds"});
     Result r = run_with_log(b, h, b.new_id("fds"));
     if (r.status != 0 || r.out.find("fd 0:") == std::string::npos) {
@@ -127,7 +127,7 @@ BOOST_AUTO_TEST_CASE(no_fd_survives_into_the_container_process) {
 BOOST_AUTO_TEST_CASE(exec_cwd_through_a_leaked_fd_never_reaches_the_host) {
     Bundle b;
     HostHandles h(b);
-    use_defaults(b);
+    b.leave_to_policy();
     b.set_args({"/bin/sleep", "30"});
     std::string id = b.new_id("exec");
     b.write_config();

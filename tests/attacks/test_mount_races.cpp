@@ -157,7 +157,7 @@ BOOST_AUTO_TEST_SUITE(mount_races)
 // a host file: the mounts must never land there, nothing may be made there.
 BOOST_AUTO_TEST_CASE(mount_targets_swapped_for_host_symlinks) {
     Bundle b;
-    use_defaults(b);
+    b.leave_to_policy();
     Volume v(b);
     b.config["mounts"].push(
         ward_it::mount_entry("/vol/t/sub", "tmpfs", "tmpfs", {"nosuid", "nodev", "size=64k"}));
@@ -190,7 +190,7 @@ BOOST_AUTO_TEST_CASE(mount_targets_swapped_for_host_symlinks) {
 // watched. ward's old walk did mkdirat then fchmodat by name, following.
 BOOST_AUTO_TEST_CASE(created_targets_swapped_for_a_host_file_keep_its_mode) {
     Bundle b;
-    use_defaults(b);
+    b.leave_to_policy();
     Volume v(b);
     b.config["mounts"].push(
         ward_it::mount_entry("/vol/d/e/x", "tmpfs", "tmpfs", {"nosuid", "nodev", "size=64k"}));
@@ -229,7 +229,7 @@ BOOST_AUTO_TEST_CASE(mount_targets_swapped_at_the_worst_moment) {
     Findings f;
     for (const char* when : {"create", "lookup"}) {
         Bundle b;
-        use_defaults(b);
+        b.leave_to_policy();
         Volume v(b);
         for (const auto& d : dirs) {
             fs::create_directories(v.host + "/" + d);

@@ -101,7 +101,7 @@ BOOST_AUTO_TEST_CASE(exec_cap_sys_admin_then_mount) {
     const char* attack = "policy-gate/exec-cap-sys-admin";
     Bundle b;
     std::string out = bind_out(b);
-    use_defaults(b);
+    b.leave_to_policy();
     std::string why;
     std::string id = start_sleeping(b, "hardened", why);
     if (id.empty() || !markers_work(b, id, out)) {
@@ -122,7 +122,7 @@ BOOST_AUTO_TEST_CASE(exec_cap_sys_admin_then_mount) {
     // The same exec in a container created under compat, with no filter.
     Bundle weak;
     std::string weak_out = bind_out(weak);
-    use_defaults(weak);
+    weak.leave_to_policy();
     std::string weak_id = start_sleeping(weak, "compat", why);
     Result w =
         weak.runtime({"exec", "--cap", "CAP_SYS_ADMIN", weak_id, "/bin/sh", "-c", kMountAttempt});
@@ -134,7 +134,7 @@ BOOST_AUTO_TEST_CASE(exec_process_file_with_every_capability) {
     const char* attack = "policy-gate/exec-process-file-all-caps";
     Bundle b;
     std::string out = bind_out(b);
-    use_defaults(b);
+    b.leave_to_policy();
     std::string why;
     std::string id = start_sleeping(b, "hardened", why);
     if (id.empty() || !markers_work(b, id, out)) {
@@ -169,7 +169,7 @@ BOOST_AUTO_TEST_CASE(exec_process_file_with_every_capability) {
 BOOST_AUTO_TEST_CASE(a_hook_runs_a_host_binary_as_root) {
     const char* attack = "policy-gate/hook-host-binary";
     Bundle b;
-    use_defaults(b);
+    b.leave_to_policy();
     b.set_args({"/bin/true"});
     std::string marker = b.dir + "/hook-ran";
     Json hook = Json::object();
@@ -187,7 +187,7 @@ BOOST_AUTO_TEST_CASE(a_hook_runs_a_host_binary_as_root) {
         report(attack, Outcome::blocked, "create refused the hook; it never ran");
 
     Bundle weak;
-    use_defaults(weak);
+    weak.leave_to_policy();
     weak.set_args({"/bin/true"});
     std::string weak_marker = weak.dir + "/hook-ran";
     hook["args"] = Json::strings({"sh", "-c", "touch " + weak_marker});
@@ -201,7 +201,7 @@ BOOST_AUTO_TEST_CASE(an_overlay_over_host_directories) {
     const char* attack = "policy-gate/overlay-host-lowerdir";
     Bundle b;
     std::string out = bind_out(b);
-    use_defaults(b);
+    b.leave_to_policy();
     // /etc itself: hostMounts forbids binding it; an overlay is another way in.
     b.config["mounts"].push(
         ward_it::mount_entry("/mnt", "overlay", "overlay", {"lowerdir=/etc:/usr", "ro"}));
@@ -218,7 +218,7 @@ BOOST_AUTO_TEST_CASE(an_overlay_over_host_directories) {
     // A host directory of the test's own, under compat.
     Bundle weak;
     std::string weak_out = bind_out(weak);
-    use_defaults(weak);
+    weak.leave_to_policy();
     for (const char* d : {"lower1", "lower2"})
         fs::create_directories(weak.dir + "/" + d);
     std::ofstream(weak.dir + "/lower1/secret") << "host file";
@@ -238,7 +238,7 @@ BOOST_AUTO_TEST_CASE(kernel_filesystems_mounted_into_the_container) {
         std::string attack = std::string("policy-gate/") + type;
         Bundle b;
         std::string out = bind_out(b);
-        use_defaults(b);
+        b.leave_to_policy();
         b.config["mounts"].push(
             ward_it::mount_entry("/mnt", type, type, {"ro", "nosuid", "nodev", "noexec"}));
         b.set_args({"/bin/sh", "-c", "ls /mnt > /out/listing"});
@@ -257,7 +257,7 @@ BOOST_AUTO_TEST_CASE(kernel_filesystems_mounted_into_the_container) {
 BOOST_AUTO_TEST_CASE(inheritable_capabilities_in_the_config) {
     const char* attack = "CVE-2022-29162/inheritable-config";
     Bundle b;
-    use_defaults(b);
+    b.leave_to_policy();
     // Only a capability hardened allows: the attack is the inheritable set.
     b.config["process"]["capabilities"]["inheritable"] = Json::strings({"CAP_NET_BIND_SERVICE"});
     b.set_args({"/checker", "status"});
@@ -277,7 +277,7 @@ BOOST_AUTO_TEST_CASE(inheritable_capabilities_in_the_config) {
 BOOST_AUTO_TEST_CASE(a_file_capability_binary_exec_d_under_the_defaults) {
     const char* attack = "CVE-2022-29162/file-caps-after-exec";
     Bundle b;
-    use_defaults(b);
+    b.leave_to_policy();
     // One copy gains only through inheritable, one through its permitted set.
     fs::copy_file(b.rootfs + "/checker", b.rootfs + "/fcaps-inh");
     fs::copy_file(b.rootfs + "/checker", b.rootfs + "/fcaps-all");
@@ -317,7 +317,7 @@ BOOST_AUTO_TEST_CASE(a_file_capability_binary_exec_d_under_the_defaults) {
     // A compat container that keeps inheritable capabilities and lets a
     // non-root process gain privileges: the inheritable-only binary gains.
     Bundle weak;
-    use_defaults(weak);
+    weak.leave_to_policy();
     fs::copy_file(weak.rootfs + "/checker", weak.rootfs + "/fcaps-inh");
     give_file_caps(weak.rootfs + "/fcaps-inh", 0, kNetBind);
     weak.config["process"]["user"]["uid"] = 1000;

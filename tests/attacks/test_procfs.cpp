@@ -199,7 +199,7 @@ void fake_procfs(bool user_namespace) {
     const std::string attack =
         std::string("CVE-2019-16884/fake-procfs") + (user_namespace ? "-userns" : "");
     Bundle b;
-    use_defaults(b);
+    b.leave_to_policy();
     if (user_namespace)
         in_user_namespace(b);
     const std::string host_sysctl = b.dir + "/host-ip_unprivileged_port_start";
@@ -282,7 +282,7 @@ BOOST_AUTO_TEST_CASE(procfs_file_bound_over_another_never_takes_a_write) {
         return;
     }
     Bundle b;
-    use_defaults(b);
+    b.leave_to_policy();
     // Procfs files of other processes where ward writes: the mount setup
     // refuses such destinations on a procfs, so the container's /proc is a
     // tmpfs and the binds go on it (compat: hardened forbids /proc sources).
@@ -431,7 +431,7 @@ BOOST_AUTO_TEST_CASE(symlinked_proc_or_sys_in_the_image_is_refused) {
     std::vector<std::unique_ptr<Bundle>> bundles;
     for (const auto& shape : shapes) {
         auto& b = *bundles.emplace_back(std::make_unique<Bundle>());
-        use_defaults(b);
+        b.leave_to_policy();
         std::string host_dir = b.dir + "/host-" + shape.name;
         fs::create_directories(host_dir);
         std::string target = shape.target.empty() ? host_dir : shape.target;

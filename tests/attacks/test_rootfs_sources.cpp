@@ -164,7 +164,7 @@ BOOST_AUTO_TEST_CASE(bind_sources_that_lead_to_host_paths_are_refused) {
     };
     for (const auto& v : variants) {
         Bundle b;
-        use_defaults(b);
+        b.leave_to_policy();
         v.prepare(b);
         b.config["mounts"].push(bind_mount("/h", v.source));
         b.set_args({"/checker", "ls", "/h"});
@@ -182,7 +182,7 @@ BOOST_AUTO_TEST_CASE(bind_sources_that_lead_to_host_paths_are_refused) {
     // Control: a policy that only warns lets the relative source through,
     // and the container really sees the host's /etc.
     Bundle b;
-    use_defaults(b);
+    b.leave_to_policy();
     b.config["mounts"].push(bind_mount("/h", "../../../../../../../../../../etc"));
     b.set_args({"/checker", "ls", "/h"});
     Result r = with_policy(b, "compat", "run", b.new_id("ctl"));

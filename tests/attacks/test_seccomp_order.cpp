@@ -153,7 +153,7 @@ BOOST_AUTO_TEST_CASE(a_faking_profile_cannot_keep_capabilities_through_exec) {
 // is set before the filter is loaded.
 BOOST_AUTO_TEST_CASE(a_faking_profile_cannot_skip_no_new_privs) {
     Bundle b;
-    use_defaults(b);
+    b.leave_to_policy();
     b.config["linux"]["seccomp"] = faking_profile();
     Result r = hardened(b, "run", b.new_id("nnp"));
     const std::string attack = "seccomp-order/skip-no-new-privs";

@@ -266,7 +266,7 @@ void exec_attack(const std::string& attack, const std::string& policy, bool priv
     if (privileged)
         grant_ptrace(b);
     else
-        use_defaults(b);
+        b.leave_to_policy();
     Watcher w = start_watcher(b, ward, policy);
     if (!w.failure.empty()) {
         report(attack, Outcome::could_not_run, w.failure);

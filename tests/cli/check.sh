@@ -108,10 +108,23 @@ expect 1 err "open bundle $tmp/none: no such file or directory" -- spec -b "$tmp
 expect 0 out "default-deny" -- profile list
 expect 0 out "compat" -- profile list
 expect 0 out '"defaultErrnoRet": 38' -- profile export default-deny
-expect 0 out "Usage: ward profile list | export <name>" -- profile --help
+expect 0 out "Usage: ward profile [options] list | export <name> | show <profile> | diff <profile-a> <profile-b> | record -- <bundle>" -- profile --help
+expect 0 out "--out FILE, -o FILE" -- profile --help
+expect 1 err 'ward: "profile record" requires a BUNDLE' -- profile record
+expect 1 err 'ward: "profile merge" requires at least two profiles' -- profile merge a.json
+expect 1 err "a.json" -- profile merge a.json b.json
 expect 1 err 'seccomp profile "strict" is not built in (built in: compat, default-deny)' -- profile export strict
 expect 1 err 'ward: "profile export" requires a profile name' -- profile export
-expect 1 err 'ward: unknown profile action "show": want list or export' -- profile show
+expect 1 err 'ward: unknown profile action "check": want list, export, show, diff, record or merge' -- profile check
+expect 1 err 'ward: "profile show" requires one profile' -- profile show
+expect 1 err 'ward: "profile diff" requires two profiles' -- profile diff default-deny
+expect 1 err 'ward: --format: "yaml": want table or json' -- profile show --format yaml compat
+expect 1 err 'ward: --caps: "SYS_NOPE" is not a capability' -- profile show --caps SYS_NOPE compat
+expect 1 err 'ward: --arch: "x86_64" is not a seccomp architecture' -- profile show --arch x86_64 compat
+expect 1 err 'ward: --caps does not apply to "profile list"' -- profile list --caps SYS_ADMIN
+expect 1 err 'ward: --out does not apply to "profile export"' -- profile export --out x.json compat
+expect 0 out "SCMP_ARCH_X86_64: " -- profile show default-deny
+expect 0 out "allowed by A, not B:" -- profile diff compat default-deny
 for name in default-deny compat; do
     if "$W" profile export "$name" | cmp -s - "seccomp-profiles/$name.json"; then
         pass=$((pass + 1))

@@ -16,23 +16,5 @@
 set -u
 cd "$(dirname "$0")/../.."
 export WARD_REPO=$PWD
-pass=0 fail=0 skip=0
-for case in tests/clients/[0-9]*.sh; do
-    [ -f "$case" ] || continue
-    echo "== ${case##*/}"
-    out=$(bash -c '. tests/clients/lib.sh && . "$0"' "$case" 2>&1)
-    rc=$?
-    printf '%s\n' "$out"
-    p=$(printf '%s\n' "$out" | grep -c '^ok ')
-    f=$(printf '%s\n' "$out" | grep -c '^FAIL ')
-    s=$(printf '%s\n' "$out" | grep -c '^skip ')
-    # A case that died without a verdict is a failure, never a silent pass.
-    if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
-        echo "FAIL ${case##*/}: exited $rc"
-        f=1
-    fi
-    pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
-done
-echo "test cases skipped: $skip"
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+. tests/run-cases.sh
+run_cases tests/clients

@@ -398,6 +398,16 @@ std::string Bundle::new_id(std::string_view hint) {
     return id;
 }
 
+void Bundle::leave_to_policy(Seccomp seccomp) {
+    config["process"].erase("capabilities");
+    config["process"].erase("noNewPrivileges");
+    config["root"].erase("readonly");
+    config["linux"].erase("maskedPaths");
+    config["linux"].erase("readonlyPaths");
+    if (seccomp == Seccomp::leave_to_policy)
+        config["linux"].erase("seccomp");
+}
+
 void Bundle::set_args(const std::vector<std::string>& args) {
     config["process"]["args"] = Json::strings(args);
 }

@@ -134,6 +134,13 @@ class Bundle {
 
     // process.args, a shortcut for the most common override.
     void set_args(const std::vector<std::string>& args);
+
+    // The test config minus what the hardened policy fills (capabilities,
+    // noNewPrivileges, root.readonly, masked and read-only paths, and
+    // unless told to keep it the seccomp filter), so hardened admits the
+    // config and fills it.
+    enum class Seccomp { leave_to_policy, keep };
+    void leave_to_policy(Seccomp seccomp = Seccomp::leave_to_policy);
     void write_config() const;
 
     // runtime --root STATE ARGS...

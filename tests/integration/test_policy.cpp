@@ -20,22 +20,13 @@ Result with_policy(Bundle& b, const std::string& policy, const std::string& verb
     return b.runtime({"--policy", shipped_policy(policy), verb, "--bundle", b.bundle_dir, id});
 }
 
-// The default test config minus everything hardened fills.
-void leave_out_what_the_policy_fills(Bundle& b) {
-    b.config["process"].erase("capabilities");
-    b.config["process"].erase("noNewPrivileges");
-    b.config["root"].erase("readonly");
-    b.config["linux"].erase("maskedPaths");
-    b.config["linux"].erase("readonlyPaths");
-}
-
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(policy, *utf::label("ward_only") * utf::precondition(ward_only))
 
 BOOST_AUTO_TEST_CASE(hardened_refuses_a_capability_and_leaves_nothing, *utf::label("asan")) {
     Bundle b;
-    leave_out_what_the_policy_fills(b);
+    b.leave_to_policy(Bundle::Seccomp::keep);
     b.config["process"]["capabilities"]["bounding"] = Json::strings({"CAP_SYS_ADMIN"});
     std::string id = b.new_id("refused");
     Result r = with_policy(b, "hardened", "create", id);
@@ -48,7 +39,7 @@ BOOST_AUTO_TEST_CASE(hardened_refuses_a_capability_and_leaves_nothing, *utf::lab
 
 BOOST_AUTO_TEST_CASE(hardened_refuses_a_host_socket_mount_and_leaves_nothing) {
     Bundle b;
-    leave_out_what_the_policy_fills(b);
+    b.leave_to_policy(Bundle::Seccomp::keep);
     Json m = Json::object();
     m["destination"] = "/run/docker.sock";
     m["type"] = "bind";
@@ -66,7 +57,7 @@ BOOST_AUTO_TEST_CASE(hardened_refuses_a_host_socket_mount_and_leaves_nothing) {
 
 BOOST_AUTO_TEST_CASE(hardened_fills_the_gaps_visibly_from_inside, *utf::label("asan")) {
     Bundle b;
-    leave_out_what_the_policy_fills(b);
+    b.leave_to_policy(Bundle::Seccomp::keep);
     b.set_args({"/bin/sh", "-c", "/checker status; /checker write /probe; true"});
     Result r = with_policy(b, "hardened", "run", b.new_id("filled"));
     BOOST_TEST_REQUIRE(r.status == 0, "run exit " << r.status << "; stderr: " << r.err);
@@ -80,7 +71,7 @@ BOOST_AUTO_TEST_CASE(hardened_fills_the_gaps_visibly_from_inside, *utf::label("a
 
 BOOST_AUTO_TEST_CASE(the_state_dir_records_the_policy_and_what_it_filled) {
     Bundle b;
-    leave_out_what_the_policy_fills(b);
+    b.leave_to_policy(Bundle::Seccomp::keep);
     std::string id = b.new_id("recorded");
     Result r = with_policy(b, "hardened", "create", id);
     BOOST_TEST_REQUIRE(r.status == 0, "create exit " << r.status << "; stderr: " << r.err);

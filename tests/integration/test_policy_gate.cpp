@@ -28,15 +28,6 @@ Result with_policy(Bundle& b, const std::string& policy, const std::string& verb
     return b.runtime(args);
 }
 
-// The test config minus what hardened fills, so hardened admits it.
-void leave_out_what_the_policy_fills(Bundle& b) {
-    b.config["process"].erase("capabilities");
-    b.config["process"].erase("noNewPrivileges");
-    b.config["root"].erase("readonly");
-    b.config["linux"].erase("maskedPaths");
-    b.config["linux"].erase("readonlyPaths");
-}
-
 // BUNDLE_DIR/out on the host is /out in the container.
 std::string bind_out(Bundle& b) {
     std::string out = b.dir + "/out";
@@ -48,7 +39,7 @@ std::string bind_out(Bundle& b) {
 
 // A hardened container, started, whose init sleeps.
 std::string running_hardened(Bundle& b) {
-    leave_out_what_the_policy_fills(b);
+    b.leave_to_policy(Bundle::Seccomp::keep);
     b.set_args({"/bin/sleep", "300"});
     std::string id = b.new_id("gate");
     Result c = with_policy(b, "hardened", "run", id, {"--detach"});
@@ -224,7 +215,7 @@ BOOST_AUTO_TEST_CASE(hooks_refused_under_hardened_run_under_baseline_warned_unde
     for (const char* policy : {"hardened", "baseline", "compat"}) {
         BOOST_TEST_CONTEXT(policy) {
             Bundle b;
-            leave_out_what_the_policy_fills(b);
+            b.leave_to_policy(Bundle::Seccomp::keep);
             b.set_args({"/bin/true"});
             std::string marker = b.dir + "/hook-ran";
             Json hook = Json::object();
@@ -259,7 +250,7 @@ BOOST_AUTO_TEST_CASE(no_pivot_refused_under_hardened_and_baseline_warned_under_c
     for (const char* policy : {"hardened", "baseline", "compat"}) {
         BOOST_TEST_CONTEXT(policy) {
             Bundle b;
-            leave_out_what_the_policy_fills(b);
+            b.leave_to_policy(Bundle::Seccomp::keep);
             b.set_args({"/bin/true"});
             std::string id = b.new_id("pivot");
             Result r = with_policy(b, policy, "run", id, {"--no-pivot"});
@@ -282,7 +273,7 @@ BOOST_AUTO_TEST_CASE(mount_types_outside_the_list_are_refused_under_hardened) {
     for (const char* type : {"overlay", "debugfs", "tracefs"}) {
         BOOST_TEST_CONTEXT(type) {
             Bundle b;
-            leave_out_what_the_policy_fills(b);
+            b.leave_to_policy(Bundle::Seccomp::keep);
             b.set_args({"/bin/true"});
             std::string options = std::string(type) == "overlay" ? "lowerdir=/etc:/usr" : "ro";
             b.config["mounts"].push(mount_entry("/mnt", type, type, {options}));
@@ -301,7 +292,7 @@ BOOST_AUTO_TEST_CASE(the_types_containers_need_pass_hardened) {
     // `runc spec` and `ward spec` mount /sys/fs/cgroup as "cgroup"; a bind
     // mount typed "none" is a bind mount.
     Bundle b;
-    leave_out_what_the_policy_fills(b);
+    b.leave_to_policy(Bundle::Seccomp::keep);
     fs::create_directories(b.dir + "/volume");
     std::ofstream(b.dir + "/volume/file") << "volume";
     b.config["mounts"].push(mount_entry("/sys/fs/cgroup", "cgroup", "cgroup",
@@ -337,7 +328,7 @@ BOOST_AUTO_TEST_CASE(an_overlay_runs_under_compat_with_a_warning) {
 // of the host's own namespace is refused, naming it.
 BOOST_AUTO_TEST_CASE(app_containers_join_their_pod_sandbox_but_not_the_host) {
     Bundle b;
-    leave_out_what_the_policy_fills(b);
+    b.leave_to_policy(Bundle::Seccomp::keep);
     b.set_args({"/bin/sleep", "30"});
     std::string sandbox = b.new_id("sandbox");
     Result r = with_policy(b, "hardened", "run", sandbox, {"--detach"});

@@ -1,5 +1,6 @@
 // seccomp filter building and loading. Filters are loaded only in forked
 // children (with no_new_privs), never in the test process.
+#include "filtered_child.hpp"
 #include "ward/base/error.hpp"
 #include "ward/seccomp/filter.hpp"
 
@@ -31,19 +32,7 @@ spec::Seccomp allow_all_but(const std::string& name, const std::string& action,
 // Runs fn in a child under the filter; returns the child's wait status.
 template <typename Fn>
 int in_child_with(const seccomp::Filter& filter, Fn fn) {
-    pid_t pid = ::fork();
-    if (pid == 0) {
-        ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-        try {
-            filter.load();
-        } catch (...) {
-            _exit(100);
-        }
-        _exit(fn());
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    return status;
+    return test::wait_status_under(filter, fn);
 }
 
 std::string error_of(const spec::Seccomp& s) {

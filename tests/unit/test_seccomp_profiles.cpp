@@ -1,6 +1,7 @@
 // The built-in profiles: embedded, valid for spec's parser, buildable, and
 // doing what seccomp-profiles/README.md promises (checked in forked
 // children that load them; the test process itself stays unfiltered).
+#include "filtered_child.hpp"
 #include "ward/base/error.hpp"
 #include "ward/seccomp/filter.hpp"
 #include "ward/seccomp/profiles.hpp"
@@ -24,20 +25,7 @@ namespace {
 // (100 when loading failed, 200+signal when the child was killed).
 template <typename Fn>
 int under_profile(const std::string& name, Fn fn) {
-    auto filter = seccomp::Filter::build(seccomp::builtin_profile_spec(name));
-    pid_t pid = ::fork();
-    if (pid == 0) {
-        ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-        try {
-            filter.load();
-        } catch (...) {
-            _exit(100);
-        }
-        _exit(fn());
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 200 + WTERMSIG(status);
+    return test::exit_code_under(seccomp::Filter::build(seccomp::builtin_profile_spec(name)), fn);
 }
 
 // 0 when the raw syscall fails with want, else 1.

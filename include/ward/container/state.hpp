@@ -51,6 +51,7 @@ class StateDir {
 
     const std::string& path() const { return path_; }
     const std::string& id() const { return id_; }
+    const std::string& root() const { return root_; }
     std::string fifo_path() const { return path_ + "/exec.fifo"; }
     std::string config_path() const { return path_ + "/config.json"; }
 

@@ -154,6 +154,15 @@ struct Finding {
     std::string rule; // "capabilities"
     Action action = Action::enforce;
     std::string message; // `policy "NAME": FIELD ..., allowed: ...`
+    // What the finding is about, so a reader (`ward audit`) can attach it to
+    // its own finding without parsing the message: the config field as a
+    // JSON path ("process.capabilities.bounding", "mounts[2].source",
+    // "hooks.prestart[0].path"; empty for a create-time fact such as
+    // --no-pivot), and the element or key of it the finding names when
+    // several findings share a field ("CAP_SYS_ADMIN", "/proc/kcore", "pid",
+    // "kernel.msgmax"; empty otherwise).
+    std::string field;
+    std::string item;
 };
 
 // One bind mount's source as create opened it: what the kernel will mount.

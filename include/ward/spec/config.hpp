@@ -5,10 +5,12 @@
 // ignored by the parser as the spec requires; known fields are validated.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ward::spec {
@@ -42,6 +44,17 @@ struct Capabilities {
     std::optional<std::vector<std::string>> inheritable;
     std::optional<std::vector<std::string>> permitted;
     std::optional<std::vector<std::string>> ambient;
+
+    using Set = std::optional<std::vector<std::string>>;
+    using NamedSet = std::pair<const char*, const Set*>;
+    // The five sets with their config.json keys, in the spec's order.
+    std::array<NamedSet, 5> named_sets() const {
+        return {{{"bounding", &bounding},
+                 {"effective", &effective},
+                 {"inheritable", &inheritable},
+                 {"permitted", &permitted},
+                 {"ambient", &ambient}}};
+    }
 };
 
 struct ConsoleSize {

@@ -163,6 +163,7 @@ else
     else
         skip_lane audit "no audit cases written yet (issue 12)"
     fi
+    WARD=$PWD/build/ward script_lane load tests/load/run.sh
     if [ -x tests/schema/run.sh ]; then
         script_lane schema tests/schema/run.sh
     else

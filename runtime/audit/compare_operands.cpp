@@ -4,6 +4,7 @@
 #include "ward/audit/compare.hpp"
 #include "ward/audit/config_audit.hpp"
 #include "ward/audit/live.hpp"
+#include "ward/base/document.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/strings.hpp"
@@ -41,7 +42,7 @@ policy::Effective ward_policy(const std::string& name) {
         std::string path = dir + "/" + name + ".json";
         std::error_code ec;
         if (fs::is_regular_file(path, ec))
-            return {policy::parse_policy(read_file(path), path), path};
+            return {policy::parse_policy(read_document(path), path), path};
         tried.push_back(path);
     }
     fail("audit --compare: ward:" + name + ": no policy of that name (tried the built-in " +

@@ -8,6 +8,7 @@
 #include "../container/namespace_facts.hpp"
 #include "../container/trust_check.hpp"
 #include "config_checks.hpp"
+#include "ward/base/document.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/strings.hpp"
@@ -94,7 +95,7 @@ std::optional<Finding> trust_finding(const policy::Policy& p, const ConfigSubjec
         f.message = "not checked: the policy has no trust section";
         return f;
     }
-    std::string text = read_file(subject.bundle + "/config.json");
+    std::string text = read_document(subject.bundle + "/config.json");
     try {
         auto outcome =
             container::check_trust(p, subject.bundle, spec, text, "", handles.rootfs.get());
@@ -134,7 +135,7 @@ ConfigSubject load_subject(const std::string& path) {
     subject.kind = "config";
     std::string text;
     try {
-        text = read_file(path);
+        text = read_document(path);
     } catch (const Error& e) {
         fail("audit: " + path + ": " + e.what());
     }

@@ -3,6 +3,7 @@
 // record of the fill) beside what the kernel enforces on the init. Every
 // difference is a finding (WARD-LIVE-1xx) with both values as evidence.
 #include "ward/audit/live.hpp"
+#include "ward/base/document.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/strings.hpp"
@@ -280,10 +281,10 @@ namespace {
 
 Declared load_declared(const container::StateDir& dir) {
     Declared d;
-    d.spec = spec::parse_spec(read_file(dir.config_path()), dir.config_path());
+    d.spec = spec::parse_spec(read_document(dir.config_path()), dir.config_path());
     std::string record = dir.path() + "/policy.json";
     try {
-        d.record = policy::parse_record(read_file(record), record);
+        d.record = policy::parse_record(read_document(record), record);
     } catch (const Error& e) {
         d.record_error = e.what();
     }

@@ -1,6 +1,7 @@
 // A RecordedProfile written as OCI LinuxSeccomp, read back, and merged:
 // what `ward profile merge` joins are the files `record` wrote.
 #include "ward/audit/profile_record.hpp"
+#include "ward/base/document.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/strings.hpp"
@@ -135,7 +136,7 @@ RecordedProfile from_seccomp(const spec::Seccomp& s, const std::string& source) 
 }
 
 RecordedProfile load_recorded_profile(const std::string& path) {
-    json::Value doc = with_context(path, [&] { return json::parse(read_file(path)); });
+    json::Value doc = with_context(path, [&] { return json::parse(read_document(path)); });
     if (!doc.is_object())
         fail(path + ": not a JSON object");
     json::Value seccomp;

@@ -10,6 +10,7 @@
 // (MSG_NOSIGNAL); everything else, ward's own calls up to execve included,
 // reaches the listener.
 #include "ward/audit/profile_record.hpp"
+#include "ward/base/document.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/fd_passing.hpp"
 #include "ward/base/file.hpp"
@@ -94,7 +95,7 @@ bool is_bind(const json::Value& mount) {
 json::Value recording_config(const std::string& bundle, const std::vector<std::string>& args,
                              const std::string& socket, bool& nnp) {
     const std::string path = bundle + "/config.json";
-    json::Value doc = with_context(path, [&] { return json::parse(read_file(path)); });
+    json::Value doc = with_context(path, [&] { return json::parse(read_document(path)); });
     if (!doc.is_object())
         fail(path + ": not a JSON object");
     json::Value& root = member(doc, "root");

@@ -61,7 +61,19 @@ std::optional<uint64_t> parse_uint(std::string_view s) {
     return parse_number<uint64_t>(s);
 }
 
+// A message quotes a prefix of a long value (a 1 MB annotation would
+// otherwise be a 1 MB error line), cut on a UTF-8 boundary, and its length:
+// "abc..."... (1048576 bytes).
+constexpr size_t kQuotedBytes = 200;
+
 std::string quote(std::string_view s) {
+    const size_t whole = s.size();
+    if (whole > kQuotedBytes) {
+        size_t cut = kQuotedBytes;
+        while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xc0) == 0x80)
+            --cut;
+        s = s.substr(0, cut);
+    }
     std::string out = "\"";
     for (char c : s) {
         auto u = static_cast<unsigned char>(c);
@@ -76,7 +88,10 @@ std::string quote(std::string_view s) {
             out += c;
         }
     }
-    return out + "\"";
+    out += '"';
+    if (whole > s.size())
+        out += "... (" + std::to_string(whole) + " bytes)";
+    return out;
 }
 
 std::string rfc3339_now(bool nanoseconds) {

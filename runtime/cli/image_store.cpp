@@ -2,6 +2,7 @@
 // Results go to stdout; progress lines and warnings to stderr.
 #include "image_verbs.hpp"
 #include "table.hpp"
+#include "ward/base/document.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/log.hpp"
@@ -87,7 +88,7 @@ json::Value inspect_doc(const trust::Store& store, const trust::StoreEntry& e) {
         if (key == "config") {
             auto config = json::Value::object();
             config.set("digest", e.config.str());
-            config.set("document", json::parse(read_file(e.dir + "/config.json")));
+            config.set("document", json::parse(read_document(e.dir + "/config.json")));
             out.set("config", std::move(config));
             continue;
         }

@@ -3,6 +3,7 @@
 #include "ward/policy/policy.hpp"
 
 #include "verbs.hpp"
+#include "ward/base/document.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/spec/parse.hpp"
@@ -32,7 +33,7 @@ int show(const Context& ctx) {
 // The same steps as create: fill, then evaluate what would run.
 int check(const Context& ctx, const std::string& config) {
     policy::Effective eff = policy::select_policy(ctx.options.policy_file);
-    spec::Spec spec = spec::parse_spec(read_file(config), config);
+    spec::Spec spec = spec::parse_spec(read_document(config), config);
     std::vector<std::string> filled = policy::apply(eff.policy, spec);
     std::vector<policy::Finding> findings = policy::evaluate(eff.policy, spec);
     std::string out = "policy " + quote(eff.policy.name) + " from " + eff.source + "\n";

@@ -1,6 +1,7 @@
 // update: runc's flags (or a LinuxResources document with --resources) →
 // the resources request container::update applies.
 #include "verbs.hpp"
+#include "ward/base/document.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/log.hpp"
 #include "ward/base/strings.hpp"
@@ -97,7 +98,8 @@ std::optional<int64_t> go_int_flag(const ParsedArgs& p, const char* name) {
 }
 
 spec::Resources from_document(const std::string& source) {
-    std::string text = source == "-" ? read_fd(0) : read_file(source);
+    std::string text = source == "-" ? read_capped(0, kMaxDocumentBytes, "read standard input")
+                                     : read_document(source);
     std::string what = source == "-" ? "--resources (stdin)" : "--resources " + source;
     json::Value doc = with_context(what, [&] { return json::parse(text); });
     return spec::resources_from_json(doc, what);

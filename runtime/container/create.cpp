@@ -8,7 +8,9 @@
 #include "spawn.hpp"
 #include "store_rootfs.hpp"
 #include "trust_check.hpp"
+#include "ward/base/document.hpp"
 #include "ward/base/error.hpp"
+#include "ward/base/fault.hpp"
 #include "ward/base/fd_passing.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/log.hpp"
@@ -230,6 +232,7 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     UndoStack undo;
     dir.create_locked();
     undo.push([&] { dir.remove(); });
+    fault_point("create:state-dir");
     add_notify_passthrough(spec, dir, handles, store_image);
 
     State state;
@@ -258,12 +261,15 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
             log::degraded("linux.resources.devices: not enforced: --cgroup-manager disabled gives "
                           "the container no cgroup to attach the device filter to");
     } else {
-        cgroup =
-            cgroups::Cgroup::create(cgroups::resolve_path(spec.linux->cgroups_path, options.id));
+        // Recorded before the cgroup exists: a ward killed right after the
+        // mkdir leaves a state naming it, which `delete --force` removes.
+        state.cgroup = cgroups::resolve_path(spec.linux->cgroups_path, options.id);
+        dir.save(state);
+        fault_point("create:state-saved");
+        cgroup = cgroups::Cgroup::create(state.cgroup);
         // By value: the undo stack outlives this local when create unwinds.
         undo.push([c = *cgroup] { c.destroy(true); });
-        state.cgroup = cgroup->path();
-        dir.save(state);
+        fault_point("create:cgroup-made");
         // Device access is filtered before the init exists, so nothing in
         // the cgroup ever runs unfiltered. Until "ready" the filter also
         // lets the init mknod what linux.devices lists; the program lives
@@ -320,6 +326,7 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     UniqueFd cgroup_fd = cgroup ? cgroup->open_dir() : UniqueFd();
     Spawned spawned = spawn_init(ctx, cgroup_fd.get(), parent_sync.get());
     int pid = spawned.pid;
+    fault_point("create:init-cloned");
     undo.push([pid] {
         ::kill(pid, SIGKILL);
         while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
@@ -335,6 +342,7 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     state.pid = pid;
     state.start_time = linux::process_start_time(pid);
     dir.save(state);
+    fault_point("create:pid-saved");
     if (cgroup && !spawned.in_cgroup)
         cgroup->add_process(pid); // kernels without CLONE_INTO_CGROUP
 
@@ -348,6 +356,7 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     }
     std::string creating = json::serialize(oci_state(state, Status::creating, false));
     sync_send(parent_sync.get(), SyncType::go, creating);
+    fault_point("create:go-sent");
 
     while (true) {
         auto msg = sync_receive(parent_sync.get());
@@ -370,6 +379,7 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     // The init is done with /dev; what runs from now on gets the config's
     // rules only.
     device_filter.replace(device_rules);
+    fault_point("create:ready");
 
     if (!options.pid_file.empty())
         write_pid_file(options.pid_file, pid);
@@ -382,7 +392,7 @@ void run_saved_hooks(const StateDir& dir, const State& state, bool poststart) {
         return;
     const char* kind = poststart ? "poststart" : "poststop";
     try {
-        spec::Spec spec = spec::parse_spec(read_file(dir.config_path()));
+        spec::Spec spec = spec::parse_spec(read_document(dir.config_path()));
         const auto& hooks =
             hooks_of(spec, poststart ? &spec::Hooks::poststart : &spec::Hooks::poststop);
         if (!hooks.empty())
@@ -397,6 +407,7 @@ void run_saved_hooks(const StateDir& dir, const State& state, bool poststart) {
 void destroy_container(const StateDir& dir, const State& state) {
     if (!state.cgroup.empty())
         cgroups::Cgroup::attach(state.cgroup).destroy();
+    fault_point("delete:cgroup-removed");
     run_saved_hooks(dir, state, false);
     dir.remove();
 }

@@ -18,6 +18,7 @@
 #include "pidfd_socket.hpp"
 #include "spawn.hpp"
 #include "terminal_proxy.hpp"
+#include "ward/base/document.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/log.hpp"
@@ -115,7 +116,7 @@ void add_capability(std::optional<std::vector<std::string>>& set, const std::str
 // process with the command and the flags' overrides (runc's rules).
 spec::Process build_process(const spec::Spec& spec, const ExecOptions& o) {
     if (!o.process_file.empty())
-        return spec::process_from_json(json::parse(read_file(o.process_file)), o.process_file);
+        return spec::process_from_json(json::parse(read_document(o.process_file)), o.process_file);
     if (!spec.process)
         fail("config.json has no process to take the exec defaults from");
     spec::Process p = *spec.process;
@@ -285,8 +286,8 @@ Loaded load_container(const Globals& g, const ExecOptions& o) {
     State state = dir.load();
     check_status(dir, state, o.ignore_paused);
     std::string record = dir.path() + "/policy.json";
-    return {state, spec::parse_spec(read_file(dir.config_path())),
-            policy::parse_record(read_file(record), record)};
+    return {state, spec::parse_spec(read_document(dir.config_path())),
+            policy::parse_record(read_document(record), record)};
 }
 
 // The policy gate, with the policy recorded at create, before anything is

@@ -1,9 +1,9 @@
 // The container init, step by step. Order matters and each step's place is
 // explained where it is taken:
 //
-//   tied to ward (PR_SET_PDEATHSIG, ward checked alive) → wait for "go" (the
-//   parent has written uid/gid maps) → become root in a new user namespace
-//   (tied again) → close inherited fds → own session → keyring → time
+//   tied to ward (PR_SET_PDEATHSIG, ward checked alive) → close inherited
+//   fds → wait for "go" (the parent has written uid/gid maps) → become root
+//   in a new user namespace (tied again) → own session → keyring → time
 //   namespace → hostname → rootfs (mounts, /dev) → prestart/createRuntime
 //   hooks (run by the parent) → createContainer hooks → pivot_root,
 //   sysctls, readonly/masked paths → seccomp built → the finalize step
@@ -158,6 +158,10 @@ void wait_for_start(const InitContext& ctx, Reporter& reporter, const std::strin
     // Non-dumpable from its first instruction: spawn_init made ward so
     // before the clone (CVE-2019-5736); the finalize step asserts it again
     // after the change of ids.
+    // Before it waits for anything: the init must never hold the parent's
+    // state-dir lock (or the parent's end of the sync socket), so that
+    // whatever becomes of ward, no other verb waits on a lock the init has.
+    close_inherited_fds(ctx.preserve_fds, ctx.keep_fds);
 
     std::string state_json = sync_expect(ctx.sync_fd, SyncType::go).text;
 
@@ -168,7 +172,6 @@ void wait_for_start(const InitContext& ctx, Reporter& reporter, const std::strin
         // which clears PR_SET_PDEATHSIG.
         die_with_parent(ctx.parent_pidfd);
     }
-    close_inherited_fds(ctx.preserve_fds, ctx.keep_fds);
     ctx.handles->close_checked(); // create's checks are done; the init mounts the copies
     // A session of its own, terminal or not (runc does the same): in the
     // caller's session the container would share its controlling tty, and

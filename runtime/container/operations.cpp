@@ -2,7 +2,9 @@
 // container through its state dir.
 #include "create.hpp"
 #include "notify_socket.hpp"
+#include "ward/base/document.hpp"
 #include "ward/base/error.hpp"
+#include "ward/base/fault.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/log.hpp"
 #include "ward/cgroups/cgroup.hpp"
@@ -107,6 +109,7 @@ void start_container(const Globals& g, const std::string& id, const StartOptions
         // Unlinked before the write: from the moment the init can run,
         // `state` must not report "created".
         ::unlink(dir.fifo_path().c_str());
+        fault_point("start:fifo-unlinked");
         write_all(fifo.get(), "0", "start container " + id);
         fifo.reset();
         wait_for_exec(exec_done.get());
@@ -147,7 +150,7 @@ json::Value recorded_policy(const Globals& g, const std::string& id) {
     if (!dir.exists())
         fail("container does not exist");
     std::string path = dir.path() + "/policy.json";
-    return json::parse(read_file(path));
+    return json::parse(read_document(path));
 }
 
 std::vector<json::Value> list(const Globals& g) {
@@ -209,6 +212,7 @@ void remove(const Globals& g, const std::string& id, bool force) {
                      ") did not exit after SIGKILL");
         }
     }
+    fault_point("delete:init-gone");
     destroy_container(dir, s);
 }
 

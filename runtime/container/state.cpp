@@ -1,5 +1,6 @@
 #include "ward/container/state.hpp"
 
+#include "ward/base/document.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/strings.hpp"
@@ -8,12 +9,14 @@
 #include "ward/spec/config.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <dirent.h>
 #include <fcntl.h>
 #include <filesystem>
 #include <pwd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 namespace ward::container {
@@ -52,13 +55,30 @@ StateDir::StateDir(std::string root, std::string id)
 
 namespace {
 
+// How long a verb waits for another ward working on the same container
+// (a create running its hooks, a delete waiting for the init to die). The
+// lock dies with its holder, and the init closes its inherited copy before
+// it waits for anything, so only a live ward can hold it; still, no verb
+// waits forever.
+constexpr auto kLockWait = std::chrono::seconds(60);
+
 UniqueFd lock_dir(const std::string& path, int operation) {
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!fd)
         return fd;
-    while (::flock(fd.get(), operation) < 0)
-        if (errno != EINTR)
+    const auto deadline = std::chrono::steady_clock::now() + kLockWait;
+    auto pause = std::chrono::milliseconds(1);
+    while (::flock(fd.get(), operation | LOCK_NB) < 0) {
+        if (errno == EINTR)
+            continue;
+        if (errno != EWOULDBLOCK)
             fail_errno("lock " + path);
+        if (std::chrono::steady_clock::now() >= deadline)
+            fail("container state " + path + " is still locked by another ward process after " +
+                 std::to_string(kLockWait.count()) + " s; try again when it has finished");
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::milliseconds(100));
+    }
     return fd;
 }
 
@@ -126,7 +146,7 @@ void StateDir::save(const State& s) const {
 State StateDir::load() const {
     std::string text;
     try {
-        text = read_file(path_ + "/state.json");
+        text = read_document(path_ + "/state.json");
     } catch (const Error&) {
         fail("container does not exist");
     }

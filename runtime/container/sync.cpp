@@ -1,49 +1,85 @@
 #include "ward/container/sync.hpp"
 
+#include "ward/base/document.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/fd_passing.hpp"
 
+#include <algorithm>
 #include <vector>
 
 namespace ward::container {
 namespace {
 
-// Big enough for an OCI state document with annotations.
-constexpr size_t kMaxMessage = 1 << 20;
+// A message travels as frames: a SOCK_SEQPACKET packet is bounded by the
+// socket's send buffer (~208 KiB by default), and the state document "go"
+// carries holds every annotation (Kubernetes allows 256 KiB of them).
+// Each frame is [type][more: '+' or '.'][up to kFrameBytes of text]; an fd
+// rides with the first frame.
+constexpr size_t kFrameBytes = 32 << 10;
+constexpr char kMore = '+';
+constexpr char kLast = '.';
+// A whole message: a state document holds at most a config's annotations.
+constexpr size_t kMaxMessage = 2 * kMaxDocumentBytes;
 
-void send_packet(int fd, SyncType type, const std::string& text, int passed_fd) {
-    std::string packet(1, static_cast<char>(type));
-    packet += text;
-    if (packet.size() > kMaxMessage)
-        packet.resize(kMaxMessage);
-    send_with_fd(fd, packet, passed_fd, "sync: send");
+void send_message(int fd, SyncType type, const std::string& text, int passed_fd) {
+    if (text.size() > kMaxMessage)
+        fail("sync: message of " + std::to_string(text.size()) + " bytes, more than " +
+             std::to_string(kMaxMessage));
+    size_t offset = 0;
+    do {
+        size_t n = std::min(kFrameBytes, text.size() - offset);
+        bool last = offset + n == text.size();
+        std::string frame{static_cast<char>(type), last ? kLast : kMore};
+        frame.append(text, offset, n);
+        send_with_fd(fd, frame, offset == 0 ? passed_fd : -1, "sync: send");
+        offset += n;
+    } while (offset < text.size());
 }
 
 } // namespace
 
 void sync_send(int fd, SyncType type, const std::string& text) {
-    send_packet(fd, type, text, -1);
+    send_message(fd, type, text, -1);
 }
 
 void sync_send_fd(int fd, SyncType type, int passed_fd, const std::string& text) {
     if (passed_fd < 0)
         fail("sync: no fd to pass");
-    send_packet(fd, type, text, passed_fd);
+    send_message(fd, type, text, passed_fd);
 }
 
 std::optional<SyncMessage> sync_receive(int fd, bool nonblocking) {
-    std::vector<char> buf(kMaxMessage);
-    auto msg = receive_with_fds(fd, buf.data(), buf.size(), "sync: receive", nonblocking);
-    if (!msg || msg->size == 0)
-        return std::nullopt;
-    if (msg->fds.size() > 1)
-        fail("sync: more than one fd with one message");
-    if (msg->truncated)
-        fail("sync: message truncated");
-    SyncMessage out{static_cast<SyncType>(buf[0]), std::string(buf.data() + 1, msg->size - 1), {}};
-    if (!msg->fds.empty())
-        out.fd = std::move(msg->fds[0]);
-    return out;
+    std::vector<char> buf(kFrameBytes + 2);
+    std::optional<SyncMessage> out;
+    while (true) {
+        // Only the first frame may be awaited without blocking: the rest
+        // of a message is sent right after it.
+        auto frame =
+            receive_with_fds(fd, buf.data(), buf.size(), "sync: receive", nonblocking && !out);
+        if (!frame || frame->size == 0) {
+            if (out)
+                fail("sync: the peer closed the socket inside a message");
+            return std::nullopt;
+        }
+        if (frame->truncated || frame->size < 2)
+            fail("sync: malformed frame");
+        if (frame->fds.size() > (out ? 0 : 1))
+            fail("sync: an fd passed where none belongs");
+        auto type = static_cast<SyncType>(buf[0]);
+        if (!out)
+            out = SyncMessage{type, {}, {}};
+        else if (type != out->type)
+            fail("sync: a frame of another message inside one");
+        if (!frame->fds.empty())
+            out->fd = std::move(frame->fds[0]);
+        if (out->text.size() + frame->size - 2 > kMaxMessage)
+            fail("sync: message larger than " + std::to_string(kMaxMessage) + " bytes");
+        out->text.append(buf.data() + 2, frame->size - 2);
+        if (buf[1] == kLast)
+            return out;
+        if (buf[1] != kMore)
+            fail("sync: malformed frame");
+    }
 }
 
 SyncMessage sync_expect(int fd, SyncType type) {

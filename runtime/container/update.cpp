@@ -6,6 +6,7 @@
 #include "ward/cgroups/update.hpp"
 
 #include "limits.hpp"
+#include "ward/base/document.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/log.hpp"
@@ -29,7 +30,7 @@ void update(const Globals& g, const std::string& id, const spec::Resources& requ
     if (state.cgroup.empty())
         fail("container " + id + " has no cgroup");
 
-    spec::Spec spec = spec::parse_spec(read_file(dir.config_path()));
+    spec::Spec spec = spec::parse_spec(read_document(dir.config_path()));
     if (!spec.linux)
         spec.linux = spec::Linux{};
     spec::Resources current = spec.linux->resources.value_or(spec::Resources{});
@@ -37,7 +38,7 @@ void update(const Globals& g, const std::string& id, const spec::Resources& requ
 
     // The policy this container was created under, not one selected now.
     std::string record_path = dir.path() + "/policy.json";
-    policy::Record record = policy::parse_record(read_file(record_path), record_path);
+    policy::Record record = policy::parse_record(read_document(record_path), record_path);
     if (auto ignored = policy::ignored_selection(g.policy_file, record.effective.policy, "update"))
         log::warn(*ignored);
     Limits limits = plan_limits(record.effective.policy, &u.delta);

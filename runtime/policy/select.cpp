@@ -2,6 +2,7 @@
 // /etc/ward/policy.json, else the built-in hardened one. A named file that
 // cannot be read or parsed is an error, never a fallback: falling back to
 // another policy would run containers under rules nobody chose.
+#include "ward/base/document.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/strings.hpp"
@@ -16,7 +17,7 @@ namespace {
 constexpr const char* kSystemPolicy = "/etc/ward/policy.json";
 
 Effective from_file(const std::string& path, std::string source) {
-    std::string text = with_context("policy", [&] { return read_file(path); });
+    std::string text = with_context("policy", [&] { return read_document(path); });
     return {parse_policy(text, path), std::move(source)};
 }
 

@@ -4,6 +4,7 @@
 // Every shape ends in spec's own parser, so a profile is checked exactly as
 // config.json's linux.seccomp is.
 #include "moby_profile.hpp"
+#include "ward/base/document.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/strings.hpp"
@@ -81,7 +82,7 @@ spec::Seccomp load_profile(std::string_view name_or_path, const ProfileSource& r
         fail("seccomp profile " + quote(name) + ": no such file, and not a built-in profile (" +
              known + ")");
     }
-    std::string text = read_file(name);
+    std::string text = read_document(name);
     return parse_profile(text, name, resolve);
 }
 

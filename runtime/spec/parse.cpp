@@ -3,6 +3,7 @@
 #include "ward/spec/parse.hpp"
 
 #include "sections.hpp"
+#include "ward/base/document.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/fd.hpp"
 #include "ward/base/file.hpp"
@@ -186,12 +187,9 @@ Spec load_bundle_spec(const std::string& bundle_dir, std::string* config_text) {
         given.pop_back();
     // Messages name the bundle as the caller wrote it; root.path becomes absolute.
     std::string path = (given == "/" ? "" : given) + "/config.json";
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd)
-        fail_errno("open " + path);
+    std::string text = read_document(path);
     std::string bundle =
         clean_absolute(given.starts_with('/') ? given : current_dir() + "/" + given);
-    std::string text = with_context("read " + path, [&] { return read_fd(fd.get()); });
     Spec s = parse_spec(text, "config.json");
     if (!s.root)
         fail("config.json: root: missing required field");

@@ -1,6 +1,7 @@
 #include "ward/trust/bundle_sign.hpp"
 
 #include "base64.hpp"
+#include "ward/base/document.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/fd.hpp"
 #include "ward/base/file.hpp"
@@ -30,18 +31,7 @@ std::string in_bundle(const std::string& bundle, const std::string& name) {
 // Reads a bundle file; nullopt when it does not exist.
 std::optional<std::string> read_bundle_file(const std::string& bundle, const std::string& name,
                                             uint64_t cap) {
-    std::string path = in_bundle(bundle, name);
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd && errno == ENOENT)
-        return std::nullopt;
-    if (!fd)
-        fail_errno("open " + path);
-    struct stat st {};
-    if (::fstat(fd.get(), &st) < 0)
-        fail_errno("stat " + path);
-    if (!S_ISREG(st.st_mode))
-        fail(path + ": not a regular file");
-    return read_capped(fd.get(), cap, path);
+    return read_optional_document(in_bundle(bundle, name), cap);
 }
 
 // root.path exactly as config.json has it. Only this member is read here:

@@ -145,22 +145,4 @@ std::string read_verified(UniqueFd fd, const BlobSpec& want, uint64_t cap,
     return out;
 }
 
-std::string read_capped(int fd, uint64_t cap, const std::string& what) {
-    std::string out;
-    char buf[65536];
-    while (true) {
-        size_t ask = static_cast<size_t>(std::min<uint64_t>(sizeof buf, cap + 1 - out.size()));
-        ssize_t got = ::read(fd, buf, ask);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0)
-            fail_errno(what + ": read");
-        if (got == 0)
-            return out;
-        out.append(buf, static_cast<size_t>(got));
-        if (out.size() > cap)
-            fail(what + ": larger than " + std::to_string(cap) + " bytes");
-    }
-}
-
 } // namespace ward::trust

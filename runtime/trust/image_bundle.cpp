@@ -2,6 +2,7 @@
 #include "ward/trust/image_bundle.hpp"
 
 #include "beneath.hpp"
+#include "ward/base/document.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/fd.hpp"
 #include "ward/base/file.hpp"
@@ -161,8 +162,8 @@ spec::Spec image_bundle_spec(const Store& store, const std::string& ref,
     src.manifest = entry->manifest;
     src.rootfs = entry->rootfs();
 
-    std::string manifest_bytes = read_file(entry->dir + "/manifest.json");
-    std::string config_bytes = read_file(entry->dir + "/config.json");
+    std::string manifest_bytes = read_document(entry->dir + "/manifest.json");
+    std::string config_bytes = read_document(entry->dir + "/config.json");
     // The store keeps exactly the verified bytes; hashing them again (a few
     // KiB) means a config edited inside the store never becomes a bundle.
     if (sha256(manifest_bytes) != entry->manifest)

@@ -9,6 +9,7 @@
 #include "beneath.hpp"
 #include "store_files.hpp"
 #include "ward/base/error.hpp"
+#include "ward/base/fault.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/trust/archive.hpp"
 
@@ -175,6 +176,7 @@ ImportResult import_image(const Store& store, const ImportRequest& req) {
     if (::syncfs(work.fd()) < 0)
         fail_errno("sync " + work.path());
     ::fchmod(work.fd(), 0700);
+    fault_point("import:unpacked");
 
     UniqueFd held = store.lock();
     UniqueFd images = detail::open_images_dir(store, true);

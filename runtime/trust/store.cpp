@@ -7,6 +7,7 @@
 // whole or not at all. Writers serialise on STORE/lock.
 #include "beneath.hpp"
 #include "store_files.hpp"
+#include "ward/base/document.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/log.hpp"
@@ -311,7 +312,7 @@ std::optional<StoreEntry> Store::find(const std::string& ref) const {
 
 std::vector<Signature> Store::signatures(const StoreEntry& entry) const {
     std::string path = entry.dir + "/signatures.json";
-    return detail::parse_signatures(read_file(path), path);
+    return detail::parse_signatures(read_document(path), path);
 }
 
 Store::Removal Store::remove(const std::string& ref) const {

@@ -185,6 +185,41 @@ expect 1 err 'invalid value "0" for flag -threads: want a number from 1 to 1024'
 expect 1 err "bundle $tmp is not signed (no ward-signature.json)" -- verify --key "$tmp/k.pub" "$tmp"
 expect 1 err "sign bundle $tmp/nobundle: open $tmp/nobundle/config.json: no such file or directory" -- sign --key "$tmp/k.key" "$tmp/nobundle"
 
+# config.json and the other documents ward is handed are regular files read
+# with a cap (issue 14): a FIFO must not hang ward, /dev/zero must not fill
+# its memory, a 40 MB config is refused by its size. Under `timeout`, so a
+# hang fails here (status 124) instead of wedging the lane.
+expect_bounded() { # like expect, with ward under timeout
+    want=$1 stream=$2 text=$3
+    shift 4
+    set +e
+    timeout 20 "$W" "$@" >"$tmp/out" 2>"$tmp/err"
+    got=$?
+    set -e
+    if [ "$got" = "$want" ] && grep -qF -- "$text" "$tmp/$stream"; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL: ward $* -> status $got (want $want), $stream lacks: $text"
+        head -c 2000 "$tmp/err" | sed 's/^/  err: /'
+    fi
+}
+mkdir "$tmp/fifo-bundle" "$tmp/zero-bundle" "$tmp/big-bundle"
+mkfifo "$tmp/fifo-bundle/config.json"
+ln -s /dev/zero "$tmp/zero-bundle/config.json"
+truncate -s 40M "$tmp/big-bundle/config.json"
+expect_bounded 1 err "$tmp/fifo-bundle/config.json: is a FIFO, not a regular file" -- $R create -b "$tmp/fifo-bundle" fifo
+expect_bounded 1 err "$tmp/zero-bundle/config.json: is a character device, not a regular file" -- $R create -b "$tmp/zero-bundle" zero
+expect_bounded 1 err "$tmp/big-bundle/config.json: 41943040 bytes, more than the 33554432 bytes ward reads of a document" -- $R create -b "$tmp/big-bundle" big
+expect_bounded 1 err "$tmp/fifo-bundle/config.json: is a FIFO, not a regular file" -- policy check "$tmp/fifo-bundle/config.json"
+expect_bounded 1 err "$tmp/fifo-bundle/config.json: is a FIFO, not a regular file" -- --policy "$tmp/fifo-bundle/config.json" policy show
+expect_bounded 1 err "$tmp/zero-bundle/config.json: is a character device, not a regular file" -- profile show "$tmp/zero-bundle/config.json"
+# A 1 MB value in an error is quoted by a prefix and its length.
+printf '{"ociVersion": "1.3.0", "process": {"cwd": "/", "args": ["%s"], "user": {"uid": "%s"}}}' x "$(head -c 1000000 /dev/zero | tr '\0' u)" >"$tmp/long.json"
+expect_bounded 1 err '... (1000000 bytes)' -- policy check "$tmp/long.json"
+if [ "$(wc -c <"$tmp/err")" -lt 2000 ]; then pass=$((pass + 1)); else
+    fail=$((fail + 1)); echo "FAIL: the error quoting a 1 MB value is $(wc -c <"$tmp/err") bytes"; fi
+
 # Closed stdio: ward must not crash and must not write into a file it opened.
 set +e
 "$W" $R state nosuch >&- 2>&-

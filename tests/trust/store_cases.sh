@@ -30,6 +30,16 @@ refused() {
 
 # --- import from a umoci layout
 rm -rf img && cp -a base img
+# kill -9 of ward after the unpack, before the rename that publishes the
+# entry (issue 14): no entry appears, and the next import sweeps the
+# half-made one out of tmp/.
+set +e
+WARD_FAULT=import:unpacked "$W" --policy "$P" --store "$S" image import img:v1 >out 2>err
+got=$?
+set -e
+[ "$got" = 137 ] && ok "import killed after the unpack" || not_ok "import killed after the unpack (status $got)"
+[ ! -e "$S/images/sha256/${D#sha256:}" ] && ok "killed import: no store entry" || not_ok "killed import: no store entry"
+[ -n "$(ls -A "$S/tmp" 2>/dev/null)" ] && ok "killed import: its work dir is still in tmp/ (swept by the next)" || not_ok "killed import: its work dir is still in tmp/ (swept by the next)"
 expect "import a umoci layout" 0 out "imported $D as localhost/img:v1" -- --policy "$P" --store "$S" image import img:v1
 grep -q "unpacking layer 2/2 sha256:" err && ok "progress: one line per layer on stderr" || not_ok "progress: one line per layer on stderr"
 grep -q "has no trust section: signatures are not checked" err && ok "no trust section: said so" || not_ok "no trust section: said so"

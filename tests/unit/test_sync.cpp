@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <string>
 #include <sys/socket.h>
+#include <thread>
 #include <unistd.h>
 
 using namespace ward::container;
@@ -76,6 +77,46 @@ BOOST_AUTO_TEST_CASE(closed_peer_reads_as_nullopt) {
     Pair p;
     p.a.reset();
     BOOST_TEST(!sync_receive(p.b.get()).has_value());
+}
+
+// The state document "go" carries holds every annotation: Kubernetes
+// allows 256 KiB of them, more than one packet of the default send buffer
+// (~208 KiB) holds. A 4 MiB message arrives whole while the peer reads.
+BOOST_AUTO_TEST_CASE(a_message_larger_than_the_send_buffer_arrives_whole) {
+    Pair p;
+    std::string big(4u << 20, 'a');
+    for (size_t i = 0; i < big.size(); i += 4093)
+        big[i] = static_cast<char>('a' + i % 26);
+    std::thread sender([&] {
+        sync_send(p.a.get(), SyncType::go, big);
+        sync_send(p.a.get(), SyncType::ready);
+    });
+    auto msg = sync_expect(p.b.get(), SyncType::go);
+    auto next = sync_expect(p.b.get(), SyncType::ready);
+    sender.join();
+    BOOST_TEST(msg.text.size() == big.size());
+    BOOST_TEST((msg.text == big));
+    BOOST_TEST(next.text.empty());
+}
+
+BOOST_AUTO_TEST_CASE(an_fd_with_a_long_message_comes_with_it) {
+    Pair p;
+    UniqueFd devnull(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    std::string text(100000, 'x');
+    sync_send_fd(p.a.get(), SyncType::seccomp_fd, devnull.get(), text);
+    auto msg = sync_expect(p.b.get(), SyncType::seccomp_fd);
+    BOOST_TEST(msg.fd.valid());
+    BOOST_TEST(msg.text.size() == text.size());
+}
+
+BOOST_AUTO_TEST_CASE(a_peer_that_dies_inside_a_message_is_an_error_not_a_message) {
+    Pair p;
+    // A first frame that says more follows, then the peer is gone.
+    std::string frame = "G+partial";
+    BOOST_TEST_REQUIRE(::send(p.a.get(), frame.data(), frame.size(), 0) ==
+                       static_cast<ssize_t>(frame.size()));
+    p.a.reset();
+    BOOST_CHECK_THROW(sync_receive(p.b.get()), ward::Error);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

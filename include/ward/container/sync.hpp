@@ -1,5 +1,6 @@
-// The parent↔init protocol over a SOCK_SEQPACKET socketpair: one message
-// per packet, a type byte followed by text, and at most one fd passed with
+// The parent↔init protocol over a SOCK_SEQPACKET socketpair: messages of a
+// type byte and text of any size up to twice ward's document cap, sent as
+// frames of 32 KiB (sync.cpp), and at most one fd per message passed with
 // SCM_RIGHTS. The init reports errors as messages, so `create` can print
 // what failed inside the container.
 #pragma once

@@ -5,6 +5,7 @@
 // FIFO or /dev/zero behind a symlink) costs at most one byte extra.
 #pragma once
 
+#include "ward/base/document.hpp"
 #include "ward/base/fd.hpp"
 #include "ward/trust/stream.hpp"
 
@@ -94,9 +95,9 @@ class VerifyingReader {
 // descriptor size over the cap is refused before anything is read.
 std::string read_verified(UniqueFd fd, const BlobSpec& want, uint64_t cap, const std::string& what);
 
-// Reads a file of unknown size (index.json, a key) with a cap; never reads
-// more than cap + 1 bytes. Throws "WHAT: larger than N bytes".
-std::string read_capped(int fd, uint64_t cap, const std::string& what);
+// Files of unknown size (index.json, a key) are read with ward::read_capped
+// (base/document.hpp).
+using ward::read_capped;
 
 // Limits on documents read into memory.
 constexpr uint64_t kMaxJsonBytes = 4u << 20;

@@ -1,0 +1,78 @@
+#include "ward/base/document.hpp"
+
+#include "ward/base/error.hpp"
+#include "ward/base/fd.hpp"
+
+#include <algorithm>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace ward {
+
+std::string read_capped(int fd, uint64_t cap, const std::string& what) {
+    std::string out;
+    char buf[65536];
+    while (true) {
+        size_t ask = static_cast<size_t>(std::min<uint64_t>(sizeof buf, cap + 1 - out.size()));
+        ssize_t got = ::read(fd, buf, ask);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            fail_errno(what + ": read");
+        if (got == 0)
+            return out;
+        out.append(buf, static_cast<size_t>(got));
+        if (out.size() > cap)
+            fail(what + ": larger than " + std::to_string(cap) + " bytes");
+    }
+}
+
+namespace {
+
+const char* file_kind(mode_t mode) {
+    switch (mode & S_IFMT) {
+    case S_IFDIR:
+        return "a directory";
+    case S_IFIFO:
+        return "a FIFO";
+    case S_IFCHR:
+        return "a character device";
+    case S_IFBLK:
+        return "a block device";
+    case S_IFSOCK:
+        return "a socket";
+    default:
+        return "not a regular file";
+    }
+}
+
+} // namespace
+
+std::optional<std::string> read_optional_document(const std::string& path, uint64_t cap) {
+    // O_NONBLOCK: opening a FIFO for reading would wait for a writer.
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+    if (!fd && errno == ENOENT)
+        return std::nullopt;
+    if (!fd)
+        fail_errno("open " + path);
+    struct stat st {};
+    if (::fstat(fd.get(), &st) < 0)
+        fail_errno("stat " + path);
+    if (!S_ISREG(st.st_mode))
+        fail(path + ": is " + file_kind(st.st_mode) + ", not a regular file");
+    if (static_cast<uint64_t>(st.st_size) > cap)
+        fail(path + ": " + std::to_string(st.st_size) + " bytes, more than the " +
+             std::to_string(cap) + " bytes ward reads of a document");
+    // It may still grow while read: the cap holds for what is read too.
+    return read_capped(fd.get(), cap, "read " + path);
+}
+
+std::string read_document(const std::string& path, uint64_t cap) {
+    auto text = read_optional_document(path, cap);
+    if (!text)
+        fail_errno("open " + path, ENOENT);
+    return std::move(*text);
+}
+
+} // namespace ward

@@ -48,9 +48,8 @@ UniqueFd mount_writable_root(const StateDir& dir, int lower_fd, RootfsOverlay& r
     UniqueFd upper =
         make_dir(state.get(), dir.path(), kUpper, root.st_uid, root.st_gid, root.st_mode & 07777);
     UniqueFd work = make_dir(state.get(), dir.path(), kWork, 0, 0, 0700);
-    return with_context("writable root (overlay on " + record.lower + ")", [&] {
-        return linux::mount_overlay(lower_fd, upper.get(), work.get());
-    });
+    return with_context("writable root (overlay on " + record.lower + ")",
+                        [&] { return linux::mount_overlay(lower_fd, upper.get(), work.get()); });
 }
 
 void remove_writable_root(const StateDir& dir) {

@@ -76,7 +76,8 @@ BOOST_AUTO_TEST_CASE(a_from_scratch_image_gets_mount_points_at_import_and_runs_u
     BOOST_TEST(image["mountPoints"].dump() == R"(["/dev","/proc","/sys"])");
     std::string record = slurp(entry + "/files.jsonl");
     for (const char* p : {"/dev", "/proc", "/sys"}) {
-        BOOST_TEST(!contains(record, std::string("\"path\":\"") + p + "\""), p << " in files.jsonl");
+        BOOST_TEST(!contains(record, std::string("\"path\":\"") + p + "\""),
+                   p << " in files.jsonl");
         struct stat st {};
         BOOST_TEST(::lstat((entry + "/rootfs" + p).c_str(), &st) == 0);
         BOOST_TEST((S_ISDIR(st.st_mode) && (st.st_mode & 07777) == 0755 && st.st_uid == 0),
@@ -125,7 +126,8 @@ BOOST_AUTO_TEST_CASE(a_writable_root_takes_writes_and_the_store_stays_byte_ident
     std::string record = slurp(entry + "/files.jsonl");
 
     std::string id = b.new_id("rw");
-    Result r = img.ward({"run", "-d", "--writable", "--image", img.name, id, "--", "sleep", "1000"});
+    Result r =
+        img.ward({"run", "-d", "--writable", "--image", img.name, id, "--", "sleep", "1000"});
     BOOST_REQUIRE_MESSAGE(r.status == 0, "run -d: " << r.err);
     // compat warns about the writable root (its readonlyRoot rule).
     BOOST_TEST(contains(r.err, "root.readonly is false, required: true"), r.err);
@@ -206,12 +208,15 @@ BOOST_AUTO_TEST_CASE(hardened_refuses_a_writable_root) {
     Bundle b;
     Image img(b, "rwh");
     std::string policy = open_policy(b, "hardened", "never");
-    BOOST_REQUIRE(img.ward({"--policy", policy, "image", "import", img.layout + ":v1"}).status == 0);
+    BOOST_REQUIRE(img.ward({"--policy", policy, "image", "import", img.layout + ":v1"}).status ==
+                  0);
     std::string id = b.new_id("rwh");
     Result r = img.ward({"--policy", policy, "run", "--writable", "--image", img.name, id});
     BOOST_TEST(r.status == 1, "exit " << r.status << "; stdout: " << r.out);
-    BOOST_TEST(contains(r.err, "policy \"hardened\" (--policy " + policy + ") refuses this"), r.err);
-    BOOST_TEST(contains(r.err, "policy \"hardened\": root.readonly is false, required: true"), r.err);
+    BOOST_TEST(contains(r.err, "policy \"hardened\" (--policy " + policy + ") refuses this"),
+               r.err);
+    BOOST_TEST(contains(r.err, "policy \"hardened\": root.readonly is false, required: true"),
+               r.err);
     BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
     // The same image, shared read-only, runs under that policy.
     Result ro = img.ward({"--policy", policy, "run", "--image", img.name, id});
@@ -223,9 +228,9 @@ BOOST_AUTO_TEST_CASE(delete_force_after_a_killed_create_removes_the_writable_roo
     Image img(b, "rwk");
     BOOST_REQUIRE(img.import().status == 0);
     std::string dir = b.dir + "/made";
-    BOOST_REQUIRE(img.ward({"bundle", "create", "--writable", "--image", img.name, dir, "--",
-                            "true"})
-                      .status == 0);
+    BOOST_REQUIRE(
+        img.ward({"bundle", "create", "--writable", "--image", img.name, dir, "--", "true"})
+            .status == 0);
     // A createRuntime hook that waits: ward is killed while it runs,
     // after the overlay and the state are made.
     std::string hook_pid = b.dir + "/hook.pid";

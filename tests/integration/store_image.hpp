@@ -27,6 +27,10 @@ inline boost::test_tools::assertion_result has_umoci(utf::test_unit_id) {
     return r;
 }
 
+inline bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
 inline void shell(const std::string& cmd) {
     int rc = std::system(("set -e; (" + cmd + ") >/dev/null 2>&1").c_str());
     BOOST_REQUIRE_MESSAGE(rc == 0, "failed (" << rc << "): " << cmd);

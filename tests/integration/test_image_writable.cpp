@@ -24,10 +24,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
 // Lines of a mountinfo file that mention `text`.
 std::vector<std::string> mountinfo_lines(const std::string& file, const std::string& text) {
     std::vector<std::string> found;
@@ -44,6 +40,19 @@ std::string root_mount(int pid) {
     for (const auto& line : mountinfo_lines("/proc/" + std::to_string(pid) + "/mountinfo", " / / "))
         return line;
     return "";
+}
+
+// An imported image and a bundle DIR/made of it with a writable root
+// running `command`.
+std::string writable_bundle(Image& img, const std::vector<std::string>& command) {
+    BOOST_REQUIRE(img.import().status == 0);
+    std::string dir = img.b.dir + "/made";
+    std::vector<std::string> args = {"bundle", "create", "--writable", "--image",
+                                     img.name, dir,      "--"};
+    args.insert(args.end(), command.begin(), command.end());
+    Result r = img.ward(args);
+    BOOST_REQUIRE_MESSAGE(r.status == 0, "bundle create: " << r.err);
+    return dir;
 }
 
 // A policy trusting anything, verifyRootfs as given, rules of `name`.
@@ -183,11 +192,7 @@ BOOST_AUTO_TEST_CASE(a_writable_root_takes_writes_and_the_store_stays_byte_ident
 BOOST_AUTO_TEST_CASE(bundle_create_writable_writes_a_writable_root_config) {
     Bundle b;
     Image img(b, "rwb");
-    BOOST_REQUIRE(img.import().status == 0);
-    std::string dir = b.dir + "/made";
-    Result r = img.ward({"bundle", "create", "--writable", "--image", img.name, dir, "--", "sh",
-                         "-c", "touch /tmp/x && echo wrote"});
-    BOOST_REQUIRE_MESSAGE(r.status == 0, "bundle create: " << r.err);
+    std::string dir = writable_bundle(img, {"sh", "-c", "touch /tmp/x && echo wrote"});
     Json config = Json::parse(slurp(dir + "/config.json"));
     BOOST_TEST(!config["root"]["readonly"].boolean());
 
@@ -226,11 +231,7 @@ BOOST_AUTO_TEST_CASE(hardened_refuses_a_writable_root) {
 BOOST_AUTO_TEST_CASE(delete_force_after_a_killed_create_removes_the_writable_root) {
     Bundle b;
     Image img(b, "rwk");
-    BOOST_REQUIRE(img.import().status == 0);
-    std::string dir = b.dir + "/made";
-    BOOST_REQUIRE(
-        img.ward({"bundle", "create", "--writable", "--image", img.name, dir, "--", "true"})
-            .status == 0);
+    std::string dir = writable_bundle(img, {"true"});
     // A createRuntime hook that waits: ward is killed while it runs,
     // after the overlay and the state are made.
     std::string hook_pid = b.dir + "/hook.pid";

@@ -28,18 +28,12 @@ FileRecord dir(uint32_t mode = 0755) {
     return r;
 }
 
-boost::test_tools::assertion_result needs_root(boost::unit_test::test_unit_id) {
-    boost::test_tools::assertion_result r(::geteuid() == 0);
-    r.message() << "the mount points are chowned to root: run as root";
-    return r;
-}
-
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(mount_points)
 
 BOOST_AUTO_TEST_CASE(only_missing_names_are_made_and_never_through_a_symlink,
-                     *boost::unit_test::precondition(needs_root)) {
+                     *boost::unit_test::precondition(running_as_root)) {
     TempDir t;
     fs::create_directories(t.path / "rootfs/bin");
     fs::create_symlink("/tmp", t.path / "rootfs/dev"); // the image's own /dev

@@ -216,10 +216,22 @@ int preserve_fds_of(const VerbArgs& args) {
 
 } // namespace
 
+namespace {
+
+trust::RootUse root_use(const ParsedArgs& p) {
+    return p.flag("writable") ? trust::RootUse::writable : trust::RootUse::shared;
+}
+
+} // namespace
+
 std::optional<ImageRunOptions> image_run_options(const VerbArgs& args) {
     const ParsedArgs& p = args.parsed;
     auto ref = p.value("image");
     if (!ref) {
+        if (p.flag("writable"))
+            throw UsageError(args.spec->name,
+                             "--writable needs --image: a bundle's config.json says "
+                             "root.readonly itself");
         // Without --image, create and run take exactly the id, as runc.
         if (p.positionals.size() > 1)
             throw UsageError(args.spec->name, std::string("ward: \"") + args.spec->name +
@@ -234,6 +246,7 @@ std::optional<ImageRunOptions> image_run_options(const VerbArgs& args) {
     ImageRunOptions out;
     out.ref = *ref;
     out.command.assign(p.positionals.begin() + 1, p.positionals.end());
+    out.root = root_use(p);
     return out;
 }
 
@@ -250,6 +263,7 @@ BundleOptions bundle_options(const VerbArgs& args) {
     if (out.dir.empty())
         throw UsageError("bundle", "bundle directory cannot be empty");
     out.command.assign(pos.begin() + 2, pos.end());
+    out.root = root_use(args.parsed);
     return out;
 }
 

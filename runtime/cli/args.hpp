@@ -11,6 +11,7 @@
 #include "ward/base/error.hpp"
 #include "ward/base/log.hpp"
 #include "ward/container/lifecycle.hpp"
+#include "ward/trust/image_bundle.hpp"
 
 #include <map>
 #include <optional>
@@ -99,6 +100,7 @@ RunOptions run_options(const VerbArgs& args);
 struct ImageRunOptions {
     std::string ref;
     std::vector<std::string> command;
+    trust::RootUse root = trust::RootUse::shared; // --writable: an overlay on the store rootfs
 };
 std::optional<ImageRunOptions> image_run_options(const VerbArgs& args);
 
@@ -108,6 +110,7 @@ struct BundleOptions {
     std::string image;
     std::string dir;
     std::vector<std::string> command;
+    trust::RootUse root = trust::RootUse::shared;
 };
 BundleOptions bundle_options(const VerbArgs& args);
 

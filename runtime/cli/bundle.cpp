@@ -13,7 +13,7 @@ std::string store_dir(const Context& ctx) {
 int verb_bundle(const Context& ctx, const VerbArgs& args) {
     BundleOptions options = bundle_options(args);
     trust::Store store = trust::Store::open(store_dir(ctx), false);
-    spec::Spec spec = trust::image_bundle_spec(store, options.image, options.command);
+    spec::Spec spec = trust::image_bundle_spec(store, options.image, options.command, options.root);
     trust::write_bundle_config(options.dir, spec);
     return 0;
 }

@@ -17,6 +17,8 @@ std::vector<FlagSpec> create_flags() {
         {"preserve-fds", nullptr, "N", "also pass fds 3 .. 3+N-1 to the process (default: 0)"},
         {"image", nullptr, "REF",
          "config and root from this store image instead of a bundle (see ward-bundle(8))"},
+        {"writable", nullptr, nullptr,
+         "with --image: a writable root, an overlay on the read-only store rootfs"},
         kHelpFlag,
     };
 }
@@ -77,7 +79,8 @@ const std::vector<VerbSpec>& verbs() {
          "With --image REF the config is made from a store image as `ward bundle create`\n"
          "makes it (a command after the id replaces the image's Cmd; put -- before a\n"
          "command with options) and kept in the container's state dir, which is its\n"
-         "bundle; `ward delete` removes it.\n"
+         "bundle; `ward delete` removes it. --writable gives it a writable root: an\n"
+         "overlay on the store rootfs (never written), its upper layer in the state dir.\n"
          "With NOTIFY_SOCKET set, the container gets NOTIFY_SOCKET=/run/notify/notify.sock\n"
          "(its state dir's notify/ bound read-only at /run/notify); see ward-create(8).",
          create_flags()},
@@ -101,6 +104,7 @@ const std::vector<VerbSpec>& verbs() {
          "prefix) the config is made from that store image as `ward bundle create` makes\n"
          "it; a command after the id replaces the image's Cmd (put -- before a command\n"
          "with options). The config lives in the container's state dir, its bundle.\n"
+         "--writable: a writable root, an overlay on the store rootfs (see ward-create(8)).\n"
          "With NOTIFY_SOCKET set, waits for the container's READY=1 as `ward start` does.",
          run_flags()},
         {"state",
@@ -154,8 +158,13 @@ const std::vector<VerbSpec>& verbs() {
          "store's rootfs of the image, read-only (it is shared, never copied), the rest\n"
          "as `ward spec` writes it. A command after DIR replaces the image's Cmd (put --\n"
          "before a command with options). The policy is applied when the container is\n"
-         "created, not written into the file. See ward-bundle(8).",
-         {{"image", nullptr, "REF", "the store image (required)"}, kHelpFlag}},
+         "created, not written into the file. --writable writes root.readonly false:\n"
+         "create then mounts an overlay whose lower layer is the store rootfs. See\n"
+         "ward-bundle(8).",
+         {{"image", nullptr, "REF", "the store image (required)"},
+          {"writable", nullptr, nullptr,
+           "root.readonly false: create mounts an overlay on the store rootfs"},
+          kHelpFlag}},
         {"spec",
          "write a starter config.json",
          "",

@@ -21,7 +21,7 @@ void add_image_spec(const Context& ctx, const VerbArgs& args, container::CreateO
     if (!image)
         return;
     trust::Store store = trust::Store::open(store_dir(ctx), false);
-    options.spec = trust::image_bundle_spec(store, image->ref, image->command);
+    options.spec = trust::image_bundle_spec(store, image->ref, image->command, image->root);
 }
 
 } // namespace

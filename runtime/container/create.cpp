@@ -25,6 +25,7 @@
 #include "ward/policy/gate.hpp"
 #include "ward/policy/record.hpp"
 #include "ward/spec/parse.hpp"
+#include "writable_root.hpp"
 
 #include <cstring>
 #include <fcntl.h>
@@ -225,15 +226,25 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     std::vector<cgroups::DeviceRule> device_rules = cgroups::device_rules(spec);
     if (g.systemd_cgroup)
         fail("--systemd-cgroup: the systemd cgroup driver is not supported yet");
+    // A store image's rootfs is never written: shared read-only, or under
+    // an overlay whose upper layer is in the state dir.
     bool store_image = is_store_rootfs(spec, handles.rootfs.get(), g.store);
-    if (store_image)
+    bool writable_root = store_image && wants_writable_root(spec);
+    bool shared_root = store_image && !writable_root;
+    if (shared_root)
         check_store_rootfs_use(spec, handles.rootfs.get());
 
     UndoStack undo;
     dir.create_locked();
     undo.push([&] { dir.remove(); });
     fault_point("create:state-dir");
-    add_notify_passthrough(spec, dir, handles, store_image);
+    std::optional<RootfsOverlay> overlay;
+    if (writable_root) {
+        overlay.emplace();
+        // The init attaches this in place of the store rootfs's copy.
+        handles.rootfs_tree = mount_writable_root(dir, handles.rootfs.get(), *overlay);
+    }
+    add_notify_passthrough(spec, dir, handles, shared_root);
 
     State state;
     state.id = options.id;
@@ -247,6 +258,7 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     state.poststop_hooks = !hooks_of(spec, &spec::Hooks::poststop).empty();
     if (spec.linux && spec.linux->seccomp)
         state.seccomp_profile = spec.linux->seccomp->builtin_profile;
+    state.rootfs_overlay = overlay;
     // The config as run: with what the policy filled.
     write_file_atomic(dir.config_path(),
                       json::serialize(spec::spec_to_json(spec), json::Style::pretty));
@@ -312,7 +324,7 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     ctx.namespaces = plan;
     ctx.rootfs = spec.root->path;
     ctx.handles = &handles;
-    ctx.readonly_from_start = store_image;
+    ctx.readonly_from_start = shared_root;
     ctx.sync_fd = child_sync.get();
     ctx.fifo_fd = fifo.get();
     ctx.console_fd = console.get();
@@ -409,6 +421,8 @@ void destroy_container(const StateDir& dir, const State& state) {
         cgroups::Cgroup::attach(state.cgroup).destroy();
     fault_point("delete:cgroup-removed");
     run_saved_hooks(dir, state, false);
+    if (state.rootfs_overlay)
+        remove_writable_root(dir);
     dir.remove();
 }
 

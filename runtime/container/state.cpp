@@ -136,6 +136,13 @@ void StateDir::save(const State& s) const {
     doc.set("poststopHooks", s.poststop_hooks);
     if (!s.seccomp_profile.empty())
         doc.set("seccompProfile", s.seccomp_profile);
+    if (s.rootfs_overlay) {
+        auto overlay = json::Value::object();
+        overlay.set("lower", s.rootfs_overlay->lower);
+        overlay.set("upper", s.rootfs_overlay->upper);
+        overlay.set("work", s.rootfs_overlay->work);
+        doc.set("rootfsOverlay", std::move(overlay));
+    }
     auto annotations = json::Value::object();
     for (const auto& [k, v] : s.annotations)
         annotations.set(k, v);
@@ -175,6 +182,13 @@ State StateDir::load() const {
         if (const auto* v = doc.find("poststopHooks"); v && v->is_bool())
             s.poststop_hooks = v->as_bool();
         s.seccomp_profile = str("seccompProfile");
+        if (const auto* o = doc.find("rootfsOverlay"); o && o->is_object()) {
+            auto member = [&](const char* key) {
+                const auto* v = o->find(key);
+                return v && v->is_string() ? v->as_string() : std::string();
+            };
+            s.rootfs_overlay = RootfsOverlay{member("lower"), member("upper"), member("work")};
+        }
         if (const auto* a = doc.find("annotations"); a && a->is_object())
             for (const auto& [k, v] : a->as_object())
                 if (v.is_string())

@@ -69,10 +69,11 @@ bool is_store_rootfs(const spec::Spec& spec, int rootfs_fd, const std::string& s
     return cur && file_id(cur.get()) == store;
 }
 
+bool wants_writable_root(const spec::Spec& spec) {
+    return !spec.root || !spec.root->readonly.value_or(false);
+}
+
 void check_store_rootfs_use(const spec::Spec& spec, int rootfs_fd) {
-    if (!spec.root || !spec.root->readonly.value_or(false))
-        refuse("root.readonly: a store image's rootfs is shared by every container of " +
-               image_named(spec, rootfs_fd) + " and must be read-only");
     bool dev_mounted = false;
     for (const auto& m : spec.mounts)
         dev_mounted = dev_mounted || normal_path(m.destination) == "/dev";

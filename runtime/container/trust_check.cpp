@@ -8,7 +8,9 @@
 //                 its saved signatures must still satisfy the policy now (a
 //                 key removed from the policy, or its file deleted, revokes
 //                 it); with verifyRootfs "always" the rootfs is re-hashed
-//                 against the per-file record made at import.
+//                 against the per-file record made at import (plus the
+//                 empty mount points import added, image.json's
+//                 mountPoints).
 //   signed bundle BUNDLE/ward-signature.json (`ward sign`): the signature is
 //                 checked with the keys of the policy's bundle requirements,
 //                 then config.json and the rootfs are re-hashed.
@@ -25,6 +27,7 @@
 #include "ward/base/log.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/trust/bundle_sign.hpp"
+#include "ward/trust/mount_points.hpp"
 #include "ward/trust/store.hpp"
 #include "ward/trust/tree_diff.hpp"
 #include "ward/trust/tree_walk.hpp"
@@ -50,11 +53,13 @@ std::optional<std::string> annotation(const spec::Spec& spec, std::string_view k
 }
 
 // verifyRootfs "always": the store rootfs walked again and compared with
-// the record its import made.
+// the record its import made, plus the empty mount points import added
+// (image.json's mountPoints) and nothing else.
 void verify_store_rootfs(const trust::StoreEntry& entry, int rootfs_fd) {
     trust::TreeRecord want;
     try {
-        want = trust::parse_records(read_file(entry.record_path()));
+        want = trust::with_mount_points(trust::parse_records(read_file(entry.record_path())),
+                                        entry.mount_points);
     } catch (const Error& e) {
         refuse("image " + entry.manifest.str() + ": " + e.what());
     }

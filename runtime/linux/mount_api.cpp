@@ -32,14 +32,6 @@ std::string fs_log(int fs_fd) {
     return messages;
 }
 
-[[noreturn]] void fail_fs(std::string_view what, int fs_fd, int err) {
-    std::string log = fs_fd >= 0 ? fs_log(fs_fd) : "";
-    std::string msg = std::string(what) + ": " + errno_text(err);
-    if (!log.empty())
-        msg += " (" + log + ")";
-    throw Error(msg);
-}
-
 void fs_set(int fs_fd, const std::string& option) {
     auto eq = option.find('=');
     int rc;
@@ -51,8 +43,20 @@ void fs_set(int fs_fd, const std::string& option) {
         rc = ::fsconfig(fs_fd, FSCONFIG_SET_STRING, key.c_str(), value.c_str(), 0);
     }
     if (rc < 0)
-        fail_fs("fsconfig " + quote(option), fs_fd, errno);
+        fail_fs_context("fsconfig " + quote(option), fs_fd, errno);
 }
+
+} // namespace
+
+void fail_fs_context(std::string_view what, int fs_fd, int err) {
+    std::string log = fs_fd >= 0 ? fs_log(fs_fd) : "";
+    std::string msg = std::string(what) + ": " + errno_text(err);
+    if (!log.empty())
+        msg += " (" + log + ")";
+    throw Error(msg);
+}
+
+namespace {
 
 int setattr(int mount_fd, uint64_t set, uint64_t clear, uint64_t propagation, int userns_fd,
             bool recursive) {
@@ -85,7 +89,7 @@ UniqueFd new_filesystem(const std::string& type, const std::string& source,
         fail_errno("fsopen " + quote(type));
     if (!source.empty() &&
         ::fsconfig(fs.get(), FSCONFIG_SET_STRING, "source", source.c_str(), 0) < 0)
-        fail_fs("fsconfig source " + quote(source), fs.get(), errno);
+        fail_fs_context("fsconfig source " + quote(source), fs.get(), errno);
     // Superblock flags have fsconfig names of their own; the per-mount ones
     // (ro, nosuid, atime, ...) go to fsmount as attributes instead.
     static const std::pair<unsigned long, const char*> kSbFlags[] = {
@@ -98,10 +102,10 @@ UniqueFd new_filesystem(const std::string& type, const std::string& source,
     for (const auto& option : data)
         fs_set(fs.get(), option);
     if (::fsconfig(fs.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) < 0)
-        fail_fs("create " + type + " filesystem", fs.get(), errno);
+        fail_fs_context("create " + type + " filesystem", fs.get(), errno);
     UniqueFd mnt(::fsmount(fs.get(), FSMOUNT_CLOEXEC, static_cast<unsigned>(attrs)));
     if (!mnt)
-        fail_fs("fsmount", fs.get(), errno);
+        fail_fs_context("fsmount", fs.get(), errno);
     return mnt;
 }
 

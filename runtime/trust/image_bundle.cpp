@@ -140,7 +140,7 @@ std::vector<std::string> missing_mount_points(const spec::Spec& spec, const std:
 }
 
 spec::Spec image_bundle_spec(const Store& store, const std::string& ref,
-                             const std::vector<std::string>& command) {
+                             const std::vector<std::string>& command, RootUse root) {
     std::optional<StoreEntry> entry = store.find(ref);
     if (!entry)
         fail("image " + quote(ref) + ": not in the store " + store.root() + " (see ward image ls)");
@@ -184,11 +184,16 @@ spec::Spec image_bundle_spec(const Store& store, const std::string& ref,
     src.user = with_context(
         what, [&] { return resolve_image_user(src.config.user, read_account_files(src.rootfs)); });
     spec::Spec spec = image_spec(src, command);
-    std::vector<std::string> missing = missing_mount_points(spec, src.rootfs);
+    if (root == RootUse::writable)
+        spec.root->readonly = false;
+    std::vector<std::string> missing = root == RootUse::shared
+                                           ? missing_mount_points(spec, src.rootfs)
+                                           : std::vector<std::string>{};
     if (!missing.empty())
         fail(what + ": its rootfs has no directory " + join(missing, ", ") +
              " to mount on; a store rootfs is shared and never written, so ward will not "
-             "create mount points in it");
+             "create mount points in it (import makes /dev, /proc and /sys when no layer "
+             "has them: remove the image and import it again; or ask for --writable)");
     // Through the parser create uses: what the image put in must be valid
     // config.json, and `run --image` hands this spec to create directly.
     return spec::spec_from_json(spec::spec_to_json(spec), what);

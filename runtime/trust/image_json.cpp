@@ -8,6 +8,7 @@
 #include "ward/base/error.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/json/json.hpp"
+#include "ward/trust/mount_points.hpp"
 
 namespace ward::trust {
 namespace {
@@ -91,6 +92,10 @@ std::string serialize_image_json(const StoreEntry& e) {
     dropped.set("capabilities", e.dropped.capabilities);
     dropped.set("xattrs", e.dropped.xattrs);
     doc.set("dropped", std::move(dropped));
+    auto points = json::Value::array();
+    for (const auto& p : e.mount_points)
+        points.push(p);
+    doc.set("mountPoints", std::move(points));
     return json::serialize(doc, json::Style::pretty) + "\n";
 }
 
@@ -154,6 +159,14 @@ StoreEntry parse_image_json(std::string_view text, const std::string& what) {
             e.dropped.capabilities = uint_of(d, "capabilities");
             e.dropped.xattrs = uint_of(d, "xattrs");
         });
+        // Absent in entries imported before import made mount points.
+        if (const json::Value* points = doc.find("mountPoints"))
+            with_context("mountPoints", [&] {
+                for (const auto& p : points->as_array()) {
+                    e.mount_points.push_back(p.as_string());
+                    check_mount_point(e.mount_points.back());
+                }
+            });
         return e;
     });
 }

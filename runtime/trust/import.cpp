@@ -3,7 +3,8 @@
 // Order: chain (index → manifest → config; the layer descriptors checked
 // for type and size) → signatures under the policy → unpack, each layer
 // blob digest- and size-checked while it is read and its diff_id compared
-// after → the entry's files → sync → one rename into images/. Layer blobs
+// after → the mount points no layer made (mount_points.hpp) → the entry's
+// files → sync → one rename into images/. Layer blobs
 // are read once, by the unpack: reading them in verify_image too would
 // double the I/O, and nothing of a layer is kept unless its digest matched.
 #include "beneath.hpp"
@@ -12,6 +13,7 @@
 #include "ward/base/fault.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/trust/archive.hpp"
+#include "ward/trust/mount_points.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -155,6 +157,8 @@ ImportResult import_image(const Store& store, const ImportRequest& req) {
         e.layers.push_back({d.digest, d.media_type, d.size, layer.diff_id});
     }
 
+    // Before the rootfs is published: once it is, nothing writes it.
+    e.mount_points = add_mount_points(rootfs.get(), tree);
     e.manifest = img.manifest_digest();
     e.names = {name};
     e.chain = img.chain;

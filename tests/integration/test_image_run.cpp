@@ -4,8 +4,8 @@
 // --image`. What is checked is what a user sees: the image's Cmd runs as
 // its User (a name resolved in the image's /etc/passwd) in its WorkingDir
 // with its Env, a command replaces Cmd, the config lives in the state dir
-// and goes with delete, and an image the store cannot run without being
-// written to is refused. ward_only: runc has no image store.
+// and goes with delete. Images built FROM scratch and writable roots:
+// test_image_writable.cpp. ward_only: runc has no image store.
 #include "integration/store_image.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -92,28 +92,6 @@ BOOST_AUTO_TEST_CASE(bundle_create_writes_only_a_config_referencing_the_store) {
     BOOST_TEST(again.err.find("directory is not empty") != std::string::npos, again.err);
 }
 
-BOOST_AUTO_TEST_CASE(an_image_without_mount_points_is_refused_and_the_store_untouched) {
-    Bundle b;
-    Image img(b, "bare", {"proc", "sys"});
-    BOOST_REQUIRE(img.import().status == 0);
-
-    std::string id = b.new_id("bare");
-    Result r = img.ward({"run", "--image", img.name, id});
-    BOOST_TEST(r.status == 1);
-    BOOST_TEST(r.err.find("image " + img.name +
-                          ": its rootfs has no directory /proc, /sys to "
-                          "mount on") != std::string::npos,
-               "stderr: " << r.err);
-    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
-    for (const auto& entry : fs::directory_iterator(img.store + "/images/sha256")) {
-        BOOST_TEST(!fs::exists(entry.path() / "rootfs/proc"));
-        BOOST_TEST(!fs::exists(entry.path() / "rootfs/sys"));
-    }
-    Result bc = img.ward({"bundle", "create", "--image", img.name, b.dir + "/never"});
-    BOOST_TEST(bc.status == 1);
-    BOOST_TEST(!fs::exists(b.dir + "/never"));
-}
-
 BOOST_AUTO_TEST_CASE(a_signed_image_runs_under_a_hardened_policy_trusting_its_key) {
     Bundle b;
     Image img(b, "signed");
@@ -124,29 +102,13 @@ BOOST_AUTO_TEST_CASE(a_signed_image_runs_under_a_hardened_policy_trusting_its_ke
     BOOST_REQUIRE_MESSAGE(sign.status == 0, "sign: " << sign.err);
 
     // hardened, with its trust section trusting only that key.
-    Json policy = Json::parse(slurp("contrib/policies/hardened.json"));
-    Json requirement = Json::object();
-    requirement["type"] = "sigstoreSigned";
-    requirement["keyPath"] = key + ".pub";
-    policy["trust"]["default"] = Json::array({requirement});
-    std::string policy_path = b.dir + "/policy.json";
-    {
-        std::ofstream out(policy_path);
-        out << policy.dump();
-    }
+    std::string policy_path =
+        policy_trusting(b, "hardened", signed_by(key), "never", "policy.json");
     // The policy is the one deciding: another key's signature is not enough.
     std::string other = b.dir + "/other";
     BOOST_REQUIRE(img.ward({"key", "generate", "--out", other}).status == 0);
-    Json other_policy = policy;
-    std::string other_path = b.dir + "/other-policy.json";
-    {
-        Json req = Json::object();
-        req["type"] = "sigstoreSigned";
-        req["keyPath"] = other + ".pub";
-        other_policy["trust"]["default"] = Json::array({req});
-        std::ofstream out(other_path);
-        out << other_policy.dump();
-    }
+    std::string other_path =
+        policy_trusting(b, "hardened", signed_by(other), "never", "other-policy.json");
     Result refused = img.ward({"--policy", other_path, "image", "import", img.layout + ":v1"});
     BOOST_TEST(refused.status == 1, "import under another key: " << refused.err);
 

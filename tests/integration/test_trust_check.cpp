@@ -15,10 +15,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
 // compat's rules (the test config asks for what hardened refuses) with a
 // trust section of the test's choosing.
 std::string policy_with_trust(Bundle& b, const std::string& name, const std::string& trust) {

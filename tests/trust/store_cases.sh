@@ -47,6 +47,10 @@ E="$S/images/sha256/${D#sha256:}"
 [ "$(cat "$E/rootfs/bin/hello")" = hello ] && ok "rootfs holds the layer's file" || not_ok "rootfs holds the layer's file"
 [ "$(stat -c '%a %u' "$S")" = "700 0" ] && ok "store is 0700 root" || not_ok "store is 0700 root"
 grep -q '"path":"/bin/hello","type":"file","mode":"0644"' "$E/files.jsonl" && ok "per-file record written" || not_ok "per-file record written"
+# umoci's layers have no /dev, /proc or /sys: import makes them, records
+# them in image.json and leaves files.jsonl the layers' own.
+python3 -c "import json,sys; assert json.load(open(sys.argv[1]))['mountPoints']==['/dev','/proc','/sys']" "$E/image.json" && ok "image.json: mountPoints made at import" || not_ok "image.json: mountPoints made at import"
+[ "$(stat -c '%F %a %u:%g' "$E/rootfs/proc")" = "directory 755 0:0" ] && ! grep -q '"path":"/proc"' "$E/files.jsonl" && ok "mount point: empty root dir, not in files.jsonl" || not_ok "mount point: empty root dir, not in files.jsonl"
 cmp -s "$E/manifest.json" "$("$EDIT" blob img v1 manifest)" && ok "manifest.json is the verified manifest's bytes" || not_ok "manifest.json is the verified manifest's bytes"
 [ -z "$(ls -A "$S/tmp")" ] && ok "nothing left in tmp/" || not_ok "nothing left in tmp/"
 expect "import again: only the name" 0 out "already imported $D as localhost/img:v1" -- --policy "$P" --store "$S" image import -q img:v1

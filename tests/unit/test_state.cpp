@@ -76,6 +76,25 @@ BOOST_AUTO_TEST_CASE(create_is_exclusive_and_missing_is_reported) {
     }
 }
 
+// What create mounted for a writable root is kept, so delete removes it.
+BOOST_AUTO_TEST_CASE(a_writable_roots_overlay_is_saved_and_loaded) {
+    TempRoot root;
+    StateDir dir(root.path, "rw");
+    dir.create_locked();
+    State s;
+    s.id = "rw";
+    dir.save(s);
+    BOOST_TEST(!dir.load().rootfs_overlay.has_value());
+    s.rootfs_overlay =
+        RootfsOverlay{"/store/rootfs", dir.path() + "/rootfs-upper", dir.path() + "/rootfs-work"};
+    dir.save(s);
+    auto back = dir.load().rootfs_overlay;
+    BOOST_REQUIRE(back.has_value());
+    BOOST_TEST(back->lower == "/store/rootfs");
+    BOOST_TEST(back->upper == dir.path() + "/rootfs-upper");
+    BOOST_TEST(back->work == dir.path() + "/rootfs-work");
+}
+
 BOOST_AUTO_TEST_CASE(status_follows_the_init_and_the_fifo) {
     TempRoot root;
     Sleeper init;

@@ -28,12 +28,6 @@ namespace {
 
 constexpr const char* kTar = "application/vnd.oci.image.layer.v1.tar";
 
-boost::test_tools::assertion_result needs_root(boost::unit_test::test_unit_id) {
-    boost::test_tools::assertion_result r(::geteuid() == 0);
-    r.message() << "the walk is checked on trees with owners, devices and mounts: run as root";
-    return r;
-}
-
 UniqueFd open_dir(const std::string& path) {
     UniqueFd fd(::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     BOOST_REQUIRE_MESSAGE(fd, "open " << path);
@@ -137,7 +131,7 @@ TreeRecord sample_record() {
 BOOST_AUTO_TEST_SUITE(tree_walk)
 
 BOOST_AUTO_TEST_CASE(an_unpacked_tree_walks_to_the_unpack_record_byte_for_byte,
-                     *boost::unit_test::precondition(needs_root)) {
+                     *boost::unit_test::precondition(running_as_root)) {
     TempDir t;
     fs::create_directories(t.path / "target");
     TreeRecord unpacked;
@@ -172,7 +166,8 @@ BOOST_AUTO_TEST_CASE(an_unpacked_tree_walks_to_the_unpack_record_byte_for_byte,
     BOOST_TEST(got.files.at("usr/bin/tool").digest == sha256sum(t.str("target/usr/bin/tool")));
 }
 
-BOOST_AUTO_TEST_CASE(the_walk_never_leaves_the_tree, *boost::unit_test::precondition(needs_root)) {
+BOOST_AUTO_TEST_CASE(the_walk_never_leaves_the_tree,
+                     *boost::unit_test::precondition(running_as_root)) {
     TempDir t;
     fs::create_directories(t.path / "root/dir");
     fs::create_directories(t.path / "outside/secret");
@@ -303,7 +298,7 @@ BOOST_AUTO_TEST_CASE(first_difference_names_the_first_path_and_what_changed) {
     }
 }
 
-BOOST_AUTO_TEST_CASE(changes_on_disk_are_named, *boost::unit_test::precondition(needs_root)) {
+BOOST_AUTO_TEST_CASE(changes_on_disk_are_named, *boost::unit_test::precondition(running_as_root)) {
     TempDir t;
     fs::create_directories(t.path / "target");
     TreeRecord unpacked;

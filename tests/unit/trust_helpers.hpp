@@ -16,6 +16,14 @@
 
 namespace ward::test {
 
+// Precondition of the cases that make trees with owners, devices or mounts
+// on disk: skipped, saying so, unless run as root.
+inline boost::test_tools::assertion_result running_as_root(boost::unit_test::test_unit_id) {
+    boost::test_tools::assertion_result r(::geteuid() == 0);
+    r.message() << "makes trees with owners, devices and mounts on disk: run as root";
+    return r;
+}
+
 struct TempDir {
     std::filesystem::path path;
     TempDir() {

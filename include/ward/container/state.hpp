@@ -19,6 +19,17 @@ namespace ward::container {
 // Validates a container id as runc does: [A-Za-z0-9_+.-]+, not "." or "..".
 void check_id(const std::string& id);
 
+// A writable root made by create (container/writable_root.hpp): an overlay
+// on a store image's rootfs, its upper and work directories in the state
+// dir. The mount itself is never in the host's mount table (it is the
+// container's root, in the container's mount namespace only); delete
+// removes the two directories.
+struct RootfsOverlay {
+    std::string lower; // the store rootfs (never written)
+    std::string upper; // <state dir>/rootfs-upper
+    std::string work;  // <state dir>/rootfs-work
+};
+
 struct State {
     std::string id;
     int pid = 0;                       // in ward's pid namespace; 0 while creating
@@ -39,6 +50,7 @@ struct State {
     // (spec::Seccomp::builtin_profile is not in config.json), so exec loads
     // its precompiled program too. Empty: compile the saved section.
     std::string seccomp_profile;
+    std::optional<RootfsOverlay> rootfs_overlay; // state.json "rootfsOverlay"
 };
 
 enum class Status { creating, created, running, paused, stopped };

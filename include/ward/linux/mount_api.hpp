@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ward::linux {
@@ -24,6 +25,10 @@ UniqueFd clone_mount(int source_fd, bool recursive);
 UniqueFd new_filesystem(const std::string& type, const std::string& source,
                         const std::vector<std::string>& data, unsigned long sb_flags,
                         uint64_t attrs);
+
+// Throws "WHAT: <strerror of err> (<the fs context's log>)" for a failed
+// fsconfig or fsmount on the filesystem context `fs_fd` (-1: no log).
+[[noreturn]] void fail_fs_context(std::string_view what, int fs_fd, int err);
 
 // move_mount of a detached (or attached) mount onto `target_fd`.
 void attach_mount(int mount_fd, int target_fd);

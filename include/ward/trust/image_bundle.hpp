@@ -11,6 +11,10 @@
 //                 rootfs is shared by every container of the image and is
 //                 what the per-file record and the signature vouch for: it
 //                 must never be written, so it is never made writable.
+//                 With RootUse::writable (--writable), readonly: false:
+//                 create then gives the container an overlay whose lower
+//                 layer is that rootfs and whose upper layer lives in the
+//                 container's state dir (container/writable_root.hpp).
 //   annotations   dev.ward.image.digest (manifest) and dev.ward.image.name,
 //                 which create checks against the store; os, architecture,
 //                 created, author, stopSignal as org.opencontainers.image.*;
@@ -62,12 +66,19 @@ spec::Spec image_spec(const ImageBundleSource& source, const std::vector<std::st
 // the final remount), i.e. write into the shared store; callers refuse.
 std::vector<std::string> missing_mount_points(const spec::Spec& spec, const std::string& rootfs);
 
+// What the container does with the store rootfs: shares it read-only (the
+// default), or writes to an overlay on it (--writable).
+enum class RootUse { shared, writable };
+
 // Looks `ref` up in the store (a full name, sha256:<hex> or a unique hex
 // prefix), reads the entry's verified config.json and the rootfs's account
 // files, converts, and refuses an image lacking a mount point the config
-// needs. Errors: `image "x": not in the store STORE`, `image NAME: ...`.
+// needs (only when shared: a writable root's overlay takes new
+// directories in its upper layer). Errors: `image "x": not in the store
+// STORE`, `image NAME: ...`.
 spec::Spec image_bundle_spec(const Store& store, const std::string& ref,
-                             const std::vector<std::string>& command);
+                             const std::vector<std::string>& command,
+                             RootUse root = RootUse::shared);
 
 // Writes `spec` to DIR/config.json (0644, atomically). DIR must be missing
 // (it is then created 0755) or an empty directory: a bundle is never

@@ -8,7 +8,8 @@
 //       manifest.json            exactly the verified manifest bytes
 //       config.json              exactly the verified image config bytes
 //       signatures.json          every signature found at import (payload + DER, base64)
-//       image.json               names, chain, layers, what was admitted, when
+//       image.json               names, chain, layers, what was admitted, when, the
+//                                mount points import added (mount_points.hpp)
 //     tmp/                       imports in progress (renamed into images/ when complete)
 //     lock                       flock'd around every change of images/
 //
@@ -76,6 +77,10 @@ struct StoreEntry {
     // What admitted it at import; nullopt: the policy had no trust section.
     std::optional<Admission> admission;
     DroppedCounts dropped;
+    // Directories import made because no layer had them ("/proc"), not in
+    // files.jsonl (mount_points.hpp). Empty for an entry imported by a
+    // ward older than this field, which made none.
+    std::vector<std::string> mount_points;
 
     std::string rootfs() const { return dir + "/rootfs"; }
     std::string record_path() const { return dir + "/files.jsonl"; }

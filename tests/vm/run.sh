@@ -30,10 +30,11 @@ CGROUP_DEVICE CGROUP_BPF NAMESPACES UTS_NS IPC_NS USER_NS PID_NS NET_NS SECCOMP_
 DEVTMPFS TMPFS BLK_DEV_INITRD RD_GZIP SERIAL_8250_CONSOLE UNIX BINFMT_ELF BINFMT_SCRIPT"
 
 # Modules the guest loads (in this order) for its one virtio disk, which the
-# io controller tests need: Debian builds virtio_blk as a module.
+# io controller tests need: Debian builds virtio_blk as a module; overlayfs
+# for the writable roots of store images (cases/85-store-image.sh).
 guest_modules="drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_legacy_dev
 drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci drivers/block/virtio_blk
-net/vmw_vsock/vsock"
+net/vmw_vsock/vsock fs/overlayfs/overlay"
 
 # The probe's verdict when the VM cannot run here: the last line is the reason.
 cannot_run() {

@@ -7,8 +7,8 @@
 # and delete removes the upper layer. Under the shipped baseline policy
 # (hardened refuses a writable root). Skipped when the archive or the
 # baseline policy is missing (see tests/containerd.skip), and the writable
-# case when the guest kernel has no overlayfs (a module this initramfs
-# does not load).
+# case when the guest kernel has no overlayfs (run.sh loads Debian's
+# overlay module; another kernel may lack it).
 store=/tmp/ward-store
 store_policy=${store_policy:-/etc/ward/baseline.json}
 ward_root=${ward_root:-/run/ward} # ward's default --root

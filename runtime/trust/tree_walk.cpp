@@ -239,7 +239,7 @@ class Walker {
         count();
         FileRecord& r = record("", sx);
         r.type = EntryType::directory;
-        r.xattrs = read_xattrs(dir.get(), "");
+        r.xattrs = xattrs(dir.get(), "");
         directory(std::move(dir), "", sx, 0);
     }
 
@@ -330,7 +330,7 @@ class Walker {
             same_inode(sub.get(), sx, rel);
             FileRecord& r = record(rel, sx);
             r.type = EntryType::directory;
-            r.xattrs = read_xattrs(sub.get(), rel);
+            r.xattrs = xattrs(sub.get(), rel);
             directory(std::move(sub), rel, sx, depth + 1);
             return;
         }
@@ -372,6 +372,11 @@ class Walker {
     void file(int dfd, const std::string& name, const std::string& rel, const struct statx& sx) {
         FileRecord& r = record(rel, sx);
         r.type = EntryType::file;
+        if (!opt_.hash_contents) {
+            r.size = sx.stx_size;
+            tree_.content_bytes += sx.stx_size;
+            return;
+        }
         Inode inode{sx.stx_dev_major, sx.stx_dev_minor, sx.stx_ino};
         if (sx.stx_nlink > 1) {
             auto [it, fresh] = inodes_.emplace(inode, &r);
@@ -389,6 +394,10 @@ class Walker {
         same_inode(fd.get(), sx, rel);
         r.xattrs = read_xattrs(fd.get(), rel);
         pool_.push(Job{std::move(fd), &r, rel});
+    }
+
+    std::map<std::string, std::string> xattrs(int fd, const std::string& rel) const {
+        return opt_.hash_contents ? read_xattrs(fd, rel) : std::map<std::string, std::string>{};
     }
 
     const WalkOptions& opt_;
@@ -413,14 +422,16 @@ unsigned walk_threads(const WalkOptions& options) {
 
 TreeRecord record_tree(int rootfs_dirfd, const WalkOptions& options) {
     TreeRecord tree;
-    HashPool pool(walk_threads(options));
+    HashPool pool(options.hash_contents ? walk_threads(options) : 0);
     Walker walker(options, tree, pool);
     try {
         walker.root(rootfs_dirfd);
     } catch (...) {
         pool.fail_with(std::current_exception());
     }
-    tree.content_bytes = pool.finish();
+    uint64_t hashed = pool.finish();
+    if (options.hash_contents)
+        tree.content_bytes = hashed;
     walker.copy_links();
     return tree;
 }

@@ -44,6 +44,10 @@ struct WalkOptions {
     unsigned threads = 0;
     uint64_t max_entries = 4000000; // paths in the tree
     size_t max_depth = 256;         // directory levels below the root
+    // false: a look at the tree's shape only, no file opened: regular
+    // files get statx's size and no digest, no xattr is read (the cheap
+    // first pass of trust/rootfs_match, before the hashing one).
+    bool hash_contents = true;
 };
 
 // Walks the directory `rootfs_dirfd` (any fd of it, O_PATH is fine; not

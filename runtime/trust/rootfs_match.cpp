@@ -22,9 +22,9 @@ bool is_ancestor_of_mount_point(const std::string& rel, const std::set<std::stri
     return it != mount_points.end() && starts_with(*it, prefix);
 }
 
-// nullopt when `r`, a path the image does not have, is an extra a client
-// may add (see rootfs_match.hpp); else the difference.
-std::optional<std::string> extra_refusal(const std::string& rel, const FileRecord& r,
+} // namespace
+
+std::optional<std::string> client_extra_refusal(const std::string& rel, const FileRecord& r,
                                          const std::set<std::string>& mount_points) {
     std::string added = "rootfs file " + shown_path(rel) + " added " + kSince;
     bool mount_point = mount_points.count(rel) > 0;
@@ -38,6 +38,8 @@ std::optional<std::string> extra_refusal(const std::string& rel, const FileRecor
         return added + " (a mount target, but not root's with mode 0755 or less)";
     return std::nullopt;
 }
+
+namespace {
 
 // A record as a stat-only walk sees it.
 FileRecord shape(FileRecord r) {
@@ -99,7 +101,7 @@ RecordComparison compare_client_record(const TreeRecord& image, const TreeRecord
             note("rootfs file " + shown_path(w->first) + " removed " + kSince);
             ++w;
         } else if (w == image.files.end() || g->first < w->first) {
-            note(extra_refusal(g->first, g->second, mount_points));
+            note(client_extra_refusal(g->first, g->second, mount_points));
             ++g;
         } else {
             note(contents ? path_difference(w->first, w->second, g->second, kSince)
@@ -150,6 +152,7 @@ RootfsMatch match_store_rootfs(const Store& store, int rootfs_fd,
         RecordComparison c = compare_client_record(record, client, mount_points, true);
         if (!c.first) {
             out.entry = std::move(entry);
+            out.image_root = record.files[""];
             out.why.clear();
             return out;
         }

@@ -170,57 +170,6 @@ struct Inode {
     auto operator<=>(const Inode&) const = default;
 };
 
-// The xattrs the unpacker sets, so both records agree: user.* and
-// security.capability. SELinux labels, ACLs and trusted.* are the host's.
-std::map<std::string, std::string> read_xattrs(int fd, const std::string& rel) {
-    std::map<std::string, std::string> out;
-    std::string names;
-    for (;;) {
-        ssize_t n = ::flistxattr(fd, nullptr, 0);
-        if (n < 0 && (errno == ENOTSUP || errno == EOPNOTSUPP))
-            return out;
-        if (n < 0)
-            fail_errno("rootfs file " + shown_path(rel) + ": list xattrs");
-        if (n == 0)
-            return out;
-        names.assign(static_cast<size_t>(n), '\0');
-        n = ::flistxattr(fd, names.data(), names.size());
-        if (n < 0 && errno == ERANGE)
-            continue; // grew meanwhile
-        if (n < 0)
-            fail_errno("rootfs file " + shown_path(rel) + ": list xattrs");
-        names.resize(static_cast<size_t>(n));
-        break;
-    }
-    for (size_t pos = 0; pos < names.size();) {
-        size_t end = names.find('\0', pos);
-        if (end == std::string::npos)
-            end = names.size();
-        std::string name = names.substr(pos, end - pos);
-        pos = end + 1;
-        if (!starts_with(name, "user.") && name != "security.capability")
-            continue;
-        std::string value;
-        for (;;) {
-            ssize_t n = ::fgetxattr(fd, name.c_str(), nullptr, 0);
-            if (n < 0 && errno == ENODATA)
-                break; // removed meanwhile
-            if (n < 0)
-                fail_errno("rootfs file " + shown_path(rel) + ": read xattr " + name);
-            value.assign(static_cast<size_t>(n), '\0');
-            n = ::fgetxattr(fd, name.c_str(), value.data(), value.size());
-            if (n < 0 && errno == ERANGE)
-                continue;
-            if (n < 0)
-                fail_errno("rootfs file " + shown_path(rel) + ": read xattr " + name);
-            value.resize(static_cast<size_t>(n));
-            out[name] = value;
-            break;
-        }
-    }
-    return out;
-}
-
 class Walker {
   public:
     Walker(const WalkOptions& opt, TreeRecord& tree, HashPool& pool)
@@ -392,12 +341,12 @@ class Walker {
         if (!fd)
             fail_errno("rootfs file " + shown_path(rel) + ": open");
         same_inode(fd.get(), sx, rel);
-        r.xattrs = read_xattrs(fd.get(), rel);
+        r.xattrs = record_xattrs(fd.get(), rel);
         pool_.push(Job{std::move(fd), &r, rel});
     }
 
     std::map<std::string, std::string> xattrs(int fd, const std::string& rel) const {
-        return opt_.hash_contents ? read_xattrs(fd, rel) : std::map<std::string, std::string>{};
+        return opt_.hash_contents ? record_xattrs(fd, rel) : std::map<std::string, std::string>{};
     }
 
     const WalkOptions& opt_;
@@ -408,6 +357,57 @@ class Walker {
 };
 
 } // namespace
+
+// The xattrs the unpacker sets, so both records agree: user.* and
+// security.capability. SELinux labels, ACLs and trusted.* are the host's.
+std::map<std::string, std::string> record_xattrs(int fd, const std::string& rel) {
+    std::map<std::string, std::string> out;
+    std::string names;
+    for (;;) {
+        ssize_t n = ::flistxattr(fd, nullptr, 0);
+        if (n < 0 && (errno == ENOTSUP || errno == EOPNOTSUPP))
+            return out;
+        if (n < 0)
+            fail_errno("rootfs file " + shown_path(rel) + ": list xattrs");
+        if (n == 0)
+            return out;
+        names.assign(static_cast<size_t>(n), '\0');
+        n = ::flistxattr(fd, names.data(), names.size());
+        if (n < 0 && errno == ERANGE)
+            continue; // grew meanwhile
+        if (n < 0)
+            fail_errno("rootfs file " + shown_path(rel) + ": list xattrs");
+        names.resize(static_cast<size_t>(n));
+        break;
+    }
+    for (size_t pos = 0; pos < names.size();) {
+        size_t end = names.find('\0', pos);
+        if (end == std::string::npos)
+            end = names.size();
+        std::string name = names.substr(pos, end - pos);
+        pos = end + 1;
+        if (!starts_with(name, "user.") && name != "security.capability")
+            continue;
+        std::string value;
+        for (;;) {
+            ssize_t n = ::fgetxattr(fd, name.c_str(), nullptr, 0);
+            if (n < 0 && errno == ENODATA)
+                break; // removed meanwhile
+            if (n < 0)
+                fail_errno("rootfs file " + shown_path(rel) + ": read xattr " + name);
+            value.assign(static_cast<size_t>(n), '\0');
+            n = ::fgetxattr(fd, name.c_str(), value.data(), value.size());
+            if (n < 0 && errno == ERANGE)
+                continue;
+            if (n < 0)
+                fail_errno("rootfs file " + shown_path(rel) + ": read xattr " + name);
+            value.resize(static_cast<size_t>(n));
+            out[name] = value;
+            break;
+        }
+    }
+    return out;
+}
 
 unsigned walk_threads(const WalkOptions& options) {
     if (options.threads > 0)

@@ -27,7 +27,11 @@ containerd_config >/dev/null
 containerd_up trust || exit 0
 . "$repo/tests/clients/trust-containerd.sh"
 
-for check in signed-runs unsigned-refused other-key-refused tampered-refused; do
+. "$repo/tests/clients/containerd-checks.sh"
+# The tampered image first: no verified start of its layers has happened
+# yet, so nothing is cached for them.
+for check in tampered-refused signed-runs unsigned-refused other-key-refused cached-start \
+    tampered-after-cache-refused; do
     if "trust_ctr_${check//-/_}" >"$logs/ctr-$check.out" 2>&1; then
         ok "trust-containerd-$check"
     else

@@ -38,6 +38,11 @@ namespace ward::trust {
 // destination allows nothing).
 std::set<std::string> mount_points_as_record_paths(const std::vector<std::string>& destinations);
 
+// nullopt when `r`, at a path the image does not have, is one of the
+// extras above; else the difference ("rootfs file /x added since import").
+std::optional<std::string> client_extra_refusal(const std::string& rel, const FileRecord& r,
+                                                const std::set<std::string>& mount_points);
+
 struct RecordComparison {
     std::optional<std::string> first; // the first difference, as first_difference words it
     size_t differing = 0;             // paths that differ (for naming the closest image)
@@ -50,6 +55,7 @@ RecordComparison compare_client_record(const TreeRecord& image, const TreeRecord
 
 struct RootfsMatch {
     std::optional<StoreEntry> entry; // the image the tree is, or nullopt
+    FileRecord image_root;           // with entry: that image's record of "/"
     // When no entry matched: why, one phrase naming the closest image
     // ("rootfs does not match image NAME (sha256:…): rootfs file /bin/sh
     // changed since import") or saying the store holds none.

@@ -35,6 +35,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <string>
 
 namespace ward::trust {
 
@@ -56,6 +58,11 @@ struct WalkOptions {
 // once). Errors name the path inside the tree: `rootfs file "/x": read:
 // input/output error`, `rootfs directory /proc is a mount point`.
 TreeRecord record_tree(int rootfs_dirfd, const WalkOptions& options = {});
+
+// The xattrs of an open file or directory that a record holds (user.* and
+// security.capability, as the unpacker sets them); `rel` names it in
+// errors.
+std::map<std::string, std::string> record_xattrs(int fd, const std::string& rel);
 
 // The number of hashing threads `options` asks for, resolved.
 unsigned walk_threads(const WalkOptions& options);

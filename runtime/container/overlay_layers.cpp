@@ -67,9 +67,20 @@ std::vector<std::string> names_in(int dirfd) {
     return names;
 }
 
+bool link_target(int dirfd, const std::string& name, trust::FileRecord& r) {
+    char buf[4096];
+    ssize_t n = ::readlinkat(dirfd, name.c_str(), buf, sizeof buf);
+    if (n < 0 || static_cast<size_t>(n) >= sizeof buf)
+        return false;
+    r.target.assign(buf, static_cast<size_t>(n));
+    return true;
+}
+
 trust::FileRecord record_of(const struct statx& sx) {
     trust::FileRecord r;
-    r.type = S_ISDIR(sx.stx_mode) ? trust::EntryType::directory : trust::EntryType::file;
+    r.type = S_ISDIR(sx.stx_mode)   ? trust::EntryType::directory
+             : S_ISLNK(sx.stx_mode) ? trust::EntryType::symlink
+                                    : trust::EntryType::file;
     r.mode = sx.stx_mode & 07777;
     r.uid = sx.stx_uid;
     r.gid = sx.stx_gid;
@@ -113,9 +124,12 @@ class UpperWalk {
                 break;
             }
         if (!S_ISDIR(sx.stx_mode)) {
-            if (top >= 0 || !S_ISREG(sx.stx_mode))
+            if (top >= 0 || !(S_ISREG(sx.stx_mode) || S_ISLNK(sx.stx_mode)))
                 return shown(rel) + ": a file in the upper layer over or beside the image's";
-            return trust::client_extra_refusal(rel, record_of(sx), mount_points_);
+            trust::FileRecord r = record_of(sx);
+            if (S_ISLNK(sx.stx_mode) && !link_target(upper, name, r))
+                return shown(rel) + ": unreadable symlink in the upper layer";
+            return trust::client_extra_refusal(rel, r, mount_points_);
         }
         UniqueFd dir(::openat(upper, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         if (!dir || has_overlay_xattr(dir.get()))

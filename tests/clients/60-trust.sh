@@ -43,3 +43,4 @@ left=$(containerd_leftovers) || left="the leftovers check itself failed (exit $?
 if [ -z "$left" ]; then ok trust-containerd-leftovers; else not_ok trust-containerd-leftovers "$(tr '\n' ' ' <<<"$left")"; fi
 containerd_stop
 
+. "$repo/tests/clients/trust-podman.sh"

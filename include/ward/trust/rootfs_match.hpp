@@ -12,6 +12,8 @@
 //     empty regular file (containerd and podman make /etc/hosts,
 //     /etc/resolv.conf, /run/.containerenv, ... as bind targets);
 //   - a directory on the way to one (/run for /run/.containerenv);
+//   - /etc/mtab as a symlink to /proc/mounts or /proc/self/mounts (podman
+//     adds it to an image without one);
 // each owned by root, without set-id, sticky or group/other-write bits and
 // without xattrs. Anything else (an added, removed or changed path) is a
 // difference, named as first_difference names it.

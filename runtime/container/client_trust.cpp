@@ -9,7 +9,6 @@
 
 #include "overlay_layers.hpp"
 #include "trust_cache.hpp"
-
 #include "ward/base/error.hpp"
 #include "ward/base/fd.hpp"
 #include "ward/base/log.hpp"
@@ -69,8 +68,8 @@ admit_entry(const policy::TrustSection& trust, const trust::Store& store,
     std::string first_error;
     for (const auto& name : entry.names) {
         try {
-            return std::pair{name, trust::admit_image(trust, name, entry.chain,
-                                                      store.signatures(entry))};
+            return std::pair{name,
+                             trust::admit_image(trust, name, entry.chain, store.signatures(entry))};
         } catch (const Error& e) {
             if (first_error.empty())
                 first_error = e.what();

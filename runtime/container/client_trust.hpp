@@ -6,7 +6,6 @@
 #pragma once
 
 #include "trust_check.hpp"
-
 #include "ward/policy/trust.hpp"
 
 #include <string>

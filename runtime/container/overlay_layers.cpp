@@ -26,21 +26,22 @@ constexpr size_t kMaxDepth = 256;
 // below it, one redirected to another lower path, a file whose data comes
 // from elsewhere.
 constexpr const char* kOverlayXattrs[] = {
-    "trusted.overlay.opaque",   "trusted.overlay.redirect", "trusted.overlay.metacopy",
-    "user.overlay.opaque",      "user.overlay.redirect",    "user.overlay.metacopy",
+    "trusted.overlay.opaque", "trusted.overlay.redirect", "trusted.overlay.metacopy",
+    "user.overlay.opaque",    "user.overlay.redirect",    "user.overlay.metacopy",
 };
 
 UniqueFd open_no_symlinks(int dirfd, const std::string& path, uint64_t flags) {
     open_how how{};
     how.flags = flags | O_CLOEXEC | O_NOFOLLOW;
     how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-    return UniqueFd(static_cast<int>(::syscall(SYS_openat2, dirfd, path.c_str(), &how, sizeof how)));
+    return UniqueFd(
+        static_cast<int>(::syscall(SYS_openat2, dirfd, path.c_str(), &how, sizeof how)));
 }
 
 bool stat_at(int dirfd, const std::string& name, struct statx& sx) {
     return ::statx(dirfd, name.c_str(), AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT,
-                   STATX_TYPE | STATX_MODE | STATX_UID | STATX_GID | STATX_SIZE | STATX_INO, &sx) ==
-           0;
+                   STATX_TYPE | STATX_MODE | STATX_UID | STATX_GID | STATX_SIZE | STATX_INO,
+                   &sx) == 0;
 }
 
 bool has_overlay_xattr(int fd) {
@@ -131,7 +132,8 @@ class UpperWalk {
                 return shown(rel) + ": unreadable symlink in the upper layer";
             return trust::client_extra_refusal(rel, r, mount_points_);
         }
-        UniqueFd dir(::openat(upper, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        UniqueFd dir(
+            ::openat(upper, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         if (!dir || has_overlay_xattr(dir.get()))
             return shown(rel) + ": an opaque or redirected directory in the upper layer";
         if (top < 0) {
@@ -152,9 +154,10 @@ class UpperWalk {
             opened.push_back(std::move(sub));
         }
         if (top >= 0) {
-            UniqueFd top_dir(::openat(top, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-            if (!top_dir || trust::record_xattrs(top_dir.get(), rel) !=
-                                trust::record_xattrs(dir.get(), rel))
+            UniqueFd top_dir(
+                ::openat(top, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+            if (!top_dir ||
+                trust::record_xattrs(top_dir.get(), rel) != trust::record_xattrs(dir.get(), rel))
                 return shown(rel) + ": the upper layer's directory has other xattrs";
         }
         return directory(dir.get(), next, rel, depth + 1);

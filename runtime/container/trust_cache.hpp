@@ -16,8 +16,8 @@
 namespace ward::container {
 
 struct CachedMatch {
-    trust::Digest manifest;  // the store image the layers are
-    trust::FileRecord root;  // the image's "/" (the merged root takes the upper's attributes)
+    trust::Digest manifest; // the store image the layers are
+    trust::FileRecord root; // the image's "/" (the merged root takes the upper's attributes)
 };
 
 class ClientTrustCache {

@@ -23,7 +23,6 @@
 #include "trust_check.hpp"
 
 #include "client_trust.hpp"
-
 #include "ward/base/error.hpp"
 #include "ward/base/fd.hpp"
 #include "ward/base/file.hpp"
@@ -195,8 +194,7 @@ TrustOutcome check_trust(const policy::Policy& policy, const std::string& bundle
     // A client's own unpack (containerd, podman) proven to be a store
     // image: looked for only when the answer changes something.
     if (trust.unverified != TrustSection::Unverified::allow) {
-        auto client =
-            check_client_rootfs(trust, ClientRootfs{bundle, spec, store_flag, rootfs_fd});
+        auto client = check_client_rootfs(trust, ClientRootfs{bundle, spec, store_flag, rootfs_fd});
         if (auto* outcome = std::get_if<TrustOutcome>(&client))
             return *outcome;
         why += ", and not a trusted image: " + std::get<std::string>(client);

@@ -25,17 +25,19 @@ bool is_ancestor_of_mount_point(const std::string& rel, const std::set<std::stri
 } // namespace
 
 std::optional<std::string> client_extra_refusal(const std::string& rel, const FileRecord& r,
-                                         const std::set<std::string>& mount_points) {
+                                                const std::set<std::string>& mount_points) {
     std::string added = "rootfs file " + shown_path(rel) + " added " + kSince;
     // podman links /etc/mtab to the mount table when an image has none.
     if (rel == "etc/mtab" && r.type == EntryType::symlink && r.uid == 0 && r.gid == 0 &&
         (r.target == "/proc/mounts" || r.target == "/proc/self/mounts"))
         return std::nullopt;
     bool mount_point = mount_points.count(rel) > 0;
-    bool on_the_way = r.type == EntryType::directory && is_ancestor_of_mount_point(rel, mount_points);
+    bool on_the_way =
+        r.type == EntryType::directory && is_ancestor_of_mount_point(rel, mount_points);
     if (!mount_point && !on_the_way)
         return added;
-    bool empty_target = r.type == EntryType::directory || (r.type == EntryType::file && r.size == 0);
+    bool empty_target =
+        r.type == EntryType::directory || (r.type == EntryType::file && r.size == 0);
     if (!empty_target)
         return added + " (a mount target, but not an empty file or directory)";
     if (r.uid != 0 || r.gid != 0 || (r.mode & 07022) != 0 || !r.xattrs.empty())

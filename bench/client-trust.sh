@@ -32,17 +32,8 @@ work=$(mktemp -d /tmp/ward-bench-client-trust.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 
-mkdir -p extra/usr/lib/x86_64-linux-gnu
-for py in $(ls -d /usr/lib/python3.[0-9]* 2>/dev/null | head -n 1); do
-    cp -a "$py" extra/usr/lib/
-done
-budget=$((size_mb * 1000000 - $(du -sb extra | cut -f1)))
-find /usr/lib/x86_64-linux-gnu -maxdepth 1 -type f -name '*.so*' -printf '%s %p\n' | sort -k2 |
-    while read -r size path; do
-        [ "$budget" -gt 0 ] || break
-        budget=$((budget - size))
-        cp -a "$path" extra/usr/lib/x86_64-linux-gnu/
-    done
+. "$repo/bench/lib-image.sh"
+bench_extra_tree extra "$size_mb"
 "$repo/scripts/busybox-image.sh" big:1 extra >/dev/null
 rm -rf extra
 "$ward" key generate --out bench >/dev/null

@@ -6,6 +6,8 @@
 #include "ward/base/strings.hpp"
 
 #include <cerrno>
+#include <cstdint>
+#include <cstdio>
 #include <sys/stat.h>
 
 namespace ward::container {
@@ -27,8 +29,19 @@ std::string content(const std::string& identity, const CachedMatch& match) {
 ClientTrustCache::ClientTrustCache(std::string store_root)
     : dir_(std::move(store_root) + "/client-cache") {}
 
+// The file's name: FNV-1a of the identity. Not a digest: the file holds the
+// whole identity and a lookup compares it, so two identities with one name
+// only evict each other. (SHA-256 here would initialise OpenSSL, several
+// milliseconds, before the admission that needs it anyway.)
 std::string ClientTrustCache::file_for(const std::string& identity) const {
-    return dir_ + "/" + trust::sha256(identity).hex;
+    uint64_t hash = 0xcbf29ce484222325ULL;
+    for (unsigned char c : identity) {
+        hash ^= c;
+        hash *= 0x100000001b3ULL;
+    }
+    char name[17];
+    std::snprintf(name, sizeof name, "%016llx", static_cast<unsigned long long>(hash));
+    return dir_ + "/" + name;
 }
 
 std::optional<CachedMatch> ClientTrustCache::lookup(const std::string& identity) const {

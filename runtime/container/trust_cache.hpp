@@ -2,7 +2,7 @@
 // rootfs were proven to be, so the next start of the same snapshot costs a
 // look at its upper layer instead of hashing every file. Kept in the store
 // (STORE/client-cache/, 0700 root, as root-controlled as the store itself);
-// one file per set of lower layers, named by the SHA-256 of their identity
+// one file per set of lower layers, named by a hash of their identity
 // (overlay_layers.hpp: device, inode, birth time and path of each). The
 // threat model is in docs/trust.md.
 #pragma once

@@ -30,17 +30,11 @@ containerd_up trust || exit 0
 . "$repo/tests/clients/containerd-checks.sh"
 # The tampered image first: no verified start of its layers has happened
 # yet, so nothing is cached for them.
-for check in tampered-refused signed-runs unsigned-refused other-key-refused cached-start \
-    tampered-after-cache-refused; do
-    if "trust_ctr_${check//-/_}" >"$logs/ctr-$check.out" 2>&1; then
-        ok "trust-containerd-$check"
-    else
-        not_ok "trust-containerd-$check" "$(tail -1 "$logs/ctr-$check.out")"
-    fi
-done
+trust_checks ctr tampered-refused signed-runs unsigned-refused other-key-refused cached-start \
+    tampered-after-cache-refused
 trust_ctr_cleanup
 left=$(containerd_leftovers) || left="the leftovers check itself failed (exit $?)"
-if [ -z "$left" ]; then ok trust-containerd-leftovers; else not_ok trust-containerd-leftovers "$(tr '\n' ' ' <<<"$left")"; fi
+if [ -z "$left" ]; then ok trust-ctr-leftovers; else not_ok trust-ctr-leftovers "$(tr '\n' ' ' <<<"$left")"; fi
 containerd_stop
 
 . "$repo/tests/clients/trust-podman.sh"

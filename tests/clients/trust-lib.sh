@@ -86,3 +86,19 @@ expect_refusal() {
     done
     echo "$line"
 }
+
+# trust_checks CLIENT CHECK...: runs trust_CLIENT_CHECK for each (its
+# output in $logs), an ok or FAIL line trust-CLIENT-CHECK each, the FAIL
+# with the check's last line.
+trust_checks() {
+    local client=$1 check fn
+    shift
+    for check in "$@"; do
+        fn=trust_${client}_${check//-/_}
+        if "$fn" >"$logs/$client-$check.out" 2>&1; then
+            ok "trust-$client-$check"
+        else
+            not_ok "trust-$client-$check" "$(tail -1 "$logs/$client-$check.out")"
+        fi
+    done
+}

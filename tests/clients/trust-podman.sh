@@ -77,11 +77,5 @@ podman_setup_private() {
 
 trap 'podman_teardown; cleanup_clients' EXIT
 podman_setup_private || exit 0
-for check in signed-runs unsigned-refused other-key-refused tampered-refused; do
-    if "trust_podman_${check//-/_}" >"$logs/podman-$check.out" 2>&1; then
-        ok "trust-podman-$check"
-    else
-        not_ok "trust-podman-$check" "$(tail -1 "$logs/podman-$check.out")"
-    fi
-done
+trust_checks podman signed-runs unsigned-refused other-key-refused tampered-refused
 podman_teardown

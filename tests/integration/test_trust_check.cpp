@@ -6,8 +6,8 @@
 // behind. ward_only: runc has no trust step.
 #include "integration/store_image.hpp"
 
-#include <boost/test/unit_test.hpp>
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
 
@@ -41,6 +41,13 @@ void expect_refused(Bundle& b, const Result& r, const std::string& id, const std
 
 void generate_key(Bundle& b, const std::string& name) {
     shell(q(runtime_path()) + " key generate --out " + q(b.dir + "/" + name));
+}
+
+// A key pair DIR/NAME.{key,pub}, and the image's layout signed with it.
+void sign_with_new_key(Bundle& b, const Image& img, const std::string& name) {
+    generate_key(b, name);
+    shell(q(runtime_path()) + " image sign --key " + q(b.dir + "/" + name + ".key") + " " +
+          q(img.layout + ":v1"));
 }
 
 } // namespace
@@ -112,9 +119,7 @@ BOOST_AUTO_TEST_CASE(a_store_image_is_checked_again_at_every_create,
                      *utf::precondition(has_umoci)) {
     Bundle b;
     Image img(b, "signed");
-    generate_key(b, "demo");
-    shell(q(runtime_path()) + " image sign --key " + q(b.dir + "/demo.key") + " " +
-          q(img.layout + ":v1"));
+    sign_with_new_key(b, img, "demo");
     auto scoped = [&](const std::string& file, const std::string& extra) {
         return policy_with_trust(
             b, file,
@@ -194,13 +199,12 @@ BOOST_AUTO_TEST_CASE(a_client_unpacked_rootfs_runs_when_it_is_a_trusted_store_im
                      *utf::precondition(has_umoci)) {
     Bundle b;
     Image img(b, "client");
-    generate_key(b, "demo");
-    shell(q(runtime_path()) + " image sign --key " + q(b.dir + "/demo.key") + " " +
-          q(img.layout + ":v1"));
+    sign_with_new_key(b, img, "demo");
     std::string trusting = policy_with_trust(
         b, "trusting",
         R"({"default": [{"type": "reject"}], "scopes": {"localhost/client": [{"type": "sigstoreSigned", "keyPath": ")" +
-            b.dir + R"(/demo.pub", "signedIdentity": {"type": "matchRepository"}}]}, "unverified": "refuse"})");
+            b.dir +
+            R"(/demo.pub", "signedIdentity": {"type": "matchRepository"}}]}, "unverified": "refuse"})");
     std::string rejecting = policy_with_trust(
         b, "rejecting", R"({"default": [{"type": "reject"}], "unverified": "refuse"})");
     Result imp = img.ward({"--policy", trusting, "image", "import", img.layout + ":v1"});

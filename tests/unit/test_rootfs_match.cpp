@@ -73,7 +73,7 @@ BOOST_AUTO_TEST_CASE(the_same_tree_matches_and_empty_mount_targets_are_allowed) 
     BOOST_TEST(first(image_record(), client).empty());
     client.files["proc"] = dir();
     client.files["etc/hosts"] = file("sha256:e3", 0);
-    client.files["run"] = dir();                       // on the way to /run/.containerenv
+    client.files["run"] = dir(); // on the way to /run/.containerenv
     client.files["run/.containerenv"] = file("sha256:e3", 0);
     FileRecord mtab;
     mtab.type = EntryType::symlink;
@@ -143,8 +143,7 @@ BOOST_AUTO_TEST_CASE(a_client_copy_of_a_store_image_is_found_in_the_store,
 
     // The client's unpack: a copy of the image's tree plus a mount target.
     std::string client = t.str("client");
-    sh("cp -a '" + imported.entry.rootfs() + "' '" + client + "' && mkdir '" + client +
-       "/proc'");
+    sh("cp -a '" + imported.entry.rootfs() + "' '" + client + "' && mkdir '" + client + "/proc'");
     UniqueFd fd(::open(client.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     RootfsMatch m = match_store_rootfs(store, fd.get(), {"proc"});
     BOOST_REQUIRE(m.entry);
@@ -175,8 +174,8 @@ BOOST_AUTO_TEST_CASE(overlay_options_give_the_layers_or_nothing) {
     BOOST_TEST((layers->lowers == std::vector<std::string>{"/a", "/b"}));
     BOOST_TEST(layers->upper.empty());
 
-    for (const char* option : {"lowerdir=/a::/data", "lowerdir=relative/a", "lowerdir=/a\\:b",
-                               "datadir+=/d"}) {
+    for (const char* option :
+         {"lowerdir=/a::/data", "lowerdir=relative/a", "lowerdir=/a\\:b", "datadir+=/d"}) {
         m.super_options = {"rw", option};
         if (std::string(option) == "datadir+=/d")
             m.super_options.insert(m.super_options.begin() + 1, "lowerdir+=/a");

@@ -78,4 +78,5 @@ podman_setup_private() {
 trap 'podman_teardown; cleanup_clients' EXIT
 podman_setup_private || exit 0
 trust_checks podman signed-runs unsigned-refused other-key-refused tampered-refused
-podman_teardown
+# (the EXIT trap tears podman down and reports what it had to force)
+true

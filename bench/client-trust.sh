@@ -20,19 +20,11 @@
 # cache after a warm-up. RUNS (default 10).
 set -eu
 cd "$(dirname "$0")/.."
-repo=$PWD
-for tool in hyperfine umoci; do
-    command -v $tool >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $tool >/dev/null
-done
-ward=$repo/build/ward
-[ -x "$ward" ] || make -s -j2 all
-runs=${RUNS:-10}
-size_mb=${SIZE_MB:-150}
+. bench/lib-image.sh
 work=$(mktemp -d /tmp/ward-bench-client-trust.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 
-. "$repo/bench/lib-image.sh"
 bench_extra_tree extra "$size_mb"
 "$repo/scripts/busybox-image.sh" big:1 extra >/dev/null
 rm -rf extra

@@ -13,30 +13,13 @@
 # Debian's python3 stdlib plus shared libraries. RUNS (default 10).
 set -eu
 cd "$(dirname "$0")/.."
-repo=$PWD
-for tool in hyperfine umoci; do
-    command -v $tool >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $tool >/dev/null
-done
-ward=$repo/build/ward
-[ -x "$ward" ] || make -s -j2 all
-runs=${RUNS:-10}
-size_mb=${SIZE_MB:-150}
+. bench/lib-image.sh
 work=$(mktemp -d /tmp/ward-bench-trust.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 
 echo "== 1. import vs umoci unpack"
-mkdir -p extra/usr/lib/x86_64-linux-gnu
-for py in $(ls -d /usr/lib/python3.[0-9]* 2>/dev/null | head -n 1); do
-    cp -a "$py" extra/usr/lib/
-done
-budget=$((size_mb * 1000000 - $(du -sb extra | cut -f1)))
-find /usr/lib/x86_64-linux-gnu -maxdepth 1 -type f -name '*.so*' -printf '%s %p\n' | sort -k2 |
-    while read -r size path; do
-        [ "$budget" -gt 0 ] || break
-        budget=$((budget - size))
-        cp -a "$path" extra/usr/lib/x86_64-linux-gnu/
-    done
+bench_extra_tree extra "$size_mb"
 "$repo/scripts/busybox-image.sh" big:1 extra
 rm -rf extra
 umoci config --image big:1 --config.cmd /bin/true

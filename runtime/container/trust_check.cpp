@@ -14,12 +14,17 @@
 //   signed bundle BUNDLE/ward-signature.json (`ward sign`): the signature is
 //                 checked with the keys of the policy's bundle requirements,
 //                 then config.json and the rootfs are re-hashed.
+//   client image  a rootfs a client (containerd, podman) unpacked itself,
+//                 proven file by file to be a store image that the policy
+//                 admits now (client_trust.cpp); looked for unless the
+//                 policy's `unverified` is allow.
 //   unverified    anything else: the policy's `unverified` says refuse, warn
 //                 or allow.
 //
 // Every refusal reads "refusing to start: ..." and names what failed.
 #include "trust_check.hpp"
 
+#include "client_trust.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/fd.hpp"
 #include "ward/base/file.hpp"
@@ -189,8 +194,16 @@ TrustOutcome check_trust(const policy::Policy& policy, const std::string& bundle
     if (trust::bundle_is_signed(bundle))
         return check_signed_bundle(trust, bundle, spec, config_text, rootfs_fd);
     std::string why = "bundle " + bundle +
-                      " is unverified: not made from a store image (ward bundle create --image) "
-                      "and not signed (ward sign)";
+                      " is unverified: not made from a store image (ward bundle create --image), "
+                      "not signed (ward sign)";
+    // A client's own unpack (containerd, podman) proven to be a store
+    // image: looked for only when the answer changes something.
+    if (trust.unverified != TrustSection::Unverified::allow) {
+        auto client = check_client_rootfs(trust, ClientRootfs{bundle, spec, store_flag, rootfs_fd});
+        if (auto* outcome = std::get_if<TrustOutcome>(&client))
+            return *outcome;
+        why += ", and not a trusted image: " + std::get<std::string>(client);
+    }
     switch (trust.unverified) {
     case TrustSection::Unverified::refuse:
         refuse(why + "; policy " + quote(policy.name) + " refuses unverified bundles");

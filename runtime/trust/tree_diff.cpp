@@ -39,8 +39,10 @@ std::optional<std::string> xattr_difference(const FileRecord& want, const FileRe
     return std::nullopt;
 }
 
-std::optional<std::string> difference(const std::string& rel, const FileRecord& want,
-                                      const FileRecord& got, const std::string& since) {
+} // namespace
+
+std::optional<std::string> path_difference(const std::string& rel, const FileRecord& want,
+                                           const FileRecord& got, const std::string& since) {
     std::string file = "rootfs file " + shown_path(rel);
     if (want.type != got.type)
         return file + " type changed " + since + " (want " + entry_type_name(want.type) + ", got " +
@@ -68,8 +70,6 @@ std::optional<std::string> difference(const std::string& rel, const FileRecord& 
         return file + " changed " + since;
     return std::nullopt;
 }
-
-} // namespace
 
 std::string shown_path(const std::string& rel) {
     std::string path = "/" + rel;
@@ -103,7 +103,7 @@ std::optional<std::string> first_difference(const TreeRecord& want, const TreeRe
             return "rootfs file " + shown_path(w->first) + " removed " + since;
         if (w == want.files.end() || g->first < w->first)
             return "rootfs file " + shown_path(g->first) + " added " + since;
-        if (auto d = difference(w->first, w->second, g->second, since))
+        if (auto d = path_difference(w->first, w->second, g->second, since))
             return d;
         ++w;
         ++g;

@@ -170,57 +170,6 @@ struct Inode {
     auto operator<=>(const Inode&) const = default;
 };
 
-// The xattrs the unpacker sets, so both records agree: user.* and
-// security.capability. SELinux labels, ACLs and trusted.* are the host's.
-std::map<std::string, std::string> read_xattrs(int fd, const std::string& rel) {
-    std::map<std::string, std::string> out;
-    std::string names;
-    for (;;) {
-        ssize_t n = ::flistxattr(fd, nullptr, 0);
-        if (n < 0 && (errno == ENOTSUP || errno == EOPNOTSUPP))
-            return out;
-        if (n < 0)
-            fail_errno("rootfs file " + shown_path(rel) + ": list xattrs");
-        if (n == 0)
-            return out;
-        names.assign(static_cast<size_t>(n), '\0');
-        n = ::flistxattr(fd, names.data(), names.size());
-        if (n < 0 && errno == ERANGE)
-            continue; // grew meanwhile
-        if (n < 0)
-            fail_errno("rootfs file " + shown_path(rel) + ": list xattrs");
-        names.resize(static_cast<size_t>(n));
-        break;
-    }
-    for (size_t pos = 0; pos < names.size();) {
-        size_t end = names.find('\0', pos);
-        if (end == std::string::npos)
-            end = names.size();
-        std::string name = names.substr(pos, end - pos);
-        pos = end + 1;
-        if (!starts_with(name, "user.") && name != "security.capability")
-            continue;
-        std::string value;
-        for (;;) {
-            ssize_t n = ::fgetxattr(fd, name.c_str(), nullptr, 0);
-            if (n < 0 && errno == ENODATA)
-                break; // removed meanwhile
-            if (n < 0)
-                fail_errno("rootfs file " + shown_path(rel) + ": read xattr " + name);
-            value.assign(static_cast<size_t>(n), '\0');
-            n = ::fgetxattr(fd, name.c_str(), value.data(), value.size());
-            if (n < 0 && errno == ERANGE)
-                continue;
-            if (n < 0)
-                fail_errno("rootfs file " + shown_path(rel) + ": read xattr " + name);
-            value.resize(static_cast<size_t>(n));
-            out[name] = value;
-            break;
-        }
-    }
-    return out;
-}
-
 class Walker {
   public:
     Walker(const WalkOptions& opt, TreeRecord& tree, HashPool& pool)
@@ -239,7 +188,7 @@ class Walker {
         count();
         FileRecord& r = record("", sx);
         r.type = EntryType::directory;
-        r.xattrs = read_xattrs(dir.get(), "");
+        r.xattrs = xattrs(dir.get(), "");
         directory(std::move(dir), "", sx, 0);
     }
 
@@ -330,7 +279,7 @@ class Walker {
             same_inode(sub.get(), sx, rel);
             FileRecord& r = record(rel, sx);
             r.type = EntryType::directory;
-            r.xattrs = read_xattrs(sub.get(), rel);
+            r.xattrs = xattrs(sub.get(), rel);
             directory(std::move(sub), rel, sx, depth + 1);
             return;
         }
@@ -372,6 +321,11 @@ class Walker {
     void file(int dfd, const std::string& name, const std::string& rel, const struct statx& sx) {
         FileRecord& r = record(rel, sx);
         r.type = EntryType::file;
+        if (!opt_.hash_contents) {
+            r.size = sx.stx_size;
+            tree_.content_bytes += sx.stx_size;
+            return;
+        }
         Inode inode{sx.stx_dev_major, sx.stx_dev_minor, sx.stx_ino};
         if (sx.stx_nlink > 1) {
             auto [it, fresh] = inodes_.emplace(inode, &r);
@@ -387,8 +341,12 @@ class Walker {
         if (!fd)
             fail_errno("rootfs file " + shown_path(rel) + ": open");
         same_inode(fd.get(), sx, rel);
-        r.xattrs = read_xattrs(fd.get(), rel);
+        r.xattrs = record_xattrs(fd.get(), rel);
         pool_.push(Job{std::move(fd), &r, rel});
+    }
+
+    std::map<std::string, std::string> xattrs(int fd, const std::string& rel) const {
+        return opt_.hash_contents ? record_xattrs(fd, rel) : std::map<std::string, std::string>{};
     }
 
     const WalkOptions& opt_;
@@ -399,6 +357,57 @@ class Walker {
 };
 
 } // namespace
+
+// The xattrs the unpacker sets, so both records agree: user.* and
+// security.capability. SELinux labels, ACLs and trusted.* are the host's.
+std::map<std::string, std::string> record_xattrs(int fd, const std::string& rel) {
+    std::map<std::string, std::string> out;
+    std::string names;
+    for (;;) {
+        ssize_t n = ::flistxattr(fd, nullptr, 0);
+        if (n < 0 && (errno == ENOTSUP || errno == EOPNOTSUPP))
+            return out;
+        if (n < 0)
+            fail_errno("rootfs file " + shown_path(rel) + ": list xattrs");
+        if (n == 0)
+            return out;
+        names.assign(static_cast<size_t>(n), '\0');
+        n = ::flistxattr(fd, names.data(), names.size());
+        if (n < 0 && errno == ERANGE)
+            continue; // grew meanwhile
+        if (n < 0)
+            fail_errno("rootfs file " + shown_path(rel) + ": list xattrs");
+        names.resize(static_cast<size_t>(n));
+        break;
+    }
+    for (size_t pos = 0; pos < names.size();) {
+        size_t end = names.find('\0', pos);
+        if (end == std::string::npos)
+            end = names.size();
+        std::string name = names.substr(pos, end - pos);
+        pos = end + 1;
+        if (!starts_with(name, "user.") && name != "security.capability")
+            continue;
+        std::string value;
+        for (;;) {
+            ssize_t n = ::fgetxattr(fd, name.c_str(), nullptr, 0);
+            if (n < 0 && errno == ENODATA)
+                break; // removed meanwhile
+            if (n < 0)
+                fail_errno("rootfs file " + shown_path(rel) + ": read xattr " + name);
+            value.assign(static_cast<size_t>(n), '\0');
+            n = ::fgetxattr(fd, name.c_str(), value.data(), value.size());
+            if (n < 0 && errno == ERANGE)
+                continue;
+            if (n < 0)
+                fail_errno("rootfs file " + shown_path(rel) + ": read xattr " + name);
+            value.resize(static_cast<size_t>(n));
+            out[name] = value;
+            break;
+        }
+    }
+    return out;
+}
 
 unsigned walk_threads(const WalkOptions& options) {
     if (options.threads > 0)
@@ -413,14 +422,16 @@ unsigned walk_threads(const WalkOptions& options) {
 
 TreeRecord record_tree(int rootfs_dirfd, const WalkOptions& options) {
     TreeRecord tree;
-    HashPool pool(walk_threads(options));
+    HashPool pool(options.hash_contents ? walk_threads(options) : 0);
     Walker walker(options, tree, pool);
     try {
         walker.root(rootfs_dirfd);
     } catch (...) {
         pool.fail_with(std::current_exception());
     }
-    tree.content_bytes = pool.finish();
+    uint64_t hashed = pool.finish();
+    if (options.hash_contents)
+        tree.content_bytes = hashed;
     walker.copy_links();
     return tree;
 }

@@ -13,40 +13,8 @@
 # cgroupfs manager would use /libpod_parent), removed at the end. Containers
 # get no network (no netavark or CNI setup on the host); nothing reaches a
 # registry: the image is imported from a tar of busybox-static.
-podman_dir=$CLIENT_TMP/podman
-podman_image=localhost/ward-clients/busybox:latest
-podman_cgroup_parent=/${CLIENT_TMP##*/}-podman
 podman_tools=$repo/tests/clients/podman
-
-# Every podman call of this case goes to the private roots: the environment
-# makes a stray call private too (podman without it would create
-# /var/lib/containers/storage, /run/libpod and /dev/shm/libpod_lock).
-export CONTAINERS_CONF=$podman_dir/containers.conf
-export CONTAINERS_STORAGE_CONF=$podman_dir/storage.conf
-export CONTAINERS_REGISTRIES_CONF=$podman_dir/registries.conf
-# (podman's scratch files would go to /var/tmp)
-export TMPDIR=$podman_dir/tmp
-mkdir -p "$TMPDIR"
-podman_flags=(--root "$podman_dir/root" --runroot "$podman_dir/runroot" --tmpdir "$podman_dir/tmp"
-    --storage-driver vfs --cgroup-manager cgroupfs --events-backend file)
-pm() { podman "${podman_flags[@]}" "$@"; }
-
-# pm_capture SECONDS ARGS...: pm ARGS with a time limit; sets $out, $err
-# (stderr) and $rc.
-pm_capture() {
-    local limit=$1
-    shift
-    out=$(timeout -k 5 "$limit" podman "${podman_flags[@]}" "$@" 2>"$podman_dir/stderr")
-    rc=$?
-    err=$(cat "$podman_dir/stderr")
-}
-
-# The first lines of what podman printed on stderr, on one line: what a user
-# saw when a check failed.
-podman_said() {
-    printf '%s' "$err" | grep -v '^\s*$' | head -3 | tr '\n' ' ' | cut -c1-500
-}
-
+. "$podman_tools/env.sh"
 . "$podman_tools/setup.sh"
 . "$podman_tools/smoke.sh"
 . "$podman_tools/sdnotify.sh"

@@ -6,6 +6,7 @@
 // behind. ward_only: runc has no trust step.
 #include "integration/store_image.hpp"
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
@@ -36,6 +37,13 @@ void expect_refused(Bundle& b, const Result& r, const std::string& id, const std
 
 void generate_key(Bundle& b, const std::string& name) {
     shell(q(runtime_path()) + " key generate --out " + q(b.dir + "/" + name));
+}
+
+// A key pair DIR/NAME.{key,pub}, and the image's layout signed with it.
+void sign_with_new_key(Bundle& b, const Image& img, const std::string& name) {
+    generate_key(b, name);
+    shell(q(runtime_path()) + " image sign --key " + q(b.dir + "/" + name + ".key") + " " +
+          q(img.layout + ":v1"));
 }
 
 } // namespace
@@ -107,9 +115,7 @@ BOOST_AUTO_TEST_CASE(a_store_image_is_checked_again_at_every_create,
                      *utf::precondition(has_umoci)) {
     Bundle b;
     Image img(b, "signed");
-    generate_key(b, "demo");
-    shell(q(runtime_path()) + " image sign --key " + q(b.dir + "/demo.key") + " " +
-          q(img.layout + ":v1"));
+    sign_with_new_key(b, img, "demo");
     auto scoped = [&](const std::string& file, const std::string& extra) {
         return policy_with_trust(
             b, file,
@@ -178,6 +184,56 @@ BOOST_AUTO_TEST_CASE(a_store_image_is_checked_again_at_every_create,
     id = b.new_id("tampered");
     expect_refused(b, img.ward({"--policy", rehashing, "run", "--image", img.name, id, "true"}), id,
                    "rootfs file /etc/passwd changed since import (image sha256:");
+}
+
+// A bundle someone else unpacked (as containerd and podman do): no store
+// annotation, no signature, only a rootfs that is, file for file, a store
+// image. It runs while the policy admits that image; a changed file, an
+// added one, or the image's scope gone refuses it with one line naming the
+// image. (tests/clients/60-trust.sh does the same through the clients.)
+BOOST_AUTO_TEST_CASE(a_client_unpacked_rootfs_runs_when_it_is_a_trusted_store_image,
+                     *utf::precondition(has_umoci)) {
+    Bundle b;
+    Image img(b, "client");
+    sign_with_new_key(b, img, "demo");
+    std::string trusting = policy_with_trust(
+        b, "trusting",
+        R"({"default": [{"type": "reject"}], "scopes": {"localhost/client": [{"type": "sigstoreSigned", "keyPath": ")" +
+            b.dir +
+            R"(/demo.pub", "signedIdentity": {"type": "matchRepository"}}]}, "unverified": "refuse"})");
+    std::string rejecting = policy_with_trust(
+        b, "rejecting", R"({"default": [{"type": "reject"}], "unverified": "refuse"})");
+    Result imp = img.ward({"--policy", trusting, "image", "import", img.layout + ":v1"});
+    BOOST_REQUIRE_MESSAGE(imp.status == 0, "import: " << imp.err);
+    Result inspect = img.ward({"image", "inspect", img.name});
+    size_t r0 = inspect.out.find("\"rootfs\": \"");
+    BOOST_REQUIRE(r0 != std::string::npos);
+    std::string store_rootfs =
+        inspect.out.substr(r0 + 11, inspect.out.find('"', r0 + 11) - r0 - 11);
+
+    // The client's own copy of the image's tree is the bundle's rootfs.
+    shell("rm -rf " + q(b.rootfs) + " && cp -a " + q(store_rootfs) + " " + q(b.rootfs));
+    b.set_args({"/bin/true"});
+    b.write_config();
+    Result r = img.ward({"--policy", trusting, "run", "--bundle", b.bundle_dir, b.new_id("ok")});
+    BOOST_TEST(r.status == 0, "exit " << r.status << "; stderr: " << r.err);
+
+    std::string id = b.new_id("rejected");
+    expect_refused(b, img.ward({"--policy", rejecting, "run", "--bundle", b.bundle_dir, id}), id,
+                   "bundle " + b.bundle_dir + " is unverified");
+    r = img.ward({"--policy", rejecting, "run", "--bundle", b.bundle_dir, b.new_id("rej2")});
+    BOOST_TEST(contains(r.err, "rootfs is image localhost/client:v1 (sha256:"), r.err);
+    BOOST_TEST(contains(r.err, "localhost/client:v1 is rejected by the policy"), r.err);
+
+    shell("echo 'mallory::0:0::/:/bin/sh' >>" + q(b.rootfs + "/etc/passwd"));
+    id = b.new_id("changed");
+    r = img.ward({"--policy", trusting, "run", "--bundle", b.bundle_dir, id});
+    expect_refused(b, r, id, "bundle " + b.bundle_dir + " is unverified");
+    BOOST_TEST(contains(r.err, "rootfs does not match image localhost/client:v1 (sha256:"), r.err);
+    BOOST_TEST(contains(r.err, "rootfs file /etc/passwd changed since import"), r.err);
+    BOOST_TEST(std::count(r.err.begin(), r.err.end(), '\n') <= 1, "one line: " << r.err);
+    BOOST_TEST(!contains(slurp(store_rootfs + "/etc/passwd"), "mallory"),
+               "the store changed with the client's copy");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

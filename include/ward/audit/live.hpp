@@ -23,6 +23,7 @@
 #include "ward/base/fd.hpp"
 #include "ward/container/lifecycle.hpp"
 #include "ward/container/state.hpp"
+#include "ward/linux/mountinfo.hpp"
 #include "ward/seccomp/analysis.hpp"
 
 #include <cstdint>
@@ -76,17 +77,9 @@ ProcessStatus parse_status(const std::string& text);
 // build has no name for.
 std::vector<std::string> capability_list(uint64_t set);
 
-// One line of /proc/PID/mountinfo.
-struct MountEntry {
-    std::string root;                         // the path within the mounted filesystem ("/null")
-    std::string mount_point;                  // as the target sees it
-    std::vector<std::string> options;         // per-mount ("ro", "nosuid", ...)
-    std::vector<std::string> optional_fields; // "shared:1", "master:3"
-    std::string fstype;
-    std::string source;
-    std::vector<std::string> super_options; // the filesystem's ("rw,memory")
-};
-std::vector<MountEntry> parse_mountinfo(const std::string& text);
+// mountinfo's parser lives in linux/ (one reader of it).
+using linux::MountEntry;
+using linux::parse_mountinfo;
 
 // A path and what is mounted there, as the target sees it.
 struct PathState {

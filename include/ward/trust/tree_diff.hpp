@@ -27,6 +27,11 @@ std::string shown_path(const std::string& rel);
 //   rootfs device /dev/null changed since signing (want char 1:3, got char 1:5)
 //   rootfs file /bin/ping xattr security.capability changed since signing
 // When one path differs in several ways, the first of this list is named.
+// How one path's record differs, in the words of first_difference (which
+// calls it for each path both records hold); nullopt when equal.
+std::optional<std::string> path_difference(const std::string& rel, const FileRecord& want,
+                                           const FileRecord& got, const std::string& since);
+
 std::optional<std::string> first_difference(const TreeRecord& want, const TreeRecord& got,
                                             const std::string& since);
 

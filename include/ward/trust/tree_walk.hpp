@@ -35,6 +35,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <string>
 
 namespace ward::trust {
 
@@ -44,6 +46,10 @@ struct WalkOptions {
     unsigned threads = 0;
     uint64_t max_entries = 4000000; // paths in the tree
     size_t max_depth = 256;         // directory levels below the root
+    // false: a look at the tree's shape only, no file opened: regular
+    // files get statx's size and no digest, no xattr is read (the cheap
+    // first pass of trust/rootfs_match, before the hashing one).
+    bool hash_contents = true;
 };
 
 // Walks the directory `rootfs_dirfd` (any fd of it, O_PATH is fine; not
@@ -52,6 +58,11 @@ struct WalkOptions {
 // once). Errors name the path inside the tree: `rootfs file "/x": read:
 // input/output error`, `rootfs directory /proc is a mount point`.
 TreeRecord record_tree(int rootfs_dirfd, const WalkOptions& options = {});
+
+// The xattrs of an open file or directory that a record holds (user.* and
+// security.capability, as the unpacker sets them); `rel` names it in
+// errors.
+std::map<std::string, std::string> record_xattrs(int fd, const std::string& rel);
 
 // The number of hashing threads `options` asks for, resolved.
 unsigned walk_threads(const WalkOptions& options);

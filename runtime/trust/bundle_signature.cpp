@@ -28,8 +28,7 @@ bool marked_as_bundle(const Descriptor& d) {
 // in index.json directly, where only its subject says which image it is
 // for (a fallback tag already names the image).
 void collect_manifest(const Layout& layout, const Descriptor& d, const std::vector<Digest>& digests,
-                      bool require_subject, const std::string& label,
-                      std::vector<Signature>& out) {
+                      bool require_subject, const std::string& label, std::vector<Signature>& out) {
     std::string what = "bundle manifest " + d.digest.short_str() + " (" + label + ")";
     Manifest m;
     try {
@@ -73,7 +72,8 @@ bool collect_bundles(const Layout& layout, const Descriptor& entry,
         }
         std::string what = "referrers index " + entry.digest.short_str() + " (" + label + ")";
         try {
-            Index referrers = parse_index(layout.read_json_blob(entry, what), entry.media_type, what);
+            Index referrers =
+                parse_index(layout.read_json_blob(entry, what), entry.media_type, what);
             for (const Descriptor& r : referrers.manifests)
                 if (marked_as_bundle(r) || r.artifact_type.empty())
                     collect_manifest(layout, r, digests, false, label, out);
@@ -88,12 +88,10 @@ bool collect_bundles(const Layout& layout, const Descriptor& entry,
     return true;
 }
 
-std::optional<VerifiedSignature> verify_bundle(const Signature& sig,
-                                               const std::vector<PublicKey>& keys,
-                                               const std::vector<Digest>& chain,
-                                               const IdentityCheck& identity,
-                                               const std::vector<PublicKey>& log_keys,
-                                               std::vector<std::string>& why) {
+std::optional<VerifiedSignature>
+verify_bundle(const Signature& sig, const std::vector<PublicKey>& keys,
+              const std::vector<Digest>& chain, const IdentityCheck& identity,
+              const std::vector<PublicKey>& log_keys, std::vector<std::string>& why) {
     try {
         SigstoreBundle bundle = parse_sigstore_bundle(sig.payload, sig.origin);
         std::string signed_bytes = dsse_pae(bundle.payload_type, bundle.payload);
@@ -114,8 +112,8 @@ std::optional<VerifiedSignature> verify_bundle(const Signature& sig,
         if (identity.accepts && identity.stated)
             fail(sig.origin + ": a sigstore bundle names no docker-reference, and the identity " +
                  identity.want + " was asked for (leave signedIdentity out to trust the digest)");
-        VerifiedSignature v{*signed_digest, "", by->name(), sig.origin,
-                            SignatureFormat::sigstore_bundle, {}};
+        VerifiedSignature v{
+            *signed_digest, "", by->name(), sig.origin, SignatureFormat::sigstore_bundle, {}};
         if (!log_keys.empty())
             v.notes.push_back(check_log_entry(bundle, log_keys, *by, sig.origin));
         else if (!bundle.log_entries.empty())

@@ -20,12 +20,10 @@ bool collect_bundles(const Layout& layout, const Descriptor& entry,
 
 // One bundle against `keys`, `chain`, `identity` and `log_keys`; nullopt
 // with the reason appended to `why` when it does not admit the image.
-std::optional<VerifiedSignature> verify_bundle(const Signature& sig,
-                                               const std::vector<PublicKey>& keys,
-                                               const std::vector<Digest>& chain,
-                                               const IdentityCheck& identity,
-                                               const std::vector<PublicKey>& log_keys,
-                                               std::vector<std::string>& why);
+std::optional<VerifiedSignature>
+verify_bundle(const Signature& sig, const std::vector<PublicKey>& keys,
+              const std::vector<Digest>& chain, const IdentityCheck& identity,
+              const std::vector<PublicKey>& log_keys, std::vector<std::string>& why);
 
 // "key a.pub" / "keys a.pub, b.pub", for "does not verify with …".
 std::string key_list(const std::vector<PublicKey>& keys);

@@ -59,9 +59,9 @@ LogEntry parse_log_entry(const Value& v, const std::string& what, const std::str
     e.version = string_member(*kv, "version", what, path + ".kindVersion", true);
     e.body = decoded(v, "canonicalizedBody", what, path);
     e.body_base64 = base64_encode(e.body);
-    if (const Value* promise =
-            member(v, "inclusionPromise", what, path, json::Type::object, false))
-        e.signed_entry_ts = decoded(*promise, "signedEntryTimestamp", what, path + ".inclusionPromise");
+    if (const Value* promise = member(v, "inclusionPromise", what, path, json::Type::object, false))
+        e.signed_entry_ts =
+            decoded(*promise, "signedEntryTimestamp", what, path + ".inclusionPromise");
     return e;
 }
 
@@ -99,8 +99,8 @@ SigstoreBundle parse_sigstore_bundle(std::string_view bytes, const std::string& 
     if (b.signature.empty())
         bad(what, "dsseEnvelope.signatures[0].sig", "empty");
 
-    if (const Value* entries =
-            member(*material, "tlogEntries", what, "verificationMaterial", json::Type::array, false))
+    if (const Value* entries = member(*material, "tlogEntries", what, "verificationMaterial",
+                                      json::Type::array, false))
         for (size_t i = 0; i < entries->as_array().size(); ++i)
             b.log_entries.push_back(
                 parse_log_entry(entries->as_array()[i], what,
@@ -121,8 +121,8 @@ std::vector<Digest> parse_cosign_statement(std::string_view bytes, const std::st
     std::string predicate = string_member(doc, "predicateType", what, "", true);
     if (predicate != kCosignSignPredicate)
         bad(what, "predicateType",
-            quote(predicate) + " is not cosign's image signature (" +
-                quote(kCosignSignPredicate) + ")");
+            quote(predicate) + " is not cosign's image signature (" + quote(kCosignSignPredicate) +
+                ")");
     const Value* subjects = member(doc, "subject", what, "", json::Type::array, true);
     std::vector<Digest> out;
     for (size_t i = 0; i < subjects->as_array().size(); ++i) {

@@ -18,6 +18,33 @@ using namespace ward_it;
 namespace utf = boost::unit_test;
 namespace fs = std::filesystem;
 
+namespace {
+
+// hardened, with its trust section trusting only the public key `pub`,
+// written to `path`.
+std::string hardened_trusting(const std::string& pub, const std::string& path) {
+    Json policy = Json::parse(slurp("contrib/policies/hardened.json"));
+    Json requirement = Json::object();
+    requirement["type"] = "sigstoreSigned";
+    requirement["keyPath"] = pub;
+    policy["trust"]["default"] = Json::array({requirement});
+    std::ofstream out(path);
+    out << policy.dump();
+    return path;
+}
+
+// `ward run --image` under `policy`: the image's Cmd prints as its user.
+void runs_as_its_user(Bundle& b, Image& img, const std::string& policy) {
+    std::string id = b.new_id("trusted");
+    Result r = img.ward({"--policy", policy, "run", "--image", img.name, id});
+    BOOST_TEST(r.status == 0, "run exit " << r.status << "; stderr: " << r.err);
+    BOOST_TEST(r.out.find("uid=1000 gid=1000 groups=1000 50 cwd=/home/user") == 0,
+               "stdout: " << r.out);
+    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
+}
+
+} // namespace
+
 BOOST_AUTO_TEST_SUITE(image_run, *utf::label("ward_only") * utf::precondition(ward_only) *
                                      utf::precondition(has_umoci))
 
@@ -123,42 +150,18 @@ BOOST_AUTO_TEST_CASE(a_signed_image_runs_under_a_hardened_policy_trusting_its_ke
         {"image", "sign", "--key", key + ".key", "--identity", img.name, img.layout + ":v1"});
     BOOST_REQUIRE_MESSAGE(sign.status == 0, "sign: " << sign.err);
 
-    // hardened, with its trust section trusting only that key.
-    Json policy = Json::parse(slurp("contrib/policies/hardened.json"));
-    Json requirement = Json::object();
-    requirement["type"] = "sigstoreSigned";
-    requirement["keyPath"] = key + ".pub";
-    policy["trust"]["default"] = Json::array({requirement});
-    std::string policy_path = b.dir + "/policy.json";
-    {
-        std::ofstream out(policy_path);
-        out << policy.dump();
-    }
+    std::string policy_path = hardened_trusting(key + ".pub", b.dir + "/policy.json");
     // The policy is the one deciding: another key's signature is not enough.
     std::string other = b.dir + "/other";
     BOOST_REQUIRE(img.ward({"key", "generate", "--out", other}).status == 0);
-    Json other_policy = policy;
-    std::string other_path = b.dir + "/other-policy.json";
-    {
-        Json req = Json::object();
-        req["type"] = "sigstoreSigned";
-        req["keyPath"] = other + ".pub";
-        other_policy["trust"]["default"] = Json::array({req});
-        std::ofstream out(other_path);
-        out << other_policy.dump();
-    }
+    std::string other_path = hardened_trusting(other + ".pub", b.dir + "/other-policy.json");
     Result refused = img.ward({"--policy", other_path, "image", "import", img.layout + ":v1"});
     BOOST_TEST(refused.status == 1, "import under another key: " << refused.err);
 
     Result imp = img.ward({"--policy", policy_path, "image", "import", img.layout + ":v1"});
     BOOST_REQUIRE_MESSAGE(imp.status == 0, "import: " << imp.err);
 
-    std::string id = b.new_id("signed");
-    Result r = img.ward({"--policy", policy_path, "run", "--image", img.name, id});
-    BOOST_TEST(r.status == 0, "run exit " << r.status << "; stderr: " << r.err);
-    BOOST_TEST(r.out.find("uid=1000 gid=1000 groups=1000 50 cwd=/home/user") == 0,
-               "stdout: " << r.out);
-    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
+    runs_as_its_user(b, img, policy_path);
 }
 
 // cosign 3's format: a Sigstore bundle v0.3 attached as an OCI 1.1
@@ -179,27 +182,13 @@ BOOST_AUTO_TEST_CASE(a_sigstore_bundle_signed_image_runs_under_a_policy_trusting
           q(b.dir + "/bundle.json") + " && " + q(tool) + " attach " + q(img.layout) + " \"$d\" " +
           q(b.dir + "/bundle.json") + " referrer");
 
-    Json policy = Json::parse(slurp("contrib/policies/hardened.json"));
-    Json requirement = Json::object();
-    requirement["type"] = "sigstoreSigned";
-    requirement["keyPath"] = key + ".pub";
-    policy["trust"]["default"] = Json::array({requirement});
-    std::string policy_path = b.dir + "/policy.json";
-    {
-        std::ofstream out(policy_path);
-        out << policy.dump();
-    }
+    std::string policy_path = hardened_trusting(key + ".pub", b.dir + "/policy.json");
     Result imp = img.ward({"--policy", policy_path, "image", "import", img.layout + ":v1"});
     BOOST_REQUIRE_MESSAGE(imp.status == 0, "import: " << imp.err);
     BOOST_TEST(imp.out.find("sigstore bundle v0.3 key " + key + ".pub") != std::string::npos,
                "stdout: " << imp.out);
 
-    std::string id = b.new_id("bundled");
-    Result r = img.ward({"--policy", policy_path, "run", "--image", img.name, id});
-    BOOST_TEST(r.status == 0, "run exit " << r.status << "; stderr: " << r.err);
-    BOOST_TEST(r.out.find("uid=1000 gid=1000 groups=1000 50 cwd=/home/user") == 0,
-               "stdout: " << r.out);
-    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
+    runs_as_its_user(b, img, policy_path);
 }
 
 BOOST_AUTO_TEST_CASE(an_unknown_image_is_named) {

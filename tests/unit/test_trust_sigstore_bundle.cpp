@@ -83,14 +83,13 @@ BOOST_AUTO_TEST_CASE(each_bad_bundle_is_refused_with_its_reason) {
 
 BOOST_AUTO_TEST_CASE(a_log_entry_is_checked_only_with_a_log_key) {
     VerifiedSignature unchecked = verify("tlog.bundle.json", "signer.pub");
-    BOOST_TEST(unchecked.notes ==
-                   std::vector<std::string>{
-                       "transparency-log entry not checked (no rekorPublicKeyPath)"},
-               boost::test_tools::per_element());
+    BOOST_TEST(
+        unchecked.notes ==
+            std::vector<std::string>{"transparency-log entry not checked (no rekorPublicKeyPath)"},
+        boost::test_tools::per_element());
     VerifiedSignature checked = verify("tlog.bundle.json", "signer.pub", {key("rekor.pub")});
-    BOOST_TEST(checked.notes ==
-                   std::vector<std::string>{"log entry 42 (dsse) promised by " + kDir +
-                                            "rekor.pub"},
+    BOOST_TEST(checked.notes == std::vector<std::string>{"log entry 42 (dsse) promised by " + kDir +
+                                                         "rekor.pub"},
                boost::test_tools::per_element());
 
     std::string bad_set = refusal("bad-set.bundle.json", "signer.pub", {key("rekor.pub")});
@@ -138,13 +137,13 @@ BOOST_AUTO_TEST_CASE(the_bundle_parser_is_strict_and_names_the_field) {
                }) == "b: mediaType: \"application/vnd.dev.sigstore.bundle.v0.1+json\" is not a "
                      "Sigstore bundle v0.3 (\"application/vnd.dev.sigstore.bundle.v0.3+json\")");
     BOOST_TEST(error_of([&] {
-                   parse_sigstore_bundle(with("\"dsseEnvelope\"", "\"messageSignature\": {}, \"x\""),
-                                         "b");
+                   parse_sigstore_bundle(
+                       with("\"dsseEnvelope\"", "\"messageSignature\": {}, \"x\""), "b");
                }) == "b: messageSignature: a message-signature bundle signs a blob, not an image "
                      "(want dsseEnvelope)");
     BOOST_TEST(error_of([&] {
-                   parse_sigstore_bundle(with("\"signatures\": [", "\"signatures\": [{\"sig\": \"AA==\"},"),
-                                         "b");
+                   parse_sigstore_bundle(
+                       with("\"signatures\": [", "\"signatures\": [{\"sig\": \"AA==\"},"), "b");
                }) == "b: dsseEnvelope.signatures: want exactly one, got 2");
     BOOST_TEST(error_of([&] {
                    parse_sigstore_bundle(with("application/vnd.in-toto+json", "text/plain"), "b");
@@ -155,15 +154,16 @@ BOOST_AUTO_TEST_CASE(the_bundle_parser_is_strict_and_names_the_field) {
 
 BOOST_AUTO_TEST_CASE(the_policy_names_log_keys_as_containers_policy_does) {
     std::string pub = std::filesystem::current_path().string() + "/" + kDir;
-    std::string text = R"({"name": "p", "rules": {}, "trust": {"default": [{"type": "sigstoreSigned", "keyPath": ")" + pub +
-                       R"(signer.pub", "rekorPublicKeyPath": ")" + pub + R"(rekor.pub"}]}})";
+    std::string text =
+        R"({"name": "p", "rules": {}, "trust": {"default": [{"type": "sigstoreSigned", "keyPath": ")" +
+        pub + R"(signer.pub", "rekorPublicKeyPath": ")" + pub + R"(rekor.pub"}]}})";
     policy::Policy p = policy::parse_policy(text, "p.json");
     const policy::Requirement& req = p.trust->default_requirements.at(0);
     BOOST_TEST(req.rekor_key_paths == std::vector<std::string>{pub + "rekor.pub"},
                boost::test_tools::per_element());
     BOOST_TEST(!req.signed_identity.stated);
-    Admission a = admit_image(*p.trust, "r.example/app:v1", {manifest()},
-                              {bundle("tlog.bundle.json")});
+    Admission a =
+        admit_image(*p.trust, "r.example/app:v1", {manifest()}, {bundle("tlog.bundle.json")});
     BOOST_TEST(a.signature->notes.at(0) == "log entry 42 (dsse) promised by " + pub + "rekor.pub");
     BOOST_TEST(contains(error_of([&] {
                             admit_image(*p.trust, "r.example/app:v1", {manifest()},

@@ -352,7 +352,9 @@ const std::vector<VerbSpec>& verbs() {
          "manifest, index.json entry tagged sha256-<hex>.sig).\n"
          "verify --key PUB LAYOUT[:TAG|@sha256:HEX]: checks index -> manifest -> config ->\n"
          "every layer blob (digest and size) and a signature by PUB over the manifest\n"
-         "(or its index) digest, without unpacking anything; exits 1 naming the first\n"
+         "(or its index) digest: cosign simple signing (tag sha256-<hex>.sig) or a\n"
+         "Sigstore bundle v0.3 (cosign 3: an OCI 1.1 referrer or the fallback tag\n"
+         "sha256-<hex>), without unpacking anything; exits 1 naming the first\n"
          "link that fails. With --signature and --payload, a detached cosign signature\n"
          "is checked instead of the ones stored in the layout. See ward-image(8).",
          {{"key", "k", "FILE", "sign: private key (PEM); verify: public key (PEM)"},

@@ -77,8 +77,15 @@ int verify(const VerbArgs& args, const trust::ImageRef& ref) {
                    trust::compression_name(layer.compression) + " " +
                    std::to_string(layer.descriptor.size) + " bytes, diff_id " +
                    layer.diff_id.str() + "\n";
-        out += "signature " + v.signed_digest.str() + " identity " + quote(v.identity) + " key " +
-               v.key + " (" + v.origin + ")\n";
+        if (v.format == trust::SignatureFormat::sigstore_bundle)
+            out += "signature " + v.signed_digest.str() + " " +
+                   trust::signature_format_name(v.format) + " (names no identity) key " + v.key +
+                   " (" + v.origin + ")\n";
+        else
+            out += "signature " + v.signed_digest.str() + " identity " + quote(v.identity) +
+                   " key " + v.key + " (" + v.origin + ")\n";
+        for (const auto& note : v.notes)
+            out += "          " + note + "\n";
         print_out(out);
         return 0;
     });

@@ -138,6 +138,16 @@ int image_import(const Context& ctx, const VerbArgs& args) {
                   std::to_string(e.dropped.xattrs) + " xattr(s) (policy trust.unpack)");
     std::string out =
         (r.unpacked ? "imported " : "already imported ") + e.manifest.str() + " as " + name + "\n";
+    // A bundle names no identity and may carry a log entry: say what
+    // admitted it and what was or was not checked.
+    if (e.admission && e.admission->signature &&
+        e.admission->signature->format == trust::SignatureFormat::sigstore_bundle) {
+        const trust::VerifiedSignature& v = *e.admission->signature;
+        out += "signature " + v.signed_digest.str() + " " + trust::signature_format_name(v.format) +
+               " key " + v.key + " (" + v.origin + ")\n";
+        for (const auto& note : v.notes)
+            out += "          " + note + "\n";
+    }
     print_out(out);
     return 0;
 }

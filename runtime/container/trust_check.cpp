@@ -178,6 +178,9 @@ TrustOutcome check_store_image(const TrustSection& trust, const spec::Spec& spec
     out.detail = name + " " + digest->str() + " (" + admission.requirement + ", scope " +
                  quote(admission.scope) +
                  (admission.signature ? ", key " + admission.signature->key : "") + ")";
+    if (admission.signature)
+        for (const auto& note : admission.signature->notes)
+            out.detail += "; " + note;
     return out;
 }
 

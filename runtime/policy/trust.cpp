@@ -42,6 +42,39 @@ SignedIdentity parse_identity(const Value& v, const std::string& path) {
     return id;
 }
 
+// keyPath/keyPaths/keyData/keyDatas (prefix "key") or their rekorPublicKey…
+// twins, spelled as containers-policy.json(5) spells them: at most one of
+// the four (exactly one when `required`), paths absolute.
+void read_keys(DocumentReader& r, const std::string& path, const std::string& prefix,
+               std::vector<std::string>& paths_out, std::vector<std::string>& data_out,
+               bool required) {
+    std::string p1 = prefix + "Path", pn = prefix + "Paths", d1 = prefix + "Data",
+                dn = prefix + "Datas";
+    auto path_one = r.str(p1.c_str());
+    auto paths = r.strings(pn.c_str());
+    auto data = r.str(d1.c_str());
+    auto datas = r.strings(dn.c_str());
+    int given = int(path_one.has_value()) + int(paths.has_value()) + int(data.has_value()) +
+                int(datas.has_value());
+    if (given > 1 || (required && given != 1))
+        fail(path + ": sigstoreSigned needs " + (required ? "exactly" : "at most") + " one of " +
+             p1 + ", " + pn + ", " + d1 + ", " + dn);
+    if (path_one)
+        paths_out.push_back(*path_one);
+    if (paths)
+        paths_out = *paths;
+    if (data)
+        data_out.push_back(*data);
+    if (datas)
+        data_out = *datas;
+    if (given == 1 && paths_out.empty() && data_out.empty())
+        fail(path + ": " +
+             (required ? "sigstoreSigned names no key" : "empty " + prefix + " list"));
+    for (const auto& p : paths_out)
+        if (p.empty() || p[0] != '/')
+            fail(path + ": key path " + quote(p) + " must be absolute");
+}
+
 Requirement parse_requirement(const Value& v, const std::string& path) {
     DocumentReader r(v, path);
     Requirement req;
@@ -65,34 +98,16 @@ Requirement parse_requirement(const Value& v, const std::string& path) {
         r.done();
         return req;
     }
-    for (const char* keyless :
-         {"fulcio", "rekorPublicKeyPath", "rekorPublicKeyPaths", "rekorPublicKeyData", "pki"})
+    for (const char* keyless : {"fulcio", "pki"})
         if (r.get(keyless))
-            fail(r.at(keyless) + ": keyless (Fulcio/Rekor/PKI) verification is not supported by " +
+            fail(r.at(keyless) + ": keyless (Fulcio/PKI) verification is not supported by " +
                  "ward; name the public keys with keyPath, keyPaths or keyData");
-    auto path_one = r.str("keyPath");
-    auto paths = r.strings("keyPaths");
-    auto data = r.str("keyData");
-    auto datas = r.strings("keyDatas");
-    int given = int(path_one.has_value()) + int(paths.has_value()) + int(data.has_value()) +
-                int(datas.has_value());
-    if (given != 1)
-        fail(path + ": sigstoreSigned needs exactly one of keyPath, keyPaths, keyData, keyDatas");
-    if (path_one)
-        req.key_paths.push_back(*path_one);
-    if (paths)
-        req.key_paths = *paths;
-    if (data)
-        req.key_data.push_back(*data);
-    if (datas)
-        req.key_data = *datas;
-    if (req.key_paths.empty() && req.key_data.empty())
-        fail(path + ": sigstoreSigned names no key");
-    for (const auto& p : req.key_paths)
-        if (p.empty() || p[0] != '/')
-            fail(path + ": key path " + quote(p) + " must be absolute");
-    if (const Value* id = r.get("signedIdentity"))
+    read_keys(r, path, "key", req.key_paths, req.key_data, true);
+    read_keys(r, path, "rekorPublicKey", req.rekor_key_paths, req.rekor_key_data, false);
+    if (const Value* id = r.get("signedIdentity")) {
         req.signed_identity = parse_identity(*id, r.at("signedIdentity"));
+        req.signed_identity.stated = true;
+    }
     r.done();
     return req;
 }
@@ -151,6 +166,18 @@ Value requirement_to_json(const Requirement& req) {
         r.set("keyData", req.key_data[0]);
     else if (!req.key_data.empty())
         r.set("keyDatas", list(req.key_data));
+    if (req.rekor_key_paths.size() == 1)
+        r.set("rekorPublicKeyPath", req.rekor_key_paths[0]);
+    else if (!req.rekor_key_paths.empty())
+        r.set("rekorPublicKeyPaths", list(req.rekor_key_paths));
+    if (req.rekor_key_data.size() == 1)
+        r.set("rekorPublicKeyData", req.rekor_key_data[0]);
+    else if (!req.rekor_key_data.empty())
+        r.set("rekorPublicKeyDatas", list(req.rekor_key_data));
+    // Written only when the policy stated it: a default written out would
+    // read back as stated, and refuse Sigstore bundles it admitted before.
+    if (!req.signed_identity.stated)
+        return r;
     Value id = Value::object();
     switch (req.signed_identity.kind) {
     case SignedIdentity::Kind::match_repo_digest_or_exact:

@@ -70,20 +70,37 @@ bool identity_matches(const SignedIdentity& rule, const std::string& name,
     return false;
 }
 
-std::vector<PublicKey> requirement_keys(const Requirement& requirement) {
+namespace {
+
+// The keys named by paths (read now) and base64 PEM data; `field` is the
+// data field's name for messages ("keyData", "rekorPublicKeyData").
+std::vector<PublicKey> load_keys(const Requirement& requirement,
+                                 const std::vector<std::string>& paths,
+                                 const std::vector<std::string>& data, const std::string& field) {
     std::vector<PublicKey> keys;
-    for (const auto& path : requirement.key_paths)
+    for (const auto& path : paths)
         keys.push_back(with_context(requirement.where + ": key " + path,
                                     [&] { return PublicKey::load(path); }));
-    for (size_t i = 0; i < requirement.key_data.size(); ++i) {
-        std::string name = requirement.where + ".keyData" +
-                           (requirement.key_data.size() > 1 ? "[" + std::to_string(i) + "]" : "");
-        auto pem = base64_decode(requirement.key_data[i]);
+    for (size_t i = 0; i < data.size(); ++i) {
+        std::string name = requirement.where + "." + field +
+                           (data.size() > 1 ? "[" + std::to_string(i) + "]" : "");
+        auto pem = base64_decode(data[i]);
         if (!pem)
-            fail(name + ": not base64 (keyData is the PEM public key, base64-encoded)");
+            fail(name + ": not base64 (" + field + " is the PEM public key, base64-encoded)");
         keys.push_back(PublicKey::from_pem(*pem, name));
     }
     return keys;
+}
+
+} // namespace
+
+std::vector<PublicKey> requirement_keys(const Requirement& requirement) {
+    return load_keys(requirement, requirement.key_paths, requirement.key_data, "keyData");
+}
+
+std::vector<PublicKey> requirement_log_keys(const Requirement& requirement) {
+    return load_keys(requirement, requirement.rekor_key_paths, requirement.rekor_key_data,
+                     "rekorPublicKeyData");
 }
 
 Admission admit_image(const policy::TrustSection& trust, const std::string& name,
@@ -108,7 +125,9 @@ Admission admit_image(const policy::TrustSection& trust, const std::string& name
                 return identity_matches(req.signed_identity, name, identity);
             };
             check.want = describe(req.signed_identity, image);
-            admission.signature = verify_signatures(signatures, keys, chain, check, subject);
+            check.stated = req.signed_identity.stated;
+            admission.signature = verify_signatures(signatures, keys, chain, check, subject,
+                                                    requirement_log_keys(req));
             admission.requirement = "sigstoreSigned";
             break;
         }

@@ -80,6 +80,13 @@ std::string serialize_image_json(const StoreEntry& e) {
             o.set("identity", s->identity);
             o.set("key", s->key);
             o.set("origin", s->origin);
+            if (s->format == SignatureFormat::sigstore_bundle) {
+                o.set("format", signature_format_name(s->format));
+                auto notes = json::Value::array();
+                for (const auto& n : s->notes)
+                    notes.push(n);
+                o.set("notes", std::move(notes));
+            }
             a.set("signature", std::move(o));
         }
         doc.set("admission", std::move(a));
@@ -148,6 +155,11 @@ StoreEntry parse_image_json(std::string_view text, const std::string& what) {
                         v.identity = string_of(*s, "identity");
                         v.key = string_of(*s, "key");
                         v.origin = string_of(*s, "origin");
+                        if (s->find("format")) {
+                            v.format = SignatureFormat::sigstore_bundle;
+                            for (const auto& n : member(*s, "notes").as_array())
+                                v.notes.push_back(n.as_string());
+                        }
                         a.signature = std::move(v);
                     });
                 e.admission = std::move(a);
@@ -177,8 +189,13 @@ std::string detail::serialize_signatures(const std::vector<Signature>& signature
         if (!s.problem.empty())
             continue; // unreadable at import: nothing a later check could verify
         auto o = json::Value::object();
-        o.set("payload", base64_encode(s.payload));
-        o.set("signature", base64_encode(s.der));
+        if (s.format == SignatureFormat::sigstore_bundle) {
+            o.set("format", signature_format_name(s.format));
+            o.set("bundle", base64_encode(s.payload));
+        } else {
+            o.set("payload", base64_encode(s.payload));
+            o.set("signature", base64_encode(s.der));
+        }
         o.set("origin", s.origin);
         arr.push(std::move(o));
     }
@@ -193,12 +210,20 @@ std::vector<Signature> detail::parse_signatures(std::string_view text, const std
         for (size_t i = 0; i < arr.size(); ++i)
             with_context("[" + std::to_string(i) + "]", [&] {
                 Signature s;
-                auto payload = base64_decode(string_of(arr[i], "payload"));
-                auto der = base64_decode(string_of(arr[i], "signature"));
-                if (!payload || !der)
-                    fail("not base64");
-                s.payload = std::move(*payload);
-                s.der = std::move(*der);
+                if (arr[i].find("bundle")) {
+                    auto bundle = base64_decode(string_of(arr[i], "bundle"));
+                    if (!bundle)
+                        fail("bundle: not base64");
+                    s.format = SignatureFormat::sigstore_bundle;
+                    s.payload = std::move(*bundle);
+                } else {
+                    auto payload = base64_decode(string_of(arr[i], "payload"));
+                    auto der = base64_decode(string_of(arr[i], "signature"));
+                    if (!payload || !der)
+                        fail("not base64");
+                    s.payload = std::move(*payload);
+                    s.der = std::move(*der);
+                }
                 s.origin = string_of(arr[i], "origin");
                 out.push_back(std::move(s));
             });

@@ -12,6 +12,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/x509.h>
 
 namespace ward::trust {
 namespace {
@@ -114,6 +115,17 @@ bool PublicKey::verify(std::string_view data, std::string_view der_signature) co
 
 std::string PublicKey::pem() const {
     return public_pem_of(key_.get());
+}
+
+std::string PublicKey::der() const {
+    int len = i2d_PUBKEY(key_.get(), nullptr);
+    if (len <= 0)
+        fail(name_ + ": cannot encode the key as DER: " + openssl_error());
+    std::string out(static_cast<size_t>(len), '\0');
+    auto* p = reinterpret_cast<unsigned char*>(out.data());
+    if (i2d_PUBKEY(key_.get(), &p) != len)
+        fail(name_ + ": cannot encode the key as DER: " + openssl_error());
+    return out;
 }
 
 PrivateKey PrivateKey::generate() {

@@ -130,6 +130,13 @@ bool is_signature_entry(const Descriptor& d) {
     std::string name = d.ref_name();
     if (starts_with(name, "sha256-") && (name.ends_with(".sig") || name.ends_with(".att")))
         return true;
+    // OCI 1.1 referrers: the fallback tag sha256-<hex>, or a Sigstore bundle
+    // manifest listed by itself (cosign v3).
+    if (starts_with(name, "sha256-") && name.size() == 7 + 64)
+        return true;
+    if (d.artifact_type == media::kSigstoreBundle ||
+        d.annotations.count("dev.sigstore.bundle.content"))
+        return true;
     auto kind = d.annotations.find("kind");
     return kind != d.annotations.end() && (kind->second == "dev.cosignproject.cosign/sigs" ||
                                            kind->second == "dev.cosignproject.cosign/atts");

@@ -2,6 +2,7 @@
 // manifest, config. Every error names the document and the JSON path.
 #include "ward/trust/oci.hpp"
 
+#include "json_fields.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/json/json.hpp"
@@ -9,40 +10,11 @@
 namespace ward::trust {
 namespace {
 
+using fields::bad;
+using fields::member;
+using fields::parse_object;
+using fields::string_member;
 using json::Value;
-
-[[noreturn]] void bad(const std::string& what, const std::string& path, const std::string& msg) {
-    fail(what + ": " + path + ": " + msg);
-}
-
-Value parse_object(std::string_view bytes, const std::string& what) {
-    Value v = with_context(what, [&] { return json::parse(bytes); });
-    if (!v.is_object())
-        fail(what + ": not a JSON object (got " + json::type_name(v.type()) + ")");
-    return v;
-}
-
-const Value* member(const Value& obj, std::string_view key, const std::string& what,
-                    const std::string& path, json::Type type, bool required) {
-    const Value* v = obj.find(key);
-    std::string at = path.empty() ? std::string(key) : path + "." + std::string(key);
-    if (!v) {
-        if (required)
-            bad(what, at, "required field missing");
-        return nullptr;
-    }
-    if (v->type() != type)
-        bad(what, at,
-            std::string("expected ") + json::type_name(type) + ", got " +
-                json::type_name(v->type()));
-    return v;
-}
-
-std::string string_member(const Value& obj, std::string_view key, const std::string& what,
-                          const std::string& path, bool required) {
-    const Value* v = member(obj, key, what, path, json::Type::string, required);
-    return v ? v->as_string() : std::string();
-}
 
 void check_schema_version(const Value& doc, const std::string& what) {
     const Value* v = member(doc, "schemaVersion", what, "", json::Type::number, true);
@@ -79,6 +51,7 @@ Descriptor parse_descriptor(const Value& v, const std::string& what, const std::
         plat.variant = string_member(*p, "variant", what, path + ".platform", false);
         d.platform = plat;
     }
+    d.artifact_type = string_member(v, "artifactType", what, path, false);
     // Descriptors with "urls" point outside the layout; ward never fetches.
     if (v.find("urls"))
         bad(what, path + ".urls", "external blob URLs are not supported");
@@ -199,6 +172,9 @@ Manifest parse_manifest(std::string_view bytes, std::string_view descriptor_type
     size_t i = 0;
     for (const Value& entry : layers->as_array())
         m.layers.push_back(parse_descriptor(entry, what, "layers[" + std::to_string(i++) + "]"));
+    m.artifact_type = string_member(doc, "artifactType", what, "", false);
+    if (const Value* subject = member(doc, "subject", what, "", json::Type::object, false))
+        m.subject = parse_descriptor(*subject, what, "subject");
     return m;
 }
 

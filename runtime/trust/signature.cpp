@@ -3,6 +3,7 @@
 #include "ward/trust/signature.hpp"
 
 #include "base64.hpp"
+#include "bundle_signature.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/strings.hpp"
 
@@ -73,8 +74,10 @@ std::vector<Signature> find_layout_signatures(const Layout& layout,
         if (label.empty() && kind != d.annotations.end() &&
             kind->second == "dev.cosignproject.cosign/sigs")
             label = "kind dev.cosignproject.cosign/sigs";
-        if (label.empty())
+        if (label.empty()) {
+            detail::collect_bundles(layout, d, digests, out);
             continue;
+        }
         // One manifest may be both tagged and annotated: read it once.
         bool dup = false;
         for (const Digest& s : seen)
@@ -113,60 +116,93 @@ VerifiedSignature verify_signatures(const std::vector<Signature>& signatures,
     if (identity) {
         check.accepts = [&](const std::string& got) { return got == *identity; };
         check.want = quote(*identity);
+        check.stated = true;
     }
     return verify_signatures(signatures, keys, chain, check,
                              chain.empty() ? "" : "manifest " + chain.back().str());
 }
 
+std::string detail::key_list(const std::vector<PublicKey>& keys) {
+    std::vector<std::string> names;
+    for (const PublicKey& key : keys)
+        names.push_back(key.name());
+    return (names.size() == 1 ? "key " : "keys ") + join(names, ", ");
+}
+
+const char* signature_format_name(SignatureFormat format) {
+    return format == SignatureFormat::sigstore_bundle ? "sigstore bundle v0.3" : "simple signing";
+}
+
+namespace {
+
+// One simple-signing signature; nullopt with the reason in `why`.
+std::optional<VerifiedSignature> verify_simple(const Signature& sig,
+                                               const std::vector<PublicKey>& keys,
+                                               const std::vector<Digest>& chain,
+                                               const IdentityCheck& identity,
+                                               std::vector<std::string>& why) {
+    const PublicKey* by = nullptr;
+    for (const PublicKey& key : keys)
+        if (!by && key.verify(sig.payload, sig.der))
+            by = &key;
+    if (!by) {
+        why.push_back(sig.origin + ": does not verify with " + detail::key_list(keys));
+        return std::nullopt;
+    }
+    SignaturePayload p;
+    try {
+        p = parse_payload(sig.payload, sig.origin + ": payload");
+    } catch (const Error& e) {
+        why.push_back(e.what());
+        return std::nullopt;
+    }
+    bool in_chain = false;
+    for (const Digest& d : chain)
+        in_chain = in_chain || d == p.manifest_digest;
+    if (!in_chain) {
+        why.push_back(sig.origin + ": signs " + p.manifest_digest.str() + ", not this image");
+        return std::nullopt;
+    }
+    if (identity.accepts && !identity.accepts(p.docker_reference)) {
+        why.push_back(sig.origin + ": identity " + quote(p.docker_reference) + ", want " +
+                      identity.want);
+        return std::nullopt;
+    }
+    return VerifiedSignature{p.manifest_digest,
+                             p.docker_reference,
+                             by->name(),
+                             sig.origin,
+                             SignatureFormat::simple_signing,
+                             {}};
+}
+
+} // namespace
+
 VerifiedSignature verify_signatures(const std::vector<Signature>& signatures,
                                     const std::vector<PublicKey>& keys,
                                     const std::vector<Digest>& chain, const IdentityCheck& identity,
-                                    const std::string& subject) {
+                                    const std::string& subject,
+                                    const std::vector<PublicKey>& log_keys) {
     if (chain.empty())
         fail("verify signatures: nothing to verify");
     if (keys.empty())
         fail("no trusted key to verify " + subject);
     if (signatures.empty())
         fail("no signature for " + subject + " (looked for tag " + signature_tag(chain.front()) +
-             (chain.size() > 1 ? " and the digests of its index" : "") + ")");
+             (chain.size() > 1 ? " and the digests of its index" : "") +
+             ", and for sigstore bundle referrers)");
     std::vector<std::string> why;
     for (const Signature& sig : signatures) {
         if (!sig.problem.empty()) {
             why.push_back(sig.problem);
             continue;
         }
-        const PublicKey* by = nullptr;
-        for (const PublicKey& key : keys)
-            if (!by && key.verify(sig.payload, sig.der))
-                by = &key;
-        if (!by) {
-            std::vector<std::string> names;
-            for (const PublicKey& key : keys)
-                names.push_back(key.name());
-            why.push_back(sig.origin + ": does not verify with " +
-                          (names.size() == 1 ? "key " : "keys ") + join(names, ", "));
-            continue;
-        }
-        SignaturePayload p;
-        try {
-            p = parse_payload(sig.payload, sig.origin + ": payload");
-        } catch (const Error& e) {
-            why.push_back(e.what());
-            continue;
-        }
-        bool in_chain = false;
-        for (const Digest& d : chain)
-            in_chain = in_chain || d == p.manifest_digest;
-        if (!in_chain) {
-            why.push_back(sig.origin + ": signs " + p.manifest_digest.str() + ", not this image");
-            continue;
-        }
-        if (identity.accepts && !identity.accepts(p.docker_reference)) {
-            why.push_back(sig.origin + ": identity " + quote(p.docker_reference) + ", want " +
-                          identity.want);
-            continue;
-        }
-        return VerifiedSignature{p.manifest_digest, p.docker_reference, by->name(), sig.origin};
+        std::optional<VerifiedSignature> v =
+            sig.format == SignatureFormat::sigstore_bundle
+                ? detail::verify_bundle(sig, keys, chain, identity, log_keys, why)
+                : verify_simple(sig, keys, chain, identity, why);
+        if (v)
+            return *v;
     }
     fail("no signature by a trusted key for " + subject + ": " + join(why, "; "));
 }

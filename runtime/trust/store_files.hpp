@@ -12,7 +12,8 @@
 
 namespace ward::trust::detail {
 
-// signatures.json: [{"payload": b64, "signature": b64 DER, "origin": "..."}].
+// signatures.json: [{"payload": b64, "signature": b64 DER, "origin": "..."}], a Sigstore
+// bundle as {"format": "sigstore bundle v0.3", "bundle": b64, "origin": "..."}.
 std::string serialize_signatures(const std::vector<Signature>& signatures);
 std::vector<Signature> parse_signatures(std::string_view text, const std::string& what);
 

@@ -9,6 +9,7 @@
 #include "ward/trust/bundle_sign.hpp"
 #include "ward/trust/oci.hpp"
 #include "ward/trust/signature.hpp"
+#include "ward/trust/sigstore_bundle.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -31,6 +32,14 @@ inline void parse_one(std::string_view target, std::string_view data) {
             parse_payload(data, "payload");
         } else if (target == "bundle_payload") {
             parse_bundle_payload(data);
+        } else if (target == "sigstore_bundle") {
+            // The statement parser sees a bundle's payload and, alone, the
+            // input itself (so plain statements are fuzzed too).
+            try {
+                parse_cosign_statement(parse_sigstore_bundle(data, "bundle").payload, "statement");
+            } catch (const ward::Error&) {
+            }
+            parse_cosign_statement(data, "statement");
         } else if (target == "digest") {
             parse_digest(data);
             parse_image_ref(data);

@@ -18,6 +18,20 @@ using namespace ward_it;
 namespace utf = boost::unit_test;
 namespace fs = std::filesystem;
 
+namespace {
+
+// `ward run --image` under `policy`: the image's Cmd prints as its user.
+void runs_as_its_user(Bundle& b, Image& img, const std::string& policy) {
+    std::string id = b.new_id("trusted");
+    Result r = img.ward({"--policy", policy, "run", "--image", img.name, id});
+    BOOST_TEST(r.status == 0, "run exit " << r.status << "; stderr: " << r.err);
+    BOOST_TEST(r.out.find("uid=1000 gid=1000 groups=1000 50 cwd=/home/user") == 0,
+               "stdout: " << r.out);
+    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
+}
+
+} // namespace
+
 BOOST_AUTO_TEST_SUITE(image_run, *utf::label("ward_only") * utf::precondition(ward_only) *
                                      utf::precondition(has_umoci))
 
@@ -115,12 +129,35 @@ BOOST_AUTO_TEST_CASE(a_signed_image_runs_under_a_hardened_policy_trusting_its_ke
     Result imp = img.ward({"--policy", policy_path, "image", "import", img.layout + ":v1"});
     BOOST_REQUIRE_MESSAGE(imp.status == 0, "import: " << imp.err);
 
-    std::string id = b.new_id("signed");
-    Result r = img.ward({"--policy", policy_path, "run", "--image", img.name, id});
-    BOOST_TEST(r.status == 0, "run exit " << r.status << "; stderr: " << r.err);
-    BOOST_TEST(r.out.find("uid=1000 gid=1000 groups=1000 50 cwd=/home/user") == 0,
-               "stdout: " << r.out);
-    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
+    runs_as_its_user(b, img, policy_path);
+}
+
+// cosign 3's format: a Sigstore bundle v0.3 attached as an OCI 1.1
+// referrer, assembled by the openssl CLI (tests/trust/sigstore_bundle.py:
+// the image is made here, so no committed fixture can know its digest).
+// Imported under hardened trusting only that key, then run; the store's
+// saved bundle is what create admits again.
+BOOST_AUTO_TEST_CASE(a_sigstore_bundle_signed_image_runs_under_a_policy_trusting_its_key) {
+    Bundle b;
+    Image img(b, "bundled");
+    std::string key = b.dir + "/signer";
+    shell("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " + q(key + ".key") +
+          " && openssl pkey -in " + q(key + ".key") + " -pubout -out " + q(key + ".pub"));
+    std::string tool = fs::absolute("tests/trust/sigstore_bundle.py").string();
+    std::string digest_cmd = "python3 " + fs::absolute("tests/trust/layout_edit.py").string() +
+                             " digest " + q(img.layout) + " v1";
+    shell("d=$(" + digest_cmd + ") && " + q(tool) + " sign \"$d\" " + q(key + ".key") + " " +
+          q(b.dir + "/bundle.json") + " && " + q(tool) + " attach " + q(img.layout) + " \"$d\" " +
+          q(b.dir + "/bundle.json") + " referrer");
+
+    std::string policy_path =
+        policy_trusting(b, "hardened", signed_by(key), "never", "policy.json");
+    Result imp = img.ward({"--policy", policy_path, "image", "import", img.layout + ":v1"});
+    BOOST_REQUIRE_MESSAGE(imp.status == 0, "import: " << imp.err);
+    BOOST_TEST(imp.out.find("sigstore bundle v0.3 key " + key + ".pub") != std::string::npos,
+               "stdout: " << imp.out);
+
+    runs_as_its_user(b, img, policy_path);
 }
 
 BOOST_AUTO_TEST_CASE(an_unknown_image_is_named) {

@@ -179,7 +179,7 @@ expect "wrong identity" 1 err "identity \"$ID\", want \"docker.io/evil/app\"" --
 expect "RSA key refused" 1 err "rsa.pub: not an EC key" -- image verify --key rsa.pub img:v1
 
 rm -rf img && cp -a base img
-expect "unsigned image" 1 err "no signature for manifest $D (looked for tag sha256-${D#sha256:}.sig)" -- image verify --key signer.pub img:v1
+expect "unsigned image" 1 err "no signature for manifest $D (looked for tag sha256-${D#sha256:}.sig, and for sigstore bundle referrers)" -- image verify --key signer.pub img:v1
 expect "unknown tag" 1 err "no image tagged \"v9\" (tags: v1)" -- image verify --key signer.pub img:v9
 
 # A blob replaced by a symlink to a file with the right content.
@@ -285,6 +285,9 @@ expect "bundle: back to verified" 0 out "verified bundle bundle" -- verify --key
 
 # --- the image store
 . "$(dirname "$EDIT")/store_cases.sh"
+
+# --- Sigstore bundles (cosign v3)
+. "$(dirname "$EDIT")/bundle_cases.sh"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

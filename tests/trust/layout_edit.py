@@ -140,4 +140,5 @@ def main(argv):
         sys.exit(__doc__)
 
 
-main(sys.argv)
+if __name__ == "__main__":
+    main(sys.argv)

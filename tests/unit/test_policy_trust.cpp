@@ -95,8 +95,16 @@ BOOST_AUTO_TEST_CASE(strict_parse_names_the_field) {
     BOOST_TEST(parse_error(R"({"default": [{"type": "sigstoreSigned", "keyPath": "k.pub"}]})") ==
                "p.json: trust.default[0]: key path \"k.pub\" must be absolute");
     BOOST_TEST(parse_error(R"({"default": [{"type": "sigstoreSigned", "fulcio": {}}]})") ==
-               "p.json: trust.default[0].fulcio: keyless (Fulcio/Rekor/PKI) verification is not "
+               "p.json: trust.default[0].fulcio: keyless (Fulcio/PKI) verification is not "
                "supported by ward; name the public keys with keyPath, keyPaths or keyData");
+    // Rekor keys are spelled as containers-policy.json spells them, one form at a time.
+    BOOST_TEST(parse_error(R"({"default": [{"type": "sigstoreSigned", "keyPath": "/a",
+                 "rekorPublicKeyPath": "/r", "rekorPublicKeyData": "eA=="}]})") ==
+               "p.json: trust.default[0]: sigstoreSigned needs at most one of rekorPublicKeyPath, "
+               "rekorPublicKeyPaths, rekorPublicKeyData, rekorPublicKeyDatas");
+    BOOST_TEST(parse_error(R"({"default": [{"type": "sigstoreSigned", "keyPath": "/a",
+                 "rekorPublicKeyPath": "r.pub"}]})") ==
+               "p.json: trust.default[0]: key path \"r.pub\" must be absolute");
     BOOST_TEST(parse_error(R"({"default": [{"type": "reject", "keyPath": "/a"}]})") ==
                "p.json: trust.default[0].keyPath: unknown key");
     BOOST_TEST(

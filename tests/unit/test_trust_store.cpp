@@ -37,8 +37,12 @@ StoreEntry sample() {
     Admission a;
     a.scope = "docker.io/library/busybox";
     a.requirement = "sigstoreSigned";
-    a.signature = VerifiedSignature{d('f'), "docker.io/library/busybox", "/etc/ward/keys/demo.pub",
-                                    "signature layer sha256:0123456789ab"};
+    a.signature = VerifiedSignature{d('f'),
+                                    "docker.io/library/busybox",
+                                    "/etc/ward/keys/demo.pub",
+                                    "signature layer sha256:0123456789ab",
+                                    SignatureFormat::simple_signing,
+                                    {}};
     e.admission = a;
     e.dropped = {1, 2, 3, 4};
     return e;

@@ -47,6 +47,9 @@ struct SignedIdentity {
     };
     Kind kind = Kind::match_repo_digest_or_exact;
     std::string repository; // exact_repository: dockerRepository
+    // The policy wrote signedIdentity (rather than taking the default): a
+    // Sigstore bundle, which names no docker-reference, cannot satisfy it.
+    bool stated = false;
 };
 
 struct Requirement {
@@ -60,7 +63,13 @@ struct Requirement {
     // base64).
     std::vector<std::string> key_paths;
     std::vector<std::string> key_data; // base64 of PEM text
-    std::string where;                 // "trust.scopes["x"][0]", for messages
+    // rekorPublicKeyPath(s)/rekorPublicKeyData(s): transparency-log keys.
+    // Given, a Sigstore bundle must carry a log entry one of them promised
+    // (checked offline, never fetched); absent, log entries are not checked.
+    // Simple-signing signatures carry no log entry ward reads.
+    std::vector<std::string> rekor_key_paths;
+    std::vector<std::string> rekor_key_data;
+    std::string where; // "trust.scopes["x"][0]", for messages
     SignedIdentity signed_identity;
 };
 using Requirements = std::vector<Requirement>;

@@ -37,6 +37,9 @@ Admission admit_image(const policy::TrustSection& trust, const std::string& name
 // keyData), loaded now; a missing or unreadable key file is an error naming
 // it (a policy that names a key must not silently trust fewer).
 std::vector<PublicKey> requirement_keys(const policy::Requirement& requirement);
+// Its transparency-log keys (rekorPublicKeyPath…), loaded the same way;
+// empty when it names none.
+std::vector<PublicKey> requirement_log_keys(const policy::Requirement& requirement);
 
 // True when `identity` (a signature's docker-reference) satisfies
 // `rule` for an image run under `name`.

@@ -26,6 +26,8 @@ class PublicKey {
     // that does not verify (or is not even DER): the caller says what failed.
     bool verify(std::string_view data, std::string_view der_signature) const;
     std::string pem() const;
+    // SubjectPublicKeyInfo DER: what a Rekor log ID is the SHA-256 of.
+    std::string der() const;
 
   private:
     std::shared_ptr<evp_pkey_st> key_;

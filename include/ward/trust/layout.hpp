@@ -104,7 +104,8 @@ VerifiedImage verify_image(const Layout& layout, const SelectOptions& select,
 const Descriptor& select_top(const Layout& layout, const SelectOptions& select);
 
 // True for index.json entries that hold signatures, not images: tags
-// "sha256-<hex>.sig" / ".att" and cosign save's "kind" annotations.
+// "sha256-<hex>.sig" / ".att", cosign save's "kind" annotations, the OCI
+// 1.1 referrers fallback tag "sha256-<hex>" and Sigstore bundle referrers.
 bool is_signature_entry(const Descriptor& d);
 
 } // namespace ward::trust

@@ -42,6 +42,8 @@ inline constexpr std::string_view kDockerLayerZstd =
     "application/vnd.docker.image.rootfs.diff.tar.zstd";
 inline constexpr std::string_view kCosignPayload =
     "application/vnd.dev.cosign.simplesigning.v1+json";
+// cosign v3's default: a Sigstore bundle, attached as an OCI 1.1 referrer.
+inline constexpr std::string_view kSigstoreBundle = "application/vnd.dev.sigstore.bundle.v0.3+json";
 } // namespace media
 
 inline constexpr std::string_view kRefNameAnnotation = "org.opencontainers.image.ref.name";
@@ -70,6 +72,7 @@ struct Descriptor {
     uint64_t size = 0;
     std::map<std::string, std::string> annotations;
     std::optional<Platform> platform;
+    std::string artifact_type; // OCI 1.1 artifactType (referrers carry it), or ""
 
     BlobSpec blob() const { return {digest, size}; }
     // The ref.name annotation, or "".
@@ -84,6 +87,10 @@ struct Manifest {
     std::string media_type; // the document's own, or the descriptor's when the document omits it
     Descriptor config;
     std::vector<Descriptor> layers;
+    // OCI 1.1 artifacts: what it is, and the manifest it refers to (a
+    // signature's subject is the image it signs).
+    std::string artifact_type;
+    std::optional<Descriptor> subject;
 };
 
 struct ImageConfig {

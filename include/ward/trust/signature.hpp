@@ -11,6 +11,10 @@
 // Order matters: the signature is verified over the raw payload bytes
 // before the payload is parsed, so the JSON parser only ever sees bytes a
 // trusted key signed.
+//
+// cosign v3's default, a Sigstore bundle (sigstore_bundle.hpp) attached as
+// an OCI 1.1 referrer, is found and verified through the same calls: a
+// Signature of format sigstore_bundle carries the bundle's bytes.
 #pragma once
 
 #include "ward/trust/digest.hpp"
@@ -43,17 +47,23 @@ std::string make_payload(const Digest& digest, const std::string& docker_referen
 // The tag cosign gives the signatures of `digest`: "sha256-<hex>.sig".
 std::string signature_tag(const Digest& digest);
 
+enum class SignatureFormat { simple_signing, sigstore_bundle };
+
 struct Signature {
-    std::string payload; // exact bytes
-    std::string der;     // decoded signature
+    std::string payload; // exact bytes: the simple-signing payload, or the whole bundle JSON
+    std::string der;     // simple signing: the decoded signature (a bundle carries its own)
     std::string origin;  // for messages: "signature layer sha256:ab... (tag sha256-....sig)"
     // Non-empty: this signature could not even be read (blob missing or
     // changed, annotation not base64); it counts as refused, with this reason.
     std::string problem;
+    SignatureFormat format = SignatureFormat::simple_signing;
 };
 
 // Every payload layer of the signature manifests for the digests in
-// `digests` (tag sha256-<hex>.sig, or cosign save's kind annotation). The
+// `digests` (tag sha256-<hex>.sig, or cosign save's kind annotation), and
+// every Sigstore bundle layer of their OCI 1.1 referrers (a manifest in
+// index.json whose artifactType is the bundle type and whose subject is one
+// of `digests`, or one listed by the referrers fallback tag sha256-<hex>). The
 // signature manifests and payload blobs are digest- and size-checked like
 // any blob. A signature manifest or payload layer that cannot be read is
 // returned with `problem` set rather than thrown, so one broken signature
@@ -68,10 +78,17 @@ Signature load_detached(const std::string& signature_file, const std::string& pa
 
 struct VerifiedSignature {
     Digest signed_digest; // one of the chain's digests
-    std::string identity; // docker-reference
+    std::string identity; // docker-reference; "" for a Sigstore bundle (it carries none)
     std::string key;      // name of the key that verified it
     std::string origin;
+    SignatureFormat format = SignatureFormat::simple_signing;
+    // What else was (or was not) checked, one line each, for the output:
+    // "log entry 42 (dsse) promised by /etc/ward/rekor.pub".
+    std::vector<std::string> notes;
 };
+
+const char*
+signature_format_name(SignatureFormat format); // "simple signing", "sigstore bundle v0.3"
 
 // Accepts the first signature that verifies with one of `keys`, whose
 // payload parses, names a digest in `chain` and (when `identity` is set)
@@ -87,13 +104,22 @@ VerifiedSignature verify_signatures(const std::vector<Signature>& signatures,
 // The same with the identity decided by a predicate (the policy's
 // signedIdentity) and `subject` naming the image in the refusal:
 // `no signature by a trusted key for docker.io/library/x (manifest sha256:...): ...`.
+//
+// A Sigstore bundle names no docker-reference: it passes an identity check
+// only when the rule is the default one (`stated` false: the policy wrote
+// no signedIdentity); a rule the operator stated refuses it, by name.
+// `log_keys` (the policy's rekorPublicKeyPath…): when given, a bundle must
+// carry a log entry they promise (check_log_entry); when not, a bundle's
+// log entry is not checked, and a note says so.
 struct IdentityCheck {
     std::function<bool(const std::string&)> accepts; // empty: any identity
     std::string want;                                // for messages: what it wanted
+    bool stated = false;                             // the policy or --identity asked for it
 };
 VerifiedSignature verify_signatures(const std::vector<Signature>& signatures,
                                     const std::vector<PublicKey>& keys,
                                     const std::vector<Digest>& chain, const IdentityCheck& identity,
-                                    const std::string& subject);
+                                    const std::string& subject,
+                                    const std::vector<PublicKey>& log_keys = {});
 
 } // namespace ward::trust

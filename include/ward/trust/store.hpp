@@ -7,7 +7,8 @@
 //       files.jsonl              the per-file record (file_record.hpp)
 //       manifest.json            exactly the verified manifest bytes
 //       config.json              exactly the verified image config bytes
-//       signatures.json          every signature found at import (payload + DER, base64)
+//       signatures.json          every signature found at import (payload + DER, or a
+//                                Sigstore bundle, base64)
 //       image.json               names, chain, layers, what was admitted, when, the
 //                                mount points import added (mount_points.hpp)
 //     tmp/                       imports in progress (renamed into images/ when complete)

@@ -75,12 +75,13 @@ const std::vector<VerbSpec>& verbs() {
          "root filesystem, hooks. The container process is ready but does not run the\n"
          "configured program until `ward start`.\n"
          "With --image REF the config is made from a store image as `ward bundle create`\n"
-         "makes it (a command after the id replaces the image's Cmd; put -- before a\n"
-         "command with options) and kept in the container's state dir, which is its\n"
-         "bundle; `ward delete` removes it.\n"
+         "makes it (a command after the id replaces the image's Cmd; ward's flags end at\n"
+         "its first word, as podman's do) and kept in the container's state dir, which is\n"
+         "its bundle; `ward delete` removes it.\n"
          "With NOTIFY_SOCKET set, the container gets NOTIFY_SOCKET=/run/notify/notify.sock\n"
          "(its state dir's notify/ bound read-only at /run/notify); see ward-create(8).",
-         create_flags()},
+         create_flags(),
+         FlagsEnd{1, "image"}},
         {"start",
          "run the configured program in a created container",
          "<container-id>",
@@ -99,10 +100,12 @@ const std::vector<VerbSpec>& verbs() {
          "(128+N when it was killed by signal N).\n"
          "With --image REF (a name `ward image ls` shows, sha256:HEX or a unique hex\n"
          "prefix) the config is made from that store image as `ward bundle create` makes\n"
-         "it; a command after the id replaces the image's Cmd (put -- before a command\n"
-         "with options). The config lives in the container's state dir, its bundle.\n"
+         "it; a command after the id replaces the image's Cmd (ward's flags end at its\n"
+         "first word: `ward run --image REF ID sh -c 'echo hi'`). The config lives in\n"
+         "the container's state dir, its bundle.\n"
          "With NOTIFY_SOCKET set, waits for the container's READY=1 as `ward start` does.",
-         run_flags()},
+         run_flags(),
+         FlagsEnd{1, "image"}},
         {"state",
          "print the state of a container as JSON",
          "<container-id>",
@@ -152,10 +155,11 @@ const std::vector<VerbSpec>& verbs() {
          "hex prefix): process from the image's Entrypoint + Cmd, Env, WorkingDir and User\n"
          "(names resolved in the image's /etc/passwd and /etc/group), root.path the\n"
          "store's rootfs of the image, read-only (it is shared, never copied), the rest\n"
-         "as `ward spec` writes it. A command after DIR replaces the image's Cmd (put --\n"
-         "before a command with options). The policy is applied when the container is\n"
-         "created, not written into the file. See ward-bundle(8).",
-         {{"image", nullptr, "REF", "the store image (required)"}, kHelpFlag}},
+         "as `ward spec` writes it. A command after DIR replaces the image's Cmd (ward's\n"
+         "flags end at its first word, as podman's do). The policy is applied when the\n"
+         "container is created, not written into the file. See ward-bundle(8).",
+         {{"image", nullptr, "REF", "the store image (required)"}, kHelpFlag},
+         FlagsEnd{2}},
         {"spec",
          "write a starter config.json",
          "",
@@ -295,7 +299,7 @@ const std::vector<VerbSpec>& verbs() {
          "and the rows of the container's processes. json: prints the JSON array of\n"
          "their pids. Options of ward ps go before the id; all after it go to ps.",
          {{"format", "f", "FORMAT", "output format: table (default) or json"}, kHelpFlag},
-         true},
+         FlagsEnd{0}},
         {"events",
          "show a container's resource usage and OOM events as JSON",
          "<container-id>",
@@ -421,7 +425,7 @@ const std::vector<VerbSpec>& verbs() {
           {"cgroup", nullptr, "PATH", "sub-cgroup to run in: not supported yet"},
           {"ignore-paused", nullptr, nullptr, "allow exec in a paused container"},
           kHelpFlag},
-         true},
+         FlagsEnd{0}},
         later("restore", "restore a container from a checkpoint"),
         {"update",
          "change the resource limits of a created or running container",

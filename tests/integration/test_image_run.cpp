@@ -65,6 +65,26 @@ BOOST_AUTO_TEST_CASE(a_command_replaces_cmd_and_the_state_dir_is_the_bundle) {
     BOOST_TEST(!fs::exists(state_dir));
 }
 
+// As an operator types it: no `--`, the shell's -c is the shell's (ward's
+// flags end at the command's first word, as podman's do).
+BOOST_AUTO_TEST_CASE(a_command_with_options_needs_no_double_dash) {
+    Bundle b;
+    Image img(b, "shc");
+    BOOST_REQUIRE(img.import().status == 0);
+
+    std::string id = b.new_id("shc");
+    Result r = img.ward({"run", "--image", img.name, id, "sh", "-c", "echo hi"});
+    BOOST_TEST(r.status == 0, "run exit " << r.status << "; stderr: " << r.err);
+    BOOST_TEST(r.out == "hi\n", "stdout: " << r.out);
+    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
+
+    std::string dir = b.dir + "/shc-bundle";
+    Result bc = img.ward({"bundle", "create", "--image", img.name, dir, "sh", "-c", "echo hi"});
+    BOOST_REQUIRE_MESSAGE(bc.status == 0, "bundle create: " << bc.err);
+    Json args = Json::parse(slurp(dir + "/config.json"))["process"]["args"];
+    BOOST_TEST(args.dump() == R"(["sh","-c","echo hi"])", "args " << args.dump());
+}
+
 BOOST_AUTO_TEST_CASE(bundle_create_writes_only_a_config_referencing_the_store) {
     Bundle b;
     Image img(b, "bun");

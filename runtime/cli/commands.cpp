@@ -80,8 +80,7 @@ const std::vector<VerbSpec>& verbs() {
          "its bundle; `ward delete` removes it.\n"
          "With NOTIFY_SOCKET set, the container gets NOTIFY_SOCKET=/run/notify/notify.sock\n"
          "(its state dir's notify/ bound read-only at /run/notify); see ward-create(8).",
-         create_flags(),
-         FlagsEnd{1, "image"}},
+         create_flags(), FlagsEnd{1, "image"}},
         {"start",
          "run the configured program in a created container",
          "<container-id>",
@@ -104,8 +103,7 @@ const std::vector<VerbSpec>& verbs() {
          "first word: `ward run --image REF ID sh -c 'echo hi'`). The config lives in\n"
          "the container's state dir, its bundle.\n"
          "With NOTIFY_SOCKET set, waits for the container's READY=1 as `ward start` does.",
-         run_flags(),
-         FlagsEnd{1, "image"}},
+         run_flags(), FlagsEnd{1, "image"}},
         {"state",
          "print the state of a container as JSON",
          "<container-id>",

@@ -22,8 +22,8 @@ struct FlagSpec {
 // and every word after it are taken as they are, dashes and all. `--`
 // ends flags anywhere.
 struct FlagsEnd {
-    int at = -1;                       // -1: never; flags and arguments interleave (runc)
-    const char* only_with = nullptr;   // the end applies only once this flag was seen (--image)
+    int at = -1;                     // -1: never; flags and arguments interleave (runc)
+    const char* only_with = nullptr; // the end applies only once this flag was seen (--image)
 };
 
 struct VerbSpec {

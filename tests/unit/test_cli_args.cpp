@@ -391,7 +391,8 @@ BOOST_AUTO_TEST_CASE(image_command_keeps_its_flags) {
     for (const char* name : {"run", "create"}) {
         auto image = image_run_options(verb(name, {"--image", "r", "c1", "sh", "-c", "echo hi"}));
         BOOST_REQUIRE(image);
-        BOOST_TEST(image->command == (Args{"sh", "-c", "echo hi"}), boost::test_tools::per_element());
+        BOOST_TEST(image->command == (Args{"sh", "-c", "echo hi"}),
+                   boost::test_tools::per_element());
         // A flag between the id and the command is ward's.
         auto late = verb(name, {"c1", "--image", "r", "--pid-file", "/p", "ls", "--pid-file", "x"});
         BOOST_TEST(*late.parsed.value("pid-file") == "/p");
@@ -400,8 +401,9 @@ BOOST_AUTO_TEST_CASE(image_command_keeps_its_flags) {
         // --help after the command word is the command's.
         BOOST_TEST(!verb(name, {"--image", "r", "c1", "ls", "--help"}).help);
         // Without --image, runc's rule: flags after the id are still flags.
-        BOOST_TEST(usage_message([&] { verb(name, {"c1", "sh", "-c", "x"}); }) ==
-                   "flag provided but not defined: -c");
+        BOOST_TEST(usage_message([&] {
+                       verb(name, {"c1", "sh", "-c", "x"});
+                   }) == "flag provided but not defined: -c");
     }
     auto o = bundle_options(verb("bundle", {"create", "--image", "r", "dir", "sh", "-c", "x"}));
     BOOST_TEST(o.dir == "dir");

@@ -346,6 +346,14 @@ PolicyOptions policy_options(const VerbArgs& args) {
         options.container = pos.size() == 2 ? pos[1] : "";
         return options;
     }
+    if (auto image = args.parsed.value("trust")) {
+        if (options.action != "check" || pos.size() != 1)
+            throw UsageError("policy", "ward: usage: policy check --trust IMAGE (no CONFIG)");
+        if (image->empty())
+            throw UsageError("policy", "invalid value \"\" for flag -trust: an image is required");
+        options.image = *image;
+        return options;
+    }
     if (options.action == "check" && pos.size() == 2) {
         options.config = pos[1];
         return options;

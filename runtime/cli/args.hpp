@@ -136,10 +136,11 @@ struct SpecOptions {
 };
 SpecOptions spec_options(const VerbArgs& args);
 
-// `policy show [ID]` or `policy check CONFIG`.
+// `policy show [ID]`, `policy check CONFIG` or `policy check --trust IMAGE`.
 struct PolicyOptions {
     std::string action;    // "show" or "check"
     std::string config;    // check: the config.json to evaluate
+    std::string image;     // check --trust: the store image (name, digest, prefix) to admit
     std::string container; // show ID: what create recorded for that container
 };
 PolicyOptions policy_options(const VerbArgs& args);

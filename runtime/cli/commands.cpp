@@ -224,8 +224,8 @@ const std::vector<VerbSpec>& verbs() {
           {"policy", nullptr, "FILE", "record: the policy `ward run` uses (default: as ward's)"},
           kHelpFlag}},
         {"policy",
-         "show the effective hardening policy, or check a config against it",
-         "show [<container-id>] | check <config.json>",
+         "show the effective hardening policy, or check a config or image against it",
+         "show [<container-id>] | check <config.json> | check --trust <image>",
          1,
          2,
          true,
@@ -236,8 +236,14 @@ const std::vector<VerbSpec>& verbs() {
          "under (name, source, the whole document), what it filled, what it warned about.\n"
          "check CONFIG: evaluates a config.json without running it: prints what the\n"
          "policy would fill and every finding; exits 0 when create would start it, 1\n"
-         "when the policy refuses it. See ward-policy(5) for the file format.",
-         {kHelpFlag}},
+         "when the policy refuses it.\n"
+         "check --trust IMAGE: admits a store image (a name `ward image ls` shows,\n"
+         "sha256:HEX or a unique hex prefix) as create would, with its saved signatures and\n"
+         "the keys the policy names now: prints the scope, each requirement that admits it\n"
+         "and with which key and identity, and any key file skipped (rotated out); exits 0,\n"
+         "or 1 naming why it is refused. See ward-policy(5) for the file format.",
+         {{"trust", nullptr, "IMAGE", "check: the trust of a store image instead of a config"},
+          kHelpFlag}},
         {"audit",
          "audit a config, bundle or running container; compare configs side by side",
          "CONFIG.json|BUNDLE | --compare A B [C...] | --container ID | --pid PID",
@@ -342,7 +348,10 @@ const std::vector<VerbSpec>& verbs() {
          "12 hex digits. The store is --store DIR, $WARD_STORE or /var/lib/ward.\n"
          "sign --key KEY LAYOUT[:TAG]: verifies the image's digest chain, then stores a\n"
          "cosign-style signature of its digest in the layout (payload blob, signature\n"
-         "manifest, index.json entry tagged sha256-<hex>.sig).\n"
+         "manifest, index.json entry tagged sha256-<hex>.sig). It signs the name import\n"
+         "gives the image, REPO:TAG (as skopeo), which the default signedIdentity\n"
+         "matchRepoDigestOrExact accepts; --identity-form repository signs REPO alone (as\n"
+         "cosign), which only matchRepository accepts.\n"
          "verify --key PUB LAYOUT[:TAG|@sha256:HEX]: checks index -> manifest -> config ->\n"
          "every layer blob (digest and size) and a signature by PUB over the manifest\n"
          "(or its index) digest, without unpacking anything; exits 1 naming the first\n"
@@ -350,8 +359,10 @@ const std::vector<VerbSpec>& verbs() {
          "is checked instead of the ones stored in the layout. See ward-image(8).",
          {{"key", "k", "FILE", "sign: private key (PEM); verify: public key (PEM)"},
           {"identity", nullptr, "REF",
-           "sign: docker-reference to sign (default: from the tag, else localhost/DIR);"
+           "sign: docker-reference to sign (default: the name import gives it, REPO:TAG);"
            " verify: require it"},
+          {"identity-form", nullptr, "reference|repository",
+           "sign: reference (default, REPO:TAG as skopeo) or repository (REPO only, as cosign)"},
           {"platform", nullptr, "OS/ARCH", "platform to pick from an index (default: linux/amd64)"},
           {"signature", nullptr, "FILE", "verify: detached base64 signature (with --payload)"},
           {"payload", nullptr, "FILE", "verify: the payload the detached signature signs"},

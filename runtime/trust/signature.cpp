@@ -110,10 +110,12 @@ VerifiedSignature verify_signatures(const std::vector<Signature>& signatures,
                                     const std::vector<Digest>& chain,
                                     const std::optional<std::string>& identity) {
     IdentityCheck check;
-    if (identity) {
-        check.accepts = [&](const std::string& got) { return got == *identity; };
-        check.want = quote(*identity);
-    }
+    if (identity)
+        check.refusal = [&](const std::string& got) -> std::optional<std::string> {
+            if (got == *identity)
+                return std::nullopt;
+            return "identity " + quote(got) + ", want " + quote(*identity);
+        };
     return verify_signatures(signatures, keys, chain, check,
                              chain.empty() ? "" : "manifest " + chain.back().str());
 }
@@ -161,9 +163,8 @@ VerifiedSignature verify_signatures(const std::vector<Signature>& signatures,
             why.push_back(sig.origin + ": signs " + p.manifest_digest.str() + ", not this image");
             continue;
         }
-        if (identity.accepts && !identity.accepts(p.docker_reference)) {
-            why.push_back(sig.origin + ": identity " + quote(p.docker_reference) + ", want " +
-                          identity.want);
+        if (auto refused = identity.refusal ? identity.refusal(p.docker_reference) : std::nullopt) {
+            why.push_back(sig.origin + ": " + *refused);
             continue;
         }
         return VerifiedSignature{p.manifest_digest, p.docker_reference, by->name(), sig.origin};

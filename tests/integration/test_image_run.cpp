@@ -139,9 +139,11 @@ BOOST_AUTO_TEST_CASE(a_signed_image_runs_under_a_hardened_policy_trusting_its_ke
     Image img(b, "signed");
     std::string key = b.dir + "/demo";
     BOOST_REQUIRE(img.ward({"key", "generate", "--out", key}).status == 0);
-    Result sign = img.ward(
-        {"image", "sign", "--key", key + ".key", "--identity", img.name, img.layout + ":v1"});
+    // Signed with the default identity, the name import gives the image:
+    // the policy's default signedIdentity (matchRepoDigestOrExact) accepts it.
+    Result sign = img.ward({"image", "sign", "--key", key + ".key", img.layout + ":v1"});
     BOOST_REQUIRE_MESSAGE(sign.status == 0, "sign: " << sign.err);
+    BOOST_TEST(sign.out.find("as \"" + img.name + "\"") != std::string::npos, sign.out);
 
     // hardened, with its trust section trusting only that key.
     Json policy = Json::parse(slurp("contrib/policies/hardened.json"));
@@ -179,6 +181,38 @@ BOOST_AUTO_TEST_CASE(a_signed_image_runs_under_a_hardened_policy_trusting_its_ke
     BOOST_TEST(r.out.find("uid=1000 gid=1000 groups=1000 50 cwd=/home/user") == 0,
                "stdout: " << r.out);
     BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
+
+    // Key rotation at create: a listed key file that is gone is skipped
+    // with a warning while the other key admits the image; once the signing
+    // key is no longer listed, create refuses the image it alone signed.
+    auto write_policy = [&](const std::string& path, const std::vector<std::string>& keys) {
+        Json req = Json::object();
+        req["type"] = "sigstoreSigned";
+        Json list = Json::array();
+        for (const auto& k : keys)
+            list.push(k);
+        req["keyPaths"] = list;
+        Json p = policy;
+        p["trust"]["default"] = Json::array({req});
+        std::ofstream(path) << p.dump();
+    };
+    std::string rotating = b.dir + "/rotating.json";
+    write_policy(rotating, {b.dir + "/gone.pub", key + ".pub"});
+    std::string id2 = b.new_id("rot");
+    Result rot = img.ward({"--policy", rotating, "run", "--image", img.name, id2, "true"});
+    BOOST_TEST(rot.status == 0, "run exit " << rot.status << "; stderr: " << rot.err);
+    BOOST_TEST(rot.err.find("key " + b.dir + "/gone.pub does not exist; skipped") !=
+                   std::string::npos,
+               "stderr: " << rot.err);
+    std::string rotated = b.dir + "/rotated.json";
+    write_policy(rotated, {other + ".pub"});
+    std::string id3 = b.new_id("rev");
+    Result rev = img.ward({"--policy", rotated, "run", "--image", img.name, id3, "true"});
+    BOOST_TEST(rev.status == 1);
+    BOOST_TEST(rev.err.find("refusing to start: no signature by a trusted key for " + img.name) !=
+                   std::string::npos,
+               "stderr: " << rev.err);
+    BOOST_TEST(leftovers(b, id3).empty(), "left behind:" << listed(leftovers(b, id3)));
 }
 
 BOOST_AUTO_TEST_CASE(an_unknown_image_is_named) {

@@ -84,12 +84,13 @@ VerifiedSignature verify_signatures(const std::vector<Signature>& signatures,
                                     const std::vector<Digest>& chain,
                                     const std::optional<std::string>& identity);
 
-// The same with the identity decided by a predicate (the policy's
-// signedIdentity) and `subject` naming the image in the refusal:
-// `no signature by a trusted key for docker.io/library/x (manifest sha256:...): ...`.
+// The same with the identity judged by a function (the policy's
+// signedIdentity, identity.hpp) and `subject` naming the image in the
+// refusal: `no signature by a trusted key for docker.io/library/x
+// (manifest sha256:...): signature layer sha256:...: identity "…", …`.
 struct IdentityCheck {
-    std::function<bool(const std::string&)> accepts; // empty: any identity
-    std::string want;                                // for messages: what it wanted
+    // nullopt: the docker-reference is accepted; else why not. Empty: any.
+    std::function<std::optional<std::string>(const std::string&)> refusal;
 };
 VerifiedSignature verify_signatures(const std::vector<Signature>& signatures,
                                     const std::vector<PublicKey>& keys,

@@ -17,7 +17,9 @@ struct Judge {
     std::string said; // `identity "..."`
 
     std::string type() const { return policy::signed_identity_name(rule.kind); }
-    std::string wants(const std::string& what) const { return said + ", " + type() + " wants " + what; }
+    std::string wants(const std::string& what) const {
+        return said + ", " + type() + " wants " + what;
+    }
     std::string repository_only(const std::string& what) const {
         return said + " is a repository without a tag or digest (cosign's form); " + type() +
                " wants " + what;
@@ -108,8 +110,9 @@ std::optional<std::string> identity_refusal(const SignedIdentity& rule, const st
     case Kind::remap_identity: {
         auto mapped = remapped(rule, *image);
         if (!mapped)
-            return "remapIdentity: " + quote(name) + " with " + quote(rule.prefix) + " replaced by " +
-                   quote(rule.signed_prefix) + " is not a docker reference in normal form";
+            return "remapIdentity: " + quote(name) + " with " + quote(rule.prefix) +
+                   " replaced by " + quote(rule.signed_prefix) +
+                   " is not a docker reference in normal form";
         return repo_digest_or_exact(judge, *mapped, *got);
     }
     case Kind::exact_reference:

@@ -30,7 +30,8 @@ namespace ward::trust {
 
 // nullopt when `identity` satisfies `rule` for an image named `name`;
 // otherwise why not, as one phrase for a refusal:
-// `identity "r.io/app" is a repository without a tag (cosign's form); matchExact wants "r.io/app:v1"`.
+// `identity "r.io/app" is a repository without a tag (cosign's form); matchExact wants
+// "r.io/app:v1"`.
 std::optional<std::string> identity_refusal(const policy::SignedIdentity& rule,
                                             const std::string& name, const std::string& identity);
 

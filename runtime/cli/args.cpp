@@ -60,7 +60,7 @@ std::vector<std::string> ParsedArgs::values_of(std::string_view name) const {
 }
 
 ParsedArgs parse_flags(const std::vector<std::string>& args, const std::vector<FlagSpec>& specs,
-                       bool stop_at_positional, const std::string& verb) {
+                       FlagsEnd end, const std::string& verb) {
     ParsedArgs out;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
@@ -69,8 +69,10 @@ ParsedArgs parse_flags(const std::vector<std::string>& args, const std::vector<F
             break;
         }
         if (arg.size() < 2 || arg[0] != '-') {
-            if (stop_at_positional) {
-                out.positionals.assign(args.begin() + i, args.end());
+            bool ends_here = end.at >= 0 && out.positionals.size() == static_cast<size_t>(end.at) &&
+                             (!end.only_with || out.values.count(end.only_with));
+            if (ends_here) {
+                out.positionals.insert(out.positionals.end(), args.begin() + i, args.end());
                 break;
             }
             out.positionals.push_back(arg);
@@ -112,7 +114,7 @@ ParsedArgs parse_flags(const std::vector<std::string>& args, const std::vector<F
 }
 
 CommandLine parse_command_line(const std::vector<std::string>& args) {
-    ParsedArgs parsed = parse_flags(args, global_flags(), true, "");
+    ParsedArgs parsed = parse_flags(args, global_flags(), FlagsEnd{0}, "");
     CommandLine line;
     GlobalOptions& g = line.globals;
     if (auto root = parsed.value("root"))
@@ -184,7 +186,7 @@ VerbArgs parse_verb_args(const VerbSpec& spec, const std::vector<std::string>& a
         out.parsed.positionals = args;
         return out;
     }
-    out.parsed = parse_flags(args, spec.flags, spec.verbatim_after_first_arg, spec.name);
+    out.parsed = parse_flags(args, spec.flags, spec.flags_end, spec.name);
     out.help = out.parsed.flag("help");
     if (!out.help)
         check_arg_count(spec, out.parsed.positionals.size());
@@ -356,6 +358,14 @@ PolicyOptions policy_options(const VerbArgs& args) {
     options.action = pos.empty() ? "" : pos.front();
     if (options.action == "show" && pos.size() <= 2) {
         options.container = pos.size() == 2 ? pos[1] : "";
+        return options;
+    }
+    if (auto image = args.parsed.value("trust")) {
+        if (options.action != "check" || pos.size() != 1)
+            throw UsageError("policy", "ward: usage: policy check --trust IMAGE (no CONFIG)");
+        if (image->empty())
+            throw UsageError("policy", "invalid value \"\" for flag -trust: an image is required");
+        options.image = *image;
         return options;
     }
     if (options.action == "check" && pos.size() == 2) {

@@ -1,7 +1,9 @@
 // argv parsing with runc's (urfave/cli + Go flag) rules, so that containerd,
 // CRI-O and podman can call ward exactly as they call runc:
 //   - global flags come before the verb; verb flags may sit before, between or
-//     after the verb's arguments; `--` ends flags;
+//     after the verb's arguments, up to the verb's end of flags (the id for
+//     exec and ps, the command word for run --image and bundle create, as
+//     podman and docker read theirs); `--` ends flags;
 //   - `-name` and `--name` are the same flag; values as `--name value` or
 //     `--name=value`; booleans take no separate value but accept `=true|false`;
 //   - errors use Go's phrases ("flag provided but not defined: -x").
@@ -43,12 +45,12 @@ struct ParsedArgs {
     std::vector<std::string> values_of(std::string_view name) const;
 };
 
-// Parses flags from `args`. With stop_at_positional (the global part), the
-// first positional argument and everything after it are left unparsed in
-// `positionals`; otherwise flags may be interleaved with positionals.
-// `verb` only names the verb in errors.
+// Parses flags from `args`. Flags may be interleaved with positionals up to
+// `end` (commands.hpp): from there on every word is a positional, taken as
+// is; the global part ends at the verb (FlagsEnd{0}). `verb` only names
+// the verb in errors.
 ParsedArgs parse_flags(const std::vector<std::string>& args, const std::vector<FlagSpec>& specs,
-                       bool stop_at_positional, const std::string& verb);
+                       FlagsEnd end, const std::string& verb);
 
 struct GlobalOptions {
     std::string root = "/run/ward";
@@ -137,10 +139,11 @@ struct SpecOptions {
 };
 SpecOptions spec_options(const VerbArgs& args);
 
-// `policy show [ID]` or `policy check CONFIG`.
+// `policy show [ID]`, `policy check CONFIG` or `policy check --trust IMAGE`.
 struct PolicyOptions {
     std::string action;    // "show" or "check"
     std::string config;    // check: the config.json to evaluate
+    std::string image;     // check --trust: the store image (name, digest, prefix) to admit
     std::string container; // show ID: what create recorded for that container
 };
 PolicyOptions policy_options(const VerbArgs& args);

@@ -5,6 +5,7 @@
 
 #include "verbs.hpp"
 #include "ward/base/error.hpp"
+#include "ward/base/log.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/policy/policy.hpp"
 #include "ward/trust/admission.hpp"
@@ -50,7 +51,10 @@ std::vector<trust::PublicKey> policy_keys(const Context& ctx) {
         for (const auto& req : eff.policy.trust->bundle_requirements()) {
             if (req.type != policy::Requirement::Type::sigstore_signed)
                 continue;
-            for (auto& key : trust::requirement_keys(req))
+            trust::RequirementKeys loaded = trust::requirement_keys(req);
+            for (const auto& skipped : loaded.skipped)
+                log::warn(skipped);
+            for (auto& key : loaded.keys)
                 keys.push_back(std::move(key));
         }
     if (keys.empty())

@@ -77,13 +77,13 @@ const std::vector<VerbSpec>& verbs() {
          "root filesystem, hooks. The container process is ready but does not run the\n"
          "configured program until `ward start`.\n"
          "With --image REF the config is made from a store image as `ward bundle create`\n"
-         "makes it (a command after the id replaces the image's Cmd; put -- before a\n"
-         "command with options) and kept in the container's state dir, which is its\n"
-         "bundle; `ward delete` removes it. --writable gives it a writable root: an\n"
+         "makes it (a command after the id replaces the image's Cmd; ward's flags end at\n"
+         "its first word, as podman's do) and kept in the container's state dir, which is\n"
+         "its bundle; `ward delete` removes it. --writable gives it a writable root: an\n"
          "overlay on the store rootfs (never written), its upper layer in the state dir.\n"
          "With NOTIFY_SOCKET set, the container gets NOTIFY_SOCKET=/run/notify/notify.sock\n"
          "(its state dir's notify/ bound read-only at /run/notify); see ward-create(8).",
-         create_flags()},
+         create_flags(), FlagsEnd{1, "image"}},
         {"start",
          "run the configured program in a created container",
          "<container-id>",
@@ -102,11 +102,12 @@ const std::vector<VerbSpec>& verbs() {
          "(128+N when it was killed by signal N).\n"
          "With --image REF (a name `ward image ls` shows, sha256:HEX or a unique hex\n"
          "prefix) the config is made from that store image as `ward bundle create` makes\n"
-         "it; a command after the id replaces the image's Cmd (put -- before a command\n"
-         "with options). The config lives in the container's state dir, its bundle.\n"
+         "it; a command after the id replaces the image's Cmd (ward's flags end at its\n"
+         "first word: `ward run --image REF ID sh -c 'echo hi'`). The config lives in\n"
+         "the container's state dir, its bundle.\n"
          "--writable: a writable root, an overlay on the store rootfs (see ward-create(8)).\n"
          "With NOTIFY_SOCKET set, waits for the container's READY=1 as `ward start` does.",
-         run_flags()},
+         run_flags(), FlagsEnd{1, "image"}},
         {"state",
          "print the state of a container as JSON",
          "<container-id>",
@@ -156,15 +157,16 @@ const std::vector<VerbSpec>& verbs() {
          "hex prefix): process from the image's Entrypoint + Cmd, Env, WorkingDir and User\n"
          "(names resolved in the image's /etc/passwd and /etc/group), root.path the\n"
          "store's rootfs of the image, read-only (it is shared, never copied), the rest\n"
-         "as `ward spec` writes it. A command after DIR replaces the image's Cmd (put --\n"
-         "before a command with options). The policy is applied when the container is\n"
-         "created, not written into the file. --writable writes root.readonly false:\n"
-         "create then mounts an overlay whose lower layer is the store rootfs. See\n"
+         "as `ward spec` writes it. A command after DIR replaces the image's Cmd (ward's\n"
+         "flags end at its first word, as podman's do). The policy is applied when the\n"
+         "container is created, not written into the file. --writable writes root.readonly\n"
+         "false: create then mounts an overlay whose lower layer is the store rootfs. See\n"
          "ward-bundle(8).",
          {{"image", nullptr, "REF", "the store image (required)"},
           {"writable", nullptr, nullptr,
            "root.readonly false: create mounts an overlay on the store rootfs"},
-          kHelpFlag}},
+          kHelpFlag},
+         FlagsEnd{2}},
         {"spec",
          "write a starter config.json",
          "",
@@ -231,8 +233,8 @@ const std::vector<VerbSpec>& verbs() {
           {"policy", nullptr, "FILE", "record: the policy `ward run` uses (default: as ward's)"},
           kHelpFlag}},
         {"policy",
-         "show the effective hardening policy, or check a config against it",
-         "show [<container-id>] | check <config.json>",
+         "show the effective hardening policy, or check a config or image against it",
+         "show [<container-id>] | check <config.json> | check --trust <image>",
          1,
          2,
          true,
@@ -243,8 +245,14 @@ const std::vector<VerbSpec>& verbs() {
          "under (name, source, the whole document), what it filled, what it warned about.\n"
          "check CONFIG: evaluates a config.json without running it: prints what the\n"
          "policy would fill and every finding; exits 0 when create would start it, 1\n"
-         "when the policy refuses it. See ward-policy(5) for the file format.",
-         {kHelpFlag}},
+         "when the policy refuses it.\n"
+         "check --trust IMAGE: admits a store image (a name `ward image ls` shows,\n"
+         "sha256:HEX or a unique hex prefix) as create would, with its saved signatures and\n"
+         "the keys the policy names now: prints the scope, each requirement that admits it\n"
+         "and with which key and identity, and any key file skipped (rotated out); exits 0,\n"
+         "or 1 naming why it is refused. See ward-policy(5) for the file format.",
+         {{"trust", nullptr, "IMAGE", "check: the trust of a store image instead of a config"},
+          kHelpFlag}},
         {"audit",
          "audit a config, bundle or running container; compare configs side by side",
          "CONFIG.json|BUNDLE | --compare A B [C...] | --container ID | --pid PID",
@@ -304,7 +312,7 @@ const std::vector<VerbSpec>& verbs() {
          "and the rows of the container's processes. json: prints the JSON array of\n"
          "their pids. Options of ward ps go before the id; all after it go to ps.",
          {{"format", "f", "FORMAT", "output format: table (default) or json"}, kHelpFlag},
-         true},
+         FlagsEnd{0}},
         {"events",
          "show a container's resource usage and OOM events as JSON",
          "<container-id>",
@@ -349,7 +357,10 @@ const std::vector<VerbSpec>& verbs() {
          "12 hex digits. The store is --store DIR, $WARD_STORE or /var/lib/ward.\n"
          "sign --key KEY LAYOUT[:TAG]: verifies the image's digest chain, then stores a\n"
          "cosign-style signature of its digest in the layout (payload blob, signature\n"
-         "manifest, index.json entry tagged sha256-<hex>.sig).\n"
+         "manifest, index.json entry tagged sha256-<hex>.sig). It signs the name import\n"
+         "gives the image, REPO:TAG (as skopeo), which the default signedIdentity\n"
+         "matchRepoDigestOrExact accepts; --identity-form repository signs REPO alone (as\n"
+         "cosign), which only matchRepository accepts.\n"
          "verify --key PUB LAYOUT[:TAG|@sha256:HEX]: checks index -> manifest -> config ->\n"
          "every layer blob (digest and size) and a signature by PUB over the manifest\n"
          "(or its index) digest: cosign simple signing (tag sha256-<hex>.sig) or a\n"
@@ -359,8 +370,10 @@ const std::vector<VerbSpec>& verbs() {
          "is checked instead of the ones stored in the layout. See ward-image(8).",
          {{"key", "k", "FILE", "sign: private key (PEM); verify: public key (PEM)"},
           {"identity", nullptr, "REF",
-           "sign: docker-reference to sign (default: from the tag, else localhost/DIR);"
+           "sign: docker-reference to sign (default: the name import gives it, REPO:TAG);"
            " verify: require it"},
+          {"identity-form", nullptr, "reference|repository",
+           "sign: reference (default, REPO:TAG as skopeo) or repository (REPO only, as cosign)"},
           {"platform", nullptr, "OS/ARCH", "platform to pick from an index (default: linux/amd64)"},
           {"signature", nullptr, "FILE", "verify: detached base64 signature (with --payload)"},
           {"payload", nullptr, "FILE", "verify: the payload the detached signature signs"},
@@ -432,7 +445,7 @@ const std::vector<VerbSpec>& verbs() {
           {"cgroup", nullptr, "PATH", "sub-cgroup to run in: not supported yet"},
           {"ignore-paused", nullptr, nullptr, "allow exec in a paused container"},
           kHelpFlag},
-         true},
+         FlagsEnd{0}},
         later("restore", "restore a container from a checkpoint"),
         {"update",
          "change the resource limits of a created or running container",

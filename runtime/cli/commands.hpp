@@ -17,6 +17,15 @@ struct FlagSpec {
     bool takes_value() const { return value_name != nullptr; }
 };
 
+// Where a verb's own flags end, as podman's and docker's end at the first
+// word of the command: the positional argument number `at` (0: the first)
+// and every word after it are taken as they are, dashes and all. `--`
+// ends flags anywhere.
+struct FlagsEnd {
+    int at = -1;                     // -1: never; flags and arguments interleave (runc)
+    const char* only_with = nullptr; // the end applies only once this flag was seen (--image)
+};
+
 struct VerbSpec {
     const char* name;
     const char* summary;    // one line, for the verb list
@@ -26,9 +35,10 @@ struct VerbSpec {
     bool implemented;  // false: listed, but running it is an error
     const char* about; // a few lines for `ward VERB --help`
     std::vector<FlagSpec> flags;
-    // Flags end at the first argument: what follows the id is passed on
-    // as is (`ward ps ID -o pid,comm`, runc's SkipArgReorder).
-    bool verbatim_after_first_arg = false;
+    // exec and ps: at the first argument, the id (`ward ps ID -o pid,comm`,
+    // runc's SkipArgReorder); run and create with --image: at the command
+    // after the id; bundle create: at the command after DIR.
+    FlagsEnd flags_end = {};
 };
 
 const std::vector<FlagSpec>& global_flags();

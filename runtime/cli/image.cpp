@@ -35,10 +35,20 @@ int sign(const VerbArgs& args, const trust::ImageRef& ref) {
     trust::PrivateKey key = trust::PrivateKey::load(required_key(args, "sign"));
     trust::SelectOptions select = selection(ref, args);
     std::string identity = args.parsed.value("identity").value_or("");
+    auto form_text = args.parsed.value("identity-form");
+    if (form_text && !identity.empty())
+        throw UsageError("image", "--identity and --identity-form exclude each other: "
+                                  "--identity names exactly what to sign");
+    trust::IdentityForm form = trust::IdentityForm::reference;
+    if (form_text && *form_text == "repository")
+        form = trust::IdentityForm::repository;
+    else if (form_text && *form_text != "reference")
+        throw UsageError("image", "invalid value " + quote(*form_text) +
+                                      " for flag -identity-form: want reference or repository");
     if (identity.empty()) {
         trust::Layout layout = trust::Layout::open(ref.layout);
         identity =
-            trust::default_identity(ref.layout, trust::select_top(layout, select).ref_name());
+            trust::default_identity(ref.layout, trust::select_top(layout, select).ref_name(), form);
     }
     trust::SignResult r = with_context(
         "sign " + ref.str(), [&] { return trust::sign_image(ref.layout, select, key, identity); });
@@ -48,6 +58,8 @@ int sign(const VerbArgs& args, const trust::ImageRef& ref) {
 }
 
 int verify(const VerbArgs& args, const trust::ImageRef& ref) {
+    if (args.parsed.value("identity-form"))
+        throw UsageError("image", "--identity-form is for image sign");
     trust::PublicKey key = trust::PublicKey::load(required_key(args, "verify"));
     auto sig_file = args.parsed.value("signature");
     auto payload_file = args.parsed.value("payload");

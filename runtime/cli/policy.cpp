@@ -7,6 +7,7 @@
 #include "ward/base/file.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/spec/parse.hpp"
+#include "ward/trust/store.hpp"
 
 #include <unistd.h>
 
@@ -49,12 +50,54 @@ int check(const Context& ctx, const std::string& config) {
     return refused ? 1 : 0;
 }
 
+// "sigstoreSigned trust.default[0]: key /k/new.pub, identity "r.io/app:v1" (signature layer …)"
+std::string met_line(const trust::MetRequirement& met) {
+    std::string line = met.where + " " + met.type;
+    if (const auto& s = met.signature)
+        line += ": key " + s->key + ", identity " + quote(s->identity) + ", signs " +
+                s->signed_digest.str() + " (" + s->origin + ")";
+    return line;
+}
+
+// The admission create makes for a store image, without creating anything:
+// the same name, saved signatures and admit_image.
+int check_trust(const Context& ctx, const std::string& ref) {
+    policy::Effective eff = policy::select_policy(ctx.options.policy_file);
+    trust::Store store = trust::Store::open(trust::store_root(ctx.options.store), false);
+    std::optional<trust::StoreEntry> entry = store.find(ref);
+    if (!entry)
+        fail("image " + quote(ref) + " is not in the store (" + store.root() + ")");
+    std::string name = entry->name_for(ref);
+    std::string out = "policy " + quote(eff.policy.name) + " from " + eff.source + "\n" +
+                      "image   " + name + " " + entry->manifest.str() + "\n";
+    if (!eff.policy.trust) {
+        print_out(out + "allowed: the policy has no trust section; images are not checked\n");
+        return 0;
+    }
+    try {
+        trust::Admission a =
+            trust::admit_image(*eff.policy.trust, name, entry->chain, store.signatures(*entry));
+        out += "scope   " + quote(a.scope) + "\n";
+        for (const auto& met : a.met)
+            out += "admit   " + met_line(met) + "\n";
+        for (const auto& warning : a.warnings)
+            out += "warn    " + warning + "\n";
+        print_out(out + "allowed: create would start this image\n");
+        return 0;
+    } catch (const Error& e) {
+        print_out(out + "refuse  " + e.what() + "\nrefused: create would not start this image\n");
+        return 1;
+    }
+}
+
 } // namespace
 
 int verb_policy(const Context& ctx, const VerbArgs& args) {
     PolicyOptions options = policy_options(args);
     if (options.action == "show")
         return options.container.empty() ? show(ctx) : show_recorded(ctx, options.container);
+    if (!options.image.empty())
+        return check_trust(ctx, options.image);
     return check(ctx, options.config);
 }
 

@@ -98,7 +98,10 @@ TrustOutcome check_signed_bundle(const TrustSection& trust, const std::string& b
         case policy::Requirement::Type::sigstore_signed:
             try {
                 key_names.push_back({req.where, {}});
-                for (auto& key : trust::requirement_keys(req)) {
+                trust::RequirementKeys loaded = trust::requirement_keys(req);
+                for (const auto& skipped : loaded.skipped)
+                    log::warn(skipped);
+                for (auto& key : loaded.keys) {
                     key_names.back().second.push_back(key.name());
                     keys.push_back(std::move(key));
                 }
@@ -171,6 +174,8 @@ TrustOutcome check_store_image(const TrustSection& trust, const spec::Spec& spec
     } catch (const Error& e) {
         refuse(e.what());
     }
+    for (const auto& warning : admission.warnings)
+        log::warn(warning);
     if (trust.verify_rootfs == TrustSection::VerifyRootfs::always)
         verify_store_rootfs(*entry, rootfs_fd);
     TrustOutcome out;

@@ -1,8 +1,7 @@
 // The policy's trust section ↔ TrustSection, and scope lookup. Strict like
 // the rules: an unknown key or requirement type is an error, and so is a
-// containers-policy.json feature ward does not implement (keyless/fulcio,
-// remapIdentity): a requirement ward cannot check must never be read as one
-// that passes.
+// containers-policy.json feature ward does not implement (keyless/fulcio):
+// a requirement ward cannot check must never be read as one that passes.
 #include "ward/policy/trust.hpp"
 
 #include "document_reader.hpp"
@@ -15,29 +14,49 @@ namespace {
 
 using json::Value;
 
+constexpr SignedIdentity::Kind kIdentityKinds[] = {
+    SignedIdentity::Kind::match_repo_digest_or_exact,
+    SignedIdentity::Kind::match_repository,
+    SignedIdentity::Kind::match_exact,
+    SignedIdentity::Kind::exact_reference,
+    SignedIdentity::Kind::exact_repository,
+    SignedIdentity::Kind::remap_identity,
+};
+
+// A field the identity type needs; whether it is a valid reference is
+// judged where references are parsed (trust/identity), and a bad one never
+// matches, with the refusal naming it.
+std::string required_field(DocumentReader& r, const char* key, const std::string& type) {
+    std::string value = r.str(key).value_or("");
+    if (value.empty())
+        fail(r.at(key) + ": required for " + type);
+    return value;
+}
+
 SignedIdentity parse_identity(const Value& v, const std::string& path) {
     DocumentReader r(v, path);
     SignedIdentity id;
     std::string type = r.str("type").value_or("");
-    if (type == "matchRepoDigestOrExact")
-        id.kind = SignedIdentity::Kind::match_repo_digest_or_exact;
-    else if (type == "matchRepository")
-        id.kind = SignedIdentity::Kind::match_repository;
-    else if (type == "matchExact")
-        id.kind = SignedIdentity::Kind::match_exact;
-    else if (type == "exactRepository") {
-        id.kind = SignedIdentity::Kind::exact_repository;
-        id.repository = r.str("dockerRepository").value_or("");
-        if (id.repository.empty())
-            fail(r.at("dockerRepository") + ": required for exactRepository");
-    } else if (type == "exactReference" || type == "remapIdentity")
-        fail(r.at("type") + ": " + quote(type) + " is not supported by ward");
-    else if (type.empty())
+    if (type.empty())
         fail(r.at("type") + ": required");
-    else
+    bool known = false;
+    for (auto kind : kIdentityKinds)
+        if (type == signed_identity_name(kind)) {
+            id.kind = kind;
+            known = true;
+        }
+    if (!known)
         fail(r.at("type") + ": " + quote(type) +
              " is not a signedIdentity type (matchRepoDigestOrExact, matchRepository, "
-             "matchExact, exactRepository)");
+             "matchExact, exactReference, exactRepository, remapIdentity)");
+    if (id.kind == SignedIdentity::Kind::exact_reference)
+        id.reference = required_field(r, "dockerReference", type);
+    if (id.kind == SignedIdentity::Kind::exact_repository)
+        id.repository = required_field(r, "dockerRepository", type);
+    if (id.kind == SignedIdentity::Kind::remap_identity) {
+        id.prefix = required_field(r, "prefix", type);
+        id.signed_prefix = required_field(r, "signedPrefix", type);
+    }
     r.done();
     return id;
 }
@@ -178,21 +197,16 @@ Value requirement_to_json(const Requirement& req) {
     // read back as stated, and refuse Sigstore bundles it admitted before.
     if (!req.signed_identity.stated)
         return r;
+    const SignedIdentity& rule = req.signed_identity;
     Value id = Value::object();
-    switch (req.signed_identity.kind) {
-    case SignedIdentity::Kind::match_repo_digest_or_exact:
-        id.set("type", "matchRepoDigestOrExact");
-        break;
-    case SignedIdentity::Kind::match_repository:
-        id.set("type", "matchRepository");
-        break;
-    case SignedIdentity::Kind::match_exact:
-        id.set("type", "matchExact");
-        break;
-    case SignedIdentity::Kind::exact_repository:
-        id.set("type", "exactRepository");
-        id.set("dockerRepository", req.signed_identity.repository);
-        break;
+    id.set("type", signed_identity_name(rule.kind));
+    if (rule.kind == SignedIdentity::Kind::exact_reference)
+        id.set("dockerReference", rule.reference);
+    if (rule.kind == SignedIdentity::Kind::exact_repository)
+        id.set("dockerRepository", rule.repository);
+    if (rule.kind == SignedIdentity::Kind::remap_identity) {
+        id.set("prefix", rule.prefix);
+        id.set("signedPrefix", rule.signed_prefix);
     }
     r.set("signedIdentity", id);
     return r;
@@ -222,6 +236,24 @@ const char* requirement_type_name(Requirement::Type type) {
         return "insecureAcceptAnything";
     case Requirement::Type::sigstore_signed:
         return "sigstoreSigned";
+    }
+    return "?";
+}
+
+const char* signed_identity_name(SignedIdentity::Kind kind) {
+    switch (kind) {
+    case SignedIdentity::Kind::match_repo_digest_or_exact:
+        return "matchRepoDigestOrExact";
+    case SignedIdentity::Kind::match_repository:
+        return "matchRepository";
+    case SignedIdentity::Kind::match_exact:
+        return "matchExact";
+    case SignedIdentity::Kind::exact_reference:
+        return "exactReference";
+    case SignedIdentity::Kind::exact_repository:
+        return "exactRepository";
+    case SignedIdentity::Kind::remap_identity:
+        return "remapIdentity";
     }
     return "?";
 }

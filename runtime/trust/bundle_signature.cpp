@@ -109,8 +109,8 @@ verify_bundle(const Signature& sig, const std::vector<PublicKey>& keys,
                 signed_digest = &s;
         if (!signed_digest)
             fail(sig.origin + ": signs " + subjects.front().str() + ", not this image");
-        if (identity.accepts && identity.stated)
-            fail(sig.origin + ": a sigstore bundle names no docker-reference, and the identity " +
+        if (identity.refusal && identity.stated)
+            fail(sig.origin + ": a sigstore bundle names no docker-reference, and " +
                  identity.want + " was asked for (leave signedIdentity out to trust the digest)");
         VerifiedSignature v{
             *signed_digest, "", by->name(), sig.origin, SignatureFormat::sigstore_bundle, {}};

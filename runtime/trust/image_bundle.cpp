@@ -145,19 +145,8 @@ spec::Spec image_bundle_spec(const Store& store, const std::string& ref,
     if (!entry)
         fail("image " + quote(ref) + ": not in the store " + store.root() + " (see ward image ls)");
     ImageBundleSource src;
-    // The name create's trust check is made against: the one asked for,
-    // else the first the image was imported under.
-    auto named = [&](const std::string& n) {
-        return std::find(entry->names.begin(), entry->names.end(), n) != entry->names.end();
-    };
-    if (named(ref))
-        src.name = ref;
-    else if (named(ref + ":latest")) // Store::find assumes the tag too
-        src.name = ref + ":latest";
-    else if (!entry->names.empty())
-        src.name = entry->names.front();
-    else
-        fail("image " + quote(ref) + ": store entry " + entry->manifest.str() + " has no name");
+    // The name create's trust check is made against.
+    src.name = entry->name_for(ref);
     const std::string what = "image " + src.name;
     src.manifest = entry->manifest;
     src.rootfs = entry->rootfs();

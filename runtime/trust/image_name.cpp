@@ -6,8 +6,12 @@
 // (lower-case path components separated by '.', '_', '__' or dashes; a
 // tag of word characters, '.' and '-', at most 128), without the
 // "docker.io/library/" normalisation: a name means what it says.
+// parse_reference reads other tools' references (a signature's identity)
+// with the same grammar, normalised as containers/image does.
 #include "ward/base/error.hpp"
 #include "ward/base/strings.hpp"
+#include "ward/trust/digest.hpp"
+#include "ward/trust/reference.hpp"
 #include "ward/trust/store.hpp"
 
 #include <cctype>
@@ -86,7 +90,76 @@ bool looks_like_host(std::string_view first) {
            first.find(':') != std::string_view::npos;
 }
 
+bool lower_case(std::string_view s) {
+    for (char c : s)
+        if (c >= 'A' && c <= 'Z')
+            return false;
+    return true;
+}
+
+bool hex64(std::string_view s) {
+    if (s.size() != 64)
+        return false;
+    for (char c : s)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+            return false;
+    return true;
+}
+
+// Splits off "@digest" and ":tag" (a ':' after the last '/'), checking each.
+bool split_tag_and_digest(std::string& rest, Reference& out) {
+    if (auto at = rest.find('@'); at != std::string::npos) {
+        out.digest = rest.substr(at + 1);
+        rest.resize(at);
+        if (!is_digest(out.digest))
+            return false;
+    }
+    size_t slash = rest.rfind('/');
+    size_t colon = rest.rfind(':');
+    if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
+        out.tag = rest.substr(colon + 1);
+        rest.resize(colon);
+        if (!tag_ok(out.tag))
+            return false;
+    }
+    return true;
+}
+
 } // namespace
+
+std::string Reference::str() const {
+    return name + (tag.empty() ? "" : ":" + tag) + (digest.empty() ? "" : "@" + digest);
+}
+
+std::optional<Reference> parse_reference(std::string_view text) {
+    // A bare image ID is not a name (containers/image refuses it too).
+    if (hex64(text))
+        return std::nullopt;
+    Reference out;
+    std::string rest(text);
+    if (!split_tag_and_digest(rest, out))
+        return std::nullopt;
+    size_t slash = rest.find('/');
+    std::string first = rest.substr(0, slash);
+    std::string domain = "docker.io", path = rest;
+    if (slash != std::string::npos && (looks_like_host(first) || !lower_case(first))) {
+        domain = first;
+        path = rest.substr(slash + 1);
+    }
+    if (domain == "index.docker.io")
+        domain = "docker.io";
+    if (domain == "docker.io" && path.find('/') == std::string::npos)
+        path = "library/" + path;
+    if (!host_ok(domain))
+        return std::nullopt;
+    for (const auto& component : split(path, '/'))
+        if (!path_component_ok(component))
+            return std::nullopt;
+    out.name = domain + "/" + path;
+    if (out.name.size() > 255)
+        return std::nullopt;
+    return out;
+}
 
 std::string normalize_image_name(const std::string& name) {
     auto bad = [&](const std::string& why) {

@@ -11,6 +11,7 @@
 #include "store_files.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/fault.hpp"
+#include "ward/base/log.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/trust/archive.hpp"
 #include "ward/trust/mount_points.hpp"
@@ -53,6 +54,28 @@ std::vector<std::pair<std::string, Digest>> take_name(const Store& store, StoreE
         detail::rewrite_image_json(entry);
     }
     return moved;
+}
+
+// Importing an image the store has brings its signatures along: one made
+// since (by a new key, while keys rotate) joins those saved, so create
+// can admit the image by it once the old key is gone. Store lock held.
+void add_signatures(const Store& store, const StoreEntry& entry,
+                    const std::vector<Signature>& found) {
+    std::vector<Signature> saved = store.signatures(entry);
+    size_t before = saved.size();
+    for (const Signature& s : found) {
+        bool known = std::any_of(saved.begin(), saved.end(), [&](const Signature& k) {
+            return k.payload == s.payload && k.der == s.der;
+        });
+        if (s.problem.empty() && !known)
+            saved.push_back(s);
+    }
+    if (saved.size() == before)
+        return;
+    UniqueFd dir(::open(entry.dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!dir)
+        fail_errno("open " + entry.dir);
+    detail::replace_file(dir.get(), "signatures.json", detail::serialize_signatures(saved));
 }
 
 uint64_t content_size(const TreeRecord& tree) {
@@ -104,8 +127,11 @@ ImportResult import_image(const Store& store, const ImportRequest& req) {
                                         : normalize_image_name(req.name);
     std::vector<Signature> sigs = find_layout_signatures(layout, img.chain);
     std::optional<Admission> admission;
-    if (req.trust)
+    if (req.trust) {
         admission = admit_image(*req.trust, name, img.chain, sigs);
+        for (const auto& warning : admission->warnings)
+            log::warn(warning);
+    }
 
     ImportResult result;
     if (auto existing = store.find(img.manifest_digest())) {
@@ -115,6 +141,7 @@ ImportResult import_image(const Store& store, const ImportRequest& req) {
         in_source([&] { return verify_image(layout, select, full); });
         UniqueFd held = store.lock();
         result.entry = *store.find(img.manifest_digest());
+        add_signatures(store, result.entry, sigs);
         result.moved = take_name(store, result.entry, name);
         return result;
     }

@@ -48,8 +48,11 @@ void require_p256(EVP_PKEY* key, const std::string& name) {
         fail(name + ": EC key on curve " + curve + ", want P-256 (prime256v1)");
 }
 
-std::string read_key_file(const std::string& path) {
+// nullopt: the file does not exist and `missing_ok`.
+std::optional<std::string> read_key_file(const std::string& path, bool missing_ok = false) {
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+    if (!fd && missing_ok && errno == ENOENT)
+        return std::nullopt;
     if (!fd)
         fail_errno("open key " + path);
     return read_capped(fd.get(), kMaxKeyFile, "key " + path);
@@ -99,7 +102,14 @@ PublicKey PublicKey::from_pem(std::string_view pem, std::string name) {
 }
 
 PublicKey PublicKey::load(const std::string& path) {
-    return from_pem(read_key_file(path), path);
+    return from_pem(*read_key_file(path), path);
+}
+
+std::optional<PublicKey> PublicKey::load_if_present(const std::string& path) {
+    auto pem = read_key_file(path, true);
+    if (!pem)
+        return std::nullopt;
+    return from_pem(*pem, path);
 }
 
 bool PublicKey::verify(std::string_view data, std::string_view der_signature) const {
@@ -154,7 +164,7 @@ PrivateKey PrivateKey::from_pem(std::string_view pem, std::string name) {
 }
 
 PrivateKey PrivateKey::load(const std::string& path) {
-    return from_pem(read_key_file(path), path);
+    return from_pem(*read_key_file(path), path);
 }
 
 std::string PrivateKey::pem() const {

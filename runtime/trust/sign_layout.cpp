@@ -4,11 +4,12 @@
 #include "ward/base/file.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/json/json.hpp"
+#include "ward/trust/reference.hpp"
 #include "ward/trust/sign.hpp"
 #include "ward/trust/signature.hpp"
+#include "ward/trust/store.hpp"
 
 #include <fcntl.h>
-#include <filesystem>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -93,21 +94,16 @@ std::vector<Value> existing_layers(const Layout& layout, const std::string& tag)
 
 } // namespace
 
-std::string default_identity(const std::string& layout_path, const std::string& ref_name) {
-    if (ref_name.find('/') != std::string::npos) {
-        std::string repo = ref_name;
-        if (auto at = repo.find('@'); at != std::string::npos)
-            repo.resize(at);
-        auto slash = repo.rfind('/');
-        auto colon = repo.rfind(':');
-        if (colon != std::string::npos && colon > slash)
-            repo.resize(colon);
-        return repo;
-    }
-    std::string name = std::filesystem::path(layout_path).lexically_normal().filename();
-    if (name.empty() || name == "." || name == "..")
-        name = std::filesystem::absolute(layout_path).lexically_normal().parent_path().filename();
-    return "localhost/" + (name.empty() ? std::string("image") : name);
+std::string default_identity(const std::string& layout_path, const std::string& ref_name,
+                             IdentityForm form) {
+    if (ref_name.find('@') != std::string::npos)
+        fail("ref.name " + quote(ref_name) +
+             " pins a digest, not a tag: say what to sign with --identity REF");
+    // The name import would give it, so that what is signed is what runs.
+    auto reference = parse_reference(default_image_name(layout_path, ref_name));
+    if (!reference)
+        fail("cannot make an identity from " + quote(ref_name) + ": give --identity REF");
+    return form == IdentityForm::reference ? reference->str() : reference->name;
 }
 
 SignResult sign_image(const std::string& layout_path, const SelectOptions& select,

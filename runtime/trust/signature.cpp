@@ -114,8 +114,12 @@ VerifiedSignature verify_signatures(const std::vector<Signature>& signatures,
                                     const std::optional<std::string>& identity) {
     IdentityCheck check;
     if (identity) {
-        check.accepts = [&](const std::string& got) { return got == *identity; };
-        check.want = quote(*identity);
+        check.refusal = [&](const std::string& got) -> std::optional<std::string> {
+            if (got == *identity)
+                return std::nullopt;
+            return "identity " + quote(got) + ", want " + quote(*identity);
+        };
+        check.want = "the identity " + quote(*identity);
         check.stated = true;
     }
     return verify_signatures(signatures, keys, chain, check,
@@ -163,9 +167,8 @@ std::optional<VerifiedSignature> verify_simple(const Signature& sig,
         why.push_back(sig.origin + ": signs " + p.manifest_digest.str() + ", not this image");
         return std::nullopt;
     }
-    if (identity.accepts && !identity.accepts(p.docker_reference)) {
-        why.push_back(sig.origin + ": identity " + quote(p.docker_reference) + ", want " +
-                      identity.want);
+    if (auto refused = identity.refusal ? identity.refusal(p.docker_reference) : std::nullopt) {
+        why.push_back(sig.origin + ": " + *refused);
         return std::nullopt;
     }
     return VerifiedSignature{p.manifest_digest,

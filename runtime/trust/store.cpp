@@ -279,6 +279,19 @@ std::vector<StoreEntry> Store::list() const {
     return out;
 }
 
+std::string StoreEntry::name_for(const std::string& ref) const {
+    auto named = [&](const std::string& n) {
+        return std::find(names.begin(), names.end(), n) != names.end();
+    };
+    if (named(ref))
+        return ref;
+    if (named(ref + ":latest")) // find assumes the tag too
+        return ref + ":latest";
+    if (names.empty())
+        fail("image " + quote(ref) + ": store entry " + manifest.str() + " has no name");
+    return names.front();
+}
+
 std::optional<StoreEntry> Store::find(const std::string& ref) const {
     std::string_view hex = ref;
     if (starts_with(hex, "sha256:"))

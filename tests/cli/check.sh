@@ -71,6 +71,15 @@ expect 1 err "image \"localhost/none:1\": not in the store $tmp/store" -- bundle
 expect 1 err 'ward: "run" requires exactly 1 argument(s)' -- $R run c echo hi
 expect 1 err "--bundle and --image exclude each other" -- $R run --image x -b . c
 expect 1 err "image \"localhost/x:1\": not in the store $tmp/store" -- $R run --image localhost/x:1 c echo hi
+# With --image ward's flags end at the command's first word (as podman's):
+# `-c` is the shell's, so the run gets as far as looking the image up.
+expect 1 err "image \"localhost/x:1\": not in the store $tmp/store" -- $R run --image localhost/x:1 c sh -c 'echo hi'
+expect 1 err "image \"localhost/x:1\": not in the store $tmp/store" -- $R create --image localhost/x:1 c sh -c 'echo hi'
+expect 1 err "image \"localhost/x:1\": not in the store $tmp/store" -- $R run c --image localhost/x:1 ls --bundle x
+expect 1 err "image \"localhost/x:1\": not in the store $tmp/store" -- bundle create --image localhost/x:1 "$tmp/b" sh -c 'echo hi'
+expect 1 err "image \"localhost/x:1\": not in the store $tmp/store" -- bundle create "$tmp/b" --image localhost/x:1 env -i
+# Without --image runc's rule holds: a flag after the id is still a flag.
+expect 1 err "flag provided but not defined: -c" -- $R run c sh -c 'echo hi'
 expect 1 err "container does not exist" -- $R delete c
 expect 1 err "container does not exist" -- $R update --pids-limit 5 c
 expect 0 out "" -- $R delete -f c

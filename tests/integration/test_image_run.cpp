@@ -79,6 +79,26 @@ BOOST_AUTO_TEST_CASE(a_command_replaces_cmd_and_the_state_dir_is_the_bundle) {
     BOOST_TEST(!fs::exists(state_dir));
 }
 
+// As an operator types it: no `--`, the shell's -c is the shell's (ward's
+// flags end at the command's first word, as podman's do).
+BOOST_AUTO_TEST_CASE(a_command_with_options_needs_no_double_dash) {
+    Bundle b;
+    Image img(b, "shc");
+    BOOST_REQUIRE(img.import().status == 0);
+
+    std::string id = b.new_id("shc");
+    Result r = img.ward({"run", "--image", img.name, id, "sh", "-c", "echo hi"});
+    BOOST_TEST(r.status == 0, "run exit " << r.status << "; stderr: " << r.err);
+    BOOST_TEST(r.out == "hi\n", "stdout: " << r.out);
+    BOOST_TEST(leftovers(b, id).empty(), "left behind:" << listed(leftovers(b, id)));
+
+    std::string dir = b.dir + "/shc-bundle";
+    Result bc = img.ward({"bundle", "create", "--image", img.name, dir, "sh", "-c", "echo hi"});
+    BOOST_REQUIRE_MESSAGE(bc.status == 0, "bundle create: " << bc.err);
+    Json args = Json::parse(slurp(dir + "/config.json"))["process"]["args"];
+    BOOST_TEST(args.dump() == R"(["sh","-c","echo hi"])", "args " << args.dump());
+}
+
 BOOST_AUTO_TEST_CASE(bundle_create_writes_only_a_config_referencing_the_store) {
     Bundle b;
     Image img(b, "bun");
@@ -111,9 +131,11 @@ BOOST_AUTO_TEST_CASE(a_signed_image_runs_under_a_hardened_policy_trusting_its_ke
     Image img(b, "signed");
     std::string key = b.dir + "/demo";
     BOOST_REQUIRE(img.ward({"key", "generate", "--out", key}).status == 0);
-    Result sign = img.ward(
-        {"image", "sign", "--key", key + ".key", "--identity", img.name, img.layout + ":v1"});
+    // Signed with the default identity, the name import gives the image:
+    // the policy's default signedIdentity (matchRepoDigestOrExact) accepts it.
+    Result sign = img.ward({"image", "sign", "--key", key + ".key", img.layout + ":v1"});
     BOOST_REQUIRE_MESSAGE(sign.status == 0, "sign: " << sign.err);
+    BOOST_TEST(sign.out.find("as \"" + img.name + "\"") != std::string::npos, sign.out);
 
     // hardened, with its trust section trusting only that key.
     std::string policy_path =
@@ -130,6 +152,38 @@ BOOST_AUTO_TEST_CASE(a_signed_image_runs_under_a_hardened_policy_trusting_its_ke
     BOOST_REQUIRE_MESSAGE(imp.status == 0, "import: " << imp.err);
 
     runs_as_its_user(b, img, policy_path);
+
+    // Key rotation at create: a listed key file that is gone is skipped
+    // with a warning while the other key admits the image; once the signing
+    // key is no longer listed, create refuses the image it alone signed.
+    auto write_policy = [&](const std::string& path, const std::vector<std::string>& keys) {
+        Json req = Json::object();
+        req["type"] = "sigstoreSigned";
+        Json list = Json::array();
+        for (const auto& k : keys)
+            list.push(k);
+        req["keyPaths"] = list;
+        Json p = Json::parse(slurp(policy_path));
+        p["trust"]["default"] = Json::array({req});
+        std::ofstream(path) << p.dump();
+    };
+    std::string rotating = b.dir + "/rotating.json";
+    write_policy(rotating, {b.dir + "/gone.pub", key + ".pub"});
+    std::string id2 = b.new_id("rot");
+    Result rot = img.ward({"--policy", rotating, "run", "--image", img.name, id2, "true"});
+    BOOST_TEST(rot.status == 0, "run exit " << rot.status << "; stderr: " << rot.err);
+    BOOST_TEST(rot.err.find("key " + b.dir + "/gone.pub does not exist; skipped") !=
+                   std::string::npos,
+               "stderr: " << rot.err);
+    std::string rotated = b.dir + "/rotated.json";
+    write_policy(rotated, {other + ".pub"});
+    std::string id3 = b.new_id("rev");
+    Result rev = img.ward({"--policy", rotated, "run", "--image", img.name, id3, "true"});
+    BOOST_TEST(rev.status == 1);
+    BOOST_TEST(rev.err.find("refusing to start: no signature by a trusted key for " + img.name) !=
+                   std::string::npos,
+               "stderr: " << rev.err);
+    BOOST_TEST(leftovers(b, id3).empty(), "left behind:" << listed(leftovers(b, id3)));
 }
 
 // cosign 3's format: a Sigstore bundle v0.3 attached as an OCI 1.1

@@ -108,7 +108,8 @@ BOOST_AUTO_TEST_CASE(a_signed_bundle_runs_until_something_changes) {
     fs::remove(b.dir + "/ops.pub");
     id = b.new_id("revoked");
     expect_refused(b, b.runtime({"--policy", policy, "run", "--bundle", b.bundle_dir, id}), id,
-                   "trust.bundles[0]: key " + b.dir + "/ops.pub");
+                   "trust.bundles[0]: no key left to verify with: key file " + b.dir +
+                       "/ops.pub does not exist");
 }
 
 BOOST_AUTO_TEST_CASE(a_store_image_is_checked_again_at_every_create,

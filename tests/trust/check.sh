@@ -5,8 +5,9 @@
 # turn; then a signed plain bundle (ward sign / ward verify), each change to
 # it refused. Each case asserts the exit status and the message a user sees.
 # Then the image store (store_cases.sh): import, ls, inspect, rm, refusals
-# leaving the store unchanged. The store cases need root (the unpack sets
-# owners); none runs a container. Ends with "N passed, N failed".
+# leaving the store unchanged; then signed identities and key rotation
+# (rotation_cases.sh). The store cases need root (the unpack sets owners);
+# none runs a container. Ends with "N passed, N failed".
 set -eu
 cd "$(dirname "$0")/../.."
 W=$(realpath "${WARD:-build/ward}")
@@ -285,6 +286,8 @@ expect "bundle: back to verified" 0 out "verified bundle bundle" -- verify --key
 
 # --- the image store
 . "$(dirname "$EDIT")/store_cases.sh"
+# --- signed identities, key rotation, policy check --trust
+. "$(dirname "$EDIT")/rotation_cases.sh"
 
 # --- Sigstore bundles (cosign v3)
 . "$(dirname "$EDIT")/bundle_cases.sh"

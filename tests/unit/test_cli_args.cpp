@@ -384,6 +384,38 @@ BOOST_AUTO_TEST_CASE(run_and_create_take_a_command_only_with_image) {
     }
 }
 
+// As podman and docker read theirs: with --image, ward's flags end at the
+// command's first word, so the command keeps its own options; before that
+// word (even after the id) a flag is still ward's, and `--` still works.
+BOOST_AUTO_TEST_CASE(image_command_keeps_its_flags) {
+    for (const char* name : {"run", "create"}) {
+        auto image = image_run_options(verb(name, {"--image", "r", "c1", "sh", "-c", "echo hi"}));
+        BOOST_REQUIRE(image);
+        BOOST_TEST(image->command == (Args{"sh", "-c", "echo hi"}),
+                   boost::test_tools::per_element());
+        // A flag between the id and the command is ward's.
+        auto late = verb(name, {"c1", "--image", "r", "--pid-file", "/p", "ls", "--pid-file", "x"});
+        BOOST_TEST(*late.parsed.value("pid-file") == "/p");
+        BOOST_TEST(image_run_options(late)->command == (Args{"ls", "--pid-file", "x"}),
+                   boost::test_tools::per_element());
+        // --help after the command word is the command's.
+        BOOST_TEST(!verb(name, {"--image", "r", "c1", "ls", "--help"}).help);
+        // Without --image, runc's rule: flags after the id are still flags.
+        BOOST_TEST(usage_message([&] {
+                       verb(name, {"c1", "sh", "-c", "x"});
+                   }) == "flag provided but not defined: -c");
+    }
+    auto o = bundle_options(verb("bundle", {"create", "--image", "r", "dir", "sh", "-c", "x"}));
+    BOOST_TEST(o.dir == "dir");
+    BOOST_TEST(o.command == (Args{"sh", "-c", "x"}), boost::test_tools::per_element());
+    o = bundle_options(verb("bundle", {"create", "dir", "--image", "r", "env", "-i"}));
+    BOOST_TEST(o.image == "r");
+    BOOST_TEST(o.command == (Args{"env", "-i"}), boost::test_tools::per_element());
+    // profile record keeps needing `--`: its flags may follow the bundle.
+    auto rec = verb("profile", {"record", "bundle", "--out", "f.json"});
+    BOOST_TEST(*rec.parsed.value("out") == "f.json");
+}
+
 BOOST_AUTO_TEST_CASE(bundle_create_needs_image_and_dir) {
     auto o = bundle_options(verb("bundle", {"create", "--image", "localhost/x:1", "dir"}));
     BOOST_TEST(o.action == "create");

@@ -109,8 +109,18 @@ BOOST_AUTO_TEST_CASE(strict_parse_names_the_field) {
                "p.json: trust.default[0].keyPath: unknown key");
     BOOST_TEST(
         parse_error(
-            R"({"default": [{"type": "sigstoreSigned", "keyPath": "/a", "signedIdentity": {"type": "remapIdentity"}}]})") ==
-        "p.json: trust.default[0].signedIdentity.type: \"remapIdentity\" is not supported by ward");
+            R"({"default": [{"type": "sigstoreSigned", "keyPath": "/a", "signedIdentity": {"type": "remapIdentity", "prefix": "a.io"}}]})") ==
+        "p.json: trust.default[0].signedIdentity.signedPrefix: required for remapIdentity");
+    BOOST_TEST(
+        parse_error(
+            R"({"default": [{"type": "sigstoreSigned", "keyPath": "/a", "signedIdentity": {"type": "exactReference"}}]})") ==
+        "p.json: trust.default[0].signedIdentity.dockerReference: required for exactReference");
+    BOOST_TEST(
+        parse_error(
+            R"({"default": [{"type": "sigstoreSigned", "keyPath": "/a", "signedIdentity": {"type": "matchAnything"}}]})") ==
+        "p.json: trust.default[0].signedIdentity.type: \"matchAnything\" is not a signedIdentity "
+        "type (matchRepoDigestOrExact, matchRepository, matchExact, exactReference, "
+        "exactRepository, remapIdentity)");
     BOOST_TEST(parse_error(R"({"default": [{"type": "reject"}], "unverified": "maybe"})") ==
                "p.json: trust.unverified: \"maybe\" is not one of refuse, warn, allow");
     BOOST_TEST(
@@ -149,6 +159,7 @@ BOOST_AUTO_TEST_CASE(most_specific_scope_wins) {
     BOOST_TEST(scope("r.example.com/nsx/app:1") == "r.example.com");
 }
 
+// containers/image's policy_reference_match semantics, case by case.
 BOOST_AUTO_TEST_CASE(signed_identity_rules) {
     using K = policy::SignedIdentity::Kind;
     policy::SignedIdentity rule;
@@ -156,23 +167,83 @@ BOOST_AUTO_TEST_CASE(signed_identity_rules) {
         rule.kind = kind;
         return identity_matches(rule, name, identity);
     };
-    // matchRepoDigestOrExact: a tagged name needs that tag signed.
+    const std::string by_digest = "r.io/app@sha256:" + kManifest.hex;
+    // matchRepoDigestOrExact: a tagged name needs that tag signed; a name by
+    // digest the repository with some tag or digest; never a bare repository.
     BOOST_TEST(ok(K::match_repo_digest_or_exact, "r.io/app:v1", "r.io/app:v1"));
     BOOST_TEST(!ok(K::match_repo_digest_or_exact, "r.io/app:v1", "r.io/app:v2"));
     BOOST_TEST(!ok(K::match_repo_digest_or_exact, "r.io/app:v1", "r.io/app"));
-    BOOST_TEST(
-        ok(K::match_repo_digest_or_exact, "r.io/app@sha256:" + kManifest.hex, "r.io/app:v9"));
-    BOOST_TEST(
-        !ok(K::match_repo_digest_or_exact, "r.io/app@sha256:" + kManifest.hex, "r.io/other"));
+    BOOST_TEST(!ok(K::match_repo_digest_or_exact, "r.io/app:v1", "r.io/app:v1@" + kManifest.str()));
+    BOOST_TEST(ok(K::match_repo_digest_or_exact, by_digest, "r.io/app:v9"));
+    BOOST_TEST(ok(K::match_repo_digest_or_exact, by_digest, by_digest));
+    BOOST_TEST(!ok(K::match_repo_digest_or_exact, by_digest, "r.io/app"));
+    BOOST_TEST(!ok(K::match_repo_digest_or_exact, by_digest, "r.io/other:v1"));
+    // matchRepository: the repository, tag or not.
     BOOST_TEST(ok(K::match_repository, "r.io/app:v1", "r.io/app"));
     BOOST_TEST(ok(K::match_repository, "r.io/app:v1", "r.io/app:v2"));
+    BOOST_TEST(ok(K::match_repository, by_digest, "r.io/app"));
     BOOST_TEST(!ok(K::match_repository, "r.io/app:v1", "r.io/app2"));
     BOOST_TEST(!ok(K::match_repository, "localhost:5000/app:v1", "localhost:5001/app"));
+    // matchExact: equal, both with a tag or digest.
     BOOST_TEST(ok(K::match_exact, "r.io/app:v1", "r.io/app:v1"));
     BOOST_TEST(!ok(K::match_exact, "r.io/app:v1", "r.io/app"));
+    BOOST_TEST(!ok(K::match_exact, "r.io/app:v1", "r.io/app:v2"));
+    BOOST_TEST(ok(K::match_exact, by_digest, by_digest));
+    // Both sides normalised as containers/image does: docker.io, library/.
+    BOOST_TEST(ok(K::match_exact, "docker.io/library/busybox:1.36", "busybox:1.36"));
+    BOOST_TEST(ok(K::match_repository, "docker.io/bitnami/redis:7", "bitnami/redis"));
+    BOOST_TEST(ok(K::match_exact, "docker.io/library/busybox:1", "index.docker.io/busybox:1"));
+    // Not references at all: never a match.
+    BOOST_TEST(!ok(K::match_repository, "r.io/app:v1", "r.io/App"));
+    BOOST_TEST(!ok(K::match_repository, "r.io/app:v1", ""));
+    BOOST_TEST(!ok(K::match_repository, "r.io/app:v1", "r.io/app:bad tag"));
+    // exactReference / exactRepository: what the policy names, whatever the image's name.
+    rule.reference = "mirror.io/app:stable";
+    BOOST_TEST(ok(K::exact_reference, "r.io/app:v1", "mirror.io/app:stable"));
+    BOOST_TEST(!ok(K::exact_reference, "r.io/app:v1", "mirror.io/app"));
+    BOOST_TEST(!ok(K::exact_reference, "r.io/app:v1", "r.io/app:v1"));
+    rule.reference = "mirror.io/app";
+    BOOST_TEST(!ok(K::exact_reference, "r.io/app:v1", "mirror.io/app"));
     rule.repository = "mirror.io/app";
     BOOST_TEST(ok(K::exact_repository, "r.io/app:v1", "mirror.io/app:anything"));
+    BOOST_TEST(ok(K::exact_repository, "r.io/app:v1", "mirror.io/app"));
     BOOST_TEST(!ok(K::exact_repository, "r.io/app:v1", "r.io/app:v1"));
+    // remapIdentity: the name with prefix → signedPrefix, then as
+    // matchRepoDigestOrExact; a prefix matches whole components only.
+    rule.prefix = "mirror.local/upstream";
+    rule.signed_prefix = "r.io";
+    BOOST_TEST(ok(K::remap_identity, "mirror.local/upstream/app:v1", "r.io/app:v1"));
+    BOOST_TEST(!ok(K::remap_identity, "mirror.local/upstream/app:v1", "r.io/app"));
+    BOOST_TEST(!ok(K::remap_identity, "mirror.local/upstream/app:v1", "mirror.local/upstream/app"));
+    BOOST_TEST(
+        ok(K::remap_identity, "mirror.local/upstreamx/app:v1", "mirror.local/upstreamx/app:v1"));
+    BOOST_TEST(!ok(K::remap_identity, "mirror.local/upstreamx/app:v1", "r.iox/app:v1"));
+    BOOST_TEST(ok(K::remap_identity, "r.io/app:v1", "r.io/app:v1"));
+}
+
+// A refusal says why: cosign's repository-only form under matchExact.
+BOOST_AUTO_TEST_CASE(identity_refusals_name_why) {
+    using K = policy::SignedIdentity::Kind;
+    policy::SignedIdentity rule;
+    rule.kind = K::match_exact;
+    BOOST_TEST(*identity_refusal(rule, "r.io/app:v1", "r.io/app") ==
+               "identity \"r.io/app\" is a repository without a tag or digest (cosign's form); "
+               "matchExact wants \"r.io/app:v1\"");
+    BOOST_TEST(*identity_refusal(rule, "r.io/app:v1", "r.io/app:v2") ==
+               "identity \"r.io/app:v2\", matchExact wants \"r.io/app:v1\"");
+    rule.kind = K::match_repo_digest_or_exact;
+    BOOST_TEST(*identity_refusal(rule, "r.io/app:v1", "r.io/app") ==
+               "identity \"r.io/app\" is a repository without a tag or digest (cosign's form); "
+               "matchRepoDigestOrExact wants \"r.io/app:v1\"");
+    rule.kind = K::match_repository;
+    BOOST_TEST(*identity_refusal(rule, "r.io/app:v1", "r.io/other") ==
+               "identity \"r.io/other\", matchRepository wants repository \"r.io/app\"");
+    BOOST_TEST(*identity_refusal(rule, "r.io/app:v1", "R.io/x/Y") ==
+               "identity \"R.io/x/Y\" is not a docker reference");
+    rule.kind = K::exact_repository;
+    rule.repository = "Not/A/Repo";
+    BOOST_TEST(*identity_refusal(rule, "r.io/app:v1", "r.io/app") ==
+               "exactRepository's dockerRepository \"Not/A/Repo\" is not a docker reference");
 }
 
 BOOST_AUTO_TEST_CASE(admission_with_keys_read_at_check_time) {
@@ -207,14 +278,76 @@ BOOST_AUTO_TEST_CASE(admission_with_keys_read_at_check_time) {
     BOOST_TEST(
         error_of([&] { admit_image(t, "localhost/demo:latest", {kManifest}, {wrong_id}); }) ==
         "no signature by a trusted key for localhost/demo:latest (manifest " + kManifest.str() +
-            "): signature layer sha256:cc: identity \"localhost/evil\", want repository "
-            "\"localhost/demo\"");
+            "): signature layer sha256:cc: identity \"localhost/evil\", matchRepository wants "
+            "repository \"localhost/demo\"");
     // The key file removed from the host: the policy names a key it cannot
     // read, so nothing it signed is admitted any more.
     std::filesystem::remove(dir.str("demo.pub"));
+    BOOST_TEST(error_of([&] { admit_image(t, "localhost/demo:latest", {kManifest}, {sig}); }) ==
+               "trust.scopes[\"localhost/demo\"][0]: no key left to verify with: key file " +
+                   dir.str("demo.pub") + " does not exist");
+}
+
+// Rotation: several keys per requirement (keyPaths); a key taken out of the
+// list revokes what it signed; a deleted key file among several is skipped
+// with a warning, the others keep working; none left, or a file that is not
+// a key, is an error naming the file.
+BOOST_AUTO_TEST_CASE(key_rotation_with_key_paths) {
+    TempDir dir;
+    PrivateKey old_key = PrivateKey::generate();
+    PrivateKey new_key = PrivateKey::generate();
+    write_bytes(dir.str("old.pub"), old_key.public_pem());
+    write_bytes(dir.str("new.pub"), new_key.public_pem());
+    std::string payload = make_payload(kManifest, "r.io/app:v1");
+    Signature by_old{payload, old_key.sign(payload), "signature layer sha256:01", ""};
+    Signature by_new{payload, new_key.sign(payload), "signature layer sha256:02", ""};
+    auto policy_with = [&](const std::string& paths) {
+        return trust_of(R"({"default": [{"type": "sigstoreSigned", "keyPaths": [)" + paths +
+                        "]}]}");
+    };
+    std::string both = "\"" + dir.str("old.pub") + "\", \"" + dir.str("new.pub") + "\"";
+    policy::TrustSection rotating = policy_with(both);
+
+    Admission a = admit_image(rotating, "r.io/app:v1", {kManifest}, {by_old});
+    BOOST_REQUIRE(a.signature);
+    BOOST_TEST(a.signature->key == dir.str("old.pub"));
+    BOOST_REQUIRE(a.met.size() == 1u);
+    BOOST_TEST(a.met[0].where == "trust.default[0]");
+    BOOST_TEST(a.warnings.empty());
+    BOOST_TEST(admit_image(rotating, "r.io/app:v1", {kManifest}, {by_new}).signature->key ==
+               dir.str("new.pub"));
+
+    // Revocation by removal: the old key is no longer listed.
+    policy::TrustSection rotated = policy_with("\"" + dir.str("new.pub") + "\"");
+    BOOST_TEST(error_of([&] { admit_image(rotated, "r.io/app:v1", {kManifest}, {by_old}); }) ==
+               "no signature by a trusted key for r.io/app:v1 (manifest " + kManifest.str() +
+                   "): signature layer sha256:01: does not verify with key " + dir.str("new.pub"));
+
+    // The old key's file deleted while the policy still lists it.
+    std::filesystem::remove(dir.str("old.pub"));
+    Admission b = admit_image(rotating, "r.io/app:v1", {kManifest}, {by_new});
+    BOOST_TEST(b.signature->key == dir.str("new.pub"));
+    BOOST_TEST(b.warnings ==
+                   std::vector<std::string>{"trust.default[0]: key " + dir.str("old.pub") +
+                                            " does not exist; skipped, the "
+                                            "requirement's other keys remain"},
+               boost::test_tools::per_element());
     BOOST_TEST(error_of([&] {
-                   admit_image(t, "localhost/demo:latest", {kManifest}, {sig});
-               }).find("trust.scopes[\"localhost/demo\"][0]: key " + dir.str("demo.pub")) == 0u);
+                   admit_image(rotating, "r.io/app:v1", {kManifest}, {by_old});
+               }).find("does not verify with key " + dir.str("new.pub")) != std::string::npos);
+
+    // Every file gone: nothing can verify, and the error names them.
+    std::filesystem::remove(dir.str("new.pub"));
+    BOOST_TEST(error_of([&] { admit_image(rotating, "r.io/app:v1", {kManifest}, {by_new}); }) ==
+               "trust.default[0]: no key left to verify with: key files " + dir.str("old.pub") +
+                   ", " + dir.str("new.pub") + " do not exist");
+
+    // A file that is there but not a key is never skipped.
+    write_bytes(dir.str("new.pub"), new_key.public_pem());
+    write_bytes(dir.str("old.pub"), "not a key\n");
+    BOOST_TEST(error_of([&] { admit_image(rotating, "r.io/app:v1", {kManifest}, {by_new}); })
+                   .find("trust.default[0]: key " + dir.str("old.pub") + ": " + dir.str("old.pub") +
+                         ": not a PEM public key") == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(key_data_and_every_requirement) {

@@ -4,6 +4,7 @@
 #include "trust_layout_helpers.hpp"
 #include "ward/trust/sign.hpp"
 #include "ward/trust/signature.hpp"
+#include "ward/trust/store.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -144,12 +145,27 @@ BOOST_AUTO_TEST_CASE(sign_image_then_find_and_verify) {
     BOOST_TEST(verify_image(layout, SelectOptions{}).manifest_digest() == img.manifest_digest());
 }
 
+// The default signs the name import gives the image (repository and tag,
+// as skopeo signs); cosign's form, the repository alone, on request.
 BOOST_AUTO_TEST_CASE(default_identity_from_tag_or_directory) {
-    BOOST_TEST(default_identity("img", "docker.io/library/busybox:1.36") ==
-               "docker.io/library/busybox");
-    BOOST_TEST(default_identity("img", "r.example:5000/a/b@" + kD.str()) == "r.example:5000/a/b");
-    BOOST_TEST(default_identity("/srv/images/app/", "v1") == "localhost/app");
-    BOOST_TEST(default_identity("/srv/images/app", "") == "localhost/app");
+    auto full = [](const std::string& dir, const std::string& ref) {
+        return default_identity(dir, ref, IdentityForm::reference);
+    };
+    auto repo = [](const std::string& dir, const std::string& ref) {
+        return default_identity(dir, ref, IdentityForm::repository);
+    };
+    BOOST_TEST(full("img", "docker.io/library/busybox:1.36") == "docker.io/library/busybox:1.36");
+    BOOST_TEST(repo("img", "docker.io/library/busybox:1.36") == "docker.io/library/busybox");
+    BOOST_TEST(full("/srv/images/app/", "v1") == "localhost/app:v1");
+    BOOST_TEST(full("/srv/images/app", "") == "localhost/app:latest");
+    BOOST_TEST(repo("/srv/images/app", "v1") == "localhost/app");
+    // What it signs is the name import would give the image.
+    BOOST_TEST(full("/srv/images/app", "v1") == default_image_name("/srv/images/app", "v1"));
+    BOOST_TEST(error_of([] {
+                   default_identity("img", "r.example:5000/a/b@" + kD.str(),
+                                    IdentityForm::reference);
+               }) == "ref.name \"r.example:5000/a/b@" + kD.str() +
+                         "\" pins a digest, not a tag: say what to sign with --identity REF");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -110,8 +110,8 @@ BOOST_AUTO_TEST_CASE(a_log_entry_is_checked_only_with_a_log_key) {
 
 BOOST_AUTO_TEST_CASE(a_stated_identity_refuses_a_bundle_the_default_does_not) {
     IdentityCheck any_name;
-    any_name.accepts = [](const std::string&) { return true; };
-    any_name.want = "repository \"r.example/app\"";
+    any_name.refusal = [](const std::string&) { return std::nullopt; };
+    any_name.want = "the identity repository \"r.example/app\"";
     BOOST_TEST(verify("good.bundle.json", "signer.pub", {}, any_name).key == kDir + "signer.pub");
     any_name.stated = true;
     BOOST_TEST(contains(refusal("good.bundle.json", "signer.pub", {}, any_name),

@@ -36,21 +36,29 @@
 namespace ward::policy {
 
 // signedIdentity of a sigstoreSigned requirement: how the docker-reference
-// in a signature must relate to the name the image is run under.
+// in a signature must relate to the name the image is run under, with
+// containers/image's semantics (trust/identity.hpp applies them).
 struct SignedIdentity {
     enum class Kind {
         match_repo_digest_or_exact, // the default: name with a tag → exactly equal; else same
                                     // repository
         match_repository,           // same repository, any tag
         match_exact,                // exactly the image's name, tag included
+        exact_reference,  // the signature names `reference` exactly, whatever the image's name
         exact_repository, // the signature names `repository` (any tag), whatever the image's name
+        remap_identity,   // the image's name with `prefix` replaced by `signed_prefix`, then as
+                          // match_repo_digest_or_exact
     };
     Kind kind = Kind::match_repo_digest_or_exact;
-    std::string repository; // exact_repository: dockerRepository
+    std::string reference;     // exact_reference: dockerReference
+    std::string repository;    // exact_repository: dockerRepository
+    std::string prefix;        // remap_identity: prefix
+    std::string signed_prefix; // remap_identity: signedPrefix
     // The policy wrote signedIdentity (rather than taking the default): a
     // Sigstore bundle, which names no docker-reference, cannot satisfy it.
     bool stated = false;
 };
+const char* signed_identity_name(SignedIdentity::Kind kind); // "matchRepoDigestOrExact"
 
 struct Requirement {
     enum class Type { reject, insecure_accept_anything, sigstore_signed };

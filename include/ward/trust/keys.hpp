@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,9 @@ class PublicKey {
     // `name` (usually the file path) appears in messages.
     static PublicKey from_pem(std::string_view pem, std::string name);
     static PublicKey load(const std::string& path);
+    // nullopt when `path` does not exist (a key rotated out by deleting
+    // its file); any other failure (unreadable, not a P-256 PEM key) throws.
+    static std::optional<PublicKey> load_if_present(const std::string& path);
 
     const std::string& name() const { return name_; }
     // ECDSA-SHA256 over `data` with a DER signature. false for a signature

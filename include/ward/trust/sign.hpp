@@ -27,10 +27,16 @@ struct SignResult {
 SignResult sign_image(const std::string& layout_path, const SelectOptions& select,
                       const PrivateKey& key, const std::string& identity);
 
-// The identity `image sign` uses without --identity: the repository part of
-// the ref.name annotation when it is a full reference
-// ("docker.io/library/busybox:1.36" → "docker.io/library/busybox"), else
-// "localhost/<layout directory name>".
-std::string default_identity(const std::string& layout_path, const std::string& ref_name);
+// The identity `image sign` uses without --identity. `reference` (the
+// default, as skopeo signs): the full name `ward image import` gives the
+// image by default, repository and tag ("docker.io/library/busybox:1.36", or
+// "localhost/<layout directory>:<tag>"), which the default signedIdentity
+// matchRepoDigestOrExact accepts. `repository` (cosign's form): the
+// repository alone ("docker.io/library/busybox"), accepted by
+// matchRepository but not by matchExact or matchRepoDigestOrExact. A
+// ref.name pinning a digest has no tag to sign: --identity is needed then.
+enum class IdentityForm { reference, repository };
+std::string default_identity(const std::string& layout_path, const std::string& ref_name,
+                             IdentityForm form);
 
 } // namespace ward::trust

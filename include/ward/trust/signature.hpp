@@ -101,9 +101,10 @@ VerifiedSignature verify_signatures(const std::vector<Signature>& signatures,
                                     const std::vector<Digest>& chain,
                                     const std::optional<std::string>& identity);
 
-// The same with the identity decided by a predicate (the policy's
-// signedIdentity) and `subject` naming the image in the refusal:
-// `no signature by a trusted key for docker.io/library/x (manifest sha256:...): ...`.
+// The same with the identity judged by a function (the policy's
+// signedIdentity, identity.hpp) and `subject` naming the image in the
+// refusal: `no signature by a trusted key for docker.io/library/x
+// (manifest sha256:...): signature layer sha256:...: identity "…", …`.
 //
 // A Sigstore bundle names no docker-reference: it passes an identity check
 // only when the rule is the default one (`stated` false: the policy wrote
@@ -112,9 +113,10 @@ VerifiedSignature verify_signatures(const std::vector<Signature>& signatures,
 // carry a log entry they promise (check_log_entry); when not, a bundle's
 // log entry is not checked, and a note says so.
 struct IdentityCheck {
-    std::function<bool(const std::string&)> accepts; // empty: any identity
-    std::string want;                                // for messages: what it wanted
-    bool stated = false;                             // the policy or --identity asked for it
+    // nullopt: the docker-reference is accepted; else why not. Empty: any.
+    std::function<std::optional<std::string>(const std::string&)> refusal;
+    std::string want;    // what was asked for, for messages: `signedIdentity matchExact`
+    bool stated = false; // the policy or --identity asked for it
 };
 VerifiedSignature verify_signatures(const std::vector<Signature>& signatures,
                                     const std::vector<PublicKey>& keys,

@@ -85,6 +85,11 @@ struct StoreEntry {
 
     std::string rootfs() const { return dir + "/rootfs"; }
     std::string record_path() const { return dir + "/files.jsonl"; }
+    // The name a container made from `ref` (what Store::find found this
+    // entry by) runs under, and the policy judges: `ref` itself when it is
+    // one of the names, or with ":latest", else the first name. Error when
+    // the entry has no name.
+    std::string name_for(const std::string& ref) const;
 };
 
 // image.json: the entry without `dir` (the directory it is read from).
@@ -157,7 +162,7 @@ struct ImportRequest {
 
 struct ImportResult {
     StoreEntry entry;
-    bool unpacked = false; // false: the image was in the store already; only the name was added
+    bool unpacked = false; // false: already in the store; only the name and new signatures added
     // Names this import took from another entry (now listed without them).
     std::vector<std::pair<std::string, Digest>> moved;
 };
@@ -168,6 +173,9 @@ struct ImportResult {
 // manifest.json, config.json, signatures.json and image.json, syncs, and
 // renames the entry into images/. Any failure removes the temporary entry:
 // the store is as it was. A name another image had is moved to this one.
+// An image already in the store is admitted the same way, gets the name,
+// and keeps any signature of the layout not saved yet (a key rotation's
+// new signature).
 ImportResult import_image(const Store& store, const ImportRequest& request);
 
 // "12.3 MB" (SI units, three significant digits, as podman prints sizes).

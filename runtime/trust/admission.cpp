@@ -45,9 +45,9 @@ std::vector<PublicKey> requirement_log_keys(const Requirement& requirement) {
         keys.push_back(with_context(requirement.where + ": log key " + path,
                                     [&] { return PublicKey::load(path); }));
     for (size_t i = 0; i < requirement.rekor_key_data.size(); ++i) {
-        std::string name = requirement.where + ".rekorPublicKeyData" +
-                           (requirement.rekor_key_data.size() > 1 ? "[" + std::to_string(i) + "]"
-                                                                  : "");
+        std::string name =
+            requirement.where + ".rekorPublicKeyData" +
+            (requirement.rekor_key_data.size() > 1 ? "[" + std::to_string(i) + "]" : "");
         auto pem = base64_decode(requirement.rekor_key_data[i]);
         if (!pem)
             fail(name + ": not base64 (rekorPublicKeyData is the PEM public key, "
@@ -68,12 +68,13 @@ MetRequirement check_signed(const Requirement& req, const std::string& name,
     check.refusal = [&](const std::string& identity) {
         return identity_refusal(req.signed_identity, name, identity);
     };
-    check.want = std::string("signedIdentity ") + policy::signed_identity_name(req.signed_identity.kind);
+    check.want =
+        std::string("signedIdentity ") + policy::signed_identity_name(req.signed_identity.kind);
     check.stated = req.signed_identity.stated;
     std::string subject = name + (chain.empty() ? "" : " (manifest " + chain.back().str() + ")");
-    return {req.where, "sigstoreSigned",
-            verify_signatures(signatures, keys.keys, chain, check, subject,
-                              requirement_log_keys(req))};
+    return {
+        req.where, "sigstoreSigned",
+        verify_signatures(signatures, keys.keys, chain, check, subject, requirement_log_keys(req))};
 }
 
 } // namespace

@@ -85,8 +85,9 @@ void check_after_kill(Bundle& b, const std::string& id, const std::string& point
         bounded.timeout = milliseconds(20000);
         Result del = b.runtime({"delete", "--force", id}, bounded);
         BOOST_TEST(!del.timed_out);
-        BOOST_TEST((del.status == 0 || del.err.find("container does not exist") != std::string::npos),
-                   "delete --force: " << del.status << " " << del.err);
+        BOOST_TEST(
+            (del.status == 0 || del.err.find("container does not exist") != std::string::npos),
+            "delete --force: " << del.status << " " << del.err);
         BOOST_TEST(listed_status(b, id).empty());
         auto left = leftovers(b, id);
         BOOST_TEST(left.empty(), "left after delete --force:\n" << listed(left));
@@ -94,17 +95,15 @@ void check_after_kill(Bundle& b, const std::string& id, const std::string& point
 }
 
 const char* const kCreatePoints[] = {
-    "create:state-dir",  "create:state-saved", "create:cgroup-made",
-    "create:init-cloned", "create:pid-saved",  "create:go-sent",
-    "create:ready",
+    "create:state-dir", "create:state-saved", "create:cgroup-made", "create:init-cloned",
+    "create:pid-saved", "create:go-sent",     "create:ready",
 };
 
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(faults)
 
-BOOST_AUTO_TEST_CASE(kill_during_create_leaves_nothing_delete_cannot_clear,
-                     *utf::timeout(600)) {
+BOOST_AUTO_TEST_CASE(kill_during_create_leaves_nothing_delete_cannot_clear, *utf::timeout(600)) {
     for (const char* point : kCreatePoints) {
         Subreaper reaper;
         Bundle b;
@@ -113,7 +112,8 @@ BOOST_AUTO_TEST_CASE(kill_during_create_leaves_nothing_delete_cannot_clear,
         RunOptions faulty;
         faulty.env = {std::string("WARD_FAULT=") + point};
         Result r = b.create(id, {}, faulty);
-        BOOST_TEST(r.status == 128 + SIGKILL, point << ": create ended " << r.status << " " << r.err);
+        BOOST_TEST(r.status == 128 + SIGKILL,
+                   point << ": create ended " << r.status << " " << r.err);
         check_after_kill(b, id, point);
     }
 }

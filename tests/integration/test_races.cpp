@@ -68,8 +68,8 @@ BOOST_AUTO_TEST_CASE(delete_racing_start_ends_clean) {
                                     << "; delete " << rd.status << " " << rd.err) {
             BOOST_TEST(!rs.timed_out);
             BOOST_TEST(!rd.timed_out);
-            BOOST_TEST((rs.status == 0 || said(rs, {"container does not exist", "not running",
-                                                    "cannot start"})));
+            BOOST_TEST((rs.status == 0 ||
+                        said(rs, {"container does not exist", "not running", "cannot start"})));
             BOOST_TEST(rd.status == 0);
             BOOST_TEST(b.status(id).empty());
             check_clean(b, id);

@@ -447,7 +447,6 @@ BOOST_AUTO_TEST_CASE(containers_of_a_store_image_never_write_into_it) {
              c["mounts"] = kept;
          },
          "no mount on /dev"},
-        {"writable-root", [](Json& c) { c["root"]["readonly"] = false; }, "root.readonly"},
         {"missing-target",
          [](Json& c) {
              Json m = Json::object();
@@ -476,6 +475,34 @@ BOOST_AUTO_TEST_CASE(containers_of_a_store_image_never_write_into_it) {
     }
     diff = ward::trust::first_difference(before, record(), "since import");
     BOOST_TEST(!diff, "after the refusals: " << diff.value_or(""));
+
+    // A writable root on a store image is an overlay whose lower layer is
+    // the store rootfs: the container may write everywhere, and its writes
+    // land in its state dir, never in the store (or the policy refuses).
+    Json c = Json::parse(every);
+    c["hooks"] = Json::object();
+    c["root"]["readonly"] = false;
+    c["process"]["args"] =
+        Json::strings({"/bin/sh", "-c", "echo owned >/etc/passwd && touch /planted"});
+    // As root in the container: the image's own user could not write there.
+    c["process"]["user"] = Json::object();
+    c["process"]["user"]["uid"] = 0;
+    c["process"]["user"]["gid"] = 0;
+    std::ofstream(bundle + "/config.json") << c.dump();
+    Result rw = b.runtime({"--policy", si.policy, "run", "--bundle", bundle, b.new_id("rw")}, env);
+    std::string name = std::string(attack) + "/writable-root";
+    diff = ward::trust::first_difference(before, record(), "since import");
+    bool refused = contains(rw.err, "refusing to start: ") && contains(rw.err, "root.readonly");
+    if (diff)
+        report(name, Outcome::not_blocked, *diff);
+    else if (rw.status == 0)
+        report(name, Outcome::blocked,
+               "the container wrote /etc/passwd and /planted into its overlay; the store rootfs "
+               "is byte-identical");
+    else if (refused)
+        report(name, Outcome::blocked, rw.err.substr(rw.err.find("refusing to start: ")));
+    else
+        report(name, Outcome::could_not_run, "the writing container failed: " + rw.err);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

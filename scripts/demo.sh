@@ -3,7 +3,7 @@
 # busybox-static (with umoci), make a key, sign the image, import it under
 # a hardened policy that trusts that key, run it hardened, then show what
 # ward refuses: a tampered copy of the image, an image signed by another
-# key, and a plain bundle nobody signed. Everything lives in a temporary
+# key, and a plain bundle nobody signed whose rootfs is not the image's. Everything lives in a temporary
 # directory (its own store and state root) and is removed at the end.
 set -eu
 cd "$(dirname "$0")/.."
@@ -95,9 +95,12 @@ PY
 "$ward" image sign --key "$work/mallory.key" --identity localhost/demo "$work/resigned:1.0" >/dev/null
 refused w image import --name localhost/demo:resigned "$work/resigned:1.0"
 
-echo "-- a plain bundle (not from the store, not signed), under the hardened policy:"
+echo "-- a plain bundle (not from the store, not signed) with one file the image lacks, under the hardened policy:"
+# Without that file its rootfs would be exactly the trusted image's, which
+# ward proves and admits (as it does for containerd's and podman's bundles).
 mkdir -p "$work/bundle"
 "$repo/scripts/busybox-rootfs.sh" "$work/bundle/rootfs"
+echo planted >"$work/bundle/rootfs/planted"
 "$ward" spec --bundle "$work/bundle"
 refused w run --bundle "$work/bundle" "$id-plain"
 

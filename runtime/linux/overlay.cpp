@@ -32,7 +32,8 @@ UniqueFd reopen_dir(int fd, const char* what) {
 
 // The overlay with its layers given as fds, or as /proc/self/fd/N names
 // when `by_fd` is false. Returns an invalid fd when the kernel refused the
-// first fd with EINVAL: it does not take layers by fd (before 6.13).
+// first fd (EINVAL, or EOPNOTSUPP before 6.5): it does not take layers by
+// fd (before 6.13).
 UniqueFd try_overlay(const std::array<Layer, 3>& layers, bool by_fd) {
     UniqueFd fs(::fsopen("overlay", FSOPEN_CLOEXEC));
     if (!fs)
@@ -44,7 +45,9 @@ UniqueFd try_overlay(const std::array<Layer, 3>& layers, bool by_fd) {
         int rc;
         if (by_fd) {
             rc = ::fsconfig(fs.get(), FSCONFIG_SET_FD, layer.by_fd, nullptr, layer.fd);
-            if (rc < 0 && errno == EINVAL && i == 0)
+            // EINVAL from 6.5's overlayfs, EOPNOTSUPP from the legacy
+            // context of earlier kernels (Debian's 6.1).
+            if (rc < 0 && (errno == EINVAL || errno == EOPNOTSUPP) && i == 0)
                 return {};
         } else {
             std::string link = "/proc/self/fd/" + std::to_string(layer.fd);

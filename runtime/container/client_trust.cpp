@@ -18,6 +18,7 @@
 #include "ward/trust/store.hpp"
 #include "ward/trust/tree_diff.hpp"
 #include "ward/trust/tree_walk.hpp"
+#include "ward/trust/verify_memo.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -66,10 +67,11 @@ admit_entry(const policy::TrustSection& trust, const trust::Store& store,
     if (entry.names.empty())
         return "rootfs is image " + image_label(entry) + ", which has no name to admit it under";
     std::string first_error;
+    trust::VerifyMemo memo(store.root());
     for (const auto& name : entry.names) {
         try {
-            return std::pair{name,
-                             trust::admit_image(trust, name, entry.chain, store.signatures(entry))};
+            return std::pair{
+                name, trust::admit_image(trust, name, entry.chain, store.signatures(entry), &memo)};
         } catch (const Error& e) {
             if (first_error.empty())
                 first_error = e.what();

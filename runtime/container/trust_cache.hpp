@@ -2,13 +2,14 @@
 // rootfs were proven to be, so the next start of the same snapshot costs a
 // look at its upper layer instead of hashing every file. Kept in the store
 // (STORE/client-cache/, 0700 root, as root-controlled as the store itself);
-// one file per set of lower layers, named by a hash of their identity
-// (overlay_layers.hpp: device, inode, birth time and path of each). The
-// threat model is in docs/trust.md.
+// one file per set of lower layers (trust/keyed_files.hpp), keyed by their
+// identity (overlay_layers.hpp: device, inode, birth time and path of
+// each). The threat model is in docs/trust.md.
 #pragma once
 
 #include "ward/trust/digest.hpp"
 #include "ward/trust/file_record.hpp"
+#include "ward/trust/keyed_files.hpp"
 
 #include <optional>
 #include <string>
@@ -22,7 +23,7 @@ struct CachedMatch {
 
 class ClientTrustCache {
   public:
-    explicit ClientTrustCache(std::string store_root);
+    explicit ClientTrustCache(const std::string& store_root);
     // nullopt when nothing (or something unreadable) is cached for it.
     std::optional<CachedMatch> lookup(const std::string& identity) const;
     // Best effort: a cache that cannot be written only costs the next
@@ -30,8 +31,7 @@ class ClientTrustCache {
     void remember(const std::string& identity, const CachedMatch& match) const;
 
   private:
-    std::string file_for(const std::string& identity) const;
-    std::string dir_;
+    trust::KeyedFiles files_;
 };
 
 } // namespace ward::container

@@ -36,6 +36,7 @@
 #include "ward/trust/store.hpp"
 #include "ward/trust/tree_diff.hpp"
 #include "ward/trust/tree_walk.hpp"
+#include "ward/trust/verify_memo.hpp"
 
 #include <algorithm>
 #include <fcntl.h>
@@ -169,8 +170,9 @@ TrustOutcome check_store_image(const TrustSection& trust, const spec::Spec& spec
     if (!known)
         refuse("image " + digest->str() + " was not imported as " + quote(name));
     trust::Admission admission;
+    trust::VerifyMemo memo(store.root());
     try {
-        admission = trust::admit_image(trust, name, entry->chain, store.signatures(*entry));
+        admission = trust::admit_image(trust, name, entry->chain, store.signatures(*entry), &memo);
     } catch (const Error& e) {
         refuse(e.what());
     }

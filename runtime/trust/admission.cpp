@@ -10,12 +10,12 @@ namespace ward::trust {
 
 using policy::Requirement;
 
-RequirementKeys requirement_keys(const Requirement& requirement) {
+RequirementKeys requirement_keys(const Requirement& requirement, const VerifyMemo* memo) {
     RequirementKeys out;
     std::vector<std::string> missing;
     for (const auto& path : requirement.key_paths) {
         auto key = with_context(requirement.where + ": key " + path,
-                                [&] { return PublicKey::load_if_present(path); });
+                                [&] { return PublicKey::load_if_present(path, memo); });
         if (key)
             out.keys.push_back(std::move(*key));
         else
@@ -27,7 +27,7 @@ RequirementKeys requirement_keys(const Requirement& requirement) {
         auto pem = base64_decode(requirement.key_data[i]);
         if (!pem)
             fail(name + ": not base64 (keyData is the PEM public key, base64-encoded)");
-        out.keys.push_back(PublicKey::from_pem(*pem, name));
+        out.keys.push_back(PublicKey::from_pem(*pem, name, memo));
     }
     if (out.keys.empty() && !missing.empty())
         fail(requirement.where +
@@ -39,11 +39,12 @@ RequirementKeys requirement_keys(const Requirement& requirement) {
     return out;
 }
 
-std::vector<PublicKey> requirement_log_keys(const Requirement& requirement) {
+std::vector<PublicKey> requirement_log_keys(const Requirement& requirement,
+                                            const VerifyMemo* memo) {
     std::vector<PublicKey> keys;
     for (const auto& path : requirement.rekor_key_paths)
         keys.push_back(with_context(requirement.where + ": log key " + path,
-                                    [&] { return PublicKey::load(path); }));
+                                    [&] { return PublicKey::load(path, memo); }));
     for (size_t i = 0; i < requirement.rekor_key_data.size(); ++i) {
         std::string name =
             requirement.where + ".rekorPublicKeyData" +
@@ -52,7 +53,7 @@ std::vector<PublicKey> requirement_log_keys(const Requirement& requirement) {
         if (!pem)
             fail(name + ": not base64 (rekorPublicKeyData is the PEM public key, "
                         "base64-encoded)");
-        keys.push_back(PublicKey::from_pem(*pem, name));
+        keys.push_back(PublicKey::from_pem(*pem, name, memo));
     }
     return keys;
 }
@@ -61,8 +62,9 @@ namespace {
 
 MetRequirement check_signed(const Requirement& req, const std::string& name,
                             const std::vector<Digest>& chain,
-                            const std::vector<Signature>& signatures, Admission& admission) {
-    RequirementKeys keys = requirement_keys(req);
+                            const std::vector<Signature>& signatures, const VerifyMemo* memo,
+                            Admission& admission) {
+    RequirementKeys keys = requirement_keys(req, memo);
     admission.warnings.insert(admission.warnings.end(), keys.skipped.begin(), keys.skipped.end());
     IdentityCheck check;
     check.refusal = [&](const std::string& identity) {
@@ -72,15 +74,16 @@ MetRequirement check_signed(const Requirement& req, const std::string& name,
         std::string("signedIdentity ") + policy::signed_identity_name(req.signed_identity.kind);
     check.stated = req.signed_identity.stated;
     std::string subject = name + (chain.empty() ? "" : " (manifest " + chain.back().str() + ")");
-    return {
-        req.where, "sigstoreSigned",
-        verify_signatures(signatures, keys.keys, chain, check, subject, requirement_log_keys(req))};
+    return {req.where, "sigstoreSigned",
+            verify_signatures(signatures, keys.keys, chain, check, subject,
+                              requirement_log_keys(req, memo))};
 }
 
 } // namespace
 
 Admission admit_image(const policy::TrustSection& trust, const std::string& name,
-                      const std::vector<Digest>& chain, const std::vector<Signature>& signatures) {
+                      const std::vector<Digest>& chain, const std::vector<Signature>& signatures,
+                      const VerifyMemo* memo) {
     policy::ScopeMatch match = policy::requirements_for(trust, name);
     Admission admission;
     admission.scope = match.scope;
@@ -94,7 +97,7 @@ Admission admit_image(const policy::TrustSection& trust, const std::string& name
                 admission.requirement = "insecureAcceptAnything";
             break;
         case Requirement::Type::sigstore_signed:
-            admission.met.push_back(check_signed(req, name, chain, signatures, admission));
+            admission.met.push_back(check_signed(req, name, chain, signatures, memo, admission));
             admission.signature = admission.met.back().signature;
             admission.requirement = "sigstoreSigned";
             break;

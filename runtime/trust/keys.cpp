@@ -5,6 +5,7 @@
 #include "ward/base/error.hpp"
 #include "ward/base/fd.hpp"
 #include "ward/trust/digest.hpp"
+#include "ward/trust/verify_memo.hpp"
 
 #include <fcntl.h>
 #include <openssl/bio.h>
@@ -86,54 +87,86 @@ std::string public_pem_of(EVP_PKEY* key) {
 
 } // namespace
 
-PublicKey PublicKey::from_pem(std::string_view pem, std::string name) {
+PublicKey PublicKey::from_pem(std::string_view pem, std::string name, const VerifyMemo* memo) {
     if (pem.size() > kMaxKeyFile)
         fail(name + ": larger than " + std::to_string(kMaxKeyFile) + " bytes");
+    PublicKey k;
+    k.name_ = std::move(name);
+    k.memo_ = memo;
+    if (memo)
+        if (auto der = memo->key_der(pem)) {
+            k.pem_ = pem;
+            k.der_ = std::move(*der);
+            return k;
+        }
     BioPtr bio = memory_bio(pem);
     EVP_PKEY* key = PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr);
     if (!key)
-        fail(name +
+        fail(k.name_ +
              ": not a PEM public key (want \"-----BEGIN PUBLIC KEY-----\"): " + openssl_error());
-    PublicKey k;
     k.key_ = own(key);
-    k.name_ = std::move(name);
     require_p256(key, k.name_);
+    if (memo) {
+        k.der_ = k.der();
+        memo->remember_key(pem, k.der_);
+    }
     return k;
 }
 
-PublicKey PublicKey::load(const std::string& path) {
-    return from_pem(*read_key_file(path), path);
+PublicKey PublicKey::load(const std::string& path, const VerifyMemo* memo) {
+    return from_pem(*read_key_file(path), path, memo);
 }
 
-std::optional<PublicKey> PublicKey::load_if_present(const std::string& path) {
+std::optional<PublicKey> PublicKey::load_if_present(const std::string& path,
+                                                    const VerifyMemo* memo) {
     auto pem = read_key_file(path, true);
     if (!pem)
         return std::nullopt;
-    return from_pem(*pem, path);
+    return from_pem(*pem, path, memo);
+}
+
+// A key a memo vouched for is parsed here, the first time OpenSSL needs it.
+evp_pkey_st* PublicKey::parsed() const {
+    if (!key_) {
+        BioPtr bio = memory_bio(pem_);
+        EVP_PKEY* key = PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr);
+        if (!key)
+            fail(name_ + ": not a PEM public key: " + openssl_error());
+        key_ = own(key);
+        require_p256(key, name_);
+    }
+    return key_.get();
 }
 
 bool PublicKey::verify(std::string_view data, std::string_view der_signature) const {
+    if (memo_)
+        if (auto known = memo_->verified(der_, data, der_signature))
+            return *known;
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-    if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key_.get()) != 1)
+    if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, parsed()) != 1)
         fail(name_ + ": cannot set up verification: " + openssl_error());
     int rc = EVP_DigestVerify(
         ctx.get(), reinterpret_cast<const unsigned char*>(der_signature.data()),
         der_signature.size(), reinterpret_cast<const unsigned char*>(data.data()), data.size());
     ERR_clear_error(); // a bad signature queues a decode error; it is a plain "no"
+    if (memo_)
+        memo_->remember_verified(der_, data, der_signature, rc == 1);
     return rc == 1;
 }
 
 std::string PublicKey::pem() const {
-    return public_pem_of(key_.get());
+    return public_pem_of(parsed());
 }
 
 std::string PublicKey::der() const {
-    int len = i2d_PUBKEY(key_.get(), nullptr);
+    if (!der_.empty())
+        return der_;
+    int len = i2d_PUBKEY(parsed(), nullptr);
     if (len <= 0)
         fail(name_ + ": cannot encode the key as DER: " + openssl_error());
     std::string out(static_cast<size_t>(len), '\0');
     auto* p = reinterpret_cast<unsigned char*>(out.data());
-    if (i2d_PUBKEY(key_.get(), &p) != len)
+    if (i2d_PUBKEY(parsed(), &p) != len)
         fail(name_ + ": cannot encode the key as DER: " + openssl_error());
     return out;
 }

@@ -184,6 +184,37 @@ BOOST_AUTO_TEST_CASE(a_signed_image_runs_under_a_hardened_policy_trusting_its_ke
                    std::string::npos,
                "stderr: " << rev.err);
     BOOST_TEST(leftovers(b, id3).empty(), "left behind:" << listed(leftovers(b, id3)));
+
+    // The store's verify memo (trust/verify_memo.hpp) answers by a key's
+    // bytes, never its path: once starts have filled it, the policy's key
+    // file rewritten in place with another key refuses the image; put back,
+    // it admits it again; memo files damaged on disk are not believed.
+    std::string in_place = b.dir + "/in-place.pub";
+    fs::copy_file(key + ".pub", in_place);
+    std::string by_path = b.dir + "/by-path.json";
+    write_policy(by_path, {in_place});
+    auto run_true = [&](const std::string& tag) {
+        return img.ward({"--policy", by_path, "run", "--image", img.name, b.new_id(tag), "true"});
+    };
+    Result first = run_true("memo");
+    BOOST_TEST(first.status == 0, "run exit " << first.status << "; stderr: " << first.err);
+    BOOST_TEST(fs::exists(img.store + "/verify-memo"), "no memo in " << img.store);
+    fs::copy_file(other + ".pub", in_place, fs::copy_options::overwrite_existing);
+    Result swapped = run_true("swap");
+    BOOST_TEST(swapped.status == 1);
+    BOOST_TEST(swapped.err.find("refusing to start: no signature by a trusted key for " +
+                                img.name) != std::string::npos,
+               "stderr: " << swapped.err);
+    fs::copy_file(key + ".pub", in_place, fs::copy_options::overwrite_existing);
+    Result back = run_true("back");
+    BOOST_TEST(back.status == 0, "run exit " << back.status << "; stderr: " << back.err);
+    for (const auto& entry : fs::directory_iterator(img.store + "/verify-memo")) {
+        std::string text = slurp(entry.path().string());
+        text.back() = '?';
+        std::ofstream(entry.path()) << text;
+    }
+    Result damaged = run_true("damaged");
+    BOOST_TEST(damaged.status == 0, "run exit " << damaged.status << "; stderr: " << damaged.err);
 }
 
 // cosign 3's format: a Sigstore bundle v0.3 attached as an OCI 1.1

@@ -43,8 +43,11 @@ struct Admission {
 // find_layout_signatures (or the store) give them. Every requirement of the
 // scope must hold; sigstoreSigned ones need a signature by one of their
 // keys whose identity satisfies their signedIdentity (identity.hpp).
+// `memo` (create passes the store's; verify_memo.hpp) answers key parsing
+// and signature checks asked before; everything else is decided afresh.
 Admission admit_image(const policy::TrustSection& trust, const std::string& name,
-                      const std::vector<Digest>& chain, const std::vector<Signature>& signatures);
+                      const std::vector<Digest>& chain, const std::vector<Signature>& signatures,
+                      const VerifyMemo* memo = nullptr);
 
 // The public keys of a sigstoreSigned requirement (keyPath, keyPaths,
 // keyData), loaded now. Key rotation: a key file that does not exist is
@@ -56,11 +59,13 @@ struct RequirementKeys {
     std::vector<PublicKey> keys;
     std::vector<std::string> skipped; // "trust.default[0]: key /k/old.pub: no such file; skipped"
 };
-RequirementKeys requirement_keys(const policy::Requirement& requirement);
+RequirementKeys requirement_keys(const policy::Requirement& requirement,
+                                 const VerifyMemo* memo = nullptr);
 // Its transparency-log keys (rekorPublicKeyPath…), each loaded now; a
 // missing or unreadable one is an error naming it (a log key is never
 // rotated by removal: the policy names the log it trusts). Empty when it
 // names none.
-std::vector<PublicKey> requirement_log_keys(const policy::Requirement& requirement);
+std::vector<PublicKey> requirement_log_keys(const policy::Requirement& requirement,
+                                            const VerifyMemo* memo = nullptr);
 
 } // namespace ward::trust

@@ -16,14 +16,22 @@ struct evp_pkey_st; // OpenSSL's EVP_PKEY, kept out of ward's headers
 
 namespace ward::trust {
 
+class VerifyMemo;
+
 class PublicKey {
   public:
-    // `name` (usually the file path) appears in messages.
-    static PublicKey from_pem(std::string_view pem, std::string name);
-    static PublicKey load(const std::string& path);
+    // `name` (usually the file path) appears in messages. With a memo
+    // (verify_memo.hpp), a PEM text it knows to be a P-256 key is not
+    // parsed until something needs OpenSSL, and verify() answers what it
+    // answered before from the memo; what is computed is remembered. The
+    // memo must outlive the key.
+    static PublicKey from_pem(std::string_view pem, std::string name,
+                              const VerifyMemo* memo = nullptr);
+    static PublicKey load(const std::string& path, const VerifyMemo* memo = nullptr);
     // nullopt when `path` does not exist (a key rotated out by deleting
     // its file); any other failure (unreadable, not a P-256 PEM key) throws.
-    static std::optional<PublicKey> load_if_present(const std::string& path);
+    static std::optional<PublicKey> load_if_present(const std::string& path,
+                                                    const VerifyMemo* memo = nullptr);
 
     const std::string& name() const { return name_; }
     // ECDSA-SHA256 over `data` with a DER signature. false for a signature
@@ -34,7 +42,12 @@ class PublicKey {
     std::string der() const;
 
   private:
-    std::shared_ptr<evp_pkey_st> key_;
+    evp_pkey_st* parsed() const;
+    // Parsed at once, or (a memo vouched for pem_) at first use.
+    mutable std::shared_ptr<evp_pkey_st> key_;
+    std::string pem_; // kept only while key_ waits to be parsed
+    std::string der_; // known without OpenSSL when a memo gave it
+    const VerifyMemo* memo_ = nullptr;
     std::string name_;
 };
 

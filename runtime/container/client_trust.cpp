@@ -129,6 +129,10 @@ std::variant<TrustOutcome, std::string> check_client_rootfs(const policy::TrustS
     std::string how;
     if (layers && (entry = cached_entry(*store, cache, *layers, client.rootfs_fd, targets)))
         how = "cached: lower layers proven before, upper layer holds only mount targets";
+    if (!entry && !layers && !client.must_prove)
+        return std::string("not proven: its rootfs is no overlay snapshot whose proof ward could "
+                           "cache, and a policy that only warns does not walk every file of it at "
+                           "every start");
     if (!entry) {
         trust::RootfsMatch match;
         try {

@@ -19,6 +19,10 @@ struct ClientRootfs {
     const spec::Spec& spec;
     const std::string& store_flag;
     int rootfs_fd;
+    // The policy refuses what is not proven. When it only warns, a rootfs
+    // whose proof cannot be cached (not an overlay snapshot: podman's vfs,
+    // a plain directory) is not walked at every start to spare a warning.
+    bool must_prove;
 };
 
 // The outcome when the rootfs is a store image admitted by `trust` now

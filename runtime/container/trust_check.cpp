@@ -209,7 +209,9 @@ TrustOutcome check_trust(const policy::Policy& policy, const std::string& bundle
     // A client's own unpack (containerd, podman) proven to be a store
     // image: looked for only when the answer changes something.
     if (trust.unverified != TrustSection::Unverified::allow) {
-        auto client = check_client_rootfs(trust, ClientRootfs{bundle, spec, store_flag, rootfs_fd});
+        bool must_prove = trust.unverified == TrustSection::Unverified::refuse;
+        auto client = check_client_rootfs(
+            trust, ClientRootfs{bundle, spec, store_flag, rootfs_fd, must_prove});
         if (auto* outcome = std::get_if<TrustOutcome>(&client))
             return *outcome;
         why += ", and not a trusted image: " + std::get<std::string>(client);

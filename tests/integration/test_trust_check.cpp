@@ -226,6 +226,19 @@ BOOST_AUTO_TEST_CASE(a_client_unpacked_rootfs_runs_when_it_is_a_trusted_store_im
     BOOST_TEST(contains(r.err, "rootfs is image localhost/client:v1 (sha256:"), r.err);
     BOOST_TEST(contains(r.err, "localhost/client:v1 is rejected by the policy"), r.err);
 
+    // A policy that only warns does not walk, at every start, a rootfs
+    // whose proof could not be cached (a plain directory, as podman's vfs
+    // driver makes): it runs, with the warning saying so.
+    std::string warning = policy_with_trust(
+        b, "warning",
+        R"({"default": [{"type": "reject"}], "scopes": {"localhost/client": [{"type": "sigstoreSigned", "keyPath": ")" +
+            b.dir +
+            R"(/demo.pub", "signedIdentity": {"type": "matchRepository"}}]}, "unverified": "warn"})");
+    r = img.ward({"--policy", warning, "run", "--bundle", b.bundle_dir, b.new_id("warned")});
+    BOOST_TEST(r.status == 0, "exit " << r.status << "; stderr: " << r.err);
+    BOOST_TEST(contains(r.err, "is unverified"), r.err);
+    BOOST_TEST(contains(r.err, "not proven: its rootfs is no overlay snapshot"), r.err);
+
     shell("echo 'mallory::0:0::/:/bin/sh' >>" + q(b.rootfs + "/etc/passwd"));
     id = b.new_id("changed");
     r = img.ward({"--policy", trusting, "run", "--bundle", b.bundle_dir, id});

@@ -56,7 +56,7 @@ std::optional<std::string> merged_root_change(int rootfs_fd, const trust::FileRe
     } catch (const Error& e) {
         return std::string(e.what());
     }
-    return trust::path_difference("", image_root, got, "since import");
+    return trust::client_root_difference(image_root, got, true);
 }
 
 // The first of the entry's names the policy admits now; the error of the

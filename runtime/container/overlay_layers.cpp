@@ -219,10 +219,40 @@ std::optional<OverlayLayers> rootfs_overlay(int rootfs_fd) {
     return std::nullopt;
 }
 
+namespace {
+
+// A lower layer's directory. podman names each layer through a symlink of
+// its own (STORAGE/overlay/l/ID -> ../LAYER/diff, to keep mount options
+// short), so one symlink is followed as the last component, its target
+// opened from the link's directory with no further symlink; none anywhere
+// else. What the kernel stacked is what the link named at mount time;
+// rewriting a link in the engine's root-only storage afterwards is the
+// same trust boundary as rewriting a committed layer (docs/trust.md).
+// `shown` gets "PATH" or "PATH -> TARGET" for the identity.
+UniqueFd open_lower(const std::string& path, std::string& shown) {
+    shown = path;
+    UniqueFd fd = open_no_symlinks(AT_FDCWD, path, O_RDONLY | O_DIRECTORY);
+    // (a trailing symlink fails O_DIRECTORY | O_NOFOLLOW with ENOTDIR)
+    if (fd || (errno != ELOOP && errno != ENOTDIR))
+        return fd;
+    size_t slash = path.rfind('/');
+    std::string parent = slash == 0 ? "/" : path.substr(0, slash);
+    UniqueFd dir = open_no_symlinks(AT_FDCWD, parent, O_PATH | O_DIRECTORY);
+    trust::FileRecord link;
+    if (!dir || !link_target(dir.get(), path.substr(slash + 1), link) || link.target.empty())
+        return UniqueFd();
+    shown = path + " -> " + link.target;
+    return open_no_symlinks(link.target[0] == '/' ? AT_FDCWD : dir.get(), link.target,
+                            O_RDONLY | O_DIRECTORY);
+}
+
+} // namespace
+
 std::optional<OpenedLayers> open_layers(const OverlayLayers& layers) {
     OpenedLayers out;
     for (const auto& path : layers.lowers) {
-        UniqueFd fd = open_no_symlinks(AT_FDCWD, path, O_RDONLY | O_DIRECTORY);
+        std::string shown;
+        UniqueFd fd = open_lower(path, shown);
         struct statx sx {};
         if (!fd || ::statx(fd.get(), "", AT_EMPTY_PATH, STATX_INO | STATX_BTIME, &sx) < 0 ||
             !(sx.stx_mask & STATX_BTIME))
@@ -230,7 +260,7 @@ std::optional<OpenedLayers> open_layers(const OverlayLayers& layers) {
         out.identity += "lower " + std::to_string(sx.stx_dev_major) + ":" +
                         std::to_string(sx.stx_dev_minor) + " " + std::to_string(sx.stx_ino) + " " +
                         std::to_string(sx.stx_btime.tv_sec) + "." +
-                        std::to_string(sx.stx_btime.tv_nsec) + " " + path + "\n";
+                        std::to_string(sx.stx_btime.tv_nsec) + " " + shown + "\n";
         out.lowers.push_back(std::move(fd));
     }
     if (!layers.upper.empty()) {

@@ -29,8 +29,10 @@ std::optional<OverlayLayers> overlay_layers(const linux::MountEntry& mount);
 // overlay mount's root.
 std::optional<OverlayLayers> rootfs_overlay(int rootfs_fd);
 
-// The layers opened (O_PATH, no symlink on the way) and what identifies
-// the lower ones: "lower DEV INO BTIME PATH" lines, topmost first. nullopt
+// The layers opened (no symlink on the way, but for one naming a lower
+// layer as its last component, as podman's l/ links do) and what
+// identifies the lower ones: "lower DEV INO BTIME PATH[ -> TARGET]" lines,
+// topmost first. nullopt
 // when one cannot be opened or the filesystem gives no birth time.
 struct OpenedLayers {
     std::vector<UniqueFd> lowers;

@@ -70,6 +70,15 @@ std::optional<TreeRecord> entry_record(const StoreEntry& entry) {
 
 } // namespace
 
+std::optional<std::string> client_root_difference(const FileRecord& image_root, FileRecord got,
+                                                  bool contents) {
+    if (got.type == EntryType::directory && image_root.type == EntryType::directory &&
+        (got.mode & ~image_root.mode & 07777) == 0)
+        got.mode = image_root.mode;
+    return contents ? path_difference("", image_root, got, kSince)
+                    : path_difference("", shape(image_root), shape(got), kSince);
+}
+
 std::set<std::string> mount_points_as_record_paths(const std::vector<std::string>& destinations) {
     std::set<std::string> out;
     for (const auto& destination : destinations) {
@@ -110,8 +119,12 @@ RecordComparison compare_client_record(const TreeRecord& image, const TreeRecord
             note(client_extra_refusal(g->first, g->second, mount_points));
             ++g;
         } else {
-            note(contents ? path_difference(w->first, w->second, g->second, kSince)
-                          : path_difference(w->first, shape(w->second), shape(g->second), kSince));
+            if (w->first.empty())
+                note(client_root_difference(w->second, g->second, contents));
+            else
+                note(contents
+                         ? path_difference(w->first, w->second, g->second, kSince)
+                         : path_difference(w->first, shape(w->second), shape(g->second), kSince));
             ++w;
             ++g;
         }

@@ -94,7 +94,7 @@ trust_checks() {
     local client=$1 check fn
     shift
     for check in "$@"; do
-        fn=trust_${client}_${check//-/_}
+        fn=trust_${client//-/_}_${check//-/_}
         if "$fn" >"$logs/$client-$check.out" 2>&1; then
             ok "trust-$client-$check"
         else

@@ -1,6 +1,7 @@
 # Sourced by tests/clients/60-trust.sh: the trust checks through podman
-# (rootful, conmon, vfs storage: the rootfs is a plain directory podman
-# unpacked, so every start is a full walk; no overlay, no cache).
+# (rootful, conmon), first with vfs storage (the rootfs is a plain
+# directory podman unpacked), then with podman's default overlay driver
+# (the rootfs is an overlay mount of podman's layers).
 podman_tools=$repo/tests/clients/podman
 . "$podman_tools/env.sh"
 . "$podman_tools/setup.sh"
@@ -75,8 +76,33 @@ podman_setup_private() {
     fi
 }
 
+# Under the overlay driver, a second start of the image's layers (signed-runs
+# proved them first, through podman's l/ symlinks): the cache answers, and
+# the container's trust record says so.
+trust_podman_overlay_cached_start() {
+    local state=$podman_dir/state/ward-trust id detail
+    local bin
+    bin=$(ward_wrapper ward-trust --root "$state" --store "$trust_dir/store-signed" \
+        --policy "$trust_dir/policy.json")
+    prun 60 "$bin" -d "$trust_image" sleep 1000
+    id=$out
+    [ $rc -eq 0 ] || { echo "podman run -d: $(podman_outcome)"; return 1; }
+    detail=$("$ward" --root "$state" policy show "$id" 2>&1 | grep -A2 '"trust": {' | tr -s ' \n' ' ')
+    pm rm -f -t 0 "$id" >/dev/null 2>&1
+    [[ "$detail" == *"client image"*"$trust_image"*"cached:"* ]] && { echo "$detail"; return 0; }
+    echo "the trust record does not say the cache answered: $detail"
+    return 1
+}
+trust_podman_overlay_signed_runs() { trust_podman_signed_runs; }
+trust_podman_overlay_unsigned_refused() { trust_podman_unsigned_refused; }
+trust_podman_overlay_tampered_refused() { trust_podman_tampered_refused; }
+
 trap 'podman_teardown; cleanup_clients' EXIT
 podman_setup_private || exit 0
 trust_checks podman signed-runs unsigned-refused other-key-refused tampered-refused
+podman_teardown
+podman_use "$CLIENT_TMP/podman-overlay" overlay
+podman_setup_private || exit 0
+trust_checks podman-overlay signed-runs cached-start unsigned-refused tampered-refused
 # (the EXIT trap tears podman down and reports what it had to force)
 true

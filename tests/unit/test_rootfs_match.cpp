@@ -118,6 +118,32 @@ BOOST_AUTO_TEST_CASE(anything_else_is_a_difference_named_by_path) {
     BOOST_TEST(compare_client_record(image_record(), client, kTargets, true).differing == 2u);
 }
 
+// The rootfs's own "/" may be stricter than the record (podman's overlay
+// driver makes it 0555 where ward recorded 0755), never looser, and is
+// otherwise compared as any path is.
+BOOST_AUTO_TEST_CASE(the_clients_root_may_hold_fewer_permission_bits_never_more) {
+    TreeRecord client = image_record();
+    for (uint32_t stricter : {0555u, 0750u, 0700u}) {
+        client.files[""].mode = stricter;
+        BOOST_TEST(first(image_record(), client).empty(), std::oct << stricter);
+        BOOST_TEST(first(image_record(), client, false).empty(), std::oct << stricter);
+    }
+    for (uint32_t looser : {0775u, 0777u, 01755u, 04755u}) {
+        client.files[""].mode = looser;
+        BOOST_TEST(
+            ward::test::contains(first(image_record(), client), "rootfs file / mode changed"),
+            std::oct << looser);
+    }
+    client = image_record();
+    client.files[""].uid = 1000;
+    BOOST_TEST(!first(image_record(), client).empty());
+    // Only "/": a stricter directory elsewhere is a difference.
+    client = image_record();
+    client.files["etc"].mode = 0555;
+    BOOST_TEST(
+        ward::test::contains(first(image_record(), client), "rootfs file /etc mode changed"));
+}
+
 BOOST_AUTO_TEST_CASE(a_client_copy_of_a_store_image_is_found_in_the_store,
                      *boost::unit_test::precondition([](boost::unit_test::test_unit_id) {
                          return ::geteuid() == 0;
@@ -187,6 +213,35 @@ BOOST_AUTO_TEST_CASE(overlay_options_give_the_layers_or_nothing) {
     m.fstype = "ext4";
     m.super_options = {"rw", "lowerdir=/a"};
     BOOST_TEST(!container::overlay_layers(m));
+}
+
+// podman names each lower layer through a link of its own
+// (STORAGE/overlay/l/ID -> ../LAYER/diff): that one symlink, as the last
+// component, is followed and shown in the identity; a symlink anywhere
+// else on the way opens nothing.
+BOOST_AUTO_TEST_CASE(a_lower_layer_named_by_a_link_of_its_own_is_opened) {
+    TempDir t;
+    fs::create_directories(t.str("overlay/LAYER/diff"));
+    fs::create_directories(t.str("overlay/l"));
+    fs::create_directory_symlink("../LAYER/diff", t.str("overlay/l/ID"));
+    container::OverlayLayers layers;
+    layers.lowers = {t.str("overlay/l/ID")};
+    auto opened = container::open_layers(layers);
+    BOOST_REQUIRE(opened);
+    BOOST_TEST(
+        ward::test::contains(opened->identity, t.str("overlay/l/ID") + " -> ../LAYER/diff\n"));
+    struct stat via_link {
+    }, layer{};
+    BOOST_REQUIRE(::fstat(opened->lowers.at(0).get(), &via_link) == 0);
+    BOOST_REQUIRE(::stat(t.str("overlay/LAYER/diff").c_str(), &layer) == 0);
+    BOOST_TEST(via_link.st_ino == layer.st_ino);
+
+    fs::create_directory_symlink(t.str("overlay"), t.str("via"));
+    layers.lowers = {t.str("via/l/ID")};
+    BOOST_TEST(!container::open_layers(layers));
+    fs::create_directory_symlink("../l/ID", t.str("overlay/l/TWICE"));
+    layers.lowers = {t.str("overlay/l/TWICE")};
+    BOOST_TEST(!container::open_layers(layers));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

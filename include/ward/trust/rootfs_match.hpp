@@ -40,6 +40,15 @@ namespace ward::trust {
 // destination allows nothing).
 std::set<std::string> mount_points_as_record_paths(const std::vector<std::string>& destinations);
 
+// The difference, if any, between the image's "/" and the client's. An
+// image whose layers never name "./" leaves the root's mode to whoever
+// unpacks it (ward and containerd's snapshotter make 0755, podman's overlay
+// driver 0555), so the client's root may hold fewer permission bits than
+// the record, never one more; type, owner and xattrs (with `contents`) must
+// be the record's.
+std::optional<std::string> client_root_difference(const FileRecord& image_root, FileRecord got,
+                                                  bool contents);
+
 // nullopt when `r`, at a path the image does not have, is one of the
 // extras above; else the difference ("rootfs file /x added since import").
 std::optional<std::string> client_extra_refusal(const std::string& rel, const FileRecord& r,

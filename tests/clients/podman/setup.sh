@@ -64,7 +64,7 @@ EOF
         "$podman_dir/private.conf" >"$CONTAINERS_CONF" || return 1
     cat >"$CONTAINERS_STORAGE_CONF" <<EOF
 [storage]
-driver = "vfs"
+driver = "$podman_driver"
 graphroot = "$podman_dir/root"
 runroot = "$podman_dir/runroot"
 EOF

@@ -367,7 +367,9 @@ const std::vector<VerbSpec>& verbs() {
          "Sigstore bundle v0.3 (cosign 3: an OCI 1.1 referrer or the fallback tag\n"
          "sha256-<hex>), without unpacking anything; exits 1 naming the first\n"
          "link that fails. With --signature and --payload, a detached cosign signature\n"
-         "is checked instead of the ones stored in the layout. See ward-image(8).",
+         "is checked instead of the ones stored in the layout. With --rekor-key, a\n"
+         "Sigstore bundle must carry a transparency-log entry that key promised\n"
+         "(checked offline, as a policy's rekorPublicKeyPath). See ward-image(8).",
          {{"key", "k", "FILE", "sign: private key (PEM); verify: public key (PEM)"},
           {"identity", nullptr, "REF",
            "sign: docker-reference to sign (default: the name import gives it, REPO:TAG);"
@@ -377,6 +379,9 @@ const std::vector<VerbSpec>& verbs() {
           {"platform", nullptr, "OS/ARCH", "platform to pick from an index (default: linux/amd64)"},
           {"signature", nullptr, "FILE", "verify: detached base64 signature (with --payload)"},
           {"payload", nullptr, "FILE", "verify: the payload the detached signature signs"},
+          {"rekor-key", nullptr, "FILE",
+           "verify: a transparency log's public key (PEM); a Sigstore bundle must carry an"
+           " entry it promised; repeatable"},
           {"name", nullptr, "NAME", "import: the full name to import under (HOST/PATH[:TAG])"},
           {"format", "f", "FORMAT", "ls: table (default) or json"},
           {"quiet", "q", nullptr, "ls: only the image IDs; import: no progress lines"},

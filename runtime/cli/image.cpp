@@ -29,7 +29,7 @@ std::string required_key(const VerbArgs& args, const char* action) {
 }
 
 int sign(const VerbArgs& args, const trust::ImageRef& ref) {
-    for (const char* flag : {"signature", "payload"})
+    for (const char* flag : {"signature", "payload", "rekor-key"})
         if (args.parsed.value(flag))
             throw UsageError("image", std::string("--") + flag + " is for image verify");
     trust::PrivateKey key = trust::PrivateKey::load(required_key(args, "sign"));
@@ -68,6 +68,11 @@ int verify(const VerbArgs& args, const trust::ImageRef& ref) {
     std::optional<std::string> identity = args.parsed.value("identity");
     if (identity && identity->empty())
         identity.reset();
+    // A transparency log's keys: a Sigstore bundle must then carry an entry
+    // one of them promised (checked offline), as a policy's rekorPublicKeyPath.
+    std::vector<trust::PublicKey> log_keys;
+    for (const auto& path : args.parsed.values_of("rekor-key"))
+        log_keys.push_back(trust::PublicKey::load(path));
 
     return with_context("verify " + ref.str(), [&] {
         trust::Layout layout = trust::Layout::open(ref.layout);
@@ -75,7 +80,8 @@ int verify(const VerbArgs& args, const trust::ImageRef& ref) {
         std::vector<trust::Signature> sigs =
             sig_file ? std::vector<trust::Signature>{trust::load_detached(*sig_file, *payload_file)}
                      : trust::find_layout_signatures(layout, img.chain);
-        trust::VerifiedSignature v = trust::verify_signatures(sigs, {key}, img.chain, identity);
+        trust::VerifiedSignature v =
+            trust::verify_signatures(sigs, {key}, img.chain, identity, log_keys);
 
         std::string out = "verified " + ref.str() + "\n";
         for (size_t i = 0; i + 1 < img.chain.size(); ++i)

@@ -111,7 +111,8 @@ Signature load_detached(const std::string& signature_file, const std::string& pa
 VerifiedSignature verify_signatures(const std::vector<Signature>& signatures,
                                     const std::vector<PublicKey>& keys,
                                     const std::vector<Digest>& chain,
-                                    const std::optional<std::string>& identity) {
+                                    const std::optional<std::string>& identity,
+                                    const std::vector<PublicKey>& log_keys) {
     IdentityCheck check;
     if (identity) {
         check.refusal = [&](const std::string& got) -> std::optional<std::string> {
@@ -123,7 +124,7 @@ VerifiedSignature verify_signatures(const std::vector<Signature>& signatures,
         check.stated = true;
     }
     return verify_signatures(signatures, keys, chain, check,
-                             chain.empty() ? "" : "manifest " + chain.back().str());
+                             chain.empty() ? "" : "manifest " + chain.back().str(), log_keys);
 }
 
 std::string detail::key_list(const std::vector<PublicKey>& keys) {

@@ -51,6 +51,11 @@ P="$tmp/bundle-policy.json"
 bundled btlog tlog.bundle.json referrer
 expect "bundle log entry without a log key: not checked, and said" 0 out "transparency-log entry not checked (no rekorPublicKeyPath)" -- --policy "$P" --store "$tmp/bundle-tlog1" image import btlog:v1
 expect "bundle log entry with the log key: promised" 0 out "log entry 42 (dsse) promised by $FX/rekor.pub" -- --policy "$tmp/rekor-policy.json" --store "$tmp/bundle-tlog2" image import btlog:v1
+expect "image verify --rekor-key: the entry it promised" 0 out "log entry 42 (dsse) promised by $FX/rekor.pub" -- image verify --key "$FX/signer.pub" --rekor-key "$FX/rekor.pub" btlog:v1
+expect "image verify --rekor-key: a bundle without an entry is refused" 1 err "no transparency-log entry, and the policy names a log key" -- image verify --key "$FX/signer.pub" --rekor-key "$FX/rekor.pub" bref:v1
+expect "image verify --rekor-key: another log's key is refused" 1 err "is not one the policy trusts" -- image verify --key "$FX/signer.pub" --rekor-key "$FX/signer.pub" btlog:v1
+expect "image verify without --rekor-key: the entry is not checked" 0 out "transparency-log entry not checked" -- image verify --key "$FX/signer.pub" btlog:v1
+expect "image sign refuses --rekor-key" 1 err "--rekor-key is for image verify" -- image sign --key "$FX/signer.pub" --rekor-key "$FX/rekor.pub" btlog:v1
 P="$tmp/rekor-policy.json"
 bundled bset bad-set.bundle.json referrer
 refused "bundle with a bad signed entry timestamp" "signed entry timestamp does not verify with $FX/rekor.pub" -- image import bset:v1

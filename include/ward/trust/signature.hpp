@@ -96,10 +96,12 @@ signature_format_name(SignatureFormat format); // "simple signing", "sigstore bu
 // signature was refused:
 // `no signature by a trusted key for manifest sha256:...: signature layer
 // sha256:ab...: does not verify with key demo.pub`.
+// `log_keys` as below (`image verify --rekor-key`).
 VerifiedSignature verify_signatures(const std::vector<Signature>& signatures,
                                     const std::vector<PublicKey>& keys,
                                     const std::vector<Digest>& chain,
-                                    const std::optional<std::string>& identity);
+                                    const std::optional<std::string>& identity,
+                                    const std::vector<PublicKey>& log_keys = {});
 
 // The same with the identity judged by a function (the policy's
 // signedIdentity, identity.hpp) and `subject` naming the image in the

@@ -213,7 +213,16 @@ std::optional<OverlayLayers> rootfs_overlay(int rootfs_fd) {
     } catch (const Error&) {
         return std::nullopt;
     }
-    for (const auto& mount : linux::parse_mountinfo(text))
+    // Only the rootfs's own line is parsed: a host running many containers
+    // has thousands, and this runs at every start.
+    std::string id = std::to_string(sx.stx_mnt_id) + " ";
+    size_t at = starts_with(text, id) ? 0 : text.find("\n" + id);
+    if (at == std::string::npos)
+        return std::nullopt;
+    at += text[at] == '\n' ? 1 : 0;
+    size_t end = text.find('\n', at);
+    for (const auto& mount :
+         linux::parse_mountinfo(text.substr(at, end == std::string::npos ? end : end - at + 1)))
         if (mount.mount_id == sx.stx_mnt_id)
             return mount.root == "/" ? overlay_layers(mount) : std::nullopt;
     return std::nullopt;

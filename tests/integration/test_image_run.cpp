@@ -126,7 +126,8 @@ BOOST_AUTO_TEST_CASE(bundle_create_writes_only_a_config_referencing_the_store) {
     BOOST_TEST(again.err.find("directory is not empty") != std::string::npos, again.err);
 }
 
-BOOST_AUTO_TEST_CASE(a_signed_image_runs_under_a_hardened_policy_trusting_its_key) {
+BOOST_AUTO_TEST_CASE(a_signed_image_runs_under_a_hardened_policy_trusting_its_key,
+                     *utf::label("asan")) {
     Bundle b;
     Image img(b, "signed");
     std::string key = b.dir + "/demo";

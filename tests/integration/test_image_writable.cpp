@@ -126,7 +126,8 @@ BOOST_AUTO_TEST_CASE(a_from_scratch_image_gets_mount_points_at_import_and_runs_u
     BOOST_TEST(run().status == 0, "the restored rootfs runs again");
 }
 
-BOOST_AUTO_TEST_CASE(a_writable_root_takes_writes_and_the_store_stays_byte_identical) {
+BOOST_AUTO_TEST_CASE(a_writable_root_takes_writes_and_the_store_stays_byte_identical,
+                     *utf::label("asan")) {
     Bundle b;
     Image img(b, "rw");
     BOOST_REQUIRE(img.import().status == 0);

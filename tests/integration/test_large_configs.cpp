@@ -15,7 +15,7 @@ BOOST_AUTO_TEST_SUITE(large_configs)
 // 300 KiB of annotations in 300 values of 1 KiB, above Kubernetes' limit
 // and above the default socket send buffer (~208 KiB): create, start and
 // state work, and state gives every annotation back.
-BOOST_AUTO_TEST_CASE(annotations_beyond_kubernetes_limit_run) {
+BOOST_AUTO_TEST_CASE(annotations_beyond_kubernetes_limit_run, *utf::label("asan")) {
     Bundle b;
     Json annotations = Json::object();
     for (int i = 0; i < 300; ++i)

@@ -32,7 +32,7 @@ void check_clean(Bundle& b, const std::string& id) {
 BOOST_AUTO_TEST_SUITE(races, *utf::label("ward_only") * utf::precondition(ward_only))
 
 // Eight creates of one id at once: one wins, seven say the id exists.
-BOOST_AUTO_TEST_CASE(eight_creates_of_one_id_have_one_winner) {
+BOOST_AUTO_TEST_CASE(eight_creates_of_one_id_have_one_winner, *utf::label("asan")) {
     Bundle b;
     b.set_args({"/checker", "sleep", "60"});
     b.write_config();
@@ -55,7 +55,7 @@ BOOST_AUTO_TEST_CASE(eight_creates_of_one_id_have_one_winner) {
 }
 
 // delete --force while start runs: both end, the container is gone.
-BOOST_AUTO_TEST_CASE(delete_racing_start_ends_clean) {
+BOOST_AUTO_TEST_CASE(delete_racing_start_ends_clean, *utf::label("asan")) {
     for (int round = 0; round < 5; ++round) {
         Bundle b;
         b.set_args({"/checker", "sleep", "60"});
@@ -79,7 +79,7 @@ BOOST_AUTO_TEST_CASE(delete_racing_start_ends_clean) {
 
 // kill while the process exits by itself: kill succeeds or says the
 // container is not running; the container ends stopped either way.
-BOOST_AUTO_TEST_CASE(kill_racing_exit_says_what_happened) {
+BOOST_AUTO_TEST_CASE(kill_racing_exit_says_what_happened, *utf::label("asan")) {
     for (int round = 0; round < 5; ++round) {
         Bundle b;
         b.set_args({"/checker", "exit", "0"});
@@ -100,7 +100,7 @@ BOOST_AUTO_TEST_CASE(kill_racing_exit_says_what_happened) {
 
 // exec while delete --force kills the container: both end in bounded
 // time, exec with a status of its own, nothing is left.
-BOOST_AUTO_TEST_CASE(exec_racing_delete_ends_clean) {
+BOOST_AUTO_TEST_CASE(exec_racing_delete_ends_clean, *utf::label("asan")) {
     for (int round = 0; round < 5; ++round) {
         Bundle b;
         b.set_args({"/checker", "sleep", "60"});

@@ -193,7 +193,7 @@ BOOST_AUTO_TEST_CASE(a_store_image_is_checked_again_at_every_create,
 // added one, or the image's scope gone refuses it with one line naming the
 // image. (tests/clients/60-trust.sh does the same through the clients.)
 BOOST_AUTO_TEST_CASE(a_client_unpacked_rootfs_runs_when_it_is_a_trusted_store_image,
-                     *utf::precondition(has_umoci)) {
+                     *utf::label("asan") * utf::precondition(has_umoci)) {
     Bundle b;
     Image img(b, "client");
     sign_with_new_key(b, img, "demo");

@@ -2,14 +2,14 @@
 // rootfs were proven to be, so the next start of the same snapshot costs a
 // look at its upper layer instead of hashing every file. Kept in the store
 // (STORE/client-cache/, 0700 root, as root-controlled as the store itself);
-// one file per set of lower layers (trust/keyed_files.hpp), keyed by their
+// one file per set of lower layers (base/keyed_files.hpp), keyed by their
 // identity (overlay_layers.hpp: device, inode, birth time and path of
 // each). The threat model is in docs/trust.md.
 #pragma once
 
+#include "ward/base/keyed_files.hpp"
 #include "ward/trust/digest.hpp"
 #include "ward/trust/file_record.hpp"
-#include "ward/trust/keyed_files.hpp"
 
 #include <optional>
 #include <string>
@@ -31,7 +31,7 @@ class ClientTrustCache {
     void remember(const std::string& identity, const CachedMatch& match) const;
 
   private:
-    trust::KeyedFiles files_;
+    KeyedFiles files_;
 };
 
 } // namespace ward::container

@@ -1,8 +1,8 @@
-// The store's cache files (trust/keyed_files.hpp) and the verify memo on
+// ward's cache files (base/keyed_files.hpp) and the verify memo on
 // them (trust/verify_memo.hpp): a memo-backed key must answer exactly as a
 // freshly parsed one, whatever is on disk.
 #include "trust_helpers.hpp"
-#include "ward/trust/keyed_files.hpp"
+#include "ward/base/keyed_files.hpp"
 #include "ward/trust/keys.hpp"
 #include "ward/trust/verify_memo.hpp"
 
@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 using namespace ward::trust;
+using ward::KeyedFiles;
 using ward::test::contains;
 using ward::test::error_of;
 using ward::test::TempDir;

@@ -6,7 +6,7 @@
 // Only facts that are pure functions of bytes are kept: "this PEM text is a
 // P-256 public key whose DER is D" and "this signature over these bytes
 // does (or does not) verify with the key D". Every input is part of the
-// lookup key, compared byte for byte (trust/keyed_files.hpp), so a changed
+// lookup key, compared byte for byte (base/keyed_files.hpp), so a changed
 // key file, payload or signature is a miss and is computed afresh; what
 // admission decides from those facts (which keys the policy names now,
 // identity rules, scopes) is decided again on every start. Forging a fact
@@ -14,7 +14,7 @@
 // trusts. The threat model is in docs/trust.md.
 #pragma once
 
-#include "ward/trust/keyed_files.hpp"
+#include "ward/base/keyed_files.hpp"
 
 #include <optional>
 #include <string>

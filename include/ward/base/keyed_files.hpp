@@ -1,10 +1,11 @@
-// Small cache files in a directory of ward's store, one per key: named by
+// Small cache files in a directory of ward's own (the store's verify memo
+// and client trust cache, the state root's seccomp programs), one per key: named by
 // FNV-1a of the key and holding the whole key, which a lookup compares, so
 // two keys that share a name only evict each other and a name never
 // answers for another key. Not a digest on purpose: SHA-256 here would
 // start OpenSSL (about 2 ms) on the very paths these caches keep it off.
 //
-// The directory is trusted as the store is (Store::open checks the store
+// The directory is trusted as its owner is (Store::open checks the store
 // and its parents are root's and writable by no one else); each file is
 // still read only when it is a regular file (never followed as a symlink)
 // owned by ward's euid and writable by no one else. Writes are best
@@ -16,7 +17,7 @@
 #include <string>
 #include <string_view>
 
-namespace ward::trust {
+namespace ward {
 
 class KeyedFiles {
   public:
@@ -38,4 +39,4 @@ class KeyedFiles {
     std::string header_;
 };
 
-} // namespace ward::trust
+} // namespace ward

@@ -1,4 +1,4 @@
-#include "ward/trust/keyed_files.hpp"
+#include "ward/base/keyed_files.hpp"
 
 #include "ward/base/document.hpp"
 #include "ward/base/error.hpp"
@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace ward::trust {
+namespace ward {
 
 namespace {
 
@@ -91,4 +91,4 @@ void KeyedFiles::put(std::string_view key, std::string_view value) const {
     }
 }
 
-} // namespace ward::trust
+} // namespace ward

@@ -24,6 +24,8 @@
 #include "ward/linux/procfs.hpp"
 #include "ward/policy/gate.hpp"
 #include "ward/policy/record.hpp"
+#include "ward/seccomp/filter.hpp"
+#include "ward/seccomp/program_cache.hpp"
 #include "ward/spec/parse.hpp"
 #include "writable_root.hpp"
 
@@ -327,8 +329,17 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
         fail_errno("socketpair");
     UniqueFd parent_sync(pair[0]), child_sync(pair[1]);
 
+    // The program is built before the init exists: a bad profile fails
+    // here, and a config's own profile is compiled once per state root.
+    std::optional<seccomp::Filter> filter;
+    if (spec.linux && spec.linux->seccomp) {
+        seccomp::ProgramCache programs(g.root);
+        filter = seccomp::Filter::build(*spec.linux->seccomp, &programs);
+    }
+
     InitContext ctx;
     ctx.spec = &spec;
+    ctx.filter = filter ? &*filter : nullptr;
     ctx.namespaces = plan;
     ctx.rootfs = spec.root->path;
     ctx.handles = &handles;

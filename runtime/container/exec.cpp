@@ -33,6 +33,7 @@
 #include "ward/policy/gate.hpp"
 #include "ward/policy/record.hpp"
 #include "ward/seccomp/filter.hpp"
+#include "ward/seccomp/program_cache.hpp"
 #include "ward/spec/names.hpp"
 #include "ward/spec/parse.hpp"
 
@@ -321,7 +322,8 @@ Started start_process(const Globals& g, const ExecOptions& o, const sigset_t& ol
     if (spec.linux && spec.linux->seccomp) {
         spec::Seccomp section = *spec.linux->seccomp;
         section.builtin_profile = state.seccomp_profile;
-        filter = seccomp::Filter::build(section);
+        seccomp::ProgramCache programs(g.root);
+        filter = seccomp::Filter::build(section, &programs);
         if (filter->uses_notify())
             fail("linux.seccomp: exec with an SCMP_ACT_NOTIFY filter is not supported yet");
     }

@@ -6,8 +6,9 @@
 //   in a new user namespace (tied again) → own session → keyring → time
 //   namespace → hostname → rootfs (mounts, /dev) → prestart/createRuntime
 //   hooks (run by the parent) → createContainer hooks → pivot_root,
-//   sysctls, readonly/masked paths → seccomp built → the finalize step
-//   shared with exec (finalize.cpp): console → rlimits, process attributes,
+//   sysctls, readonly/masked paths → the finalize step shared with exec
+//   (finalize.cpp; the seccomp program it loads was built by create before
+//   the clone): console → rlimits, process attributes,
 //   LSM labels → cwd → executable lookup → fds close-on-exec → user and
 //   capabilities (tied again) → (without no_new_privs: seccomp loaded, a
 //   NOTIFY filter's fd sent to the parent, CAP_SYS_ADMIN dropped) →
@@ -209,15 +210,10 @@ void wait_for_start(const InitContext& ctx, Reporter& reporter, const std::strin
     linux::enter_rootfs(rootfs, root_mount.get());
     root_mount.reset();
 
-    // Built here, so a bad filter fails `create`.
-    std::optional<seccomp::Filter> filter;
-    if (spec.linux && spec.linux->seccomp)
-        filter = seccomp::Filter::build(*spec.linux->seccomp);
-
     FinalizeContext finalize;
     finalize.process = &process;
     finalize.personality = spec.linux ? spec.linux->personality : std::nullopt;
-    finalize.filter = filter ? &*filter : nullptr;
+    finalize.filter = ctx.filter;
     finalize.console_fd = ctx.console_fd;
     finalize.preserve_fds = ctx.preserve_fds;
     finalize.parent_pidfd = ctx.parent_pidfd;

@@ -6,6 +6,7 @@
 #include "ward/base/fd.hpp"
 #include "ward/base/log.hpp"
 #include "ward/base/strings.hpp"
+#include "ward/seccomp/program_cache.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -238,9 +239,9 @@ Filter Filter::compile(const spec::Seccomp& config) {
     return filter;
 }
 
-Filter Filter::build(const spec::Seccomp& config) {
+Filter Filter::build(const spec::Seccomp& config, const ProgramCache* cache) {
     if (config.builtin_profile.empty())
-        return compile(config);
+        return own_profile(config, cache);
     for (std::size_t i = 0; i < embedded::kProgramCount; ++i) {
         const embedded::Program& p = embedded::kPrograms[i];
         if (config.builtin_profile != p.name)
@@ -254,7 +255,31 @@ Filter Filter::build(const spec::Seccomp& config) {
         return filter;
     }
     // Not precompiled (the build-time compiler itself runs without them).
-    return compile(config);
+    return own_profile(config, cache);
+}
+
+// A config's own profile: from the cache when compiled before, else
+// compiled and remembered.
+Filter Filter::own_profile(const spec::Seccomp& config, const ProgramCache* cache) {
+    if (!cache)
+        return compile(config);
+    std::optional<CachedProgram> cached = cache->find(config);
+    if (!cached) {
+        Filter filter = compile(config);
+        cache->remember(config, filter.program(), filter.rule_count());
+        log::debug(std::string(kField) + ": " + std::to_string(filter.rule_count()) +
+                   " rules compiled by libseccomp");
+        return filter;
+    }
+    log::debug(std::string(kField) + ": the program compiled before (program cache)");
+    Filter filter;
+    filter.owned_ = std::move(cached->program);
+    filter.program_ = filter.owned_;
+    filter.rules_ = cached->rules;
+    filter.notify_ = seccomp::uses_notify(config);
+    filter.flags_ = flags_for(config, filter.notify_);
+    filter.from_cache_ = true;
+    return filter;
 }
 
 namespace {

@@ -5,6 +5,7 @@
 #include "integration/harness.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <filesystem>
 #include <fstream>
 #include <sys/syscall.h>
 
@@ -59,6 +60,35 @@ BOOST_AUTO_TEST_CASE(busybox_applets_and_a_script_run_unchanged_under_default_de
     for (const char* line : {"ls: ok", "cat: ok", "ps: ok", "functions: ok", "sub", "jobs: ok"})
         BOOST_TEST(has_line(out, line), line << " in:\n" << out);
     BOOST_TEST(value_of(out, "Seccomp") == "2");
+}
+
+// A config's own profile (what podman and Docker send) is compiled once per
+// state root (seccomp/program_cache.hpp): later containers load the cached
+// program and it refuses what the first one refused; a damaged entry is
+// compiled again, never loaded.
+BOOST_AUTO_TEST_CASE(a_configs_own_profile_is_compiled_once_and_stays_enforced,
+                     *utf::label("ward_only") * utf::label("asan") * utf::precondition(ward_only)) {
+    Bundle b;
+    b.config["linux"]["seccomp"] = profile("default-deny");
+    b.set_args({"/checker", "syscall", std::to_string(SYS_mount)});
+    std::string cache = b.state_dir + "/@seccomp";
+    b.write_config();
+    for (int round = 0; round < 3; ++round) {
+        BOOST_TEST_CONTEXT("round " << round) {
+            if (round == 2)
+                for (const auto& entry : std::filesystem::directory_iterator(cache))
+                    std::ofstream(entry.path(), std::ios::app) << "damaged";
+            Result r = b.runtime({"--debug", "run", "--bundle", b.bundle_dir, b.new_id("cached")});
+            BOOST_TEST(r.status == 0, "run exit " << r.status << "; stderr: " << r.err);
+            bool cached = r.err.find("the program compiled before") != std::string::npos;
+            BOOST_TEST(cached == (round == 1), r.err);
+            BOOST_TEST(syscall_line(r.out, SYS_mount) == "error EPERM", r.out);
+            size_t files = 0;
+            for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(cache))
+                ++files;
+            BOOST_TEST(files == 1u);
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(dangerous_calls_fail_with_eperm_unknown_ones_with_enosys) {

@@ -5,6 +5,7 @@
 
 #include "ward/linux/namespaces.hpp"
 #include "ward/linux/rootfs_handles.hpp"
+#include "ward/seccomp/filter.hpp"
 #include "ward/spec/config.hpp"
 
 #include <string>
@@ -14,6 +15,10 @@ namespace ward::container {
 
 struct InitContext {
     const spec::Spec* spec = nullptr;
+    // linux.seccomp's program, built by create before the clone (so a bad
+    // profile fails before any process exists, and a cached program is read
+    // on the host); null without linux.seccomp.
+    const seccomp::Filter* filter = nullptr;
     linux::NamespacePlan namespaces;
     std::string rootfs; // root.path, for messages
     // The rootfs and bind sources opened by create: mounted and pivoted

@@ -21,6 +21,8 @@
 
 namespace ward::seccomp {
 
+class ProgramCache;
+
 class Filter {
   public:
     // Validates and builds; throws ward::Error naming the field, e.g.
@@ -28,8 +30,9 @@ class Filter {
     // Syscall names unknown for an architecture are skipped (debug line),
     // as runc does, so one profile serves several kernels. A section filled
     // from a built-in profile (config.builtin_profile) takes the program
-    // compiled at build time.
-    static Filter build(const spec::Seccomp& config);
+    // compiled at build time; any other profile comes from `cache` when it
+    // was compiled before (program_cache.hpp), and goes there when not.
+    static Filter build(const spec::Seccomp& config, const ProgramCache* cache = nullptr);
     // Always through libseccomp, ignoring config.builtin_profile: what the
     // build-time compiler and the tests comparing against it use.
     static Filter compile(const spec::Seccomp& config);
@@ -51,12 +54,15 @@ class Filter {
     int rule_count() const { return rules_; }
     // Whether the program came precompiled from the build.
     bool precompiled() const { return precompiled_; }
+    // Whether the program came from the program cache.
+    bool from_cache() const { return from_cache_; }
     std::span<const sock_filter> program() const { return program_; }
     // SECCOMP_FILTER_FLAG_* bits load() passes.
     unsigned kernel_flags() const { return flags_; }
 
   private:
     Filter() = default;
+    static Filter own_profile(const spec::Seccomp& config, const ProgramCache* cache);
     // A compiled program lives in owned_; a precompiled one stays in the
     // binary's read-only data (no copy, no page to dirty in the init).
     std::vector<sock_filter> owned_;
@@ -65,6 +71,7 @@ class Filter {
     int rules_ = 0;
     bool notify_ = false;
     bool precompiled_ = false;
+    bool from_cache_ = false;
 };
 
 // SCMP_ACT_* names this build accepts, SCMP_CMP_* operators, SCMP_ARCH_*

@@ -96,7 +96,8 @@ export work ward repo
 
 leftovers() { # RUNTIME: one line per thing left
     local rt=$1
-    ls "$work/root-$rt" 2>/dev/null | sed 's/^/state dir /'
+    # (ward's compiled-profile cache, ROOT/@seccomp, is kept on purpose)
+    ls "$work/root-$rt" 2>/dev/null | grep -vx @seccomp | sed 's/^/state dir /'
     grep " $work/" /proc/self/mountinfo | sed 's/^/mount /'
     find /sys/fs/cgroup -maxdepth 4 -type d -name "load-$rt-*" 2>/dev/null | sed 's/^/cgroup /'
     for p in /proc/[0-9]*; do

@@ -182,6 +182,7 @@ containerd_bundle() { echo "$containerd_dir/state/io.containerd.runtime.v2.task/
 # under /run/containerd/* (runc's default root, a handler's Root such as
 # /run/containerd/ward), cgroups below this run's parent, this daemon's
 # shims. One line each; nothing printed when clean.
+# (ROOT/@seccomp is ward's compiled-profile cache, kept on purpose.)
 containerd_leftovers() {
     local left
     left=$(ctrc tasks list --quiet 2>&1) && [ -n "$left" ] && echo "tasks left: $left"
@@ -190,7 +191,7 @@ containerd_leftovers() {
     [ -n "$left" ] && echo "mounts left: $left"
     left=$(nsenter --target "$containerd_pid" --mount -- \
         find /run/containerd/runc /run/containerd/ward /run/containerd/crun \
-            -mindepth 2 -maxdepth 2 2>/dev/null)
+            -mindepth 2 -maxdepth 2 ! -name @seccomp 2>/dev/null)
     [ -n "$left" ] && echo "runtime state left: $left"
     left=$(find /sys/fs/cgroup -mindepth 3 -maxdepth 5 -path "*/$containerd_cgroup/*" -type d 2>/dev/null)
     [ -n "$left" ] && echo "cgroups left: $left"

@@ -178,7 +178,8 @@ docker_leftovers() {
     left=$(dk ps --all --quiet 2>&1) && [ -n "$left" ] && echo "containers left: $left"
     left=$(grep -F -e " $docker_data/" -e " $docker_exec/" "/proc/$docker_pid/mountinfo" | cut -d' ' -f5)
     [ -n "$left" ] && echo "mounts left: $left"
-    left=$(find "$docker_exec" -mindepth 3 -maxdepth 3 -path "*/runtime-*/moby/*" 2>/dev/null)
+    # (ROOT/@seccomp is ward's compiled-profile cache, kept on purpose)
+    left=$(find "$docker_exec" -mindepth 3 -maxdepth 3 -path "*/runtime-*/moby/*" ! -name @seccomp 2>/dev/null)
     [ -n "$left" ] && echo "runtime state left: $left"
     left=$(find "$docker_ctd/state/io.containerd.runtime.v2.task" -mindepth 2 -maxdepth 2 2>/dev/null)
     [ -n "$left" ] && echo "task bundles left: $left"

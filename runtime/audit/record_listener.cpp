@@ -14,6 +14,7 @@
 #include "ward/base/error.hpp"
 #include "ward/base/fd_passing.hpp"
 #include "ward/base/file.hpp"
+#include "ward/base/hex.hpp"
 #include "ward/base/log.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/json/json.hpp"
@@ -128,13 +129,7 @@ std::string random_suffix() {
     unsigned char bytes[6];
     if (::getrandom(bytes, sizeof bytes, 0) != static_cast<ssize_t>(sizeof bytes))
         fail_errno("getrandom");
-    static const char hex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char b : bytes) {
-        out += hex[b >> 4];
-        out += hex[b & 15];
-    }
-    return out;
+    return to_hex(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
 }
 
 // Starts ward (this binary) with `args`, the child's signal mask set to

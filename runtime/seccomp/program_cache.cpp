@@ -1,5 +1,7 @@
 #include "ward/seccomp/program_cache.hpp"
 
+#include "ward/base/hex.hpp"
+
 #include <cstdio>
 #include <cstring>
 #include <elf.h>
@@ -30,12 +32,7 @@ std::string build_id() {
                         break;
                     if (note->n_type == NT_GNU_BUILD_ID && note->n_namesz == 4 &&
                         std::memcmp(name, "GNU", 4) == 0) {
-                        static const char* const kHex = "0123456789abcdef";
-                        for (unsigned j = 0; j < note->n_descsz; ++j) {
-                            auto byte = static_cast<unsigned char>(desc[j]);
-                            id += kHex[byte >> 4];
-                            id += kHex[byte & 15];
-                        }
+                        id = to_hex(std::string_view(desc, note->n_descsz));
                         return 1;
                     }
                     p = desc + ((note->n_descsz + 3) & ~3u);
@@ -108,9 +105,8 @@ std::optional<CachedProgram> ProgramCache::find(const spec::Seccomp& profile) co
     // "RULES INSTRUCTIONS\n" and exactly that many instructions.
     size_t eol = value->find('\n');
     unsigned long rules = 0, count = 0;
-    if (eol == std::string::npos ||
-        std::sscanf(value->c_str(), "%lu %lu\n", &rules, &count) != 2 || count == 0 ||
-        value->size() - eol - 1 != count * sizeof(sock_filter))
+    if (eol == std::string::npos || std::sscanf(value->c_str(), "%lu %lu\n", &rules, &count) != 2 ||
+        count == 0 || value->size() - eol - 1 != count * sizeof(sock_filter))
         return std::nullopt;
     CachedProgram out;
     out.rules = static_cast<int>(rules);

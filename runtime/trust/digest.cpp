@@ -3,6 +3,7 @@
 #include "ward/trust/digest.hpp"
 
 #include "ward/base/error.hpp"
+#include "ward/base/hex.hpp"
 #include "ward/base/strings.hpp"
 
 #include <algorithm>
@@ -64,13 +65,8 @@ Digest Sha256::finish() {
     unsigned len = 0;
     if (EVP_DigestFinal_ex(impl_->ctx, md, &len) != 1 || len != 32)
         fail("sha256: digest final failed");
-    static const char kHex[] = "0123456789abcdef";
     Digest d;
-    d.hex.reserve(64);
-    for (unsigned i = 0; i < len; ++i) {
-        d.hex.push_back(kHex[md[i] >> 4]);
-        d.hex.push_back(kHex[md[i] & 15]);
-    }
+    d.hex = to_hex(std::string_view(reinterpret_cast<const char*>(md), len));
     if (EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr) != 1)
         fail("sha256: cannot initialise the OpenSSL digest");
     return d;

@@ -4,6 +4,7 @@
 #include "base64.hpp"
 #include "json_fields.hpp"
 #include "ward/base/error.hpp"
+#include "ward/base/hex.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/trust/sigstore_bundle.hpp"
 
@@ -14,16 +15,6 @@ using fields::bad;
 using fields::member;
 using fields::string_member;
 using json::Value;
-
-std::string to_hex(std::string_view bytes) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char c : bytes) {
-        out += kDigits[c >> 4];
-        out += kDigits[c & 15];
-    }
-    return out;
-}
 
 // What Rekor v1 signs for an entry: canonical JSON (keys sorted, no
 // spaces) of body, integratedTime, logID (hex) and logIndex.

@@ -19,17 +19,6 @@ using namespace ward::trust;
 using namespace ward::test;
 namespace fs = std::filesystem;
 
-namespace {
-
-FileRecord dir(uint32_t mode = 0755) {
-    FileRecord r;
-    r.type = EntryType::directory;
-    r.mode = mode;
-    return r;
-}
-
-} // namespace
-
 BOOST_AUTO_TEST_SUITE(mount_points)
 
 BOOST_AUTO_TEST_CASE(only_missing_names_are_made_and_never_through_a_symlink,

@@ -26,13 +26,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-FileRecord dir(uint32_t mode = 0755) {
-    FileRecord r;
-    r.type = EntryType::directory;
-    r.mode = mode;
-    return r;
-}
-
 FileRecord file(const std::string& digest, uint64_t size, uint32_t mode = 0644) {
     FileRecord r;
     r.type = EntryType::file;

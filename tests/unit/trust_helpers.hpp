@@ -5,6 +5,7 @@
 
 #include "ward/base/error.hpp"
 #include "ward/base/file.hpp"
+#include "ward/trust/file_record.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <cstdio>
@@ -72,6 +73,15 @@ inline std::string error_of(const std::function<void()>& fn) {
     }
     BOOST_FAIL("expected an error, got none");
     return "";
+}
+
+// A directory's record (root's, mode 0755 unless said), as a walk or an
+// unpack writes it.
+inline trust::FileRecord dir(uint32_t mode = 0755) {
+    trust::FileRecord r;
+    r.type = trust::EntryType::directory;
+    r.mode = mode;
+    return r;
 }
 
 inline bool contains(const std::string& s, const std::string& part) {

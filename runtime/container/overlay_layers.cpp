@@ -2,16 +2,15 @@
 
 #include "ward/base/error.hpp"
 #include "ward/base/file.hpp"
+#include "ward/base/in_root.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/trust/rootfs_match.hpp"
 #include "ward/trust/tree_walk.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <memory>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -30,12 +29,21 @@ constexpr const char* kOverlayXattrs[] = {
     "user.overlay.opaque",    "user.overlay.redirect",    "user.overlay.metacopy",
 };
 
-UniqueFd open_no_symlinks(int dirfd, const std::string& path, uint64_t flags) {
-    open_how how{};
-    how.flags = flags | O_CLOEXEC | O_NOFOLLOW;
-    how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-    return UniqueFd(
-        static_cast<int>(::syscall(SYS_openat2, dirfd, path.c_str(), &how, sizeof how)));
+// A host directory named by an absolute path, opened through the one
+// resolver from "/" with no symlink anywhere on the way; an empty fd (errno
+// saying why) when that cannot be done.
+UniqueFd open_host_dir(const std::string& path, int flags = O_RDONLY) {
+    UniqueFd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!root)
+        return root;
+    Resolution how;
+    how.symlinks = Symlinks::refused;
+    try {
+        return resolve_in_root(root.get(), path, flags | O_DIRECTORY, how);
+    } catch (const PathError& e) {
+        errno = e.err;
+        return UniqueFd();
+    }
 }
 
 bool stat_at(int dirfd, const std::string& name, struct statx& sx) {
@@ -240,19 +248,32 @@ namespace {
 // `shown` gets "PATH" or "PATH -> TARGET" for the identity.
 UniqueFd open_lower(const std::string& path, std::string& shown) {
     shown = path;
-    UniqueFd fd = open_no_symlinks(AT_FDCWD, path, O_RDONLY | O_DIRECTORY);
-    // (a trailing symlink fails O_DIRECTORY | O_NOFOLLOW with ENOTDIR)
+    UniqueFd fd = open_host_dir(path);
     if (fd || (errno != ELOOP && errno != ENOTDIR))
         return fd;
-    size_t slash = path.rfind('/');
-    std::string parent = slash == 0 ? "/" : path.substr(0, slash);
-    UniqueFd dir = open_no_symlinks(AT_FDCWD, parent, O_PATH | O_DIRECTORY);
+    std::vector<std::string> parts = path_components(path);
+    if (parts.empty())
+        return fd;
+    std::string last = parts.back();
+    parts.pop_back();
+    UniqueFd dir = open_host_dir("/" + join(parts, "/"), O_PATH);
     trust::FileRecord link;
-    if (!dir || !link_target(dir.get(), path.substr(slash + 1), link) || link.target.empty())
+    if (!dir || !link_target(dir.get(), last, link) || link.target.empty())
         return UniqueFd();
     shown = path + " -> " + link.target;
-    return open_no_symlinks(link.target[0] == '/' ? AT_FDCWD : dir.get(), link.target,
-                            O_RDONLY | O_DIRECTORY);
+    // The target, relative to the link's directory (opened above with no
+    // symlink on the way, so ".." here is what the kernel would take).
+    if (link.target[0] == '/')
+        parts.clear();
+    for (const auto& part : path_components(link.target)) {
+        if (part != "..")
+            parts.push_back(part);
+        else if (parts.empty())
+            return UniqueFd();
+        else
+            parts.pop_back();
+    }
+    return open_host_dir("/" + join(parts, "/"));
 }
 
 } // namespace
@@ -273,7 +294,7 @@ std::optional<OpenedLayers> open_layers(const OverlayLayers& layers) {
         out.lowers.push_back(std::move(fd));
     }
     if (!layers.upper.empty()) {
-        out.upper = open_no_symlinks(AT_FDCWD, layers.upper, O_RDONLY | O_DIRECTORY);
+        out.upper = open_host_dir(layers.upper);
         if (!out.upper)
             return std::nullopt;
     }

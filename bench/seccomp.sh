@@ -7,7 +7,9 @@
 #  - what the filter adds to `run` of /bin/true, in one hyperfine
 #    invocation: no filter; default-deny filled in by the hardened policy (the
 #    default: its BPF program was compiled when ward was built); the same
-#    profile written into config.json (compiled by libseccomp at create).
+#    profile written into config.json, compiled before (the program cache of
+#    the state root) and with that cache emptied before each run (compiled by
+#    libseccomp at create).
 # Writes the "## Seccomp" section of docs/performance.md.
 #
 # PROFILE=path overrides ward's profile (default: `ward profile export
@@ -91,8 +93,11 @@ hyperfine --warmup 5 --runs "${RUNS:-30}" -N --export-markdown "$work/setup.md" 
     -n "ward, no filter" "$ward --root $work/state-setup run -b $work/true-none s1" \
     -n "ward, default-deny filled by policy (precompiled)" \
     "$hardened --root $work/state-setup run -b $work/true-none s2" \
-    -n "ward, default-deny in config.json (libseccomp)" \
-    "$ward --root $work/state-setup run -b $work/true-ward s3" >/dev/null
+    -n "ward, default-deny in config.json, compiled before (program cache)" \
+    "$ward --root $work/state-setup run -b $work/true-ward s3" \
+    -n "ward, default-deny in config.json, cache emptied (libseccomp at create)" \
+    --prepare "rm -rf $work/state-setup/@seccomp" \
+    "$ward --root $work/state-setup run -b $work/true-ward s4" >/dev/null
 
 {
     echo "## Seccomp"
@@ -105,7 +110,8 @@ hyperfine --warmup 5 --runs "${RUNS:-30}" -N --export-markdown "$work/setup.md" 
     echo
     echo "What the filter adds to \`run\` of /bin/true (hyperfine; the hardened policy fills"
     echo "default-deny into a config without seccomp and loads the program compiled at build"
-    echo "time; a profile in config.json is compiled by libseccomp during create):"
+    echo "time; a profile in config.json is compiled by libseccomp during the first create"
+    echo "of a state root and read back from ROOT/@seccomp after):"
     echo
     cat "$work/setup.md"
     echo

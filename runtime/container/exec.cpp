@@ -245,6 +245,8 @@ struct ExecChild {
         for (const auto& ns : *c.namespaces)
             if (::setns(ns.fd.get(), 0) < 0)
                 fail_errno("setns " + ns.type + " namespace");
+        // In every namespace of the container, all of ward's privileges.
+        fault_step("exec:intermediate-joined", c.sync_fd, c.parent_pidfd);
         bool unused = false;
         long pid = clone_process(CLONE_PARENT, -1, unused);
         if (pid < 0)

@@ -96,7 +96,11 @@ void die_with_parent(int parent_pidfd) {
 void fault_step(std::string_view name, int sync_fd, int parent_pidfd) {
     if (!fault_wanted(name) || sync_fd < 0 || parent_pidfd < 0)
         return;
-    sync_send(sync_fd, SyncType::fault, std::string(name));
+    // A child outside the container's pid namespace (exec's intermediate)
+    // kills ward itself; one inside cannot (pidfd_send_signal refuses a
+    // target outside the caller's pid namespace) and asks ward to die.
+    if (::syscall(SYS_pidfd_send_signal, parent_pidfd, SIGKILL, nullptr, 0) < 0)
+        sync_send(sync_fd, SyncType::fault, std::string(name));
     // A pidfd polls readable once its process has exited; by then the
     // kernel has sent this process its PR_SET_PDEATHSIG, if it has one.
     pollfd p{parent_pidfd, POLLIN, 0};

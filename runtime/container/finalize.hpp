@@ -63,10 +63,11 @@ bool parent_exited(int pidfd);
 void die_with_parent(int parent_pidfd);
 
 // A fault point (base/fault.hpp) reached in a child of ward: when WARD_FAULT
-// names it, the child sends it over the sync socket (sync_receive kills ward
-// on it) and waits until ward is gone, so its next step runs exactly as it
-// would had ward been killed at that moment. A child in the container's pid
-// namespace cannot signal ward itself. Inert otherwise.
+// names it, the child kills ward, or, in the container's pid namespace
+// (where it cannot signal ward), sends the point over the sync socket
+// (sync_receive kills ward on it); then it waits until ward is gone, so its
+// next step runs exactly as it would had ward been killed at that moment.
+// Inert otherwise.
 void fault_step(std::string_view name, int sync_fd, int parent_pidfd);
 
 } // namespace ward::container

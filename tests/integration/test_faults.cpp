@@ -193,8 +193,10 @@ const char* const kCreatePoints[] = {
     "create:detached",  "create:ready",
 };
 
-// exec's points in the order reached; process-forked, ids-changed,
-// tied-again and detached are steps of the exec'd process itself.
+// exec's points in the order reached; intermediate-joined is a step of the
+// intermediate (in the container's namespaces, with ward's privileges),
+// process-forked, ids-changed, tied-again and detached of the exec'd
+// process itself.
 struct ExecPoint {
     const char* name;
     // What becomes of the exec'd process: it dies with ward, it may run on
@@ -204,10 +206,11 @@ struct ExecPoint {
     enum { dies, may_survive, survives } survivor;
 };
 const ExecPoint kExecPoints[] = {
-    {"exec:intermediate-cloned", ExecPoint::dies}, {"exec:process-forked", ExecPoint::dies},
-    {"exec:pid-received", ExecPoint::may_survive}, {"exec:ids-changed", ExecPoint::dies},
-    {"exec:tied-again", ExecPoint::dies},          {"exec:detached", ExecPoint::may_survive},
-    {"exec:process-started", ExecPoint::survives}, {"exec:pid-file-written", ExecPoint::survives},
+    {"exec:intermediate-cloned", ExecPoint::dies},  {"exec:intermediate-joined", ExecPoint::dies},
+    {"exec:process-forked", ExecPoint::dies},       {"exec:pid-received", ExecPoint::may_survive},
+    {"exec:ids-changed", ExecPoint::dies},          {"exec:tied-again", ExecPoint::dies},
+    {"exec:detached", ExecPoint::may_survive},      {"exec:process-started", ExecPoint::survives},
+    {"exec:pid-file-written", ExecPoint::survives},
 };
 
 } // namespace

@@ -12,9 +12,10 @@
 //            the init, as for exec)
 //   start:   fifo-unlinked
 //   exec:    intermediate-cloned, pid-received, process-started,
-//            pid-file-written (ward's own steps); process-forked,
-//            ids-changed, tied-again, detached (steps of the exec'd
-//            process; ward dies when the process reaches them)
+//            pid-file-written (ward's own steps); intermediate-joined (a
+//            step of the intermediate), process-forked, ids-changed,
+//            tied-again, detached (steps of the exec'd process; ward dies
+//            when the child reaches them)
 //   update:  pending-saved, limits-applied, config-saved
 //   pause:   freeze-written;  resume: thaw-written (also the thaw of a
 //            paused container that kill and delete do)

@@ -6,9 +6,13 @@
 
 namespace ward {
 
+bool fault_wanted(std::string_view name) {
+    static const char* const fault = std::getenv("WARD_FAULT");
+    return fault && name == fault;
+}
+
 void fault_point(std::string_view name) {
-    static const char* const wanted = std::getenv("WARD_FAULT");
-    if (wanted && name == wanted)
+    if (fault_wanted(name))
         ::kill(::getpid(), SIGKILL);
 }
 

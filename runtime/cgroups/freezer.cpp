@@ -1,6 +1,7 @@
 #include "ward/cgroups/freezer.hpp"
 
 #include "ward/base/error.hpp"
+#include "ward/base/fault.hpp"
 #include "ward/base/fd.hpp"
 #include "ward/base/strings.hpp"
 
@@ -90,6 +91,7 @@ bool is_frozen(const Cgroup& cgroup) {
 void freeze(const Cgroup& cgroup, std::chrono::milliseconds timeout) {
     UniqueFd events = open_events(cgroup);
     write_freeze(cgroup, true);
+    fault_point("pause:freeze-written");
     // A half-frozen cgroup would stop some tasks and not others: any
     // failure to see "frozen 1" thaws it again.
     auto undo = [&] {
@@ -115,6 +117,7 @@ void freeze(const Cgroup& cgroup, std::chrono::milliseconds timeout) {
 void thaw(const Cgroup& cgroup, std::chrono::milliseconds timeout) {
     UniqueFd events = open_events(cgroup);
     write_freeze(cgroup, false);
+    fault_point("resume:thaw-written");
     if (!wait_frozen(events.get(), false, timeout))
         fail("thaw cgroup " + cgroup.path() + ": timeout of " + seconds(timeout) +
              " reached waiting for cgroup.events to say \"frozen 0\" (is a parent cgroup "

@@ -20,6 +20,7 @@
 #include "terminal_proxy.hpp"
 #include "ward/base/document.hpp"
 #include "ward/base/error.hpp"
+#include "ward/base/fault.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/log.hpp"
 #include "ward/base/strings.hpp"
@@ -200,6 +201,7 @@ struct ExecChild {
 [[noreturn]] void process_steps(const ExecChild& c) {
     // Dies with ward (tied again after the finalize step's change of ids)
     // until just before execve: a detached exec outlives ward.
+    fault_step("exec:process-forked", c.sync_fd, c.parent_pidfd);
     die_with_parent(c.parent_pidfd);
     // A session of its own: in ward's session it could TIOCSTI into the
     // caller's terminal.
@@ -217,6 +219,8 @@ struct ExecChild {
     finalize.parent_pidfd = c.parent_pidfd;
     // The caller's mask, from before ward blocked the signals it forwards.
     finalize.exec_mask = c.old_mask;
+    finalize.verb = "exec";
+    finalize.sync_fd = c.sync_fd;
     finalize_process(finalize);
 }
 
@@ -242,6 +246,8 @@ struct ExecChild {
         for (const auto& ns : *c.namespaces)
             if (::setns(ns.fd.get(), 0) < 0)
                 fail_errno("setns " + ns.type + " namespace");
+        // In every namespace of the container, all of ward's privileges.
+        fault_step("exec:intermediate-joined", c.sync_fd, c.parent_pidfd);
         bool unused = false;
         long pid = clone_process(CLONE_PARENT, -1, unused);
         if (pid < 0)
@@ -379,6 +385,7 @@ Started start_process(const Globals& g, const ExecOptions& o, const sigset_t& ol
         fail_errno("clone3 exec intermediate");
     if (mid == 0)
         intermediate(child);
+    fault_point("exec:intermediate-cloned");
     child_sync.reset();
     console.reset();
     try {
@@ -399,6 +406,7 @@ Started start_process(const Globals& g, const ExecOptions& o, const sigset_t& ol
     auto pid = parse_int(msg->text);
     if (msg->type != SyncType::pid || !pid || *pid <= 0)
         fail("exec: bad message from intermediate process");
+    fault_point("exec:pid-received");
     if (pidfd_conn) {
         // The process is ward's child (CLONE_PARENT), not yet reaped.
         try {
@@ -419,8 +427,10 @@ Started start_process(const Globals& g, const ExecOptions& o, const sigset_t& ol
             fail("unable to start container process: " + result->text);
         fail("exec: unexpected message from the process");
     }
+    fault_point("exec:process-started");
     if (!o.pid_file.empty())
         write_pid_file(o.pid_file, static_cast<int>(*pid));
+    fault_point("exec:pid-file-written");
     return {static_cast<int>(*pid), std::move(terminal_peer)};
 }
 

@@ -15,7 +15,9 @@
 #include "finalize.hpp"
 
 #include "ward/base/error.hpp"
+#include "ward/base/fault.hpp"
 #include "ward/base/log.hpp"
+#include "ward/container/sync.hpp"
 #include "ward/linux/process.hpp"
 #include "ward/linux/procfs.hpp"
 #include "ward/linux/self_exe.hpp"
@@ -48,6 +50,11 @@ void load_filter(const seccomp::Filter& filter, const FinalizeContext& ctx) {
     if (!ctx.send_listener_fd)
         fail("linux.seccomp: SCMP_ACT_NOTIFY: no listener to send the notify fd to");
     ctx.send_listener_fd(listener.get());
+}
+
+// This process's own fault point for `step`, e.g. "exec:ids-changed".
+void own_fault_step(const FinalizeContext& ctx, const char* step) {
+    fault_step(std::string(ctx.verb) + ":" + step, ctx.sync_fd, ctx.parent_pidfd);
 }
 
 void stop_dying_with_parent() {
@@ -86,6 +93,21 @@ void die_with_parent(int parent_pidfd) {
         fail("ward exited before the process was tied to it");
 }
 
+void fault_step(std::string_view name, int sync_fd, int parent_pidfd) {
+    if (!fault_wanted(name) || sync_fd < 0 || parent_pidfd < 0)
+        return;
+    // A child outside the container's pid namespace (exec's intermediate)
+    // kills ward itself; one inside cannot (pidfd_send_signal refuses a
+    // target outside the caller's pid namespace) and asks ward to die.
+    if (::syscall(SYS_pidfd_send_signal, parent_pidfd, SIGKILL, nullptr, 0) < 0)
+        sync_send(sync_fd, SyncType::fault, std::string(name));
+    // A pidfd polls readable once its process has exited; by then the
+    // kernel has sent this process its PR_SET_PDEATHSIG, if it has one.
+    pollfd p{parent_pidfd, POLLIN, 0};
+    while (::poll(&p, 1, -1) < 0 && errno == EINTR) {
+    }
+}
+
 void finalize_process(const FinalizeContext& ctx) {
     const spec::Process& process = *ctx.process;
     if (process.terminal)
@@ -110,10 +132,12 @@ void finalize_process(const FinalizeContext& ctx) {
     // privilege over the parent's groups; as root of the host it is allowed.
     linux::CapabilitySets sets =
         linux::apply_user_and_capabilities(process, true, load_before_capset);
+    own_fault_step(ctx, "ids-changed");
     // The uid/gid change cleared PR_SET_PDEATHSIG, and with
     // fs.suid_dumpable=1 it made the process dumpable again: ward code
     // still runs until execve. (CVE-2019-5736)
     die_with_parent(ctx.parent_pidfd);
+    own_fault_step(ctx, "tied-again");
     linux::make_non_dumpable();
     if (load_before_capset) {
         load_filter(*filter, ctx);
@@ -130,6 +154,7 @@ void finalize_process(const FinalizeContext& ctx) {
 
     // From here ward may exit (`create` returns, a detached exec too).
     stop_dying_with_parent();
+    own_fault_step(ctx, "detached");
     if (ctx.wait_for_start)
         ctx.wait_for_start();
     if (::sigprocmask(SIG_SETMASK, &ctx.exec_mask, nullptr) < 0)

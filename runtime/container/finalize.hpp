@@ -29,6 +29,10 @@ struct FinalizeContext {
     int preserve_fds = 0;                         // --preserve-fds
     int parent_pidfd = -1;                        // ward's pidfd (open_own_pidfd), or -1
     sigset_t exec_mask{}; // the signal mask the container process starts with
+    // "create" or "exec": names this process's fault points (base/fault.hpp),
+    // e.g. "exec:ids-changed", and the socket fault_step asks ward to die on.
+    const char* verb = "create";
+    int sync_fd = -1;
 
     // The caller's own parts. A NOTIFY filter's listener fd, which only the
     // init has somewhere to send (ward refuses such a filter for exec).
@@ -57,5 +61,13 @@ bool parent_exited(int pidfd);
 // exec process, and again after every change of uid or gid (which clears
 // the setting).
 void die_with_parent(int parent_pidfd);
+
+// A fault point (base/fault.hpp) reached in a child of ward: when WARD_FAULT
+// names it, the child kills ward, or, in the container's pid namespace
+// (where it cannot signal ward), sends the point over the sync socket
+// (sync_receive kills ward on it); then it waits until ward is gone, so its
+// next step runs exactly as it would had ward been killed at that moment.
+// Inert otherwise.
+void fault_step(std::string_view name, int sync_fd, int parent_pidfd);
 
 } // namespace ward::container

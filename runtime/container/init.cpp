@@ -218,6 +218,7 @@ void wait_for_start(const InitContext& ctx, Reporter& reporter, const std::strin
     finalize.preserve_fds = ctx.preserve_fds;
     finalize.parent_pidfd = ctx.parent_pidfd;
     finalize.exec_mask = exec_mask;
+    finalize.sync_fd = ctx.sync_fd;
     // The parent passes it to linux.seccomp.listenerPath; it reads messages
     // in order, so the fd is there before "ready" is.
     finalize.send_listener_fd = [&](int fd) {

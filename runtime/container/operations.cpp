@@ -182,8 +182,10 @@ void kill(const Globals& g, const std::string& id, int signal, bool all) {
                 ::kill(pid, signal);
     }
     signal_pidfd(init.get(), signal, "container " + id);
-    if (status == Status::paused && signal == SIGKILL)
+    if (status == Status::paused && signal == SIGKILL) {
+        fault_point("kill:signalled"); // the cgroup is still frozen
         thaw_after_kill(s);
+    }
 }
 
 void remove(const Globals& g, const std::string& id, bool force) {

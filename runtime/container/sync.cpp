@@ -2,6 +2,7 @@
 
 #include "ward/base/document.hpp"
 #include "ward/base/error.hpp"
+#include "ward/base/fault.hpp"
 #include "ward/base/fd_passing.hpp"
 
 #include <algorithm>
@@ -75,6 +76,11 @@ std::optional<SyncMessage> sync_receive(int fd, bool nonblocking) {
         if (out->text.size() + frame->size - 2 > kMaxMessage)
             fail("sync: message larger than " + std::to_string(kMaxMessage) + " bytes");
         out->text.append(buf.data() + 2, frame->size - 2);
+        if (buf[1] == kLast && out->type == SyncType::fault) {
+            fault_point(out->text);
+            out.reset();
+            continue;
+        }
         if (buf[1] == kLast)
             return out;
         if (buf[1] != kMore)

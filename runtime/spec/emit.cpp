@@ -371,6 +371,10 @@ Value linux_json(const Linux& l) {
 
 } // namespace
 
+json::Value resources_to_json(const Resources& resources) {
+    return resources_json(resources);
+}
+
 json::Value spec_to_json(const Spec& spec) {
     Value v = Value::object();
     v.set("ociVersion", spec.oci_version);

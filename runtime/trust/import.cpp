@@ -4,7 +4,7 @@
 // for type and size) → signatures under the policy → unpack, each layer
 // blob digest- and size-checked while it is read and its diff_id compared
 // after → the mount points no layer made (mount_points.hpp) → the entry's
-// files → sync → one rename into images/. Layer blobs
+// files → sync → one rename into images/ → the name. Layer blobs
 // are read once, by the unpack: reading them in verify_image too would
 // double the I/O, and nothing of a layer is kept unless its digest matched.
 #include "beneath.hpp"
@@ -108,6 +108,7 @@ ImportResult import_image(const Store& store, const ImportRequest& req) {
         extracted.emplace(store, "archive");
         extract_archive(req.ref.layout, extracted->fd());
         layout_path = extracted->path();
+        fault_point("import:archive-extracted");
     }
     // Messages about an extracted archive name the archive, not tmp/.
     auto in_source = [&](auto&& fn) {
@@ -182,12 +183,18 @@ ImportResult import_image(const Store& store, const ImportRequest& req) {
         e.dropped.capabilities += r.dropped_capabilities;
         e.dropped.xattrs += r.dropped_xattrs;
         e.layers.push_back({d.digest, d.media_type, d.size, layer.diff_id});
+        // The first of several: a killed import leaves a half-unpacked rootfs.
+        if (i == 0 && n > 1)
+            fault_point("import:layer-unpacked");
     }
 
     // Before the rootfs is published: once it is, nothing writes it.
     e.mount_points = add_mount_points(rootfs.get(), tree);
     e.manifest = img.manifest_digest();
-    e.names = {name};
+    // Published without its name: take_name gives it after the rename,
+    // taking it off any other image first, so a ward killed in between
+    // leaves the name on one image at most (a name means one image).
+    e.names = {};
     e.chain = img.chain;
     e.imported = rfc3339_now(false);
     e.size = content_size(tree);
@@ -220,6 +227,7 @@ ImportResult import_image(const Store& store, const ImportRequest& req) {
     if (::renameat(work.tmp_fd(), work.name().c_str(), images.get(), e.manifest.hex.c_str()) < 0)
         fail_errno("rename " + work.path() + " into " + store.root() + "/images/sha256");
     work.release();
+    fault_point("import:renamed");
     detail::fsync_dir(images.get(), store.root() + "/images/sha256");
     e.dir = store.root() + "/images/sha256/" + e.manifest.hex;
     result.unpacked = true;

@@ -30,16 +30,43 @@ refused() {
 
 # --- import from a umoci layout
 rm -rf img && cp -a base img
-# kill -9 of ward after the unpack, before the rename that publishes the
-# entry (issue 14): no entry appears, and the next import sweeps the
-# half-made one out of tmp/.
-set +e
-WARD_FAULT=import:unpacked "$W" --policy "$P" --store "$S" image import img:v1 >out 2>err
-got=$?
-set -e
-[ "$got" = 137 ] && ok "import killed after the unpack" || not_ok "import killed after the unpack (status $got)"
-[ ! -e "$S/images/sha256/${D#sha256:}" ] && ok "killed import: no store entry" || not_ok "killed import: no store entry"
-[ -n "$(ls -A "$S/tmp" 2>/dev/null)" ] && ok "killed import: its work dir is still in tmp/ (swept by the next)" || not_ok "killed import: its work dir is still in tmp/ (swept by the next)"
+# kill -9 of ward (issue 14) after the first of the two layers, after the
+# unpack and after the rename that publishes the entry: before the rename
+# no entry appears and the work dir waits in tmp/ for the next import's
+# sweep; after it the entry is whole. Either way the next import succeeds
+# and leaves tmp/ empty.
+for point in import:layer-unpacked import:unpacked import:renamed; do
+    if [ "$point" = import:renamed ]; then
+        # The name belongs to another image first: a name means one image,
+        # even while an import that moves it is killed.
+        rm -rf dk && cp -a docker dk
+        st image import --name localhost/img:v1 dk:v1 >/dev/null 2>&1
+    fi
+    set +e
+    WARD_FAULT=$point "$W" --policy "$P" --store "$S" image import img:v1 >out 2>err
+    got=$?
+    set -e
+    [ "$got" = 137 ] && ok "$point: import killed" || not_ok "$point: import killed (status $got)"
+    if [ "$point" = import:renamed ]; then
+        [ -s "$S/images/sha256/${D#sha256:}/image.json" ] && [ -s "$S/images/sha256/${D#sha256:}/files.jsonl" ] && ok "$point: the published entry is whole" || not_ok "$point: the published entry is whole"
+        st image ls >ls.out 2>&1
+        [ "$(grep -c '^localhost/img:v1 ' ls.out)" -le 1 ] && ok "$point: the name is on one image at most" || { cat ls.out >out; not_ok "$point: the name is on one image at most"; }
+        again="already imported $D as localhost/img:v1"
+    else
+        [ ! -e "$S/images/sha256/${D#sha256:}" ] && ok "$point: no store entry" || not_ok "$point: no store entry"
+        [ -n "$(ls -A "$S/tmp" 2>/dev/null)" ] && ok "$point: its work dir waits in tmp/ for the next import" || not_ok "$point: its work dir waits in tmp/ for the next import"
+        again="imported $D as localhost/img:v1"
+    fi
+    expect "$point: the next import succeeds" 0 out "$again" -- --policy "$P" --store "$S" image import img:v1
+    [ -z "$(ls -A "$S/tmp")" ] && ok "$point: tmp/ swept" || not_ok "$point: tmp/ swept"
+    if [ "$point" = import:renamed ]; then
+        st image ls >ls.out 2>&1
+        [ "$(grep -c '^localhost/img:v1 ' ls.out)" = 1 ] && grep -q "^localhost/img:v1  *$SHORT " ls.out && ok "$point: the next import moved the name to the image" || { cat ls.out >out; not_ok "$point: the next import moved the name to the image"; }
+        st image rm "$("$EDIT" digest dk v1)" >/dev/null 2>&1 || true
+    fi
+    # The cases below start from a store without the image.
+    st image rm localhost/img:v1 >/dev/null 2>&1 || true
+done
 expect "import a umoci layout" 0 out "imported $D as localhost/img:v1" -- --policy "$P" --store "$S" image import img:v1
 grep -q "unpacking layer 2/2 sha256:" err && ok "progress: one line per layer on stderr" || not_ok "progress: one line per layer on stderr"
 grep -q "has no trust section: signatures are not checked" err && ok "no trust section: said so" || not_ok "no trust section: said so"
@@ -86,6 +113,12 @@ rm -rf zs && cp -a zstd zs
 expect "import a skopeo zstd layout" 0 out "as localhost/zs:v1" -- --policy "$P" --store "$S" image import zs:v1
 [ "$(cat "$S/images/sha256/$("$EDIT" digest zs v1 | cut -c8-)/rootfs/etc/passwd")" = 'root:x:0:0::/:/bin/sh' ] && ok "zstd layers unpacked" || not_ok "zstd layers unpacked"
 skopeo copy -q oci:base:v1 oci-archive:arch.tar:v1
+# kill -9 once the archive is extracted into tmp/: the import below sweeps it.
+set +e
+WARD_FAULT=import:archive-extracted "$W" --policy "$P" --store "$S" image import arch.tar >out 2>err
+got=$?
+set -e
+[ "$got" = 137 ] && [ -n "$(ls -A "$S/tmp")" ] && ok "import:archive-extracted: killed, the extraction waits in tmp/" || not_ok "import:archive-extracted: killed, the extraction waits in tmp/ (status $got)"
 expect "import a skopeo oci-archive" 0 out "as localhost/arch:v1" -- --policy "$P" --store "$S" image import arch.tar
 grep -q "extracting oci-archive arch.tar" err && ok "archive: progress names it" || not_ok "archive: progress names it"
 expect "import an oci-archive by tag" 0 out "already imported" -- --policy "$P" --store "$S" image import arch.tar:v1

@@ -4,6 +4,7 @@
 #include "ward/container/sync.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <cstdlib>
 #include <fcntl.h>
 #include <string>
 #include <sys/socket.h>
@@ -117,6 +118,21 @@ BOOST_AUTO_TEST_CASE(a_peer_that_dies_inside_a_message_is_an_error_not_a_message
                        static_cast<ssize_t>(frame.size()));
     p.a.reset();
     BOOST_CHECK_THROW(sync_receive(p.b.get()), ward::Error);
+}
+
+// A fault point reached in a child (container/finalize.hpp fault_step)
+// that WARD_FAULT does not name kills nothing and never reaches the
+// caller: the next message does. (The unit lane never sets WARD_FAULT.)
+BOOST_AUTO_TEST_CASE(an_unnamed_fault_message_is_skipped) {
+    BOOST_TEST_REQUIRE(std::getenv("WARD_FAULT") == nullptr);
+    Pair p;
+    sync_send(p.a.get(), SyncType::fault, "exec:ids-changed");
+    sync_send(p.a.get(), SyncType::ready);
+    auto msg = sync_receive(p.b.get());
+    BOOST_TEST_REQUIRE(msg.has_value());
+    BOOST_TEST((msg->type == SyncType::ready));
+    sync_send(p.a.get(), SyncType::fault, "create:detached");
+    BOOST_TEST(!sync_receive(p.b.get(), true).has_value());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

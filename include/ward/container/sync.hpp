@@ -20,6 +20,7 @@ enum class SyncType : char {
     error = 'E',      // init → parent: text = the error
     pid = 'P',        // intermediate → parent: text = the init's pid (joined namespaces)
     seccomp_fd = 'S', // init → parent: fd = the seccomp notify fd, for linux.seccomp.listenerPath
+    fault = 'F',      // child → parent, tests only: text = a fault point (base/fault.hpp) reached
 };
 
 struct SyncMessage {
@@ -34,7 +35,10 @@ void sync_send(int fd, SyncType type, const std::string& text = {});
 void sync_send_fd(int fd, SyncType type, int passed_fd, const std::string& text = {});
 
 // Blocks for the next message; nullopt when the peer closed (died), or,
-// with `nonblocking`, when nothing is queued.
+// with `nonblocking`, when nothing is queued. A fault message never reaches
+// the caller: ward dies on it when WARD_FAULT names its point, and skips it
+// otherwise (the child sends it only when named, and its sync fd is closed
+// before the container's own code runs).
 std::optional<SyncMessage> sync_receive(int fd, bool nonblocking = false);
 
 // Receives and checks the type; an error message from the init is thrown

@@ -27,6 +27,8 @@ Process process_from_json(const json::Value& doc, std::string_view source);
 
 // Only the LinuxResources object (for `update --resources` later).
 Resources resources_from_json(const json::Value& doc, std::string_view source);
+// And back: what resources_from_json reads (update's pending request).
+json::Value resources_to_json(const Resources& resources);
 
 json::Value spec_to_json(const Spec& spec);
 

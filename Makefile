@@ -15,11 +15,21 @@ CPPFLAGS += -Iinclude -D_GNU_SOURCE
 CXXFLAGS += -std=c++20 $(OPT) -Wall -Wextra $(WERROR) -fPIE -fstack-protector-strong \
             -fstack-clash-protection -MMD -MP
 LDFLAGS  += -pie -Wl,-z,relro,-z,now -Wl,--as-needed
-LIBS      = -lseccomp -lcap -lyajl -lmount -lcrypto -lz -lzstd
+LIBS      = -lseccomp -lyajl -lcrypto -lz -lzstd
+# ward itself is one static PIE (ASLR and full RELRO kept): every verb is a
+# short-lived process, and the dynamic loader's symbol binding and page
+# faults were most of a `ward state` (docs/performance.md). glibc's NSS is
+# not used (the owner name comes from /etc/passwd itself, as runc does);
+# libcrypto.a names dlopen and getaddrinfo in code ward never reaches, and
+# the linker warns about them. The sanitizer builds link dynamically.
+WARD_LDFLAGS = $(filter-out -pie,$(LDFLAGS)) -static-pie
+WARD_LIBS    = -lseccomp -lyajl_s -lcrypto -lz -lzstd
 
 ifeq ($(SANITIZE),1)
 CXXFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS  += -fsanitize=address,undefined
+WARD_LDFLAGS = $(LDFLAGS)
+WARD_LIBS    = $(LIBS)
 else
 CPPFLAGS += -D_FORTIFY_SOURCE=3
 endif
@@ -61,7 +71,7 @@ $(BUILD)/libward.a: $(LIB_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/ward: $(MAIN_OBJ) $(BUILD)/libward.a
-	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CXX) $(WARD_LDFLAGS) -o $@ $^ $(WARD_LIBS)
 
 $(BUILD)/obj/tests/%.o: CPPFLAGS += -DBOOST_TEST_DYN_LINK -Itests
 $(BUILD)/unit-tests: $(UNIT_OBJS) $(BUILD)/libward.a

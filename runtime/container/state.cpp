@@ -7,13 +7,13 @@
 #include "ward/cgroups/freezer.hpp"
 #include "ward/linux/procfs.hpp"
 #include "ward/spec/config.hpp"
+#include "ward/trust/image_user.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <dirent.h>
 #include <fcntl.h>
 #include <filesystem>
-#include <pwd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <thread>
@@ -232,11 +232,21 @@ UniqueFd open_init(const State& state) {
 
 namespace {
 
-// Off the start path on purpose: getpwuid goes through NSS (nsswitch.conf,
-// /etc/passwd, maybe modules), which only `state` and `list` need.
+// The owner's name from the host's /etc/passwd itself, as runc reads it:
+// no NSS (ward is linked statically, and a directory service has no
+// business in `state`); the number when the file has no entry for it.
 std::string user_name(unsigned uid) {
-    if (passwd* pw = ::getpwuid(uid))
-        return pw->pw_name;
+    static const std::vector<trust::PasswdEntry> passwd = [] {
+        try {
+            if (auto text = trust::read_account_files("/").passwd.text)
+                return trust::parse_passwd(*text);
+        } catch (const Error&) {
+        }
+        return std::vector<trust::PasswdEntry>{};
+    }();
+    for (const auto& entry : passwd)
+        if (entry.uid == uid)
+            return entry.name;
     return std::to_string(uid);
 }
 

@@ -1,0 +1,125 @@
+#!/bin/sh
+# The split verbs as containerd's shim calls them (create, start, state,
+# delete), each timed alone, side by side with runc and crun in one
+# hyperfine invocation per verb, plus the peak RSS of `create`. The bundle
+# is a plain busybox one running /bin/true; ward runs it under the baseline
+# policy (which fills its precompiled default-deny profile), runc and crun
+# as they are. Writes its section of docs/performance.md (not a test).
+#
+# Each runtime runs through the same unshare wrapper as in bench/start.sh
+# (crun needs this host's cgroup2 mount hidden; ward keeps it). Caches are
+# not dropped (a shared host): these are warm figures. RUNS (default 30).
+set -eu
+cd "$(dirname "$0")/.."
+for tool in hyperfine runc crun; do
+    command -v $tool >/dev/null || {
+        echo "bench: installing $tool"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $tool >/dev/null
+    }
+done
+repo=$PWD
+ward=$repo/build/ward
+[ -x "$ward" ] || make -s -j2 all
+work=$(mktemp -d /tmp/ward-bench-verbs.XXXXXX)
+runs=${RUNS:-30}
+
+scripts/busybox-rootfs.sh "$work/bundle/rootfs"
+"$ward" spec --bundle "$work/bundle"
+python3 - "$work/bundle/config.json" <<'PY'
+import json, sys
+config = json.load(open(sys.argv[1]))
+config["process"]["args"] = ["/bin/true"]
+config["process"]["terminal"] = False
+# Debian 12's crun 1.8 refuses an ociVersion newer than it knows.
+config["ociVersion"] = "1.0.2"
+json.dump(config, open(sys.argv[1], "w"), indent=2)
+PY
+
+wrap() { echo "unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec \"\$0\" \"\$@\"' $*"; }
+wrap_keep() { echo "unshare -m --propagation private sh -c ': /sys/fs/cgroup/unified; exec \"\$0\" \"\$@\"' $*"; }
+# rt NAME VERB ARGS...: one runtime's command line for a verb (what is timed).
+rt() {
+    name=$1
+    shift
+    case $name in
+    ward) wrap_keep "$ward" --root "$work/ward" --policy "$repo/contrib/policies/baseline.json" "$@" ;;
+    *) wrap "$name" --root "$work/$name" "$@" ;;
+    esac
+}
+cmd() {
+    case $2 in
+    create) rt "$1" create --bundle "$work/bundle" "v-$1" ;;
+    delete) rt "$1" delete --force "v-$1" ;;
+    *) rt "$1" "$2" "v-$1" ;;
+    esac
+}
+# The steps around a timed verb, as a script of their own (not timed):
+# prep RUNTIME STEP... with steps gone (delete --force, errors ignored),
+# create and start.
+for r in ward runc crun; do
+    {
+        echo "#!/bin/sh"
+        echo "for step; do case \$step in"
+        echo "gone) $(cmd $r delete) >/dev/null 2>&1 || true ;;"
+        echo "create) $(cmd $r create) >/dev/null ;;"
+        echo "start) $(cmd $r start) >/dev/null ;;"
+        echo "esac; done"
+    } >"$work/prep-$r"
+    chmod +x "$work/prep-$r"
+done
+cleanup() {
+    for r in ward runc crun; do "$work/prep-$r" gone; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# table VERB: one hyperfine run of VERB for the three runtimes, with the
+# preparation that verb needs before each timed run.
+table() {
+    verb=$1
+    set --
+    for r in ward runc crun; do
+        case $verb in
+        create) prep="$work/prep-$r gone" ;;
+        start) prep="$work/prep-$r gone create" ;;
+        state) prep="true" ;;
+        delete) prep="$work/prep-$r gone create start" ;;
+        esac
+        [ "$verb" = state ] && "$work/prep-$r" gone create 2>/dev/null
+        set -- "$@" -n "$r" --prepare "$prep" "$(cmd $r $verb)"
+    done
+    hyperfine -N --warmup 3 --runs "$runs" --export-markdown "$work/$verb.md" "$@" >/dev/null 2>"$work/hyperfine.err" ||
+        { cat "$work/hyperfine.err" >&2; exit 1; }
+    for r in ward runc crun; do "$work/prep-$r" gone; done
+    echo "#### \`$verb\`"
+    echo
+    cat "$work/$verb.md"
+    echo
+}
+
+# rss NAME: the peak RSS (KiB) of one `create`, as /usr/bin/time reports it
+# for the runtime's own process (the init it forks is counted apart).
+rss() {
+    "$work/prep-$1" gone
+    # Output to files, not pipes: the container would hold a pipe open.
+    /usr/bin/time -o "$work/rss" -f '%M' sh -c "$(cmd "$1" create)" >/dev/null 2>&1
+    "$work/prep-$1" gone
+    cat "$work/rss"
+}
+command -v /usr/bin/time >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
+
+{
+    echo "## Split verbs: create, start, state, delete"
+    echo
+    echo "Measured by bench/verbs.sh (RUNS=$runs) on $(date -u +%Y-%m-%d), $(nproc) cores,"
+    echo "kernel $(uname -r), load average $(cut -d' ' -f1 /proc/loadavg) at the start;"
+    echo "ward $(git rev-parse --short HEAD 2>/dev/null || echo '?') (baseline policy), $(runc --version | head -1),"
+    echo "$(crun --version | head -1). A busybox bundle running /bin/true; each verb"
+    echo "timed alone, its preparation (delete, create, start) outside the timing."
+    echo
+    for verb in create start state delete; do table $verb; done
+    echo "Peak RSS of \`create\` (KiB, /usr/bin/time through the same wrapper; the"
+    echo "largest process of the command): ward $(rss ward), runc $(rss runc), crun $(rss crun)."
+} >"$work/section.md"
+python3 bench/update-section.py docs/performance.md "## Split verbs: create, start, state, delete" <"$work/section.md"
+cat "$work/section.md"

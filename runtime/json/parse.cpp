@@ -152,6 +152,66 @@ std::string clean_yajl_message(const unsigned char* raw) {
          ": " + why);
 }
 
+int hex_value(char c) {
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+// The \uXXXX escape at text[i] ("\u" and four hex digits), or -1.
+long escape_at(std::string_view text, size_t i) {
+    if (i + 6 > text.size() || text[i] != '\\' || text[i + 1] != 'u')
+        return -1;
+    long value = 0;
+    for (size_t k = i + 2; k < i + 6; ++k) {
+        int h = hex_value(text[k]);
+        if (h < 0)
+            return -1;
+        value = value * 16 + h;
+    }
+    return value;
+}
+
+// yajl turns a lone UTF-16 surrogate escape into '?' (high) or into an
+// invalid 3-byte UTF-8 sequence (low), so a name could read differently
+// than it was written. A document yajl accepted has backslashes only inside
+// strings, so each escape is found by a plain scan.
+void refuse_lone_surrogates(std::string_view text) {
+    if (text.find("\\u") == std::string_view::npos)
+        return;
+    for (size_t i = 0; i + 1 < text.size(); ++i) {
+        if (text[i] != '\\')
+            continue;
+        long cp = escape_at(text, i);
+        if (cp < 0) {
+            ++i; // another escape: skip its character (the 'u' of \\\\u is no escape)
+            continue;
+        }
+        std::string escape(text.substr(i, 6));
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+            long low = escape_at(text, i + 6);
+            if (low >= 0xDC00 && low <= 0xDFFF) {
+                i += 11;
+                continue;
+            }
+            fail_at(text, i,
+                    "lone UTF-16 surrogate " + escape +
+                        " in a string: a high surrogate (\\uD800-\\uDBFF) must be followed by "
+                        "a low one (\\uDC00-\\uDFFF)");
+        }
+        if (cp >= 0xDC00 && cp <= 0xDFFF)
+            fail_at(text, i,
+                    "lone UTF-16 surrogate " + escape +
+                        " in a string: a low surrogate (\\uDC00-\\uDFFF) must follow a high "
+                        "one (\\uD800-\\uDBFF)");
+        i += 5;
+    }
+}
+
 } // namespace
 
 Value parse(std::string_view text) {
@@ -176,6 +236,7 @@ Value parse(std::string_view text) {
     }
     if (!b.root)
         fail_at(text, text.size(), "no value");
+    refuse_lone_surrogates(text);
     return std::move(*b.root);
 }
 

@@ -308,6 +308,7 @@ Val alu(uint16_t op, Val a, Val b) {
 struct Explorer {
     std::span<const sock_filter> program;
     std::size_t cap;
+    Budget& budget;
     Run result;
     std::vector<State> pending;
 
@@ -356,6 +357,11 @@ struct Explorer {
     // Runs one state to a return (or a dead end); false when it forked past the cap.
     void step_to_end(State s) {
         while (s.pc < program.size()) {
+            if (budget.left == 0)
+                fail("seccomp program: analysis stopped after " + std::to_string(kMaxSteps) +
+                     " BPF instructions (the decoder's step limit): the program has too many "
+                     "paths to judge");
+            --budget.left;
             const sock_filter& insn = program[s.pc];
             const uint16_t code = insn.code;
             switch (BPF_CLASS(code)) {
@@ -430,8 +436,8 @@ struct Explorer {
 
 } // namespace
 
-Run run(std::span<const sock_filter> program, const Facts& start, std::size_t cap) {
-    Explorer explorer{program, cap, {}, {}};
+Run run(std::span<const sock_filter> program, const Facts& start, std::size_t cap, Budget& budget) {
+    Explorer explorer{program, cap, budget, {}, {}};
     explorer.explore(start);
     return std::move(explorer.result);
 }

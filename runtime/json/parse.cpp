@@ -3,6 +3,7 @@
 // built on an explicit stack so nesting depth is bounded by a limit, not by
 // the C++ call stack.
 #include "ward/base/error.hpp"
+#include "ward/base/strings.hpp"
 #include "ward/json/json.hpp"
 
 #include <charconv>
@@ -28,6 +29,20 @@ struct Builder {
     std::vector<Frame> stack;
     std::optional<Value> root;
     std::string error; // set when a callback refuses the document
+    bool bad_utf8 = false;
+
+    // yajl checks only that each sequence is well formed: an overlong form,
+    // an encoded UTF-16 surrogate or a code point past U+10FFFF gets
+    // through, and the writer would turn it into U+FFFD, so what ward
+    // wrote back (state, records) would not be what it read.
+    bool utf8(std::string_view s) {
+        if (valid_utf8(s))
+            return true;
+        bad_utf8 = true;
+        error = "invalid UTF-8 in a string (an overlong form, a UTF-16 surrogate or a code point "
+                "past U+10FFFF)";
+        return false;
+    }
 
     bool add(Value v) {
         if (stack.empty()) {
@@ -94,7 +109,8 @@ int on_number(void* ctx, const char* text, size_t len) {
     return builder(ctx).add(number_value(std::string_view(text, len)));
 }
 int on_string(void* ctx, const unsigned char* s, size_t len) {
-    return builder(ctx).add(Value(std::string(reinterpret_cast<const char*>(s), len)));
+    std::string text(reinterpret_cast<const char*>(s), len);
+    return builder(ctx).utf8(text) && builder(ctx).add(Value(std::move(text)));
 }
 int on_start_map(void* ctx) {
     return builder(ctx).open(Value::object());
@@ -103,6 +119,8 @@ int on_map_key(void* ctx, const unsigned char* s, size_t len) {
     Builder& b = builder(ctx);
     Frame& top = b.stack.back();
     std::string key(reinterpret_cast<const char*>(s), len);
+    if (!b.utf8(key))
+        return 0;
     if (!top.keys.insert(key).second) {
         b.error = "duplicate key \"" + key + "\"";
         return 0;
@@ -226,8 +244,12 @@ Value parse(std::string_view text) {
         status = yajl_complete_parse(handle.get());
         offset = text.size();
     }
-    if (status == yajl_status_client_canceled)
+    if (status == yajl_status_client_canceled) {
+        // A lone low surrogate escape decodes to invalid UTF-8: say which.
+        if (b.bad_utf8)
+            refuse_lone_surrogates(text.substr(0, offset));
         fail_at(text, offset, b.error);
+    }
     if (status != yajl_status_ok) {
         unsigned char* raw = yajl_get_error(handle.get(), 0, bytes, text.size());
         std::string why = clean_yajl_message(raw);

@@ -121,6 +121,7 @@ $(BUILD)/fuzz/%-replay: $(BUILD)/obj/tests/fuzz/%_fuzz.o $(BUILD)/obj/tests/fuzz
 # Needs clang and its libFuzzer runtime (Debian: clang, libclang-rt-dev);
 # make check does not.
 FUZZ_BUILD    := build-fuzz
+FUZZ_CXX      ?= clang++
 FUZZ_FLAGS    := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 FUZZ_LIB_SRCS := $(filter-out runtime/cli/%,$(wildcard runtime/*/*.cpp))
 FUZZ_LIB      := $(FUZZ_BUILD)/libward.a
@@ -131,13 +132,28 @@ fuzz: $(FUZZ_BINS)
 
 $(FUZZ_BUILD)/obj/%.o: %.cpp
 	@mkdir -p $(dir $@)
-	clang++ $(CPPFLAGS) -std=c++20 -O1 -g $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
+	$(FUZZ_CXX) $(CPPFLAGS) -std=c++20 -O1 -g $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
 
-$(FUZZ_LIB): $(FUZZ_LIB_SRCS:%.cpp=$(FUZZ_BUILD)/obj/%.o)
+# The seccomp targets reach the built-in profiles (embedded as in the normal
+# build) and Filter::compile; the fuzz build links the empty program table,
+# so a built-in profile is compiled by libseccomp when asked for.
+FUZZ_GEN_OBJS := $(FUZZ_BUILD)/obj/gen/seccomp_profiles.o $(FUZZ_BUILD)/obj/tools/no-precompiled-profiles.o
+
+$(FUZZ_BUILD)/gen/seccomp_profiles.cpp: $(sort $(wildcard seccomp-profiles/*.json)) scripts/embed-profiles.sh
+	@mkdir -p $(dir $@)
+	scripts/embed-profiles.sh $(filter %.json,$^) > $@.tmp && mv $@.tmp $@
+
+$(FUZZ_BUILD)/obj/gen/seccomp_profiles.o: $(FUZZ_BUILD)/gen/seccomp_profiles.cpp runtime/seccomp/embedded.hpp
+	@mkdir -p $(dir $@)
+	$(FUZZ_CXX) $(CPPFLAGS) -I. -std=c++20 -O1 -g $(FUZZ_FLAGS) -c $< -o $@
+
+$(FUZZ_BUILD)/obj/tools/%.o: CPPFLAGS += -I.
+
+$(FUZZ_LIB): $(FUZZ_LIB_SRCS:%.cpp=$(FUZZ_BUILD)/obj/%.o) $(FUZZ_GEN_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 $(FUZZ_BINS): $(FUZZ_BUILD)/%: $(FUZZ_BUILD)/obj/tests/fuzz/%_fuzz.o $(FUZZ_LIB)
-	clang++ -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
+	$(FUZZ_CXX) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
 	@mkdir -p $(FUZZ_BUILD)/corpus/$*
 
 -include $(wildcard $(FUZZ_BUILD)/obj/runtime/*/*.d $(FUZZ_BUILD)/obj/tests/fuzz/*.d)

@@ -3,6 +3,7 @@
 // built on an explicit stack so nesting depth is bounded by a limit, not by
 // the C++ call stack.
 #include "ward/base/error.hpp"
+#include "ward/base/strings.hpp"
 #include "ward/json/json.hpp"
 
 #include <charconv>
@@ -28,6 +29,20 @@ struct Builder {
     std::vector<Frame> stack;
     std::optional<Value> root;
     std::string error; // set when a callback refuses the document
+    bool bad_utf8 = false;
+
+    // yajl checks only that each sequence is well formed: an overlong form,
+    // an encoded UTF-16 surrogate or a code point past U+10FFFF gets
+    // through, and the writer would turn it into U+FFFD, so what ward
+    // wrote back (state, records) would not be what it read.
+    bool utf8(std::string_view s) {
+        if (valid_utf8(s))
+            return true;
+        bad_utf8 = true;
+        error = "invalid UTF-8 in a string (an overlong form, a UTF-16 surrogate or a code point "
+                "past U+10FFFF)";
+        return false;
+    }
 
     bool add(Value v) {
         if (stack.empty()) {
@@ -94,7 +109,8 @@ int on_number(void* ctx, const char* text, size_t len) {
     return builder(ctx).add(number_value(std::string_view(text, len)));
 }
 int on_string(void* ctx, const unsigned char* s, size_t len) {
-    return builder(ctx).add(Value(std::string(reinterpret_cast<const char*>(s), len)));
+    std::string text(reinterpret_cast<const char*>(s), len);
+    return builder(ctx).utf8(text) && builder(ctx).add(Value(std::move(text)));
 }
 int on_start_map(void* ctx) {
     return builder(ctx).open(Value::object());
@@ -103,6 +119,8 @@ int on_map_key(void* ctx, const unsigned char* s, size_t len) {
     Builder& b = builder(ctx);
     Frame& top = b.stack.back();
     std::string key(reinterpret_cast<const char*>(s), len);
+    if (!b.utf8(key))
+        return 0;
     if (!top.keys.insert(key).second) {
         b.error = "duplicate key \"" + key + "\"";
         return 0;
@@ -152,6 +170,66 @@ std::string clean_yajl_message(const unsigned char* raw) {
          ": " + why);
 }
 
+int hex_value(char c) {
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+// The \uXXXX escape at text[i] ("\u" and four hex digits), or -1.
+long escape_at(std::string_view text, size_t i) {
+    if (i + 6 > text.size() || text[i] != '\\' || text[i + 1] != 'u')
+        return -1;
+    long value = 0;
+    for (size_t k = i + 2; k < i + 6; ++k) {
+        int h = hex_value(text[k]);
+        if (h < 0)
+            return -1;
+        value = value * 16 + h;
+    }
+    return value;
+}
+
+// yajl turns a lone UTF-16 surrogate escape into '?' (high) or into an
+// invalid 3-byte UTF-8 sequence (low), so a name could read differently
+// than it was written. A document yajl accepted has backslashes only inside
+// strings, so each escape is found by a plain scan.
+void refuse_lone_surrogates(std::string_view text) {
+    if (text.find("\\u") == std::string_view::npos)
+        return;
+    for (size_t i = 0; i + 1 < text.size(); ++i) {
+        if (text[i] != '\\')
+            continue;
+        long cp = escape_at(text, i);
+        if (cp < 0) {
+            ++i; // another escape: skip its character (the 'u' of \\\\u is no escape)
+            continue;
+        }
+        std::string escape(text.substr(i, 6));
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+            long low = escape_at(text, i + 6);
+            if (low >= 0xDC00 && low <= 0xDFFF) {
+                i += 11;
+                continue;
+            }
+            fail_at(text, i,
+                    "lone UTF-16 surrogate " + escape +
+                        " in a string: a high surrogate (\\uD800-\\uDBFF) must be followed by "
+                        "a low one (\\uDC00-\\uDFFF)");
+        }
+        if (cp >= 0xDC00 && cp <= 0xDFFF)
+            fail_at(text, i,
+                    "lone UTF-16 surrogate " + escape +
+                        " in a string: a low surrogate (\\uDC00-\\uDFFF) must follow a high "
+                        "one (\\uD800-\\uDBFF)");
+        i += 5;
+    }
+}
+
 } // namespace
 
 Value parse(std::string_view text) {
@@ -166,8 +244,12 @@ Value parse(std::string_view text) {
         status = yajl_complete_parse(handle.get());
         offset = text.size();
     }
-    if (status == yajl_status_client_canceled)
+    if (status == yajl_status_client_canceled) {
+        // A lone low surrogate escape decodes to invalid UTF-8: say which.
+        if (b.bad_utf8)
+            refuse_lone_surrogates(text.substr(0, offset));
         fail_at(text, offset, b.error);
+    }
     if (status != yajl_status_ok) {
         unsigned char* raw = yajl_get_error(handle.get(), 0, bytes, text.size());
         std::string why = clean_yajl_message(raw);
@@ -176,6 +258,7 @@ Value parse(std::string_view text) {
     }
     if (!b.root)
         fail_at(text, text.size(), "no value");
+    refuse_lone_surrogates(text);
     return std::move(*b.root);
 }
 

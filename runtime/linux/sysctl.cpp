@@ -72,8 +72,14 @@ void apply_sysctls(const spec::Spec& spec) {
     // the uts names resolve in the namespaces of the process that opens
     // them (the init's, i.e. the container's), whichever procfs instance
     // holds the file; and no mount of the container's can stand in the way.
-    for (const auto& [key, value] : spec.linux->sysctl)
+    // (Named references, not a structured binding: C++20 lets a lambda
+    // capture a binding, but clang before 16 refuses it, and `make fuzz`
+    // builds every runtime file with clang.)
+    for (const auto& entry : spec.linux->sysctl) {
+        const std::string& key = entry.first;
+        const std::string& value = entry.second;
         with_context("sysctl " + key, [&] { write_procfs(proc_path(key), value); });
+    }
 }
 
 } // namespace ward::linux

@@ -156,7 +156,8 @@ using Programs = std::vector<std::span<const sock_filter>>;
 // Runs the stack (oldest first, as PTRACE_SECCOMP_GET_FILTER numbers it;
 // the kernel runs the newest first) from `start`, each filter continuing
 // from what the previous one's path assumed about the arguments.
-Results evaluate(const Programs& programs, const bpf::Facts& start, std::size_t cap) {
+Results evaluate(const Programs& programs, const bpf::Facts& start, std::size_t cap,
+                 bpf::Budget& budget) {
     struct Partial {
         bpf::Facts facts;
         Ret ret;
@@ -166,7 +167,7 @@ Results evaluate(const Programs& programs, const bpf::Facts& start, std::size_t 
     for (auto it = programs.rbegin(); it != programs.rend(); ++it) {
         std::vector<Partial> next;
         for (auto& partial : current) {
-            bpf::Run run = bpf::run(*it, partial.facts, cap);
+            bpf::Run run = bpf::run(*it, partial.facts, cap, budget);
             out.overflow |= run.overflow;
             out.nr_constants.insert(run.nr_constants.begin(), run.nr_constants.end());
             for (auto& end : run.ends)
@@ -227,12 +228,12 @@ std::string joined(const std::set<Ret>& rets) {
 // (every number, tested or not, gets the same denial).
 // (`bad_arch`: what an architecture no one uses gets.)
 std::optional<ArchVerdicts> decode_arch(const Programs& programs, const ArchInfo& arch,
-                                        const std::set<Ret>& bad_arch) {
-    Results probe =
-        evaluate(programs, start_for(arch.audit_arch, arch.nr_lo, arch.nr_hi), kPathsPerArch);
+                                        const std::set<Ret>& bad_arch, bpf::Budget& budget) {
+    Results probe = evaluate(programs, start_for(arch.audit_arch, arch.nr_lo, arch.nr_hi),
+                             kPathsPerArch, budget);
     const auto& names = syscall_names(arch.token);
     auto one = [&](uint32_t nr) {
-        return evaluate(programs, start_for(arch.audit_arch, nr, nr), kPathsPerSyscall);
+        return evaluate(programs, start_for(arch.audit_arch, nr, nr), kPathsPerSyscall, budget);
     };
     // A number nothing tests: the first free one from 1000 above the range's start.
     uint32_t sentinel = arch.nr_lo + 1000;
@@ -277,12 +278,13 @@ Decoded decode_programs(const Programs& programs) {
         else
             with_context("filter " + std::to_string(i), [&] { bpf::validate(programs[i]); });
     }
-    Decoded decoded; // no program at all lets everything through, as the kernel does
+    Decoded decoded;    // no program at all lets everything through, as the kernel does
+    bpf::Budget budget; // shared by every run of this decode (bpf::kMaxSteps)
     // AUDIT_ARCH 0 is no architecture: what a program does with one it does not know.
-    Results other = evaluate(programs, start_for(0, 0, 0xffffffff), kPathsPerArch);
+    Results other = evaluate(programs, start_for(0, 0, 0xffffffff), kPathsPerArch, budget);
     decoded.other_arch_action = joined(other.rets);
     for (const ArchInfo& arch : known_arches())
-        if (auto verdicts = decode_arch(programs, arch, other.rets))
+        if (auto verdicts = decode_arch(programs, arch, other.rets, budget))
             decoded.arches.push_back(std::move(*verdicts));
     return decoded;
 }

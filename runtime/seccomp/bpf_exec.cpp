@@ -308,10 +308,22 @@ Val alu(uint16_t op, Val a, Val b) {
 struct Explorer {
     std::span<const sock_filter> program;
     std::size_t cap;
+    Budget& budget;
     Run result;
     std::vector<State> pending;
 
+    // Takes `n` steps from the budget, or stops the analysis.
+    void spend(std::uint64_t n) {
+        if (budget.left < n)
+            fail("seccomp program: analysis stopped at the decoder's step limit (" +
+                 std::to_string(kMaxSteps) + " steps: one per BPF instruction run, " +
+                 std::to_string(kPathSteps) +
+                 " per path forked or ended): the program has too many paths to judge");
+        budget.left -= n;
+    }
+
     void finish(State& s, std::optional<uint32_t> ret) {
+        spend(kPathSteps);
         result.ends.push_back(PathEnd{ret, std::move(s.facts)});
     }
 
@@ -338,15 +350,17 @@ struct Explorer {
             bool can_false = constrain(other.facts.words[a.word], a.v, t, b.v, false);
             other.pc = to_false;
             s.pc = to_true;
-            if (can_true && can_false)
+            if (can_true && can_false) {
+                spend(kPathSteps);
                 pending.push_back(std::move(other));
-            else if (can_false)
+            } else if (can_false)
                 s = std::move(other);
             else if (!can_true)
                 s.pc = program.size(); // neither: a contradiction, the path ends
             return;
         }
         // Unknown beyond what the facts can say: both ways.
+        spend(kPathSteps);
         State other = s;
         other.pc = to_false;
         pending.push_back(std::move(other));
@@ -356,6 +370,7 @@ struct Explorer {
     // Runs one state to a return (or a dead end); false when it forked past the cap.
     void step_to_end(State s) {
         while (s.pc < program.size()) {
+            spend(1);
             const sock_filter& insn = program[s.pc];
             const uint16_t code = insn.code;
             switch (BPF_CLASS(code)) {
@@ -430,8 +445,8 @@ struct Explorer {
 
 } // namespace
 
-Run run(std::span<const sock_filter> program, const Facts& start, std::size_t cap) {
-    Explorer explorer{program, cap, {}, {}};
+Run run(std::span<const sock_filter> program, const Facts& start, std::size_t cap, Budget& budget) {
+    Explorer explorer{program, cap, budget, {}, {}};
     explorer.explore(start);
     return std::move(explorer.result);
 }

@@ -54,9 +54,24 @@ struct Run {
     std::set<uint32_t> nr_constants;
 };
 
+// Steps one analysis may take over all its runs: one per instruction run,
+// kPathSteps per path forked or ended (a path copies what it knows, about
+// a kilobyte, and an end is kept until the run's verdict). A hostile
+// program (thousands of tests on a computed value, each doubling the
+// paths) would otherwise run for hours; the limit ends it in seconds. A
+// real profile's program takes far fewer (see docs/testing.md).
+inline constexpr std::uint64_t kMaxSteps = std::uint64_t{1} << 23; // 8388608
+inline constexpr std::uint64_t kPathSteps = 32;
+
+struct Budget {
+    std::uint64_t left = kMaxSteps;
+};
+
 // Runs `program` from `start` (word 1, the arch, must be fixed in it; word
-// 0, the number, may be fixed or only bounded). At most `cap` paths.
-Run run(std::span<const sock_filter> program, const Facts& start, std::size_t cap);
+// 0, the number, may be fixed or only bounded). At most `cap` paths. The
+// steps taken come out of `budget`; when it runs out, throws ward::Error
+// naming the limit.
+Run run(std::span<const sock_filter> program, const Facts& start, std::size_t cap, Budget& budget);
 
 // Facts with word `index` fixed to `value`.
 void fix_word(Facts& facts, unsigned index, uint32_t value);

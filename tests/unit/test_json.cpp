@@ -104,6 +104,32 @@ BOOST_AUTO_TEST_CASE(strings_are_escaped) {
     BOOST_TEST(json::parse(R"("\u00e9\ud83d\ude00\/")").as_string() == "é😀/");
 }
 
+BOOST_AUTO_TEST_CASE(lone_surrogate_escapes_are_refused) {
+    // yajl would read a lone high surrogate as '?' and a lone low one as
+    // invalid UTF-8: a name could differ from what was written.
+    BOOST_TEST(parse_error(R"(["\ud800"])") ==
+               "invalid JSON at line 1, column 3: lone UTF-16 surrogate \\ud800 in a string: a "
+               "high surrogate (\\uD800-\\uDBFF) must be followed by a low one (\\uDC00-\\uDFFF)");
+    BOOST_TEST(parse_error(R"({"k": "x\uDC00"})")
+                   .starts_with("invalid JSON at line 1, column 9: lone UTF-16 surrogate \\uDC00 "
+                                "in a string: a low"));
+    BOOST_TEST(parse_error(R"({"\udbff": 1})").find("lone UTF-16 surrogate") != std::string::npos);
+    BOOST_TEST(parse_error(R"(["\ud800\u0041"])").find("\\ud800") != std::string::npos);
+    BOOST_TEST(parse_error(R"(["\ud83d\ude00", "\\ud800", "\u00e9"])") == "");
+}
+
+// yajl lets these well-formed but invalid sequences through; the writer
+// would print them as U+FFFD, so a document written back would differ.
+BOOST_AUTO_TEST_CASE(invalid_utf8_in_strings_is_refused) {
+    const std::string why = "invalid UTF-8 in a string (an overlong form, a UTF-16 surrogate or a "
+                            "code point past U+10FFFF)";
+    for (std::string bad : {"\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80"}) {
+        BOOST_TEST(parse_error("[\"" + bad + "\"]").find(why) != std::string::npos);
+        BOOST_TEST(parse_error("{\"" + bad + "\": 1}").find(why) != std::string::npos);
+    }
+    BOOST_TEST(parse_error("[\"\xf4\x8f\xbf\xbf\", \"\xef\xbf\xbd\"]") == ""); // U+10FFFF, U+FFFD
+}
+
 BOOST_AUTO_TEST_CASE(invalid_utf8_becomes_replacement_character) {
     std::string bad = "a\xff"
                       "b\xc3"; // stray byte, truncated sequence

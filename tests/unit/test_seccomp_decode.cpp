@@ -236,6 +236,22 @@ BOOST_AUTO_TEST_CASE(programs_the_kernel_refuses_are_refused) {
     BOOST_TEST(decode_error({load_nr, ret_allow}) == "(accepted)");
 }
 
+// Every jump tests a computed value, so each of 4000 doubles the paths:
+// without the step limit one decode would run for hours.
+BOOST_AUTO_TEST_CASE(hostile_programs_stop_at_the_step_limit) {
+    std::vector<sock_filter> program = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 16), // first argument, low half
+        BPF_STMT(BPF_ALU | BPF_MUL | BPF_K, 3), // unknown, and no longer a word of seccomp_data
+    };
+    for (uint32_t i = 0; i < 4000; ++i)
+        program.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, i, 0, 0));
+    program.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+    std::string e = decode_error(program);
+    BOOST_TEST(e.find("analysis stopped at the decoder's step limit (8388608 steps") !=
+                   std::string::npos,
+               e);
+}
+
 // A hand-written program: arch check, then `nr == getpid` → ERRNO(3), the
 // argument test on write's fd, everything else allowed.
 BOOST_AUTO_TEST_CASE(hand_written_programs_decode) {

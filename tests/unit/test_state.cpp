@@ -95,6 +95,35 @@ BOOST_AUTO_TEST_CASE(a_writable_roots_overlay_is_saved_and_loaded) {
     BOOST_TEST(back->work == dir.path() + "/rootfs-work");
 }
 
+// The text itself, with no state dir: what StateDir writes reads back the
+// same; an older ward's state (no hook keys) counts as having hooks; a
+// value of another type keeps the default; text that is not JSON names
+// where it came from.
+BOOST_AUTO_TEST_CASE(state_json_round_trips_without_a_state_dir) {
+    State s;
+    s.id = "c";
+    s.pid = 42;
+    s.start_time = 1ull << 40;
+    s.owner_uid = 1000;
+    s.poststart_hooks = false;
+    s.seccomp_profile = "default-deny";
+    s.annotations["k"] = "v";
+    std::string text = serialize_state(s);
+    BOOST_TEST(serialize_state(parse_state(text, "t")) == text);
+    State old = parse_state(R"({"id": "o", "pid": "7", "annotations": {"a": 1, "b": "x"}})", "t");
+    BOOST_TEST(old.pid == 0);
+    BOOST_TEST(old.poststart_hooks);
+    BOOST_TEST(old.poststop_hooks);
+    BOOST_TEST(old.annotations.size() == 1u);
+    try {
+        parse_state("{", "state of c (/run/ward/c/state.json)");
+        BOOST_FAIL("parsed");
+    } catch (const Error& e) {
+        BOOST_TEST(std::string(e.what()).starts_with("state of c (/run/ward/c/state.json): "),
+                   e.what());
+    }
+}
+
 BOOST_AUTO_TEST_CASE(status_follows_the_init_and_the_fifo) {
     TempRoot root;
     Sleeper init;

@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace ward::container {
 
@@ -52,6 +53,13 @@ struct State {
     std::string seccomp_profile;
     std::optional<RootfsOverlay> rootfs_overlay; // state.json "rootfsOverlay"
 };
+
+// state.json's text for `state` (pretty-printed), and back. Pure: StateDir
+// does the file I/O and locking (state_json.cpp). parse_state throws
+// ward::Error prefixed with `context` for text that is not JSON; fields
+// that are missing or of another type keep State's defaults.
+std::string serialize_state(const State& state);
+State parse_state(std::string_view text, const std::string& context);
 
 enum class Status { creating, created, running, paused, stopped };
 const char* status_name(Status status);

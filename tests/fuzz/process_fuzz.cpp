@@ -1,0 +1,7 @@
+// Fuzz target: process.json as `ward exec --process` reads it (see runtime_targets.hpp).
+#include "runtime_targets.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    ward::fuzz::process_document(std::string_view(reinterpret_cast<const char*>(data), size));
+    return 0;
+}

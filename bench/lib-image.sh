@@ -3,9 +3,8 @@
 # SIZE_MB (default 150), and the extra tree that makes a benchmark image big
 # (many small files and some large ones).
 repo=$PWD
-for tool in hyperfine umoci; do
-    command -v $tool >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $tool >/dev/null
-done
+. bench/lib-runtimes.sh
+bench_tools hyperfine umoci
 ward=$repo/build/ward
 [ -x "$ward" ] || make -s -j2 all
 runs=${RUNS:-10}

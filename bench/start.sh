@@ -8,12 +8,8 @@
 # pays the same cost for it (ward keeps the mount: it needs cgroup2).
 set -eu
 cd "$(dirname "$0")/.."
-for tool in hyperfine runc crun umoci; do
-    command -v $tool >/dev/null || {
-        echo "bench: installing $tool"
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $tool >/dev/null
-    }
-done
+. bench/lib-runtimes.sh
+bench_tools hyperfine runc crun umoci
 repo=$PWD
 ward=$repo/build/ward
 work=$(mktemp -d /tmp/ward-bench.XXXXXX)
@@ -48,10 +44,6 @@ PY
 wardp="$ward --store $work/store --policy $work/policy.json"
 $wardp image import "$work/img:1" >/dev/null
 $wardp bundle create --image localhost/img:1 "$work/ward-bundle" >/dev/null
-wrap() { echo "unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec \"\$0\" \"\$@\"' $*"; }
-# ward needs the cgroup2 mount (it places the container there): same
-# wrapper, with a no-op in place of the umount.
-wrap_keep() { echo "unshare -m --propagation private sh -c ': /sys/fs/cgroup/unified; exec \"\$0\" \"\$@\"' $*"; }
 runs=${RUNS:-50}
 hyperfine --warmup 5 --runs "$runs" -N --export-markdown "$work/table.md" \
     -n ward "$(wrap_keep $wardp --root "$work/ward" run -b "$work/ward-bundle" bench-ward)" \

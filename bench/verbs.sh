@@ -11,12 +11,8 @@
 # not dropped (a shared host): these are warm figures. RUNS (default 30).
 set -eu
 cd "$(dirname "$0")/.."
-for tool in hyperfine runc crun; do
-    command -v $tool >/dev/null || {
-        echo "bench: installing $tool"
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $tool >/dev/null
-    }
-done
+. bench/lib-runtimes.sh
+bench_tools hyperfine runc crun
 repo=$PWD
 ward=$repo/build/ward
 [ -x "$ward" ] || make -s -j2 all
@@ -35,8 +31,6 @@ config["ociVersion"] = "1.0.2"
 json.dump(config, open(sys.argv[1], "w"), indent=2)
 PY
 
-wrap() { echo "unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec \"\$0\" \"\$@\"' $*"; }
-wrap_keep() { echo "unshare -m --propagation private sh -c ': /sys/fs/cgroup/unified; exec \"\$0\" \"\$@\"' $*"; }
 # rt NAME VERB ARGS...: one runtime's command line for a verb (what is timed).
 rt() {
     name=$1

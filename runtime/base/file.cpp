@@ -1,5 +1,6 @@
 #include "ward/base/file.hpp"
 
+#include "ward/base/document.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/fd.hpp"
 
@@ -9,19 +10,7 @@
 namespace ward {
 
 std::string read_fd(int fd) {
-    std::string out;
-    char buf[8192];
-    while (true) {
-        ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            fail_errno("read");
-        }
-        if (n == 0)
-            return out;
-        out.append(buf, static_cast<size_t>(n));
-    }
+    return read_capped(fd, UINT64_MAX, "");
 }
 
 std::string read_file(const std::string& path) {

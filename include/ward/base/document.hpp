@@ -23,7 +23,8 @@ std::optional<std::string> read_optional_document(const std::string& path,
                                                   uint64_t cap = kMaxDocumentBytes);
 
 // Reads from fd until EOF, failing with "WHAT: larger than CAP bytes" once
-// more than `cap` bytes have come (it never reads past cap + 1).
+// more than `cap` bytes have come (it never reads past cap + 1; UINT64_MAX:
+// no cap). An empty WHAT makes read errors plain "read: ...".
 std::string read_capped(int fd, uint64_t cap, const std::string& what);
 
 } // namespace ward

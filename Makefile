@@ -55,7 +55,7 @@ TEST_LIBS  = -lboost_unit_test_framework
 
 all: $(BUILD)/ward
 
-tests: $(BUILD)/unit-tests $(BUILD)/integration-tests $(BUILD)/attack-tests $(BUILD)/checker \
+tests: $(BUILD)/ward-dynamic $(BUILD)/unit-tests $(BUILD)/integration-tests $(BUILD)/attack-tests $(BUILD)/checker \
        $(BUILD)/escape-probe $(BUILD)/swap-shim.so $(BUILD)/exe-attacker $(FUZZ_REPLAYS)
 
 $(BUILD)/obj/%.o: %.cpp
@@ -82,6 +82,11 @@ $(BUILD)/integration-tests: $(INTEG_OBJS) $(BUILD)/libward.a
 
 $(BUILD)/attack-tests: $(ATTACK_OBJS) $(HARNESS_OBJS) $(BUILD)/libward.a
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+
+# The attack lane's racer interposes libc calls with LD_PRELOAD, which the
+# static build/ward ignores: the same objects linked dynamically, for it.
+$(BUILD)/ward-dynamic: $(MAIN_OBJ) $(BUILD)/libward.a
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # The attack lane's racer that always wins, preloaded into ward (tests/attacks/swap_shim.c).
 $(BUILD)/swap-shim.so: tests/attacks/swap_shim.c

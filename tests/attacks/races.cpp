@@ -125,11 +125,11 @@ void make_host_file(const std::string& path, const std::string& content, mode_t 
 
 namespace {
 
-// build/swap-shim.so, next to this test binary.
-std::string shim_path() {
+// NAME next to this test binary (build/swap-shim.so, build/ward-dynamic).
+std::string beside_tests(const std::string& name) {
     std::error_code ec;
     fs::path self = fs::read_symlink("/proc/self/exe", ec);
-    return (self.parent_path() / "swap-shim.so").string();
+    return (self.parent_path() / name).string();
 }
 
 } // namespace
@@ -137,11 +137,15 @@ std::string shim_path() {
 SwapRun run_with_swaps(Bundle& b, const std::string& id, const std::vector<std::string>& names,
                        const std::string& host_dir, const std::string& when) {
     SwapRun run;
-    std::string shim = shim_path();
-    if (!fs::exists(shim)) {
-        run.problem = shim + " is missing (make build/swap-shim.so)";
-        return run;
-    }
+    std::string shim = beside_tests("swap-shim.so");
+    // build/ward is static and ignores LD_PRELOAD: the racer goes into the
+    // same objects linked dynamically (the Makefile's ward-dynamic).
+    std::string dynamic_ward = beside_tests("ward-dynamic");
+    for (const auto& needed : {shim, dynamic_ward})
+        if (!fs::exists(needed)) {
+            run.problem = needed + " is missing (make tests builds it)";
+            return run;
+        }
     static int serial;
     std::string log = b.dir + "/swap-log-" + std::to_string(serial++);
     std::ofstream(log) << std::string(4096, '\0');
@@ -149,6 +153,7 @@ SwapRun run_with_swaps(Bundle& b, const std::string& id, const std::vector<std::
     for (const auto& n : names)
         joined += (joined.empty() ? "" : ",") + n;
     ward_it::RunOptions opts;
+    opts.runtime = dynamic_ward;
     opts.env = {"LD_PRELOAD=" + shim, "WARD_SWAP_NAMES=" + joined, "WARD_SWAP_HOST=" + host_dir,
                 "WARD_SWAP_WHEN=" + when, "WARD_SWAP_LOG=" + log};
     b.write_config();

@@ -55,7 +55,7 @@ std::optional<std::string> KeyedFiles::get(std::string_view key) const {
     }
     std::string text;
     try {
-        text = read_capped(fd.get(), kMaxEntry, path);
+        text = read_capped(fd.get(), kMaxEntry, path, static_cast<uint64_t>(st.st_size));
     } catch (const Error& e) {
         log::debug(e.what());
         return std::nullopt;

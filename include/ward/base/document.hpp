@@ -24,7 +24,8 @@ std::optional<std::string> read_optional_document(const std::string& path,
 
 // Reads from fd until EOF, failing with "WHAT: larger than CAP bytes" once
 // more than `cap` bytes have come (it never reads past cap + 1; UINT64_MAX:
-// no cap). An empty WHAT makes read errors plain "read: ...".
-std::string read_capped(int fd, uint64_t cap, const std::string& what);
+// no cap). An empty WHAT makes read errors plain "read: ...". `size_hint`:
+// the size the caller's fstat gave (0: unknown), to read it in one call.
+std::string read_capped(int fd, uint64_t cap, const std::string& what, uint64_t size_hint = 0);
 
 } // namespace ward

@@ -91,6 +91,25 @@ table() {
     echo
 }
 
+# state_direct: `state` without the wrapper (it needs no cgroup, so crun
+# runs it as it is), beside the floor of any short verb: busybox-static's
+# `true`, a static binary that returns at once. What is left above the
+# floor is the verb's own work.
+state_direct() {
+    for r in ward runc crun; do "$work/prep-$r" gone create 2>/dev/null; done
+    hyperfine -N --warmup 5 --runs "$((runs * 3))" --export-markdown "$work/state-direct.md" \
+        -n ward "$ward --root $work/ward state v-ward" \
+        -n runc "runc --root $work/runc state v-runc" \
+        -n crun "crun --root $work/crun state v-crun" \
+        -n floor "/bin/busybox true" >/dev/null 2>"$work/hyperfine.err" ||
+        { cat "$work/hyperfine.err" >&2; exit 1; }
+    for r in ward runc crun; do "$work/prep-$r" gone; done
+    echo "#### \`state\` without the wrapper, beside an exec floor"
+    echo
+    cat "$work/state-direct.md"
+    echo
+}
+
 # rss NAME: the peak RSS (KiB) of one `create`, as /usr/bin/time reports it
 # for the runtime's own process (the init it forks is counted apart).
 rss() {
@@ -112,6 +131,7 @@ command -v /usr/bin/time >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-g
     echo "timed alone, its preparation (delete, create, start) outside the timing."
     echo
     for verb in create start state delete; do table $verb; done
+    state_direct
     echo "Peak RSS of \`create\` (KiB, /usr/bin/time through the same wrapper; the"
     echo "largest process of the command): ward $(rss ward), runc $(rss runc), crun $(rss crun)."
 } >"$work/section.md"

@@ -172,11 +172,14 @@ namespace {
 
 // The owner's name from the host's /etc/passwd itself, as runc reads it:
 // no NSS (ward is linked statically, and a directory service has no
-// business in `state`); the number when the file has no entry for it.
+// business in `state`); the number when the file has no entry for it. The
+// host's own file is trusted as it is, a symlink too (hosts that keep
+// /etc/passwd elsewhere link it): the image rule of never following a
+// link in /etc is for a rootfs ward does not own.
 std::string user_name(unsigned uid) {
     static const std::vector<trust::PasswdEntry> passwd = [] {
         try {
-            if (auto text = trust::read_account_files("/").passwd.text)
+            if (auto text = read_optional_document("/etc/passwd", 4u << 20))
                 return trust::parse_passwd(*text);
         } catch (const Error&) {
         }

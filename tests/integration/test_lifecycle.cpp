@@ -4,6 +4,7 @@
 
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
+#include <fstream>
 #include <signal.h>
 #include <thread>
 
@@ -246,6 +247,47 @@ BOOST_AUTO_TEST_CASE(list_shows_every_container_in_each_format) {
         BOOST_TEST(c.at("status").str() == (id == first ? "created" : "running"));
         BOOST_TEST(c.at("pid").num() > 0);
         BOOST_TEST(c.at("bundle").str() == b.bundle_dir);
+    }
+}
+
+// Some hosts keep /etc/passwd elsewhere and link it; `list` names the
+// owner from it all the same (runc follows the link too). The link is made
+// in a private mount namespace (a tmpfs over /etc there), never on the host.
+BOOST_AUTO_TEST_CASE(list_names_the_owner_through_a_symlinked_passwd,
+                     *boost::unit_test::precondition(ward_only)) {
+    Bundle b;
+    const std::string id = b.new_id("owner");
+    BOOST_REQUIRE(b.create(id).status == 0);
+    std::string host_name;
+    {
+        std::ifstream passwd("/etc/passwd");
+        for (std::string line; std::getline(passwd, line);)
+            if (line.find(":x:0:") != std::string::npos || line.find("::0:") != std::string::npos) {
+                host_name = line.substr(0, line.find(':'));
+                break;
+            }
+    }
+    BOOST_REQUIRE_MESSAGE(!host_name.empty(), "no uid 0 in the host's /etc/passwd");
+    const std::string wrapper = b.dir + "/linked-passwd";
+    {
+        std::ofstream w(wrapper);
+        w << "#!/bin/sh\n"
+          << "exec unshare -m --propagation private sh -c '"
+          << "cp /etc/passwd " << b.dir << "/passwd.copy && mount -t tmpfs ward-etc /etc && "
+          << "cp " << b.dir << "/passwd.copy /etc/passwd.real && ln -s passwd.real /etc/passwd && "
+          << "exec \"$0\" \"$@\"' " << runtime_path() << " \"$@\"\n";
+    }
+    std::filesystem::permissions(wrapper, std::filesystem::perms::owner_all);
+    for (const std::string& runtime : {std::string(), wrapper}) {
+        RunOptions opts;
+        opts.runtime = runtime;
+        Result json = b.runtime({"list", "--format", "json"}, opts);
+        BOOST_TEST_REQUIRE(json.status == 0, "stderr: " << json.err);
+        Json all = Json::parse(json.out);
+        BOOST_TEST_REQUIRE(all.size() == 1u);
+        BOOST_TEST(all.items().front().at("owner").str() == host_name,
+                   (runtime.empty() ? "/etc/passwd" : "a symlinked /etc/passwd")
+                       << ": " << json.out);
     }
 }
 

@@ -3,6 +3,7 @@
 #include "base64.hpp"
 #include "ward/base/document.hpp"
 #include "ward/base/error.hpp"
+#include "ward/base/fault.hpp"
 #include "ward/base/fd.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/strings.hpp"
@@ -208,6 +209,7 @@ SignedBundle sign_bundle(const std::string& bundle_dir, const PrivateKey& key,
     // The record first: a signature is never left naming a record that
     // is not there yet.
     write_file_atomic(in_bundle(bundle_dir, kBundleRecordFile), record, 0644);
+    fault_point("sign:record-written"); // an older signature names another record
     write_file_atomic(in_bundle(bundle_dir, kBundleSignatureFile),
                       signature_file(payload, signature), 0644);
     return out;

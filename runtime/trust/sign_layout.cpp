@@ -1,6 +1,7 @@
 // Writing a cosign-style signature into an OCI layout.
 #include "base64.hpp"
 #include "ward/base/error.hpp"
+#include "ward/base/fault.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/json/json.hpp"
@@ -172,6 +173,7 @@ SignResult sign_image(const std::string& layout_path, const SelectOptions& selec
     entry.set("annotations", std::move(entry_annotations));
     entries.push(std::move(entry));
     index.set("manifests", std::move(entries));
+    fault_point("image-sign:blobs-written"); // no index entry names them yet
     write_file_atomic(index_path, json::serialize(index), 0644);
     return r;
 }

@@ -9,6 +9,7 @@
 #include "store_files.hpp"
 #include "ward/base/document.hpp"
 #include "ward/base/error.hpp"
+#include "ward/base/fault.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/log.hpp"
 #include "ward/base/strings.hpp"
@@ -355,6 +356,7 @@ Store::Removal Store::remove(const std::string& ref) const {
     if (::renameat(images.get(), entry->manifest.hex.c_str(), tmp.get(), gone.c_str()) < 0)
         fail_errno("move " + entry->dir + " out of the store");
     detail::fsync_dir(images.get(), root_ + "/images/sha256");
+    fault_point("image-rm:moved");
     detail::remove_all_at(tmp.get(), gone);
     r.untagged = entry->names;
     r.deleted = entry->manifest;

@@ -210,6 +210,19 @@ PY
 openssl dgst -sha256 -verify ward.pub -signature ward.der ward.payload >/dev/null && ok "openssl verifies ward's signature" || not_ok "openssl verifies ward's signature"
 grep -q "\"docker-manifest-digest\":\"$D\"" ward.payload && ok "ward's payload names the manifest" || not_ok "ward's payload names the manifest"
 umoci ls --layout img >out 2>err && grep -qx v1 out && ok "umoci still reads the signed layout" || not_ok "umoci still reads the signed layout"
+# kill -9 of `image sign` (issue 14) once the new signature's blobs are
+# written, before index.json names them: the layout is as it was (one
+# signature, still verified, umoci still reads it); the blobs are unnamed.
+set +e
+WARD_FAULT=image-sign:blobs-written "$W" image sign --key ward.key --identity "$ID" img:v1 >out 2>err
+got=$?
+set -e
+[ "$got" = 137 ] && ok "image-sign:blobs-written: sign killed" || not_ok "image-sign:blobs-written: sign killed (status $got)"
+sigm=$("$EDIT" blob img "sha256-${D#sha256:}.sig" manifest)
+[ "$(python3 -c "import json,sys;print(len(json.load(open(sys.argv[1]))['layers']))" "$sigm")" = 1 ] && ok "image-sign:blobs-written: index still names one signature" || not_ok "image-sign:blobs-written: index still names one signature"
+expect "image-sign:blobs-written: still verified" 0 out "verified" -- image verify --key ward.pub --identity "$ID" img:v1
+umoci ls --layout img >out 2>err && grep -qx v1 out && ok "image-sign:blobs-written: umoci still reads the layout" || not_ok "image-sign:blobs-written: umoci still reads the layout"
+[ -z "$(find img -name '*.tmp*' -o -name '.*tmp*')" ] && ok "image-sign:blobs-written: no temporary file left" || { find img >out; not_ok "image-sign:blobs-written: no temporary file left"; }
 expect "second signature appended" 0 out "signed $D" -- image sign --key ward.key --identity "$ID" img:v1
 sigm=$("$EDIT" blob img "sha256-${D#sha256:}.sig" manifest)
 [ "$(python3 -c "import json,sys;print(len(json.load(open(sys.argv[1]))['layers']))" "$sigm")" = 2 ] && ok "two signature layers" || not_ok "two signature layers"
@@ -283,6 +296,20 @@ expect "bundle: no key and none in the policy" 1 err "no --key given, and policy
 expect "bundle: sign needs a key" 1 err "\"sign\" requires --key FILE" -- sign bundle
 expect "bundle: unsigned bundle" 1 err "bundle files is not signed (no ward-signature.json)" -- verify --key ward.pub files
 expect "bundle: back to verified" 0 out "verified bundle bundle" -- verify --key ward.pub bundle
+
+# kill -9 of `ward sign` (issue 14) after it wrote the new record, before
+# the new signature: the old signature names the old record, so the bundle
+# is refused (never passed on a half-made signature) until a sign finishes.
+echo changed >>bundle/rootfs/bin/sh
+set +e
+WARD_FAULT=sign:record-written "$W" sign --key ward.key bundle >out 2>err
+got=$?
+set -e
+[ "$got" = 137 ] && ok "sign:record-written: sign killed" || not_ok "sign:record-written: sign killed (status $got)"
+expect "sign:record-written: verify refuses the bundle" 1 err "ward-rootfs.jsonl changed since signing" -- verify --key ward.pub bundle
+[ "$(ls -A bundle | tr '\n' ' ')" = "config.json rootfs ward-rootfs.jsonl ward-signature.json " ] && ok "sign:record-written: no temporary file left in the bundle" || { ls -A bundle >out; not_ok "sign:record-written: no temporary file left in the bundle"; }
+expect "sign:record-written: the next sign finishes" 0 out "signed bundle bundle" -- sign --key ward.key bundle
+expect "sign:record-written: then verified" 0 out "verified bundle bundle" -- verify --key ward.pub bundle
 
 # --- the image store
 . "$(dirname "$EDIT")/store_cases.sh"

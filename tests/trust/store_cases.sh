@@ -216,6 +216,21 @@ expect "rm unknown and known: status 1, the known one removed" 1 err "rm localho
 grep -q "Untagged: localhost/dk:v1" out && ok "rm: the other REF still removed" || not_ok "rm: the other REF still removed"
 expect "rm by digest" 0 out "Deleted: $("$EDIT" digest zstd v1)" -- --store "$S" image rm "$("$EDIT" digest zstd v1)"
 expect "rm: too short a prefix" 1 err "give at least 12 hex digits" -- --store "$S" image rm abc123
+# kill -9 of `image rm` (issue 14) once the entry has left images/ in its
+# one rename: the image is gone from the store, its remains wait in tmp/,
+# and the next import sweeps them.
+expect "image-rm:moved: import base:v1" 0 out "imported $D as localhost/base:v1" -- --policy "$P" --store "$S" image import base:v1
+set +e
+WARD_FAULT=image-rm:moved "$W" --store "$S" image rm localhost/base:v1 >out 2>err
+got=$?
+set -e
+[ "$got" = 137 ] && ok "image-rm:moved: rm killed" || not_ok "image-rm:moved: rm killed (status $got)"
+st image ls >out 2>err
+! grep -q '^localhost/base:v1 ' out && [ ! -e "$S/images/sha256/${D#sha256:}" ] && ok "image-rm:moved: the image is gone" || not_ok "image-rm:moved: the image is gone"
+[ -n "$(ls -A "$S/tmp")" ] && ok "image-rm:moved: its remains wait in tmp/" || not_ok "image-rm:moved: its remains wait in tmp/"
+expect "image-rm:moved: the next import succeeds" 0 out "imported $D as localhost/base:v1" -- --policy "$P" --store "$S" image import base:v1
+[ -z "$(ls -A "$S/tmp")" ] && ok "image-rm:moved: tmp/ swept" || { ls -A "$S/tmp" >out; not_ok "image-rm:moved: tmp/ swept"; }
+st image rm localhost/base:v1 >/dev/null 2>&1 || true
 
 # --- signatures under a policy trust section (admission.hpp)
 T="$tmp/trusting.json"

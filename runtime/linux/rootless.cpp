@@ -54,8 +54,8 @@ void run_id_map_helper(const std::string& name, const std::string& field, int pi
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         fail("config.json: " + field + " " + text + ": " + helper + " refused it (status " +
              std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) +
-             "): /etc/sub" + (name == "newuidmap" ? "uid" : "gid") +
-             " must grant the caller (id " + std::to_string(caller) + ") every id it maps");
+             "): /etc/sub" + (name == "newuidmap" ? "uid" : "gid") + " must grant the caller (id " +
+             std::to_string(caller) + ") every id it maps");
 }
 
 } // namespace

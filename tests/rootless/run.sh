@@ -187,6 +187,30 @@ else
     fi
 fi
 
+# list shows the user's containers from the default root; delete --force
+# ends a running one.
+set_args '["sleep","1000"]'
+ids+=(c2)
+if ward "${P[@]}" run -d -b "$home/b" c2 && ward state c2; then
+    pid=$(jq -r .pid "$tmp/out")
+    if ward list -q && [ "$(out)" = c2 ]; then
+        ok list
+    else
+        bad list "out: $(out) err: $(err)"
+    fi
+    # Gone, or a zombie its new parent has not reaped yet.
+    alive() { awk '/^State:/ { exit ($2 == "Z") }' "/proc/$pid/status" 2>/dev/null; }
+    if ward delete --force c2 && [ ! -e "$run/ward/c2" ]; then
+        for _ in $(seq 50); do alive || break; sleep 0.1; done
+        alive && bad delete_force "pid $pid still runs: $(grep ^State: "/proc/$pid/status")" ||
+            ok delete_force
+    else
+        bad delete_force "$(err)"
+    fi
+else
+    bad list "run -d: $(err)"
+fi
+
 # The hardened policy's filling, enforced by the kernel: read-only root,
 # the default-deny filter, masked paths.
 set_args '["sh","-c","touch /probe 2>/dev/null && echo writable || echo read-only"]'

@@ -4,8 +4,8 @@
 #include "trust_helpers.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/user_dirs.hpp"
-#include "ward/policy/policy.hpp"
 #include "ward/json/json.hpp"
+#include "ward/policy/policy.hpp"
 #include "ward/seccomp/profiles.hpp"
 #include "ward/spec/parse.hpp"
 
@@ -29,8 +29,9 @@ EnvLookup env_of(std::map<std::string, std::string> vars) {
 }
 
 bool has_namespace(const spec::Spec& s, const std::string& type) {
-    return std::any_of(s.linux->namespaces.begin(), s.linux->namespaces.end(),
-                       [&](const spec::Namespace& ns) { return ns.type == type && ns.path.empty(); });
+    return std::any_of(
+        s.linux->namespaces.begin(), s.linux->namespaces.end(),
+        [&](const spec::Namespace& ns) { return ns.type == type && ns.path.empty(); });
 }
 
 const spec::Mount& mount_at(const spec::Spec& s, const std::string& destination) {
@@ -127,7 +128,8 @@ BOOST_AUTO_TEST_CASE(hardened_policy_admits_the_rootless_spec_once_filled) {
     spec::Spec s = spec::default_spec(true);
     policy::apply(p, s); // the default-deny filter the config leaves out
     std::vector<std::string> found = messages(policy::evaluate(p, s));
-    BOOST_TEST(found.empty(), found.size() << " findings, the first: " << (found.empty() ? "" : found[0]));
+    BOOST_TEST(found.empty(), found.size()
+                                  << " findings, the first: " << (found.empty() ? "" : found[0]));
 }
 
 // runc's `spec --rootless` drops the network namespace and binds the
@@ -146,9 +148,8 @@ BOOST_AUTO_TEST_CASE(hardened_policy_refuses_runcs_rootless_shape) {
     policy::apply(p, s);
     std::vector<std::string> found = messages(policy::evaluate(p, s));
     auto has = [&](const std::string& part) {
-        return std::any_of(found.begin(), found.end(), [&](const std::string& m) {
-            return m.find(part) != std::string::npos;
-        });
+        return std::any_of(found.begin(), found.end(),
+                           [&](const std::string& m) { return m.find(part) != std::string::npos; });
     };
     BOOST_TEST(has("has no network namespace"));
     BOOST_TEST(has("mounts[5].source is /sys, forbidden"));

@@ -347,6 +347,18 @@ if ward key generate --out "$home/key" && ward image sign --key "$home/key.key" 
     else
         bad image_run "out: $(out | tr '\n' ' ') err: $(err)"
     fi
+    # --writable: an overlay on the store's rootfs, its upper layer in the
+    # state dir; the store is not written.
+    # (hardened refuses a writable root; this policy only warns.)
+    jq '.rules.readonlyRoot.action = "warn"' "$tmp/trusting.json" >"$tmp/writable.json"
+    chmod 0644 "$tmp/writable.json"
+    ids+=(i2)
+    if ward --policy "$tmp/writable.json" run --writable --image localhost/layout:v1 i2 sh -c 'echo new > /etc/added && cat /etc/added' &&
+        [ "$(out)" = new ] && ! ls "$store"/images/sha256/*/rootfs/etc/added >/dev/null 2>&1; then
+        ok image_run_writable
+    else
+        bad image_run_writable "out: $(out | tr '\n' ' ') err: $(err)"
+    fi
 else
     bad image_import_to_user_store "$(err)"
 fi

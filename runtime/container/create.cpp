@@ -226,6 +226,11 @@ std::string no_cgroup_reason(const Globals& g, const spec::Spec& spec, const std
 // looked at there, and the init is cloned inside it.
 void enter_rootless(const spec::Spec& spec, linux::RootfsHandles& handles,
                     linux::NamespacePlan& plan) {
+    const spec::Namespace* userns = spec.find_namespace("user");
+    if (userns && !userns->path.empty())
+        fail("config.json: linux.namespaces: joining the user namespace " + quote(userns->path) +
+             " is not supported rootless (ward runs as uid " + std::to_string(::geteuid()) +
+             "); give a new one with linux.uidMappings/gidMappings");
     if (!plan.new_user)
         fail("config.json: linux.namespaces: ward runs as uid " + std::to_string(::geteuid()) +
              " (rootless), which needs a new user namespace with the caller mapped in "

@@ -233,6 +233,25 @@ else
     bad masked_paths "out: $(out | tr '\n' ' ') err: $(err)"
 fi
 
+# /dev's nodes: no mknod in a user namespace, so the host's are bound.
+set_args '["sh","-c","echo x > /dev/null && head -c 3 /dev/zero | wc -c && stat -c %t:%T /dev/null"]'
+if ward "${P[@]}" run -b "$home/b" r10 && [ "$(out | tr -d ' ' | tr '\n' ' ')" = "3 1:3 " ]; then
+    ok standard_devices
+else
+    bad standard_devices "out: $(out | tr '\n' ' ') err: $(err)"
+fi
+# setgroups is denied with a one-id gid mapping: additionalGids are
+# ignored, and said to be.
+jq '.process.args = ["true"] | .process.user.additionalGids = [0]' "$home/b/config.json" >"$tmp/groups.json"
+cp "$home/b/config.json" "$tmp/before-groups.json"
+cp "$tmp/groups.json" "$home/b/config.json"
+if ward "${P[@]}" run -b "$home/b" r11 && grep -q 'additionalGids ignored: setgroups is denied' "$tmp/err"; then
+    ok additional_gids_warned
+else
+    bad additional_gids_warned "err: $(err)"
+fi
+cp "$tmp/before-groups.json" "$home/b/config.json"
+
 # A network namespace of its own, owned by the user namespace: sysfs
 # mounted, only loopback, nothing changed on the host.
 links_before=$(ls /sys/class/net | sort | tr '\n' ' ')

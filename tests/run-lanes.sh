@@ -136,6 +136,7 @@ if [ "$(id -u)" != 0 ]; then
     skip_lane attacks "needs root to run containers"
     skip_lane clients "needs root to run containers"
     skip_lane schema "needs root to produce state output"
+    skip_lane rootless "needs root to create its unprivileged user"
 elif [ ! -x build/integration-tests ]; then
     skip_lane integration "build/integration-tests not built"
 else
@@ -164,6 +165,8 @@ else
         skip_lane audit "no audit cases written yet (issue 12)"
     fi
     WARD=$PWD/build/ward script_lane load tests/load/run.sh
+    # Unprivileged runs, as a user the lane creates and removes.
+    WARD=$PWD/build/ward script_lane rootless tests/rootless/run.sh
     if [ -x tests/schema/run.sh ]; then
         script_lane schema tests/schema/run.sh
     else

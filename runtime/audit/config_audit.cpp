@@ -114,7 +114,9 @@ std::optional<Finding> trust_finding(const policy::Policy& p, const ConfigSubjec
 std::optional<Finding> gather_bundle_facts(const policy::Policy& p, const ConfigSubject& subject,
                                            spec::Spec& spec, policy::CreateFacts& facts,
                                            std::vector<policy::Finding>& judged) {
-    linux::RootfsHandles handles = linux::open_rootfs_handles(spec, subject.bundle);
+    // The checks look at the opened fds; nothing is mounted, so no copies
+    // (which an unprivileged caller could not make).
+    linux::RootfsHandles handles = linux::open_rootfs_handles(spec, subject.bundle, false);
     auto trust = trust_finding(p, subject, spec, handles, judged);
     container::add_bind_source_facts(p, handles, facts);
     container::add_joined_namespace_facts(spec, facts);

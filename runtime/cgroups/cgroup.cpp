@@ -73,6 +73,24 @@ std::string resolve_path(const std::string& cgroups_path, const std::string& id)
     return clean_path(parent_of(clean_path(own_cgroup())) + "/" + inner);
 }
 
+std::string undelegated_dir(const std::string& path) {
+    std::string root = hierarchy_root();
+    std::string deepest = root;
+    std::string current = root;
+    for (auto& part : split(path, '/')) {
+        if (part.empty())
+            continue;
+        current += "/" + part;
+        struct stat st {};
+        if (::stat(current.c_str(), &st) < 0 || !S_ISDIR(st.st_mode))
+            break;
+        deepest = current;
+    }
+    if (::faccessat(AT_FDCWD, deepest.c_str(), W_OK, AT_EACCESS) == 0)
+        return "";
+    return deepest;
+}
+
 Cgroup Cgroup::attach(const std::string& path) {
     Cgroup cg;
     cg.path_ = path;

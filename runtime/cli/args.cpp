@@ -1,8 +1,10 @@
 #include "args.hpp"
 
 #include "ward/base/strings.hpp"
+#include "ward/base/user_dirs.hpp"
 
 #include <climits>
+#include <unistd.h>
 
 namespace ward::cli {
 namespace {
@@ -117,8 +119,14 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
     ParsedArgs parsed = parse_flags(args, global_flags(), FlagsEnd{0}, "");
     CommandLine line;
     GlobalOptions& g = line.globals;
-    if (auto root = parsed.value("root"))
+    if (auto root = parsed.value("root")) {
+        if (root->empty())
+            throw UsageError("",
+                             "invalid value \"\" for flag -root: the state directory is required");
         g.root = *root;
+    } else {
+        g.root = default_state_root(::geteuid(), process_environment());
+    }
     if (auto file = parsed.value("log"))
         g.log.file = *file;
     if (auto format = parsed.value("log-format")) {
@@ -159,8 +167,6 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
             throw UsageError("", "invalid value \"\" for flag -store: a directory is required");
         g.store = *store;
     }
-    if (g.root.empty())
-        throw UsageError("", "invalid value \"\" for flag -root: the state directory is required");
     g.help = parsed.flag("help");
     g.version = parsed.flag("version");
     if (!parsed.positionals.empty()) {

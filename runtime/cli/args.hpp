@@ -53,13 +53,13 @@ ParsedArgs parse_flags(const std::vector<std::string>& args, const std::vector<F
                        FlagsEnd end, const std::string& verb);
 
 struct GlobalOptions {
-    std::string root = "/run/ward";
+    std::string root; // --root DIR (default: default_state_root)
     log::Options log;
     bool systemd_cgroup = false;
     bool cgroups_disabled = false; // --cgroup-manager disabled
     std::string rootless = "auto";
     std::string policy_file; // --policy FILE
-    std::string store;       // --store DIR (empty: WARD_STORE, else /var/lib/ward)
+    std::string store;       // --store DIR (empty: WARD_STORE, else default_store_root)
     bool help = false;
     bool version = false;
 };

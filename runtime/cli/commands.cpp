@@ -53,7 +53,8 @@ const std::vector<FlagSpec>& global_flags() {
         {"debug", nullptr, nullptr, "log debug messages"},
         {"log", nullptr, "FILE", "append log lines to FILE (default: stderr)"},
         {"log-format", nullptr, "FORMAT", "log line format: text (default) or json"},
-        {"root", nullptr, "DIR", "state directory, on a tmpfs (default: /run/ward)"},
+        {"root", nullptr, "DIR",
+         "state directory, on a tmpfs (default: /run/ward; unprivileged: $XDG_RUNTIME_DIR/ward)"},
         {"criu", nullptr, "PATH", "accepted for runc compatibility; ignored"},
         {"systemd-cgroup", nullptr, nullptr, "systemd cgroup driver: not supported yet"},
         {"cgroup-manager", nullptr, "cgroupfs|systemd|disabled",
@@ -62,7 +63,9 @@ const std::vector<FlagSpec>& global_flags() {
         {"rootless", nullptr, "auto|true|false", "accepted for runc compatibility (default: auto)"},
         {"policy", nullptr, "FILE",
          "hardening policy (default: $WARD_POLICY, /etc/ward/policy.json, built-in hardened)"},
-        {"store", nullptr, "DIR", "image store (default: $WARD_STORE, else /var/lib/ward)"},
+        {"store", nullptr, "DIR",
+         "image store (default: $WARD_STORE, else /var/lib/ward; unprivileged: $XDG_DATA_HOME/ward "
+         "or ~/.local/share/ward)"},
         {"help", "h", nullptr, "show help"},
         {"version", "v", nullptr, "print the version"},
     };
@@ -354,7 +357,8 @@ const std::vector<VerbSpec>& verbs() {
          "admission, rootfs). rm REF...: a name is untagged; the image is deleted when\n"
          "no name is left, or when REF is its digest; refused while a container made\n"
          "from it exists (--force to remove anyway). REF: a name, sha256:HEX or at least\n"
-         "12 hex digits. The store is --store DIR, $WARD_STORE or /var/lib/ward.\n"
+         "12 hex digits. The store is --store DIR, $WARD_STORE or /var/lib/ward (run by\n"
+         "another user: $XDG_DATA_HOME/ward, else ~/.local/share/ward).\n"
          "sign --key KEY LAYOUT[:TAG]: verifies the image's digest chain, then stores a\n"
          "cosign-style signature of its digest in the layout (payload blob, signature\n"
          "manifest, index.json entry tagged sha256-<hex>.sig). It signs the name import\n"

@@ -22,11 +22,13 @@
 #include "ward/container/sync.hpp"
 #include "ward/linux/namespaces.hpp"
 #include "ward/linux/procfs.hpp"
+#include "ward/linux/rootless.hpp"
 #include "ward/policy/gate.hpp"
 #include "ward/policy/record.hpp"
 #include "ward/seccomp/filter.hpp"
 #include "ward/seccomp/program_cache.hpp"
 #include "ward/spec/parse.hpp"
+#include "ward/trust/store.hpp"
 #include "writable_root.hpp"
 
 #include <chrono>
@@ -34,6 +36,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <pwd.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -135,14 +138,14 @@ struct PolicyOutcome {
 // round of edits fixes the config); warn findings are logged and the
 // container runs. A limit the host's cgroup2 hierarchy has no controller
 // for is a finding too (unavailableLimits).
-PolicyOutcome apply_policy(const Globals& g, policy::Effective effective, spec::Spec& spec,
-                           const CreateOptions& options, const linux::RootfsHandles& handles) {
+PolicyOutcome apply_policy(policy::Effective effective, spec::Spec& spec,
+                           const CreateOptions& options, const linux::RootfsHandles& handles,
+                           const std::string& no_cgroup) {
     PolicyOutcome out{std::move(effective), {}, {}, {}};
     const spec::Resources* resources =
         spec.linux && spec.linux->resources ? &*spec.linux->resources : nullptr;
-    out.limits = with_context("config.json", [&] {
-        return plan_limits(out.effective.policy, resources, g.cgroups_disabled);
-    });
+    out.limits = with_context(
+        "config.json", [&] { return plan_limits(out.effective.policy, resources, no_cgroup); });
     policy::Request request;
     request.stage = policy::Stage::create;
     request.config = &spec;
@@ -196,9 +199,63 @@ void add_notify_passthrough(spec::Spec& spec, const StateDir& dir, linux::Rootfs
     add_notify_mount(spec, dir, handles);
 }
 
+// Why the container gets no cgroup, or "" when it gets one: the caller's
+// --cgroup-manager disabled, or, for an unprivileged caller, no cgroup
+// delegated to it where the container's would go. Then limits are the
+// policy's unavailableLimits call and device rules are not enforced.
+std::string no_cgroup_reason(const Globals& g, const spec::Spec& spec, const std::string& id,
+                             bool rootless) {
+    if (g.cgroups_disabled)
+        return "--cgroup-manager disabled gives the container no cgroup";
+    if (!rootless || !spec.linux)
+        return "";
+    std::string refused;
+    try {
+        refused = cgroups::undelegated_dir(cgroups::resolve_path(spec.linux->cgroups_path, id));
+    } catch (const Error& e) {
+        refused = e.what();
+    }
+    if (refused.empty())
+        return "";
+    return "rootless: no cgroup is delegated to uid " + std::to_string(::geteuid()) + " (" +
+           refused + " is not writable by it), so the container runs in ward's own cgroup";
+}
+
+// An unprivileged caller: ward makes the config's user namespace and moves
+// into it (linux/rootless.hpp), then makes the copies of what the checks
+// looked at there, and the init is cloned inside it.
+void enter_rootless(const spec::Spec& spec, linux::RootfsHandles& handles,
+                    linux::NamespacePlan& plan) {
+    const spec::Namespace* userns = spec.find_namespace("user");
+    if (userns && !userns->path.empty())
+        fail("config.json: linux.namespaces: joining the user namespace " + quote(userns->path) +
+             " is not supported rootless (ward runs as uid " + std::to_string(::geteuid()) +
+             "); give a new one with linux.uidMappings/gidMappings");
+    if (!plan.new_user)
+        fail("config.json: linux.namespaces: ward runs as uid " + std::to_string(::geteuid()) +
+             " (rootless), which needs a new user namespace with the caller mapped in "
+             "linux.uidMappings/gidMappings (`ward spec --rootless` writes one)");
+    std::vector<std::string> paths = handles.kernel_paths();
+    linux::enter_container_user_namespace(*spec.linux);
+    handles.reopen_here(paths);
+    handles.make_copies(spec);
+    plan.new_user = false;
+    plan.user_entered = true;
+    plan.clone_flags &= ~static_cast<uint64_t>(CLONE_NEWUSER);
+}
+
 } // namespace
 
-State create_container(const Globals& g, const CreateOptions& options, UniqueFd* terminal_peer) {
+State create_container(const Globals& globals, const CreateOptions& options,
+                       UniqueFd* terminal_peer) {
+    // Unprivileged: everything from the state dir on happens inside the
+    // container's user namespace, where ward's euid reads 0 and the store
+    // default would be root's; so both are settled here.
+    const uid_t caller = ::geteuid();
+    const bool rootless = caller != 0;
+    Globals g = globals;
+    if (rootless)
+        g.store = trust::store_root(g.store);
     StateDir dir(g.root, options.id);
     std::string bundle = absolute_path(options.spec ? dir.path() : options.bundle);
     // run --image hands over the config it made (its trust comes from the
@@ -211,7 +268,7 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     // fds, and the init mounts and pivots from them. A source that cannot
     // be opened is reported after the policy (a config its strings already
     // break is refused for that first).
-    linux::RootfsHandles handles = linux::open_rootfs_handles(spec, bundle);
+    linux::RootfsHandles handles = linux::open_rootfs_handles(spec, bundle, !rootless);
     policy::Effective effective = policy::select_policy(g.policy_file);
     // The trust verdict first: when it refuses, that is the real blocker,
     // and a list of rule findings in front of it would hide it.
@@ -225,7 +282,8 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
                         .count();
     log::debug("trust: " + trust.kind + ": " + trust.detail + " (" + std::to_string(trust_us) +
                " us)");
-    PolicyOutcome policy = apply_policy(g, std::move(effective), spec, options, handles);
+    const std::string no_cgroup = no_cgroup_reason(g, spec, options.id, rootless);
+    PolicyOutcome policy = apply_policy(std::move(effective), spec, options, handles, no_cgroup);
     policy.trust = std::move(trust);
     handles.require_sources();
     bool proxied_terminal =
@@ -243,6 +301,8 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     bool shared_root = store_image && !writable_root;
     if (shared_root)
         check_store_rootfs_use(spec, handles.rootfs.get());
+    if (rootless)
+        enter_rootless(spec, handles, plan);
 
     UndoStack undo;
     dir.create_locked();
@@ -261,7 +321,7 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
     state.bundle = bundle;
     state.rootfs = spec.root->path;
     state.created = rfc3339_now();
-    state.owner_uid = ::geteuid();
+    state.owner_uid = caller;
     state.annotations = spec.annotations;
     state.created_new_pid_ns = plan.new_pid;
     state.poststart_hooks = !hooks_of(spec, &spec::Hooks::poststart).empty();
@@ -276,12 +336,15 @@ State create_container(const Globals& g, const CreateOptions& options, UniqueFd*
 
     std::optional<cgroups::Cgroup> cgroup;
     cgroups::DeviceFilter device_filter;
-    if (g.cgroups_disabled) {
-        // The caller's choice (podman --cgroups=disabled): the init stays
-        // in ward's cgroup; limits were judged by the policy above.
+    if (!no_cgroup.empty()) {
+        // The caller's choice (podman --cgroups=disabled), or rootless
+        // without a delegated cgroup: the init stays in ward's cgroup;
+        // limits were judged by the policy above.
         if (spec.linux && spec.linux->resources && !spec.linux->resources->devices.empty())
-            log::degraded("linux.resources.devices: not enforced: --cgroup-manager disabled gives "
-                          "the container no cgroup to attach the device filter to");
+            log::degraded("linux.resources.devices: not enforced: " + no_cgroup +
+                          ", with no cgroup to attach the device filter to");
+        else
+            log::debug(no_cgroup);
     } else {
         // Recorded before the cgroup exists: a ward killed right after the
         // mkdir leaves a state naming it, which `delete --force` removes.

@@ -23,13 +23,26 @@
 #include "ward/linux/self_exe.hpp"
 #include "ward/seccomp/filter.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
+#include <string_view>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 namespace ward::container {
 namespace {
+
+// /proc/self/setgroups says "deny" in a user namespace (or below one)
+// whose gid_map was written by an unprivileged caller; "allow" elsewhere.
+bool setgroups_allowed() {
+    UniqueFd fd = linux::open_procfs("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+    char buf[16] = {};
+    ssize_t n = ::read(fd.get(), buf, sizeof buf - 1);
+    if (n < 0)
+        fail_errno("read /proc/self/setgroups");
+    return std::string_view(buf, static_cast<size_t>(n)).substr(0, 4) != "deny";
+}
 
 std::vector<char*> c_strings(const std::vector<std::string>& strings) {
     std::vector<char*> out;
@@ -128,10 +141,11 @@ void finalize_process(const FinalizeContext& ctx) {
     // Without no_new_privs, loading needs CAP_SYS_ADMIN (runc loads before
     // its capability drop for the same reason): kept until the filter is in.
     const bool load_before_capset = filter && !nnp;
-    // setgroups is denied in a user namespace whose gid_map we wrote without
-    // privilege over the parent's groups; as root of the host it is allowed.
+    // setgroups is denied in a user namespace whose gid_map was written
+    // without privilege over the parent's groups (rootless, a one-id
+    // mapping); as root of the host, or through newgidmap, it is allowed.
     linux::CapabilitySets sets =
-        linux::apply_user_and_capabilities(process, true, load_before_capset);
+        linux::apply_user_and_capabilities(process, setgroups_allowed(), load_before_capset);
     own_fault_step(ctx, "ids-changed");
     // The uid/gid change cleared PR_SET_PDEATHSIG, and with
     // fs.suid_dumpable=1 it made the process dumpable again: ward code

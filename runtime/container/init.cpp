@@ -166,7 +166,7 @@ void wait_for_start(const InitContext& ctx, Reporter& reporter, const std::strin
 
     std::string state_json = sync_expect(ctx.sync_fd, SyncType::go).text;
 
-    if (ctx.namespaces.new_user) {
+    if (ctx.namespaces.new_user || ctx.namespaces.user_entered) {
         if (::setresgid(0, 0, 0) < 0 || ::setresuid(0, 0, 0) < 0)
             fail_errno("become root in the user namespace");
         // Mapped to another host uid, that was a change of credentials,
@@ -193,7 +193,7 @@ void wait_for_start(const InitContext& ctx, Reporter& reporter, const std::strin
     rootfs.rootfs = ctx.rootfs;
     rootfs.no_pivot = ctx.no_pivot;
     rootfs.readonly_from_start = ctx.readonly_from_start;
-    rootfs.user_namespace = ctx.namespaces.new_user;
+    rootfs.user_namespace = ctx.namespaces.new_user || ctx.namespaces.user_entered;
     rootfs.cgroup_namespace = ctx.namespaces.cgroup;
     UniqueFd root_mount = linux::prepare_rootfs(rootfs);
     // The sources are mounted: nothing of the host stays open past here

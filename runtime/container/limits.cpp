@@ -12,7 +12,8 @@ namespace {
 // One unavailableLimits finding per real limit when the container has no
 // cgroup at all.
 std::vector<policy::Finding> no_cgroup_findings(const policy::Policy& policy,
-                                                const std::vector<cgroups::Write>& writes) {
+                                                const std::vector<cgroups::Write>& writes,
+                                                const std::string& why) {
     policy::Action action =
         policy.unavailable_limits ? policy.unavailable_limits->action : policy::Action::enforce;
     std::vector<policy::Finding> out;
@@ -22,9 +23,7 @@ std::vector<policy::Finding> no_cgroup_findings(const policy::Policy& policy,
             continue;
         seen.push_back(w.field);
         out.push_back({"unavailableLimits", action,
-                       "policy \"" + policy.name + "\": " + w.field +
-                           " cannot be applied: --cgroup-manager disabled gives the container "
-                           "no cgroup" +
+                       "policy \"" + policy.name + "\": " + w.field + " cannot be applied: " + why +
                            (action == policy::Action::warn ? "; not applied" : ""),
                        w.field, ""});
     }
@@ -33,7 +32,8 @@ std::vector<policy::Finding> no_cgroup_findings(const policy::Policy& policy,
 
 } // namespace
 
-Limits plan_limits(const policy::Policy& policy, const spec::Resources* resources, bool no_cgroup) {
+Limits plan_limits(const policy::Policy& policy, const spec::Resources* resources,
+                   const std::string& no_cgroup) {
     Limits out;
     if (!resources)
         return out;
@@ -42,8 +42,8 @@ Limits plan_limits(const policy::Policy& policy, const spec::Resources* resource
         log::degraded(w);
     if (plan.writes.empty())
         return out;
-    if (no_cgroup) {
-        out.findings = no_cgroup_findings(policy, plan.writes);
+    if (!no_cgroup.empty()) {
+        out.findings = no_cgroup_findings(policy, plan.writes, no_cgroup);
         return out;
     }
     std::vector<std::string> available = cgroups::available_controllers();

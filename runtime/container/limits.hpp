@@ -7,6 +7,7 @@
 #include "ward/cgroups/resources.hpp"
 #include "ward/policy/policy.hpp"
 
+#include <string>
 #include <vector>
 
 namespace ward::container {
@@ -21,10 +22,11 @@ struct Limits {
 
 // Throws for values cgroup v2 cannot express (resources.hpp). Logs the
 // plan's warnings (fields with no v2 file). `resources` may be null.
-// With `no_cgroup` (--cgroup-manager disabled) every real limit is a
-// finding: there is no cgroup to write it to.
+// With `no_cgroup` (why the container gets no cgroup: --cgroup-manager
+// disabled, or none delegated to a rootless caller) every real limit is a
+// finding naming that reason: there is no cgroup to write it to.
 Limits plan_limits(const policy::Policy& policy, const spec::Resources* resources,
-                   bool no_cgroup = false);
+                   const std::string& no_cgroup = "");
 
 // Enables the controllers in the parents and writes the plan.
 void apply_limits(const cgroups::Cgroup& cgroup, const Limits& limits);

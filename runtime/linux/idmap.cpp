@@ -1,11 +1,12 @@
 // A user namespace that exists only to lend its mappings to an idmapped
-// mount: a child unshares it, we write its maps and keep an fd to it, and
-// the child exits.
+// mount (or, rootless, to be entered by ward: linux/rootless): a child
+// unshares it, we write its maps and keep an fd to it, and the child exits.
 #include "ward/base/error.hpp"
 #include "ward/base/scope.hpp"
 #include "ward/linux/namespaces.hpp"
 #include "ward/linux/procfs.hpp"
 #include "ward/linux/rootfs_steps.hpp"
+#include "ward/linux/rootless.hpp"
 
 #include <fcntl.h>
 #include <sched.h>
@@ -55,8 +56,12 @@ UniqueFd user_namespace_with(const std::vector<spec::IdMapping>& uids,
     // the host's /proc would name another process.
     std::string proc = "/proc/" + std::to_string(pid);
     UniqueFd ns = open_procfs_namespace(proc + "/ns/user");
-    write_procfs(proc + "/uid_map", id_map_text(uids));
-    write_procfs(proc + "/gid_map", id_map_text(gids));
+    if (::geteuid() == 0) {
+        write_procfs(proc + "/uid_map", id_map_text(uids));
+        write_procfs(proc + "/gid_map", id_map_text(gids));
+    } else {
+        write_unprivileged_id_maps(pid, uids, gids);
+    }
     return ns;
 }
 

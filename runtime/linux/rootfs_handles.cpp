@@ -109,7 +109,7 @@ void RootfsHandles::close_all() {
         s.reset();
 }
 
-RootfsHandles open_rootfs_handles(const spec::Spec& spec, const std::string& bundle) {
+RootfsHandles open_rootfs_handles(const spec::Spec& spec, const std::string& bundle, bool copies) {
     RootfsHandles out;
     if (!spec.root)
         fail("config.json: root: required to create a container");
@@ -118,8 +118,6 @@ RootfsHandles open_rootfs_handles(const spec::Spec& spec, const std::string& bun
     out.rootfs.reset(::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!out.rootfs)
         fail_errno("rootfs " + root);
-    out.rootfs_tree =
-        with_context("rootfs " + root, [&] { return detached_copy(out.rootfs, true); });
     out.sources.resize(spec.mounts.size());
     out.source_trees.resize(spec.mounts.size());
     out.source_errors.resize(spec.mounts.size());
@@ -135,15 +133,58 @@ RootfsHandles open_rootfs_handles(const spec::Spec& spec, const std::string& bun
         }
         path = m.source.front() == '/' || bundle.empty() ? m.source : bundle + "/" + m.source;
         out.sources[i].reset(::open(path.c_str(), O_PATH | O_CLOEXEC));
-        if (!out.sources[i]) {
+        if (!out.sources[i])
             out.source_errors[i] = field + ": open: " + errno_text(errno);
-            continue;
-        }
-        bool recursive = parse_mount_options(m.options).recursive_bind();
-        out.source_trees[i] =
-            with_context(field, [&] { return detached_copy(out.sources[i], recursive); });
     }
+    if (copies)
+        out.make_copies(spec);
     return out;
+}
+
+void RootfsHandles::make_copies(const spec::Spec& spec) {
+    rootfs_tree =
+        with_context("rootfs " + spec.root->path, [&] { return detached_copy(rootfs, true); });
+    for (size_t i = 0; i < sources.size() && i < spec.mounts.size(); ++i) {
+        if (!sources[i])
+            continue;
+        const spec::Mount& m = spec.mounts[i];
+        bool recursive = parse_mount_options(m.options).recursive_bind();
+        source_trees[i] =
+            with_context("mounts[" + std::to_string(i) + "].source " + quote(m.source),
+                         [&] { return detached_copy(sources[i], recursive); });
+    }
+}
+
+std::vector<std::string> RootfsHandles::kernel_paths() const {
+    std::vector<std::string> out;
+    out.push_back(kernel_path(rootfs.get()));
+    for (const auto& fd : sources)
+        out.push_back(fd ? kernel_path(fd.get()) : "");
+    return out;
+}
+
+namespace {
+
+// The file at `path` in this mount namespace, refused unless it is the
+// very file `checked` is (device and inode).
+UniqueFd reopen_same(const UniqueFd& checked, const std::string& path, int flags) {
+    UniqueFd fd(::open(path.c_str(), flags | O_PATH | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd)
+        fail_errno("rootless: reopen " + path + " in the container's mount namespace");
+    if (id_of(fd.get(), path) != id_of(checked.get(), path))
+        fail("rootless: " + path + " changed between the checks and the mount namespace");
+    return fd;
+}
+
+} // namespace
+
+void RootfsHandles::reopen_here(const std::vector<std::string>& paths) {
+    if (paths.size() != sources.size() + 1)
+        fail("rootless: rootfs paths do not match the opened handles");
+    rootfs = reopen_same(rootfs, paths[0], O_DIRECTORY);
+    for (size_t i = 0; i < sources.size(); ++i)
+        if (sources[i])
+            sources[i] = reopen_same(sources[i], paths[i + 1], 0);
 }
 
 FileLocation locate(int fd) {

@@ -18,30 +18,25 @@ Mount mount(std::string destination, std::string type, std::string source,
     return m;
 }
 
-// Without its own network namespace a container may not mount sysfs, and
-// without privileges it cannot mount cgroupfs: bind the host's read-only.
-// uid=/gid= options name ids that do not exist in a one-id user namespace.
+// `runc spec --rootless`, but with the network namespace kept: a new one
+// (only loopback, nothing changed on the host) is what the hardened policy
+// requires, and since the user namespace owns it the container may mount
+// sysfs, so /sys stays sysfs where runc binds the host's. The caller's uid
+// and gid are root in the container (a one-id mapping needs no helper);
+// uid=/gid= mount options would name ids that do not exist there, and with
+// no cgroup delegated to an unprivileged caller there are no limits or
+// device rules to ask for.
 void make_rootless(Spec& s) {
     Linux& l = *s.linux;
-    std::vector<Namespace> kept;
-    for (auto& ns : l.namespaces)
-        if (ns.type != "network" && ns.type != "user")
-            kept.push_back(ns);
-    kept.push_back(Namespace{"user", ""});
-    l.namespaces = kept;
-    l.uid_mappings = {IdMapping{0, static_cast<uint32_t>(::getuid()), 1}};
-    l.gid_mappings = {IdMapping{0, static_cast<uint32_t>(::getgid()), 1}};
-    for (auto& m : s.mounts) {
-        if (m.destination == "/sys")
-            m = mount("/sys", "bind", "/sys", {"rbind", "nosuid", "noexec", "nodev", "ro"});
-        else if (m.destination == "/sys/fs/cgroup")
-            m = mount("/sys/fs/cgroup", "bind", "/sys/fs/cgroup",
-                      {"rbind", "nosuid", "noexec", "nodev", "relatime", "ro"});
+    std::erase_if(l.namespaces, [](const Namespace& ns) { return ns.type == "user"; });
+    l.namespaces.push_back(Namespace{"user", ""});
+    l.uid_mappings = {IdMapping{0, static_cast<uint32_t>(::geteuid()), 1}};
+    l.gid_mappings = {IdMapping{0, static_cast<uint32_t>(::getegid()), 1}};
+    for (auto& m : s.mounts)
         std::erase_if(m.options, [](const std::string& o) {
             return o.starts_with("uid=") || o.starts_with("gid=");
         });
-    }
-    l.resources.reset(); // an unprivileged caller cannot manage device cgroups
+    l.resources.reset();
 }
 
 } // namespace

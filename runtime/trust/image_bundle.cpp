@@ -10,6 +10,7 @@
 #include "ward/json/json.hpp"
 #include "ward/spec/parse.hpp"
 #include "ward/trust/store.hpp"
+#include "ward/trust/unpack.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -77,7 +78,10 @@ spec::Spec image_spec(const ImageBundleSource& src, const std::vector<std::strin
     if (c.os != "linux")
         fail(what + ": os " + quote(c.os) + ": ward runs linux images only");
 
-    spec::Spec s = spec::default_spec(false);
+    // An unprivileged caller's store (unpack.hpp: every file is theirs)
+    // runs rootless: the caller is root of a user namespace of one id.
+    const bool rootless = store_owner().squashed;
+    spec::Spec s = spec::default_spec(rootless);
     spec::Process& p = *s.process;
 
     p.args = c.entrypoint.value_or(std::vector<std::string>{});
@@ -107,6 +111,11 @@ spec::Spec image_spec(const ImageBundleSource& src, const std::vector<std::strin
     p.user.uid = src.user.uid;
     p.user.gid = src.user.gid;
     p.user.additional_gids = src.user.additional_gids;
+    if (rootless && (p.user.uid != 0 || p.user.gid != 0))
+        fail(what + ": config.User " + quote(c.user) + " is uid " + std::to_string(p.user.uid) +
+             ", gid " + std::to_string(p.user.gid) +
+             ": a rootless container maps only the caller's own id, to 0 (run it with a "
+             "config of your own that maps a range through newuidmap)");
 
     if (src.rootfs.empty() || src.rootfs.front() != '/')
         fail(what + ": rootfs " + quote(src.rootfs) + " is not an absolute path");

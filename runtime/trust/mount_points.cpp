@@ -4,6 +4,7 @@
 #include "ward/base/error.hpp"
 #include "ward/base/in_root.hpp"
 #include "ward/base/strings.hpp"
+#include "ward/trust/unpack.hpp"
 
 #include <algorithm>
 #include <fcntl.h>
@@ -17,7 +18,10 @@ FileRecord mount_point_record() {
     FileRecord r;
     r.type = EntryType::directory;
     r.mode = kMountPointMode;
-    return r; // uid and gid 0
+    const StoreOwner owner = store_owner(); // root's, or the caller's in their own store
+    r.uid = owner.uid;
+    r.gid = owner.gid;
+    return r;
 }
 
 } // namespace
@@ -40,8 +44,9 @@ std::vector<std::string> add_mount_points(int rootfs_fd, const TreeRecord& layer
         UniqueFd dir = with_context("mount point " + point, [&] {
             return resolve_in_root(rootfs_fd, point, O_PATH | O_DIRECTORY, how);
         });
-        with_context("mount point " + point,
-                     [&] { set_owner_and_mode(dir.get(), 0, 0, kMountPointMode); });
+        with_context("mount point " + point, [&] {
+            set_owner_and_mode(dir.get(), store_owner().uid, store_owner().gid, kMountPointMode);
+        });
         made.push_back(point);
     }
     return made;

@@ -13,6 +13,7 @@
 #include "ward/base/file.hpp"
 #include "ward/base/log.hpp"
 #include "ward/base/strings.hpp"
+#include "ward/base/user_dirs.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -32,7 +33,7 @@ std::string store_root(const std::string& flag) {
         if (const char* env = std::getenv("WARD_STORE"); env && *env)
             root = env;
     if (root.empty())
-        return "/var/lib/ward";
+        return default_store_root(::geteuid(), process_environment());
     // Absolute, so the rootfs paths a bundle records do not depend on the
     // directory `bundle create` ran in.
     std::string abs = std::filesystem::absolute(root).lexically_normal().string();

@@ -361,6 +361,10 @@ class LayerUnpacker {
         r.mode = e.mode;
         r.uid = e.uid;
         r.gid = e.gid;
+        if (const StoreOwner owner = store_owner(); owner.squashed) {
+            r.uid = owner.uid;
+            r.gid = owner.gid;
+        }
         return r;
     }
 
@@ -414,15 +418,29 @@ class LayerUnpacker {
     Sha256 hash_;
 };
 
+} // namespace
+
+StoreOwner store_owner() {
+    const uid_t uid = ::geteuid();
+    if (uid == 0)
+        return {};
+    return {static_cast<uint32_t>(uid), static_cast<uint32_t>(::getegid()), true};
+}
+
+namespace {
+
 void init_root(int target_fd, TreeRecord& tree) {
     UniqueFd dir(::openat(target_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!dir)
         fail_errno("open unpack target");
-    if (::fchown(dir.get(), 0, 0) < 0 || ::fchmod(dir.get(), 0755) < 0)
+    const StoreOwner owner = store_owner();
+    if (::fchown(dir.get(), owner.uid, owner.gid) < 0 || ::fchmod(dir.get(), 0755) < 0)
         fail_errno("set owner and mode of the unpack target");
     FileRecord r;
     r.type = EntryType::directory;
     r.mode = 0755;
+    r.uid = owner.uid;
+    r.gid = owner.gid;
     tree.files[""] = r;
 }
 

@@ -40,6 +40,9 @@ expect 0 out "--pidfd-socket PATH" -- run --help
 expect 0 out "--pidfd-socket PATH" -- exec --help
 expect 0 out "NOTIFY_SOCKET" -- start --help
 expect 0 out "Usage: ward kill" -- help kill
+expect 0 out 'unprivileged: $XDG_RUNTIME_DIR/ward' -- --help
+expect 0 out 'unprivileged: $XDG_DATA_HOME/ward or ~/.local/share/ward' -- --help
+expect 1 err 'invalid value "" for flag -root: the state directory is required' -- --root "" list
 expect 0 out "ward version 0.1.0" -- --version
 expect 0 out "libseccomp: " -- -v
 expect 1 err 'ward: "state" requires exactly 1 argument(s)' -- state

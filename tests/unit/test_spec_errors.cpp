@@ -437,27 +437,7 @@ BOOST_AUTO_TEST_CASE(default_spec_is_hardened) {
                R"({"bounding":[],"effective":[],"inheritable":[],"permitted":[],"ambient":[]})");
 }
 
-BOOST_AUTO_TEST_CASE(rootless_default_maps_the_caller) {
-    spec::Spec s = spec::default_spec(true);
-    BOOST_TEST(!s.find_namespace("network"));
-    BOOST_TEST_REQUIRE(s.find_namespace("user") != nullptr);
-    BOOST_TEST(s.linux->uid_mappings.size() == 1u);
-    BOOST_TEST(s.linux->uid_mappings[0].host_id == ::getuid());
-    BOOST_TEST(s.linux->uid_mappings[0].container_id == 0u);
-    BOOST_TEST(s.linux->uid_mappings[0].size == 1u);
-    BOOST_TEST(s.linux->gid_mappings[0].host_id == ::getgid());
-    auto cgroup = std::find_if(s.mounts.begin(), s.mounts.end(),
-                               [](auto& m) { return m.destination == "/sys/fs/cgroup"; });
-    BOOST_TEST_REQUIRE((cgroup != s.mounts.end()));
-    BOOST_TEST(cgroup->type == "bind");
-    BOOST_TEST(cgroup->source == "/sys/fs/cgroup");
-    BOOST_TEST((std::find(cgroup->options.begin(), cgroup->options.end(), "rbind") !=
-                cgroup->options.end()));
-    for (const auto& m : s.mounts)
-        for (const auto& o : m.options)
-            BOOST_TEST(!o.starts_with("gid="), m.destination);
-    BOOST_TEST(!s.linux->resources);
-}
+// `ward spec --rootless`: tests/unit/test_rootless.cpp.
 
 BOOST_AUTO_TEST_CASE(bundle_loading) {
     TempDir dir;

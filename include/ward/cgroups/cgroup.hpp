@@ -23,6 +23,13 @@ std::string hierarchy_root();
 // Always starts with "/". Refuses ".." components.
 std::string resolve_path(const std::string& cgroups_path, const std::string& id);
 
+// Whether ward may make the cgroup at `path` (resolve_path's answer): the
+// deepest directory of it that exists is writable by ward's euid. For root
+// always; for an unprivileged caller only where a cgroup was delegated to
+// it (systemd's user@.service, a manager's chown). Empty when it may, else
+// the directory that refuses, for the message.
+std::string undelegated_dir(const std::string& path);
+
 class Cgroup {
   public:
     Cgroup() = default;

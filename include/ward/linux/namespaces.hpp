@@ -21,6 +21,10 @@ struct NamespacePlan {
     uint64_t clone_flags = 0;        // CLONE_NEW* for the namespaces to create
     std::vector<NamespaceJoin> join; // user first
     bool new_user = false;
+    // Rootless: ward made the new user namespace and entered it itself
+    // (linux/rootless.hpp); the init is cloned in it, so new_user is false
+    // and CLONE_NEWUSER not in clone_flags, and nobody writes maps later.
+    bool user_entered = false;
     bool new_pid = false;
     bool mount = false;    // a mount namespace, new or joined
     bool uts = false;      // a private uts namespace (new)

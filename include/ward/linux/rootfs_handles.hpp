@@ -42,6 +42,20 @@ struct RootfsHandles {
     // its copy is not recursive.
     void append_directory_source(const std::string& path);
 
+    // Makes rootfs_tree and source_trees of the fds opened (in the mount
+    // namespace ward is in now).
+    void make_copies(const spec::Spec& spec);
+
+    // Rootless (linux/rootless.hpp): the copies must be made in the mount
+    // namespace ward enters after the checks, where the fds opened before
+    // belong to another namespace, which open_tree refuses. The kernel's
+    // names of the opened fds (rootfs first, "" for a source not opened),
+    // taken before ward moves; then, in the new namespace, each reopened
+    // by that name and refused unless it is the same file (device and
+    // inode) the checks looked at.
+    std::vector<std::string> kernel_paths() const;
+    void reopen_here(const std::vector<std::string>& paths);
+
     // Throws the first source error, if any.
     void require_sources() const;
 
@@ -57,8 +71,9 @@ struct RootfsHandles {
 
 // Opens root.path (throws when it cannot) and each bind source (errors
 // kept in source_errors, naming the field: `mounts[2].source "data":
-// open: no such file or directory`).
-RootfsHandles open_rootfs_handles(const spec::Spec& spec, const std::string& bundle);
+// open: no such file or directory`), and with `copies` makes their copies.
+RootfsHandles open_rootfs_handles(const spec::Spec& spec, const std::string& bundle,
+                                  bool copies = true);
 
 // The kernel's name for the file open at `fd` (readlink of /proc/self/fd/N).
 std::string kernel_path(int fd);

@@ -64,6 +64,18 @@ struct UnpackLimits {
     size_t max_depth = 128;                         // components in a name
 };
 
+// Who owns what a store holds. Root's store keeps each layer's own owners;
+// an unprivileged user cannot chown, so their store holds every file as
+// that user (the layers' owners are not kept, and the per-file record says
+// what is on disk). In a rootless container, where the caller is root of
+// the user namespace, those files are root's, as most images have them.
+struct StoreOwner {
+    uint32_t uid = 0;
+    uint32_t gid = 0;
+    bool squashed = false; // an unprivileged store: every owner is the caller
+};
+StoreOwner store_owner();
+
 struct LayerResult {
     std::string diff_id;    // "sha256:<hex>" of the uncompressed tar stream
     uint64_t entries = 0;   // tar entries (whiteouts included)

@@ -30,7 +30,7 @@ void add_landlock_facts(int rootfs_fd, policy::CreateFacts& facts) {
             continue;
         bool wanted = entry->d_type == DT_DIR || entry->d_type == DT_REG;
         if (entry->d_type == DT_UNKNOWN) {
-            struct stat st{};
+            struct stat st {};
             wanted = ::fstatat(::dirfd(stream), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
                      (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode));
         }

@@ -56,8 +56,9 @@ struct NetPortAttr {
 };
 
 // The rights a path-beneath rule on a non-directory may carry.
-constexpr uint64_t kFileRights = (1ull << 0) | (1ull << 1) | (1ull << 2) | (1ull << 14) |
-                                 (1ull << 15); // execute, write_file, read_file, truncate, ioctl_dev
+constexpr uint64_t kFileRights =
+    (1ull << 0) | (1ull << 1) | (1ull << 2) | (1ull << 14) |
+    (1ull << 15); // execute, write_file, read_file, truncate, ioctl_dev
 
 std::string named(Kind kind, uint64_t bits) {
     auto list = spec::landlock::names(kind, bits);
@@ -103,8 +104,8 @@ LandlockPlan plan_landlock(const spec::Landlock& asked, int abi) {
     if (abi <= 0) {
         dropped.push_back(base + "ruleset: all of it (the kernel has no Landlock)");
     } else {
-        out.handled_access_fs = keep(asked.handled_access_fs, Kind::fs, abi,
-                                     base + "ruleset.handledAccessFS", dropped);
+        out.handled_access_fs =
+            keep(asked.handled_access_fs, Kind::fs, abi, base + "ruleset.handledAccessFS", dropped);
         out.handled_access_net = keep(asked.handled_access_net, Kind::net, abi,
                                       base + "ruleset.handledAccessNetwork", dropped);
         out.scoped = keep(asked.scoped, Kind::scope, abi, base + "ruleset.scoped", dropped);
@@ -151,7 +152,7 @@ void apply_landlock(const LandlockPlan& plan, int abi, int root_fd) {
             }
             if (!fd)
                 fail_errno("process.landlock.rules.pathBeneath: open " + quote(path));
-            struct stat st{};
+            struct stat st {};
             if (::fstat(fd.get(), &st) < 0)
                 fail_errno("process.landlock.rules.pathBeneath: fstat " + quote(path));
             uint64_t allowed = rule.allowed_access;

@@ -83,8 +83,8 @@ spec::Landlock derived_landlock(const spec::Spec& s,
     add(l, kRead | kWrite, writable_dirs);
 
     std::vector<std::string> writable_mounts;
-    bool dev = std::find(rootfs_entries.begin(), rootfs_entries.end(), "dev") !=
-               rootfs_entries.end();
+    bool dev =
+        std::find(rootfs_entries.begin(), rootfs_entries.end(), "dev") != rootfs_entries.end();
     for (size_t i = 0; i < s.mounts.size(); ++i) {
         const std::string& d = destinations[i];
         dev = dev || d == "/dev";
@@ -104,7 +104,8 @@ std::string describe_landlock(const spec::Landlock& l) {
         parts.push_back(join(spec::landlock::names(Kind::fs, rule.allowed_access), "+") + " " +
                         join(rule.paths, " "));
     std::string scoped = join(spec::landlock::names(Kind::scope, l.scoped), ", ");
-    return "handled " + std::to_string(spec::landlock::names(Kind::fs, l.handled_access_fs).size()) +
+    return "handled " +
+           std::to_string(spec::landlock::names(Kind::fs, l.handled_access_fs).size()) +
            " filesystem rights; " + join(parts, "; ") +
            (scoped.empty() ? "" : "; scoped: " + scoped);
 }

@@ -7,11 +7,11 @@ const std::vector<Right>& rights(Kind kind) {
     // LANDLOCK_ACCESS_FS_*, LANDLOCK_ACCESS_NET_*, LANDLOCK_SCOPE_*; the
     // ABI column is the kernel documentation's "Landlock ABI version N".
     static const std::vector<Right> fs = {
-        {"execute", 1ull << 0, 1},      {"write_file", 1ull << 1, 1},  {"read_file", 1ull << 2, 1},
-        {"read_dir", 1ull << 3, 1},     {"remove_dir", 1ull << 4, 1},  {"remove_file", 1ull << 5, 1},
-        {"make_char", 1ull << 6, 1},    {"make_dir", 1ull << 7, 1},    {"make_reg", 1ull << 8, 1},
-        {"make_sock", 1ull << 9, 1},    {"make_fifo", 1ull << 10, 1},  {"make_block", 1ull << 11, 1},
-        {"make_sym", 1ull << 12, 1},    {"refer", 1ull << 13, 2},      {"truncate", 1ull << 14, 3},
+        {"execute", 1ull << 0, 1},    {"write_file", 1ull << 1, 1}, {"read_file", 1ull << 2, 1},
+        {"read_dir", 1ull << 3, 1},   {"remove_dir", 1ull << 4, 1}, {"remove_file", 1ull << 5, 1},
+        {"make_char", 1ull << 6, 1},  {"make_dir", 1ull << 7, 1},   {"make_reg", 1ull << 8, 1},
+        {"make_sock", 1ull << 9, 1},  {"make_fifo", 1ull << 10, 1}, {"make_block", 1ull << 11, 1},
+        {"make_sym", 1ull << 12, 1},  {"refer", 1ull << 13, 2},     {"truncate", 1ull << 14, 3},
         {"ioctl_dev", 1ull << 15, 5},
     };
     static const std::vector<Right> net = {{"bind_tcp", 1ull << 0, 4},

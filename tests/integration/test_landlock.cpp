@@ -36,9 +36,9 @@ bool contains(const std::string& text, const std::string& part) {
 
 // Every capability that bypasses file permissions, and CAP_SYS_ADMIN.
 const std::vector<std::string> kEveryCapability = {
-    "CAP_CHOWN",  "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER",     "CAP_FSETID",
-    "CAP_KILL",   "CAP_SETGID",       "CAP_SETUID",          "CAP_SETPCAP",    "CAP_MKNOD",
-    "CAP_SYS_ADMIN", "CAP_SYS_CHROOT", "CAP_SETFCAP"};
+    "CAP_CHOWN",     "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER",  "CAP_FSETID",
+    "CAP_KILL",      "CAP_SETGID",       "CAP_SETUID",          "CAP_SETPCAP", "CAP_MKNOD",
+    "CAP_SYS_ADMIN", "CAP_SYS_CHROOT",   "CAP_SETFCAP"};
 
 // A writable root under compat (every capability allowed) whose ruleset
 // lets it write only beneath /tmp (the harness's tmpfs).
@@ -75,8 +75,9 @@ BOOST_AUTO_TEST_CASE(a_write_outside_the_ruleset_is_eacces_even_for_root_with_ev
                      *utf::label("asan")) {
     Bundle b;
     write_only_tmp(b);
-    b.set_args({"/bin/sh", "-c",
-                "/checker write /etc/landlock-probe; /checker write /tmp/allowed; /checker status"});
+    b.set_args(
+        {"/bin/sh", "-c",
+         "/checker write /etc/landlock-probe; /checker write /tmp/allowed; /checker status"});
     Result r = with_policy(b, "compat", {"run"}, b.new_id("ll-write"));
     BOOST_TEST(r.status == 0, "run exit " << r.status << "; stderr: " << r.err);
     BOOST_TEST(has_line(r.out, "write /etc/landlock-probe: error EACCES"), r.out);
@@ -126,7 +127,8 @@ BOOST_AUTO_TEST_CASE(exec_processes_are_confined_too) {
     BOOST_REQUIRE(b.runtime({"start", id}).status == 0);
     BOOST_REQUIRE(b.wait_status(id, "running"));
     Result denied = b.runtime({"exec", id, "/checker", "write", "/etc/exec-probe"});
-    BOOST_TEST(has_line(denied.out, "write /etc/exec-probe: error EACCES"), denied.out << denied.err);
+    BOOST_TEST(has_line(denied.out, "write /etc/exec-probe: error EACCES"),
+               denied.out << denied.err);
     Result allowed = b.runtime({"exec", id, "/checker", "write", "/tmp/exec-ok"});
     BOOST_TEST(has_line(allowed.out, "write /tmp/exec-ok: ok"), allowed.out << allowed.err);
     BOOST_TEST(!fs::exists(b.rootfs + "/etc/exec-probe"));
@@ -216,8 +218,8 @@ BOOST_AUTO_TEST_CASE(a_signal_and_an_abstract_connect_to_another_container_are_r
     }
     inside.config["linux"]["namespaces"] = namespaces;
     std::string probe = "for i in 1 2 3 4 5 6 7 8 9 10; do /checker abstract-connect " + name +
-                        " && break; sleep 0.2; done; /checker syscall " +
-                        std::to_string(SYS_kill) + " 1 0";
+                        " && break; sleep 0.2; done; /checker syscall " + std::to_string(SYS_kill) +
+                        " 1 0";
     inside.set_args({"/bin/sh", "-c", probe});
 
     Result control = with_policy(inside, "compat", {"run"}, inside.new_id("ll-inside-ctl"));

@@ -135,9 +135,10 @@ BOOST_AUTO_TEST_CASE(errors_name_the_field_and_the_value) {
                "Landlock filesystem right (execute, write_file, read_file, read_dir, remove_dir, "
                "remove_file, make_char, make_dir, make_reg, make_sock, make_fifo, make_block, "
                "make_sym, refer, truncate, ioctl_dev, or the kernel's number)");
-    BOOST_TEST(parse_error(R"({"ruleset":{"scoped":["signals"]}})").find(
-                   "process.landlock.ruleset.scoped[0]: \"signals\" is not a Landlock scope") !=
-               std::string::npos);
+    BOOST_TEST(
+        parse_error(R"({"ruleset":{"scoped":["signals"]}})")
+            .find("process.landlock.ruleset.scoped[0]: \"signals\" is not a Landlock scope") !=
+        std::string::npos);
     BOOST_TEST(parse_error(R"({"ruleset":{"handledAccessFS":[0]}})") ==
                "config.json: process.landlock.ruleset.handledAccessFS[0]: 0 is no access right");
     BOOST_TEST(parse_error(R"({"ruleset":{}})") ==
@@ -157,8 +158,8 @@ BOOST_AUTO_TEST_CASE(errors_name_the_field_and_the_value) {
         parse_error(
             R"({"ruleset":{"handledAccessNetwork":["bind_tcp"]},"rules":{"netPort":[{"allowedAccess":["bind_tcp"],"ports":[70000]}]}})")
             .find("process.landlock.rules.netPort[0].ports[0]: 70000") != std::string::npos);
-    BOOST_TEST(parse_error(R"({"ruleset":{"handledAccessFS":"execute"}})").find(
-                   "process.landlock.ruleset.handledAccessFS") != std::string::npos);
+    BOOST_TEST(parse_error(R"({"ruleset":{"handledAccessFS":"execute"}})")
+                   .find("process.landlock.ruleset.handledAccessFS") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -166,7 +167,8 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(landlock_abi)
 
 spec::Landlock everything() {
-    return parse(R"({"ruleset":{"handledAccessFS":["execute","read_file","refer","truncate","ioctl_dev"],
+    return parse(
+        R"({"ruleset":{"handledAccessFS":["execute","read_file","refer","truncate","ioctl_dev"],
                                 "handledAccessNetwork":["bind_tcp","connect_tcp"],
                                 "scoped":["abstract_unix_socket","signal"]},
                      "rules":{"pathBeneath":[{"allowedAccess":["read_file"],"paths":["/"]},
@@ -191,7 +193,8 @@ BOOST_AUTO_TEST_CASE(each_abi_keeps_only_its_rights_and_names_the_rest) {
                    "process.landlock.ruleset.scoped: abstract_unix_socket, signal (Landlock ABI "
                    "6)"}));
     auto v4 = linux::plan_landlock(everything(), 4);
-    BOOST_TEST(v4.ruleset.handled_access_fs == fs_bits({"execute", "read_file", "refer", "truncate"}));
+    BOOST_TEST(v4.ruleset.handled_access_fs ==
+               fs_bits({"execute", "read_file", "refer", "truncate"}));
     BOOST_TEST(v4.ruleset.handled_access_net == 3u);
     BOOST_TEST(v4.ruleset.net_port.size() == 1u);
     BOOST_TEST(v4.dropped.size() == 2u);
@@ -230,7 +233,8 @@ BOOST_AUTO_TEST_SUITE(landlock_fill)
 
 // ward's default config: read-only root, /proc, /dev (tmpfs), /dev/pts,
 // /dev/shm, /dev/mqueue, /sys (ro).
-const std::vector<std::string> kDirs = {"bin", "checker", "dev", "etc", "proc", "sys", "tmp", "usr"};
+const std::vector<std::string> kDirs = {"bin",  "checker", "dev", "etc",
+                                        "proc", "sys",     "tmp", "usr"};
 
 BOOST_AUTO_TEST_CASE(execute_only_where_no_mount_lies_write_only_to_writable_mounts) {
     spec::Spec s = spec::default_spec();
@@ -345,14 +349,14 @@ BOOST_AUTO_TEST_CASE(a_kernel_without_landlock_is_a_warning_and_a_missing_rulese
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(landlock_applied, *boost::unit_test::precondition([](auto) {
-    return boost::test_tools::assertion_result(linux::landlock_abi() > 0);
-}))
+                          return boost::test_tools::assertion_result(linux::landlock_abi() > 0);
+                      }))
 
 // The ruleset is really what the kernel enforces: a child restricted to
 // reading beneath its own temporary directory cannot write there.
 BOOST_AUTO_TEST_CASE(a_restricted_child_cannot_write_where_it_may_only_read) {
-    auto dir = std::filesystem::temp_directory_path() /
-               ("ward-landlock-" + std::to_string(::getpid()));
+    auto dir =
+        std::filesystem::temp_directory_path() / ("ward-landlock-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     bool denied = in_child([&] {
         spec::Landlock l;
@@ -402,8 +406,8 @@ BOOST_AUTO_TEST_CASE(cost_of_applying_the_filled_ruleset) {
                 int abi = linux::landlock_abi();
                 UniqueFd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
                 linux::apply_landlock(linux::plan_landlock(l, abi), abi, root.get());
-                each = std::chrono::duration<double, std::micro>(
-                           std::chrono::steady_clock::now() - start)
+                each = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() -
+                                                                 start)
                            .count();
             }
             return ::write(pipe_fds[1], us, sizeof us) == sizeof us ? 0 : 1;
@@ -420,11 +424,10 @@ BOOST_AUTO_TEST_CASE(cost_of_applying_the_filled_ruleset) {
     std::sort(second.begin(), second.end());
     BOOST_TEST_MESSAGE("landlock apply (" << l.path_beneath.size() << " rules, " << dirs.size()
                                           << " top-level entries): first in a fresh child median "
-                                          << micros[50] << " us (min " << micros.front()
-                                          << ", max " << micros.back()
-                                          << "); second layer median " << second[50] << " us (min "
-                                          << second.front() << ", max " << second.back()
-                                          << ") over 101 children");
+                                          << micros[50] << " us (min " << micros.front() << ", max "
+                                          << micros.back() << "); second layer median "
+                                          << second[50] << " us (min " << second.front() << ", max "
+                                          << second.back() << ") over 101 children");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -185,6 +185,26 @@ BOOST_AUTO_TEST_CASE(features_report_the_kernels_abi) {
                (ward::linux::landlock_abi() > 0));
 }
 
+// Landlock cannot join a domain: an exec'd process has the container's
+// rules in a domain of its own, so with the signal scope it cannot signal
+// the init (documented in README and ward(8)); ward kill, from the host,
+// still can.
+BOOST_AUTO_TEST_CASE(an_exec_process_is_a_domain_of_its_own, *utf::precondition(has_scopes)) {
+    Bundle b;
+    b.leave_to_policy();
+    b.set_args({"/bin/sleep", "1000"});
+    std::string id = b.new_id("ll-domain");
+    Result c = with_policy(b, "hardened", {"create"}, id);
+    BOOST_REQUIRE_MESSAGE(c.status == 0, "create: " << c.err);
+    BOOST_REQUIRE(b.runtime({"start", id}).status == 0);
+    BOOST_REQUIRE(b.wait_status(id, "running"));
+    std::string kill_init = std::to_string(SYS_kill);
+    Result r = b.runtime({"exec", id, "/checker", "syscall", kill_init, "1", "0"});
+    BOOST_TEST(has_line(r.out, "syscall " + kill_init + ": error EPERM"), r.out << r.err);
+    BOOST_TEST(b.runtime({"kill", id, "KILL"}).status == 0);
+    BOOST_TEST(b.wait_status(id, "stopped"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(landlock_scopes, *utf::label("ward_only") * utf::precondition(has_scopes))

@@ -3,6 +3,7 @@
 // checks, each policy finding attached to the check that describes it.
 #include "ward/audit/config_audit.hpp"
 
+#include "../container/landlock_facts.hpp"
 #include "../container/limits.hpp"
 #include "../container/mount_sources.hpp"
 #include "../container/namespace_facts.hpp"
@@ -120,6 +121,8 @@ std::optional<Finding> gather_bundle_facts(const policy::Policy& p, const Config
     auto trust = trust_finding(p, subject, spec, handles, judged);
     container::add_bind_source_facts(p, handles, facts);
     container::add_joined_namespace_facts(spec, facts);
+    if (p.landlock)
+        container::add_landlock_facts(handles.rootfs.get(), facts);
     return trust;
 }
 
@@ -160,7 +163,7 @@ Report audit_config(const policy::Effective& effective, const ConfigSubject& sub
     // plus the limits the host cannot enforce).
     if (bundle)
         trust = gather_bundle_facts(p, subject, spec, facts, judged);
-    report.filled = policy::apply(p, spec);
+    report.filled = policy::apply(p, spec, facts);
     if (bundle) {
         const spec::Resources* r =
             spec.linux && spec.linux->resources ? &*spec.linux->resources : nullptr;

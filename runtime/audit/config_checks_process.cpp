@@ -2,6 +2,8 @@
 // allows), no_new_privs, the user, rlimits, AppArmor and SELinux.
 #include "config_checks.hpp"
 #include "ward/base/strings.hpp"
+#include "ward/policy/landlock_fill.hpp"
+#include "ward/spec/landlock.hpp"
 #include "ward/spec/names.hpp"
 
 #include <algorithm>
@@ -133,6 +135,17 @@ void check_process(ConfigChecks& c) {
     if (p.selinux_label.empty())
         c.add("WARD-MAC-002", "process.selinuxLabel", json::Value(),
               "not set: no SELinux label beyond what the host applies");
+    // IDs are never reused: the Landlock checks take the next MAC numbers.
+    if (!p.landlock)
+        c.add("WARD-MAC-003", "process.landlock", json::Value(), "not set: no Landlock confinement",
+              "landlock", "process.landlock");
+    else
+        c.add("WARD-MAC-004", "process.landlock", spec::landlock::landlock_to_json(*p.landlock),
+              policy::describe_landlock(*p.landlock) +
+                  (c.facts.landlock_abi
+                       ? "; this kernel's Landlock ABI: " + std::to_string(*c.facts.landlock_abi)
+                       : ""),
+              "landlock", "process.landlock");
 }
 
 } // namespace ward::audit

@@ -173,6 +173,13 @@ void add_config_rules_process(std::vector<Rule>& all) {
         "Set process.selinuxLabel where the host runs SELinux.",
         {cis("5.3", "Ensure that, if applicable, SELinux security options are set"),
          pss("baseline: SELinux")});
+    add(all, "WARD-MAC-003", "No Landlock ruleset", low,
+        "Set process.landlock, or use a policy whose landlock rule fills one (hardened): "
+        "Landlock refuses writes and executions outside the ruleset even to root with every "
+        "capability.");
+    add(all, "WARD-MAC-004", "The Landlock ruleset applied", info,
+        "What process.landlock lets the container do; a right the kernel's ABI lacks is "
+        "dropped at start (or refused with disableBestEffort).");
     add(all, "WARD-TRUST-001", "Where the root filesystem comes from", info,
         "Run images imported into ward's store (checked against the policy's trust section) "
         "or bundles signed with `ward sign`.");

@@ -2,8 +2,10 @@
 #include "verbs.hpp"
 #include "ward/base/fd.hpp"
 #include "ward/base/file.hpp"
+#include "ward/linux/landlock.hpp"
 #include "ward/seccomp/filter.hpp"
 #include "ward/spec/features.hpp"
+#include "ward/spec/landlock.hpp"
 #include "ward/spec/parse.hpp"
 
 #include <cerrno>
@@ -40,9 +42,33 @@ int verb_spec(const Context&, const VerbArgs& args) {
     return 0;
 }
 
+namespace {
+
+// linux.landlock (not in the OCI features schema yet, like the field): the
+// running kernel's ABI and the rights of it ward can apply, by the names
+// process.landlock takes.
+json::Value landlock_section() {
+    using spec::landlock::Kind;
+    int abi = linux::landlock_abi();
+    json::Value v = json::Value::object();
+    v.set("enabled", abi > 0);
+    v.set("abi", abi);
+    auto usable = [abi](Kind kind) {
+        return spec::landlock::to_json(kind, spec::landlock::supported(kind, abi) &
+                                                 spec::landlock::all_known(kind));
+    };
+    v.set("handledAccessFS", usable(Kind::fs));
+    v.set("handledAccessNetwork", usable(Kind::net));
+    v.set("scoped", usable(Kind::scope));
+    return v;
+}
+
+} // namespace
+
 int verb_features(const Context&, const VerbArgs&) {
     json::Value doc = spec::features();
     doc.find("linux")->set("seccomp", seccomp::features_section());
+    doc.find("linux")->set("landlock", landlock_section());
     print_out(json::serialize(doc, json::Style::pretty) + "\n");
     return 0;
 }

@@ -1,5 +1,6 @@
 #include "create.hpp"
 
+#include "landlock_facts.hpp"
 #include "limits.hpp"
 #include "mount_sources.hpp"
 #include "namespace_facts.hpp"
@@ -152,6 +153,8 @@ PolicyOutcome apply_policy(policy::Effective effective, spec::Spec& spec,
     request.facts.no_pivot = options.no_pivot;
     add_bind_source_facts(out.effective.policy, handles, request.facts);
     add_joined_namespace_facts(spec, request.facts);
+    if (out.effective.policy.landlock)
+        add_landlock_facts(handles.rootfs.get(), request.facts);
     request.findings = out.limits.findings;
     out.admission = policy::admit(out.effective, request);
     return out;

@@ -187,7 +187,8 @@ void check_status(const StateDir& dir, const State& state, bool ignore_paused) {
 struct ExecChild {
     const spec::Process* process = nullptr;
     std::optional<spec::Personality> personality;
-    const seccomp::Filter* filter = nullptr; // built by ward, before the fork
+    const seccomp::Filter* filter = nullptr;     // built by ward, before the fork
+    std::vector<const spec::Landlock*> landlock; // the container's, then the process file's
     const std::vector<JoinedNs>* namespaces = nullptr;
     int sync_fd = -1;
     int console_fd = -1;
@@ -214,6 +215,7 @@ struct ExecChild {
     finalize.process = c.process;
     finalize.personality = c.personality;
     finalize.filter = c.filter;
+    finalize.landlock = c.landlock;
     finalize.console_fd = c.console_fd;
     finalize.preserve_fds = c.preserve_fds;
     finalize.parent_pidfd = c.parent_pidfd;
@@ -371,6 +373,13 @@ Started start_process(const Globals& g, const ExecOptions& o, const sigset_t& ol
     child.process = &process;
     child.personality = spec.linux ? spec.linux->personality : std::nullopt;
     child.filter = filter ? &*filter : nullptr;
+    // The container's ruleset always (an exec'd process is confined as the
+    // init is: same rules, though a domain of its own); a --process file's
+    // own ruleset is a second layer on top, which can only narrow it.
+    if (spec.process && spec.process->landlock)
+        child.landlock.push_back(&*spec.process->landlock);
+    if (process.landlock && !(spec.process && spec.process->landlock == process.landlock))
+        child.landlock.push_back(&*process.landlock);
     child.namespaces = &namespaces;
     child.sync_fd = child_sync.get();
     child.console_fd = console.get();

@@ -18,6 +18,7 @@
 #include "ward/base/fault.hpp"
 #include "ward/base/log.hpp"
 #include "ward/container/sync.hpp"
+#include "ward/linux/landlock.hpp"
 #include "ward/linux/process.hpp"
 #include "ward/linux/procfs.hpp"
 #include "ward/linux/self_exe.hpp"
@@ -68,6 +69,31 @@ void load_filter(const seccomp::Filter& filter, const FinalizeContext& ctx) {
 // This process's own fault point for `step`, e.g. "exec:ids-changed".
 void own_fault_step(const FinalizeContext& ctx, const char* step) {
     fault_step(std::string(ctx.verb) + ":" + step, ctx.sync_fd, ctx.parent_pidfd);
+}
+
+// process.landlock, downgraded to the kernel's ABI, path rules resolved in
+// the root the process sees now (the container's, after the pivot or the
+// setns). Applied while ward still holds every capability (the kernel wants
+// no_new_privs or CAP_SYS_ADMIN for it) and before any seccomp filter, so
+// no profile needs to allow the three landlock syscalls; what runs after it
+// (id changes, prctl, the filter load, the init's wait) opens no new path.
+void apply_landlock_rulesets(const std::vector<const spec::Landlock*>& rulesets) {
+    int abi = -1;
+    UniqueFd root;
+    for (const spec::Landlock* ruleset : rulesets) {
+        if (!ruleset)
+            continue;
+        if (abi < 0) {
+            abi = linux::landlock_abi();
+            root.reset(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+            if (!root)
+                fail_errno("process.landlock: open /");
+        }
+        linux::LandlockPlan plan = linux::plan_landlock(*ruleset, abi);
+        for (const auto& dropped : plan.dropped)
+            log::warn("landlock ABI " + std::to_string(abi) + ": dropped " + dropped);
+        linux::apply_landlock(plan, abi, root.get());
+    }
 }
 
 void stop_dying_with_parent() {
@@ -135,6 +161,7 @@ void finalize_process(const FinalizeContext& ctx) {
     std::string executable = linux::find_executable(process.args.at(0), process.env);
     // Before any filter: a profile need not allow close_range or fcntl.
     linux::close_fds_on_exec(ctx.preserve_fds);
+    apply_landlock_rulesets(ctx.landlock);
 
     const seccomp::Filter* filter = ctx.filter;
     const bool nnp = process.no_new_privileges.value_or(false);

@@ -1,7 +1,7 @@
 // The last steps of a container process, one order for the container init
 // (init.cpp) and for a process `exec` starts (exec.cpp): console → rlimits
 // → process attributes → LSM labels → cwd (verified) → executable lookup
-// → fds close-on-exec → user and capabilities → (seccomp, without
+// → fds close-on-exec → Landlock → user and capabilities → (seccomp, without
 // no_new_privs) → no_new_privs → (a NOTIFY filter) → the caller's waiting
 // point → signal mask → seccomp → execve. Why each step sits where it does
 // is said in finalize.cpp; docs/architecture.md lists the syscalls ward
@@ -14,6 +14,7 @@
 #include <functional>
 #include <optional>
 #include <signal.h>
+#include <vector>
 
 namespace ward::seccomp {
 class Filter;
@@ -25,10 +26,14 @@ struct FinalizeContext {
     const spec::Process* process = nullptr;
     std::optional<spec::Personality> personality; // linux.personality
     const seccomp::Filter* filter = nullptr;      // the config's, built already; null: none
-    int console_fd = -1;                          // where the pty master goes, or -1
-    int preserve_fds = 0;                         // --preserve-fds
-    int parent_pidfd = -1;                        // ward's pidfd (open_own_pidfd), or -1
-    sigset_t exec_mask{}; // the signal mask the container process starts with
+    // process.landlock rulesets, applied in order (each one a Landlock
+    // layer that can only narrow): the container's own, and for exec a
+    // --process file's own on top of it. Null entries are skipped.
+    std::vector<const spec::Landlock*> landlock;
+    int console_fd = -1;   // where the pty master goes, or -1
+    int preserve_fds = 0;  // --preserve-fds
+    int parent_pidfd = -1; // ward's pidfd (open_own_pidfd), or -1
+    sigset_t exec_mask{};  // the signal mask the container process starts with
     // "create" or "exec": names this process's fault points (base/fault.hpp),
     // e.g. "exec:ids-changed", and the socket fault_step asks ward to die on.
     const char* verb = "create";

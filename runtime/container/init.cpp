@@ -9,7 +9,7 @@
 //   sysctls, readonly/masked paths → the finalize step shared with exec
 //   (finalize.cpp; the seccomp program it loads was built by create before
 //   the clone): console → rlimits, process attributes,
-//   LSM labels → cwd → executable lookup → fds close-on-exec → user and
+//   LSM labels → cwd → executable lookup → fds close-on-exec → Landlock → user and
 //   capabilities (tied again) → (without no_new_privs: seccomp loaded, a
 //   NOTIFY filter's fd sent to the parent, CAP_SYS_ADMIN dropped) →
 //   no_new_privs → (with it: a NOTIFY filter loaded, its fd sent) → untied
@@ -214,6 +214,8 @@ void wait_for_start(const InitContext& ctx, Reporter& reporter, const std::strin
     finalize.process = &process;
     finalize.personality = spec.linux ? spec.linux->personality : std::nullopt;
     finalize.filter = ctx.filter;
+    if (process.landlock)
+        finalize.landlock.push_back(&*process.landlock);
     finalize.console_fd = ctx.console_fd;
     finalize.preserve_fds = ctx.preserve_fds;
     finalize.parent_pidfd = ctx.parent_pidfd;

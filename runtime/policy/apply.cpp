@@ -2,6 +2,7 @@
 // value, even a weak one, is kept as written and left to evaluate(): a
 // runtime that quietly rewrote configs would run something nobody asked for.
 #include "ward/base/strings.hpp"
+#include "ward/policy/landlock_fill.hpp"
 #include "ward/policy/policy.hpp"
 
 namespace ward::policy {
@@ -59,7 +60,7 @@ std::vector<std::string> apply_process(const Policy& p, spec::Process& process) 
     return filled;
 }
 
-std::vector<std::string> apply(const Policy& p, spec::Spec& s) {
+std::vector<std::string> apply(const Policy& p, spec::Spec& s, const CreateFacts& facts) {
     std::vector<std::string> filled;
     if (p.seccomp && p.seccomp->fill && !(s.linux && s.linux->seccomp)) {
         // No profile of that name (this build lacks it): nothing is filled
@@ -87,6 +88,11 @@ std::vector<std::string> apply(const Policy& p, spec::Spec& s) {
         for (const auto& type : *p.namespaces->fill)
             s.linux->namespaces.push_back(spec::Namespace{type, ""});
         filled.push_back("linux.namespaces: [" + join(*p.namespaces->fill, ", ") + "]");
+    }
+    // Last: the ruleset is derived from the config as filled (root.readonly).
+    if (p.landlock && p.landlock->fill && s.process && !s.process->landlock) {
+        s.process->landlock = derived_landlock(s, facts.rootfs_entries);
+        filled.push_back("process.landlock: " + describe_landlock(*s.process->landlock));
     }
     return filled;
 }

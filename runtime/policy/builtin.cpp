@@ -9,7 +9,7 @@ namespace ward::policy {
 std::string_view builtin_hardened_text() {
     static constexpr std::string_view text = R"json({
   "name": "hardened",
-  "description": "ward's built-in default: default-deny seccomp, no capabilities but CAP_NET_BIND_SERVICE, no_new_privs, read-only root, masked kernel paths, private namespaces, no sensitive host mounts, only the filesystem types containers need, no hooks, no --no-pivot; only images signed by a key the policy names, every unsigned bundle refused.",
+  "description": "ward's built-in default: default-deny seccomp, no capabilities but CAP_NET_BIND_SERVICE, no_new_privs, read-only root, masked kernel paths, private namespaces, no sensitive host mounts, only the filesystem types containers need, no hooks, no --no-pivot, a Landlock ruleset derived from the config; only images signed by a key the policy names, every unsigned bundle refused.",
   "rules": {
     "seccomp": {"action": "enforce", "fill": "default-deny"},
     "capabilities": {"action": "enforce", "allowed": ["CAP_NET_BIND_SERVICE"], "ambient": false, "fill": []},
@@ -49,7 +49,8 @@ std::string_view builtin_hardened_text() {
     "mountPropagation": {"action": "enforce"},
     "hooks": {"action": "enforce", "allowed": []},
     "noPivot": {"action": "enforce"},
-    "unavailableLimits": {"action": "enforce"}
+    "unavailableLimits": {"action": "enforce"},
+    "landlock": {"action": "enforce", "fill": true}
   },
   "trust": {
     "default": [{"type": "reject"}],

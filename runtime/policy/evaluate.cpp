@@ -243,6 +243,28 @@ void check_resources(const ListRule& rule, const spec::Spec& s, Checker& c) {
     }
 }
 
+// A ruleset the kernel cannot apply is a warning whatever the rule says:
+// the config decides (disableBestEffort refuses at start, else it runs
+// without). A missing one is a finding only when the rule requires it.
+void check_landlock(const LandlockRule& rule, const spec::Spec& s, const CreateFacts& facts,
+                    Checker& c) {
+    if (!s.process)
+        return;
+    if (!s.process->landlock) {
+        if (rule.required)
+            c.add("landlock", rule.action, "process.landlock", "",
+                  "process.landlock is not set, required: a Landlock ruleset");
+        return;
+    }
+    if (facts.landlock_abi && *facts.landlock_abi == 0)
+        c.add("landlock", Action::warn, "process.landlock", "",
+              "process.landlock cannot be applied: this kernel has no Landlock (Linux 5.13+ "
+              "with landlock in its lsm= list)" +
+                  std::string(s.process->landlock->disable_best_effort
+                                  ? "; disableBestEffort is set, so the start will fail"
+                                  : "; the container runs without it"));
+}
+
 } // namespace
 
 std::vector<Finding> evaluate(const Policy& p, const spec::Spec& s, const CreateFacts& facts) {
@@ -283,6 +305,8 @@ std::vector<Finding> evaluate(const Policy& p, const spec::Spec& s, const Create
               "--no-pivot is set, required: pivot_root into the rootfs (leave --no-pivot out)");
     if (p.resources)
         check_resources(*p.resources, s, c);
+    if (p.landlock)
+        check_landlock(*p.landlock, s, facts, c);
     return out;
 }
 

@@ -35,7 +35,7 @@ std::vector<Finding> findings_of(const Policy& p, Request& r, std::vector<std::s
     case Stage::create:
         if (!r.config)
             fail("policy gate: create without a config");
-        filled = apply(p, *r.config);
+        filled = apply(p, *r.config, r.facts);
         return evaluate(p, *r.config, r.facts);
     case Stage::exec:
         if (!r.process)

@@ -128,6 +128,10 @@ Policy from_json(const Value& doc) {
                 fail(r.at("required") + ": " + quote(n) + " is not a limit (pids or memory)");
     });
     read_rule(rules, "unavailableLimits", p.unavailable_limits, [](DocumentReader&, PlainRule&) {});
+    read_rule(rules, "landlock", p.landlock, [](DocumentReader& r, LandlockRule& rule) {
+        rule.fill = r.boolean("fill").value_or(false);
+        rule.required = r.boolean("required").value_or(false);
+    });
     rules.done();
     return p;
 }
@@ -226,6 +230,13 @@ Value policy_to_json(const Policy& p) {
     set_list("resources", "required", p.resources);
     if (p.unavailable_limits)
         rules.set("unavailableLimits", rule_head(p.unavailable_limits->action));
+    if (p.landlock) {
+        Value r = rule_head(p.landlock->action);
+        r.set("fill", p.landlock->fill);
+        if (p.landlock->required)
+            r.set("required", true);
+        rules.set("landlock", r);
+    }
     doc.set("rules", rules);
     if (p.trust)
         doc.set("trust", trust_section_to_json(*p.trust));

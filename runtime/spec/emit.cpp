@@ -1,5 +1,6 @@
 // Spec → config.json. Absent optionals and empty lists are left out, so a
 // parsed config comes back with the same fields it had.
+#include "ward/spec/landlock.hpp"
 #include "ward/spec/parse.hpp"
 
 namespace ward::spec {
@@ -123,6 +124,8 @@ Value process_json(const Process& p) {
         set_str(o, "final", p.exec_cpu_affinity->final);
         v.set("execCPUAffinity", std::move(o));
     }
+    if (p.landlock)
+        v.set("landlock", landlock::landlock_to_json(*p.landlock));
     return v;
 }
 

@@ -142,6 +142,8 @@ Process parse_process(const Obj& obj) {
     if (auto affinity = obj.opt_obj("execCPUAffinity"))
         p.exec_cpu_affinity =
             CpuAffinity{cpu_list(*affinity, "initial"), cpu_list(*affinity, "final")};
+    if (auto landlock = obj.opt_obj("landlock"))
+        p.landlock = parse_landlock(*landlock);
     return p;
 }
 

@@ -12,6 +12,7 @@
 namespace ward::spec::detail {
 
 Process parse_process(const Obj& obj);
+Landlock parse_landlock(const Obj& obj); // process.landlock
 Linux parse_linux(const Obj& obj);
 Resources parse_resources(const Obj& obj);
 IdMapping parse_id_mapping(const Obj& obj);

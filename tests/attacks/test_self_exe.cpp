@@ -339,9 +339,40 @@ BOOST_AUTO_TEST_CASE(exec_into_a_container_that_watches) {
 // code (non-dumpable) is out of its reach; ward's binary run as an
 // interpreter is an ordinary dumpable process of the same uid, and root
 // owns the binary.
+// Without its landlock rule: with it, Landlock stops the attack first (the
+// exec of ward's binary is refused, exec_script_refused_by_landlock, and a
+// process in the init's Landlock domain may not reach /proc/PID/exe of an
+// exec'd process, which has a domain of its own), and the binary's own
+// protection would go untested.
 BOOST_AUTO_TEST_CASE(exec_script_under_hardened_defaults) {
-    exec_attack("CVE-2019-5736/exec-proc-self-exe-hardened", "hardened", false,
+    exec_attack("CVE-2019-5736/exec-proc-self-exe-hardened", "hardened-without-landlock", false,
                 {"/attack.sh", "/attack.sh", "/attack.sh"});
+}
+
+// The same `#!/proc/self/exe` exec under hardened's filled Landlock
+// ruleset: the interpreter, ward's binary, is outside the container's root,
+// so no rule gives it execute and the kernel refuses the exec before ward's
+// binary runs in the container at all.
+BOOST_AUTO_TEST_CASE(exec_script_refused_by_landlock) {
+    const std::string attack = "CVE-2019-5736/exec-proc-self-exe-landlock";
+    Bundle b;
+    WardCopy ward(b);
+    install_attacker(b);
+    b.leave_to_policy();
+    Watcher w = start_watcher(b, ward, "hardened");
+    if (!w.failure.empty()) {
+        report(attack, Outcome::could_not_run, w.failure);
+        return;
+    }
+    Result r = ward(b, "hardened", {"exec", w.id, "/attack.sh"});
+    w.report(b);
+    if (!ward.unchanged() || interpreted_by_ward(r))
+        report(attack, Outcome::not_blocked, "ward's binary ran as the script's interpreter");
+    else if (r.err.find("exec /attack.sh: permission denied") != std::string::npos)
+        report(attack, Outcome::blocked,
+               "exec refused (EACCES): no Landlock rule covers ward's binary");
+    else
+        report(attack, Outcome::could_not_run, "exit " + std::to_string(r.status) + ": " + r.err);
 }
 
 // A second container in the watcher's pid namespace: its init is in that

@@ -11,6 +11,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@ static int usage(void) {
     fprintf(stderr, "usage: checker status|rlimits|env|fds|mounts|tty|wait-signal\n"
                     "       checker ls DIR|read PATH|write PATH|exit N|kill-self SIG|sleep S\n"
                     "       checker syscall NR [ARG...]|notify MESSAGE\n"
+                    "       checker abstract-listen NAME|abstract-connect NAME\n"
                     "       checker open PATH r|w|rw|mknod PATH c|b MAJOR MINOR\n");
     return 125;
 }
@@ -507,6 +509,53 @@ static int cmd_notify(const char* message) {
     return 0;
 }
 
+// An abstract unix socket address for NAME (no leading NUL in NAME).
+static socklen_t abstract_address(struct sockaddr_un* addr, const char* name) {
+    memset(addr, 0, sizeof *addr);
+    addr->sun_family = AF_UNIX;
+    size_t len = strlen(name);
+    if (len > sizeof addr->sun_path - 1)
+        len = sizeof addr->sun_path - 1;
+    memcpy(addr->sun_path + 1, name, len);
+    return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len);
+}
+
+// Listens on the abstract socket NAME ("abstract-listen: ready"), then
+// accepts and closes connections until killed: the outside end that Landlock
+// scoping tests try to reach.
+static int cmd_abstract_listen(const char* name) {
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un addr;
+    socklen_t len = abstract_address(&addr, name);
+    if (fd < 0 || bind(fd, (struct sockaddr*)&addr, len) < 0 || listen(fd, 8) < 0) {
+        print_errno("abstract-listen", errno);
+        return 1;
+    }
+    printf("abstract-listen: ready\n");
+    fflush(stdout);
+    for (;;) {
+        int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+        if (c >= 0)
+            close(c);
+    }
+}
+
+// "abstract-connect NAME: ok" or the errno (EPERM: Landlock's scope).
+static int cmd_abstract_connect(const char* name) {
+    char prefix[160];
+    snprintf(prefix, sizeof prefix, "abstract-connect %s", name);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un addr;
+    socklen_t len = abstract_address(&addr, name);
+    if (fd < 0 || connect(fd, (struct sockaddr*)&addr, len) < 0) {
+        print_errno(prefix, errno);
+        return 1;
+    }
+    close(fd);
+    printf("%s: ok\n", prefix);
+    return 0;
+}
+
 int main(int argc, char** argv) {
     if (argc < 2)
         return usage();
@@ -543,6 +592,10 @@ int main(int argc, char** argv) {
         rc = cmd_sleep(argv[2]);
     else if (strcmp(cmd, "notify") == 0)
         rc = cmd_notify(argv[2]);
+    else if (strcmp(cmd, "abstract-listen") == 0)
+        rc = cmd_abstract_listen(argv[2]);
+    else if (strcmp(cmd, "abstract-connect") == 0)
+        rc = cmd_abstract_connect(argv[2]);
     else if (strcmp(cmd, "syscall") == 0)
         rc = cmd_syscall(argc - 2, argv + 2);
     else if (strcmp(cmd, "open") == 0 && argc == 4)

@@ -38,6 +38,26 @@ std::string absolute_from_env(const char* var, const char* fallback) {
 } // namespace
 
 std::string shipped_policy(const std::string& name) {
+    if (name == "hardened-without-landlock") {
+        struct TempFile {
+            std::string path;
+            ~TempFile() { ::unlink(path.c_str()); }
+        };
+        static TempFile copy{[] {
+            std::string text = slurp(shipped_policy("hardened"));
+            const std::string rule =
+                ",\n    \"landlock\": {\"action\": \"enforce\", \"fill\": true}";
+            size_t at = text.find(rule);
+            if (at == std::string::npos)
+                throw std::runtime_error("hardened.json: no landlock rule to leave out");
+            text.erase(at, rule.size());
+            std::string out =
+                "/tmp/ward-test-hardened-without-landlock-" + std::to_string(::getpid()) + ".json";
+            std::ofstream(out) << text;
+            return out;
+        }()};
+        return copy.path;
+    }
     std::string path = fs::absolute("contrib/policies/" + name + ".json").string();
     if (name != "hardened")
         return path;

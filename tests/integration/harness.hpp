@@ -41,6 +41,8 @@ bool runtime_is_ward();
 // unverified bundles: the test bundles are neither store images nor
 // signed, and the trust step has tests of its own (trust lane,
 // test_trust_check.cpp) that use the real hardened trust section.
+// "hardened-without-landlock" is that copy without the landlock rule: for
+// attacks on a layer Landlock would otherwise stop first.
 std::string shipped_policy(const std::string& name);
 
 // Precondition for ward-specific tests: skipped, with a message, elsewhere

@@ -35,10 +35,13 @@ spec::Seccomp deny_profile() {
     return s;
 }
 
-// ward's own default config plus a filter: what hardened accepts as is.
+// ward's own default config plus a filter and a Landlock ruleset of its
+// own: what hardened accepts as is and fills nothing of.
 spec::Spec good_spec() {
     spec::Spec s = spec::default_spec();
     s.linux->seccomp = deny_profile();
+    s.process->landlock = spec::Landlock{};
+    s.process->landlock->scoped = 2; // signal
     return s;
 }
 
@@ -408,19 +411,18 @@ BOOST_AUTO_TEST_CASE(apply_fills_every_gap_then_the_config_passes) {
     auto filled = policy::apply(hardened(), s);
     policy::set_profile_provider(seccomp::find_builtin_profile);
     std::vector<std::string> want = {
-        "linux.seccomp: profile default-deny",
-        "process.capabilities.bounding: []",
-        "process.capabilities.effective: []",
-        "process.capabilities.permitted: []",
-        "process.capabilities.inheritable: []",
-        "process.capabilities.ambient: []",
-        "process.noNewPrivileges: true",
-        "root.readonly: true",
+        "linux.seccomp: profile default-deny", "process.capabilities.bounding: []",
+        "process.capabilities.effective: []", "process.capabilities.permitted: []",
+        "process.capabilities.inheritable: []", "process.capabilities.ambient: []",
+        "process.noNewPrivileges: true", "root.readonly: true",
         "linux.maskedPaths: [/proc/acpi, /proc/asound, /proc/kcore, /proc/keys, "
         "/proc/latency_stats, /proc/timer_list, /proc/timer_stats, /proc/sched_debug, "
         "/proc/scsi, /sys/firmware]",
         "linux.readonlyPaths: [/proc/bus, /proc/fs, /proc/irq, /proc/sys, /proc/sysrq-trigger]",
-        "linux.namespaces: [pid, ipc, uts, mount, network]"};
+        "linux.namespaces: [pid, ipc, uts, mount, network]",
+        // No rootfs listed (no create facts): nothing executable.
+        "process.landlock: handled 16 filesystem rights; read_file+read_dir /; scoped: "
+        "abstract_unix_socket, signal"};
     BOOST_TEST(filled == want, boost::test_tools::per_element());
     BOOST_TEST(s.linux->seccomp->default_action == "SCMP_ACT_ERRNO");
     BOOST_TEST(s.process->no_new_privileges.value_or(false));

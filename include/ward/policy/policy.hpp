@@ -92,6 +92,16 @@ struct UserRule {
     bool allow_root = true;
 };
 
+// landlock: a config without process.landlock gets one derived from it
+// when `fill` (landlock_fill.hpp); a config still without one is a finding
+// when `required`. A ruleset on a kernel without Landlock is always a warn
+// finding (the init drops it, or refuses with disableBestEffort).
+struct LandlockRule {
+    Action action = Action::enforce;
+    bool fill = false;
+    bool required = false;
+};
+
 struct Policy {
     std::string name;
     std::string description;
@@ -120,6 +130,7 @@ struct Policy {
     // controller for. Left out of a policy, such a limit refuses: a limit
     // is never dropped silently.
     std::optional<PlainRule> unavailable_limits;
+    std::optional<LandlockRule> landlock;
     // Which images and bundles may run (trust.hpp); nullopt: not checked.
     std::optional<TrustSection> trust;
 };
@@ -200,6 +211,13 @@ struct CreateFacts {
     // container to it), never the host's. Without this fact (`ward policy
     // check`) every join breaks the rule, as it cannot tell them apart.
     std::vector<JoinedNamespace> joined;
+    // The rootfs's top-level directories and regular files (no symlinks),
+    // as create listed them from the rootfs fd: the landlock fill grants
+    // execute beneath those no mount covers. Empty for `ward policy
+    // check`: nothing executable.
+    std::vector<std::string> rootfs_entries;
+    // The kernel's Landlock ABI (0: none); nullopt when not probed.
+    std::optional<int> landlock_abi;
 };
 
 // Every rule, against a whole config (create, `ward policy check`).
@@ -228,7 +246,9 @@ std::vector<Finding> evaluate_unavailable(const Policy& policy,
                                           const std::vector<std::string>& available);
 
 // One line per filled field, e.g. "process.noNewPrivileges: true".
-std::vector<std::string> apply(const Policy& policy, spec::Spec& spec);
+// `facts` feeds the landlock fill (rootfs_entries).
+std::vector<std::string> apply(const Policy& policy, spec::Spec& spec,
+                               const CreateFacts& facts = {});
 // What apply() fills of a process (capabilities, noNewPrivileges), for the
 // process exec starts.
 std::vector<std::string> apply_process(const Policy& policy, spec::Process& process);

@@ -83,6 +83,37 @@ struct CpuAffinity {
     std::string final;
 };
 
+// process.landlock, in the shape of runtime-spec PR #1241 (not merged yet):
+// the access rights a ruleset handles (denied unless a rule allows them),
+// the rules, and whether a right the kernel lacks refuses the start
+// (disableBestEffort) or is dropped. Rights are kept as the kernel's bit
+// masks (include/ward/spec/landlock.hpp names them); a config may give
+// them as names or as numbers, so a right newer than ward still passes.
+struct LandlockPathRule {
+    uint64_t allowed_access = 0;    // LANDLOCK_ACCESS_FS_* bits
+    std::vector<std::string> paths; // absolute, inside the container
+
+    bool operator==(const LandlockPathRule&) const = default;
+};
+
+struct LandlockPortRule {
+    uint64_t allowed_access = 0; // LANDLOCK_ACCESS_NET_* bits
+    std::vector<uint64_t> ports;
+
+    bool operator==(const LandlockPortRule&) const = default;
+};
+
+struct Landlock {
+    uint64_t handled_access_fs = 0;
+    uint64_t handled_access_net = 0;
+    uint64_t scoped = 0; // LANDLOCK_SCOPE_* bits (ABI 6)
+    std::vector<LandlockPathRule> path_beneath;
+    std::vector<LandlockPortRule> net_port;
+    bool disable_best_effort = false;
+
+    bool operator==(const Landlock&) const = default;
+};
+
 struct Process {
     bool terminal = false;
     std::optional<ConsoleSize> console_size;
@@ -99,6 +130,7 @@ struct Process {
     std::optional<Scheduler> scheduler;
     std::optional<IoPriority> io_priority;
     std::optional<CpuAffinity> exec_cpu_affinity;
+    std::optional<Landlock> landlock;
 };
 
 struct Root {

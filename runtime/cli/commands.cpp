@@ -55,7 +55,9 @@ const std::vector<FlagSpec>& global_flags() {
         {"log-format", nullptr, "FORMAT", "log line format: text (default) or json"},
         {"root", nullptr, "DIR", "state directory, on a tmpfs (default: /run/ward)"},
         {"criu", nullptr, "PATH", "accepted for runc compatibility; ignored"},
-        {"systemd-cgroup", nullptr, nullptr, "systemd cgroup driver: not supported yet"},
+        {"systemd-cgroup", nullptr, nullptr,
+         "cgroups through systemd: a transient scope per container (cgroupsPath "
+         "slice:prefix:name)"},
         {"cgroup-manager", nullptr, "cgroupfs|systemd|disabled",
          "cgroup driver (default: cgroupfs); disabled: no cgroup of the container's own, as "
          "crun's"},

@@ -19,7 +19,8 @@ namespace {
 // Waits until fd is ready for events or the deadline passes (then throws).
 void wait_ready(int fd, short events, Clock::time_point deadline, const char* doing) {
     for (;;) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+        auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
         if (left <= 0)
             fail(std::string("systemd did not answer in time (") + doing + ")");
         pollfd p{fd, events, 0};
@@ -37,7 +38,8 @@ std::string sasl_auth_line(unsigned uid) {
     return "AUTH EXTERNAL " + to_hex(std::to_string(uid)) + "\r\n";
 }
 
-Connection Connection::open(const std::string& socket_path, bool on_bus, std::chrono::milliseconds timeout) {
+Connection Connection::open(const std::string& socket_path, bool on_bus,
+                            std::chrono::milliseconds timeout) {
     auto deadline = Clock::now() + timeout;
     Connection c;
     c.fd_ = UniqueFd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));

@@ -18,10 +18,15 @@ void Writer::align(std::size_t boundary) {
 
 // x86-64 and the other targets ward builds for are little-endian, the byte
 // order every message ward sends declares ('l').
-static_assert(std::endian::native == std::endian::little, "ward's D-Bus writer assumes little-endian");
+static_assert(std::endian::native == std::endian::little,
+              "ward's D-Bus writer assumes little-endian");
 
-void Writer::byte(std::uint8_t v) { raw(&v, 1); }
-void Writer::boolean(bool v) { uint32(v ? 1 : 0); }
+void Writer::byte(std::uint8_t v) {
+    raw(&v, 1);
+}
+void Writer::boolean(bool v) {
+    uint32(v ? 1 : 0);
+}
 void Writer::int16(std::int16_t v) {
     align(2);
     raw(&v, 2);
@@ -99,7 +104,9 @@ void Reader::align(std::size_t boundary) {
     }
 }
 
-std::uint8_t Reader::byte() { return static_cast<std::uint8_t>(take(1, "a byte")[0]); }
+std::uint8_t Reader::byte() {
+    return static_cast<std::uint8_t>(take(1, "a byte")[0]);
+}
 
 bool Reader::boolean() {
     auto v = uint32();
@@ -115,7 +122,9 @@ std::uint32_t Reader::uint32() {
     return v;
 }
 
-std::int32_t Reader::int32() { return static_cast<std::int32_t>(uint32()); }
+std::int32_t Reader::int32() {
+    return static_cast<std::int32_t>(uint32());
+}
 
 std::uint64_t Reader::uint64() {
     align(8);
@@ -124,7 +133,9 @@ std::uint64_t Reader::uint64() {
     return v;
 }
 
-std::int64_t Reader::int64() { return static_cast<std::int64_t>(uint64()); }
+std::int64_t Reader::int64() {
+    return static_cast<std::int64_t>(uint64());
+}
 
 std::string Reader::string() {
     auto n = uint32();
@@ -340,7 +351,8 @@ bool valid_object_path(std::string_view p) {
             after_slash = true;
             continue;
         }
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_'))
             return false;
         after_slash = false;
     }

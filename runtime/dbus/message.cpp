@@ -78,7 +78,8 @@ std::size_t message_length(std::string_view h) {
         fail(h[0] == 'B' ? "d-bus peer sent a big-endian message (ward reads little-endian only)"
                          : "d-bus message has an unknown byte-order mark");
     if (h[3] != 1)
-        fail("d-bus message has protocol version " + std::to_string(static_cast<unsigned char>(h[3])));
+        fail("d-bus message has protocol version " +
+             std::to_string(static_cast<unsigned char>(h[3])));
     std::size_t body = read_u32(h, 4);
     std::size_t fields = read_u32(h, 12);
     if (body > kMaxMessage || fields > kMaxMessage)
@@ -113,7 +114,8 @@ Message decode(std::string_view bytes) {
         auto sig = r.signature();
         auto expect = [&](const char* want) {
             if (sig != want)
-                fail("d-bus header field " + std::to_string(code) + " has signature \"" + sig + "\"");
+                fail("d-bus header field " + std::to_string(code) + " has signature \"" + sig +
+                     "\"");
         };
         switch (code) {
         case path_field:

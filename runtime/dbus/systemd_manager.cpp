@@ -1,6 +1,7 @@
 #include "ward/dbus/systemd_manager.hpp"
 
 #include "ward/base/error.hpp"
+#include "ward/base/log.hpp"
 
 #include <unistd.h>
 
@@ -33,22 +34,34 @@ std::string start_transient_unit_body(const std::string& name, const std::string
 }
 
 SystemdManager SystemdManager::connect() {
-    auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(kSystemdTimeout);
-    if (::geteuid() == 0)
-        return SystemdManager(with_context("systemd cgroup driver", [&] {
-            return Connection::open("/run/systemd/private", false, timeout);
-        }));
-    return SystemdManager(with_context("systemd cgroup driver", [&] {
-        return Connection::open("/run/dbus/system_bus_socket", true, timeout);
-    }));
+    bool root = ::geteuid() == 0;
+    std::string socket = root ? "/run/systemd/private" : "/run/dbus/system_bus_socket";
+    // A fresh connection whose first call goes unanswered is given up
+    // after kConnectTimeout and made again (seen in the vm lane's systemd
+    // guest: an occasional connection on which systemd never answered
+    // Subscribe while the next one did at once), three tries at most.
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return with_context("systemd cgroup driver", [&] {
+                auto conn = Connection::open(socket, !root, kConnectTimeout);
+                SystemdManager m(std::move(conn));
+                // JobRemoved is only sent to subscribers.
+                with_context("subscribe to systemd's signals",
+                             [&] { m.call("Subscribe", "", "", Clock::now() + kConnectTimeout); });
+                return m;
+            });
+        } catch (const Error& e) {
+            if (attempt == 3)
+                throw;
+            log::debug(std::string(e.what()) + "; connecting again");
+        }
+    }
 }
 
-SystemdManager::SystemdManager(Connection c) : conn_(std::move(c)) {
-    // JobRemoved is only sent to subscribers.
-    call("Subscribe", "", "");
-}
+SystemdManager::SystemdManager(Connection c) : conn_(std::move(c)) {}
 
-Message SystemdManager::call(const std::string& member, const std::string& signature, std::string body) {
+Message SystemdManager::call(const std::string& member, const std::string& signature,
+                             std::string body, Clock::time_point deadline) {
     Message m;
     m.path = kPath;
     m.interface = kInterface;
@@ -56,13 +69,14 @@ Message SystemdManager::call(const std::string& member, const std::string& signa
     m.destination = kDestination;
     m.signature = signature;
     m.body = std::move(body);
-    return conn_.call(std::move(m), Clock::now() + kSystemdTimeout);
+    return conn_.call(std::move(m), deadline);
 }
 
 void SystemdManager::wait_job(const std::string& job, const std::string& unit, const char* doing) {
     auto deadline = Clock::now() + kSystemdTimeout;
     for (;;) {
-        Message s = with_context(std::string(doing) + " " + unit, [&] { return conn_.next_signal(deadline); });
+        Message s = with_context(std::string(doing) + " " + unit,
+                                 [&] { return conn_.next_signal(deadline); });
         if (s.member != "JobRemoved" || s.interface != kInterface || s.signature != "uoss")
             continue;
         Reader r(s.body);
@@ -78,9 +92,11 @@ void SystemdManager::wait_job(const std::string& job, const std::string& unit, c
     }
 }
 
-void SystemdManager::start_transient_unit(const std::string& name, const std::vector<Property>& props) {
+void SystemdManager::start_transient_unit(const std::string& name,
+                                          const std::vector<Property>& props) {
     auto reply = with_context("start " + name, [&] {
-        return call("StartTransientUnit", "ssa(sv)a(sa(sv))", start_transient_unit_body(name, "fail", props));
+        return call("StartTransientUnit", "ssa(sv)a(sa(sv))",
+                    start_transient_unit_body(name, "fail", props));
     });
     if (reply.signature != "o")
         fail("start " + name + ": StartTransientUnit answered \"" + reply.signature + "\"");
@@ -92,7 +108,8 @@ void SystemdManager::stop_unit(const std::string& name) {
     try {
         reply = call("StopUnit", "ss", strings_body({name, "replace"}));
     } catch (const Error& e) {
-        if (std::string_view(e.what()).find("org.freedesktop.systemd1.NoSuchUnit") != std::string_view::npos)
+        if (std::string_view(e.what()).find("org.freedesktop.systemd1.NoSuchUnit") !=
+            std::string_view::npos)
             return;
         throw Error("stop " + name + ": " + e.what());
     }
@@ -102,7 +119,8 @@ void SystemdManager::stop_unit(const std::string& name) {
 }
 
 void SystemdManager::reset_failed_unit(const std::string& name) {
-    with_context("reset-failed " + name, [&] { call("ResetFailedUnit", "s", strings_body({name})); });
+    with_context("reset-failed " + name,
+                 [&] { call("ResetFailedUnit", "s", strings_body({name})); });
 }
 
 std::string SystemdManager::get_unit(const std::string& name) {
@@ -110,7 +128,8 @@ std::string SystemdManager::get_unit(const std::string& name) {
         auto reply = call("GetUnit", "s", strings_body({name}));
         return Reader(reply.body).object_path();
     } catch (const Error& e) {
-        if (std::string_view(e.what()).find("org.freedesktop.systemd1.NoSuchUnit") != std::string_view::npos)
+        if (std::string_view(e.what()).find("org.freedesktop.systemd1.NoSuchUnit") !=
+            std::string_view::npos)
             return "";
         throw;
     }

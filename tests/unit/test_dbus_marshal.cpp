@@ -57,24 +57,24 @@ BOOST_AUTO_TEST_SUITE(dbus_marshal)
 
 BOOST_AUTO_TEST_CASE(basic_types_align_to_their_size) {
     Writer w;
-    w.byte('A');  // 0
-    w.uint32(1);  // aligned to 4
-    w.byte(2);    // 8
-    w.int16(-2);  // aligned to 2
-    w.byte(3);    // 12
-    w.uint64(5);  // aligned to 8
+    w.byte('A'); // 0
+    w.uint32(1); // aligned to 4
+    w.byte(2);   // 8
+    w.int16(-2); // aligned to 2
+    w.byte(3);   // 12
+    w.uint64(5); // aligned to 8
     w.boolean(true);
     w.int64(-1);
-    std::string want = "A" + pad(3) + u32(1) + "\x02" + pad(1) + "\xfe\xff" + "\x03" + pad(3) + u64(5) + u32(1) +
-                       pad(4) + u64(~std::uint64_t{0});
+    std::string want = "A" + pad(3) + u32(1) + "\x02" + pad(1) + "\xfe\xff" + "\x03" + pad(3) +
+                       u64(5) + u32(1) + pad(4) + u64(~std::uint64_t{0});
     BOOST_TEST(w.bytes() == want);
 }
 
 BOOST_AUTO_TEST_CASE(strings_paths_and_signatures) {
     Writer w;
-    w.string("ab");             // 0..7
-    w.object_path("/a/b_1");    // aligned to 8: 4+6+1
-    w.signature("a(sv)");       // 1+5+1, no alignment
+    w.string("ab");          // 0..7
+    w.object_path("/a/b_1"); // aligned to 8: 4+6+1
+    w.signature("a(sv)");    // 1+5+1, no alignment
     std::string want = str("ab") + pad(1) + str("/a/b_1") + sig("a(sv)");
     BOOST_TEST(w.bytes() == want);
     Writer bad;
@@ -127,7 +127,8 @@ BOOST_AUTO_TEST_CASE(every_property_shape_has_its_signature) {
     // signature (7 bytes), the array length at 8, the struct at 16.
     Writer w;
     write_variant(w, IoLimits{{"/dev/vda", 1048576}});
-    std::string want = sig("a(st)") + pad(1) + u32(24) + pad(4) + str("/dev/vda") + pad(3) + u64(1048576);
+    std::string want =
+        sig("a(st)") + pad(1) + u32(24) + pad(4) + str("/dev/vda") + pad(3) + u64(1048576);
     BOOST_TEST(w.bytes() == want);
 
     Writer b;
@@ -138,9 +139,10 @@ BOOST_AUTO_TEST_CASE(every_property_shape_has_its_signature) {
 // StartTransientUnit's body for a scope with its init's pid: ss, then
 // a(sv) at 24 (elements from 32), then the empty a(sa(sv)).
 BOOST_AUTO_TEST_CASE(start_transient_unit_body_bytes) {
-    auto body = start_transient_unit_body("a.scope", "fail", {{"PIDs", std::vector<std::uint32_t>{42}}});
-    std::string want = str("a.scope") + str("fail") + pad(3) + u32(24) + pad(4) + str("PIDs") + sig("au") +
-                       pad(3) + u32(4) + u32(42) + u32(0) + pad(4);
+    auto body =
+        start_transient_unit_body("a.scope", "fail", {{"PIDs", std::vector<std::uint32_t>{42}}});
+    std::string want = str("a.scope") + str("fail") + pad(3) + u32(24) + pad(4) + str("PIDs") +
+                       sig("au") + pad(3) + u32(4) + u32(42) + u32(0) + pad(4);
     BOOST_TEST(body == want);
     BOOST_TEST(body.size() == 64u);
 }
@@ -210,13 +212,16 @@ BOOST_AUTO_TEST_CASE(error_reply_and_job_removed_signal) {
     BOOST_TEST(Reader(back.body).string() == "Cannot set property Foo, or unknown property.");
 
     // A signal written out by hand, with field 9 (UNIX_FDS, u) first.
-    std::string body = u32(12) + str("/org/freedesktop/systemd1/job/12") + pad(3) + str("w.scope") + str("done");
-    std::string fields = "\x09" + sig("u") + u32(0) +                                                 // 16..23
-                         "\x01" + sig("o") + str("/org/freedesktop/systemd1") + pad(6) +               // 24..63
-                         "\x02" + sig("s") + str("org.freedesktop.systemd1.Manager") + pad(7) +        // 64..111
-                         "\x03" + sig("s") + str("JobRemoved") + pad(5) +                             // 112..135
-                         "\x08" + sig("g") + sig("uoss");                                             // 136..145
-    std::string msg = std::string("l\x04\x01\x01", 4) + u32(static_cast<std::uint32_t>(body.size())) + u32(44) +
+    std::string body =
+        u32(12) + str("/org/freedesktop/systemd1/job/12") + pad(3) + str("w.scope") + str("done");
+    std::string fields = "\x09" + sig("u") + u32(0) +                                    // 16..23
+                         "\x01" + sig("o") + str("/org/freedesktop/systemd1") + pad(6) + // 24..63
+                         "\x02" + sig("s") + str("org.freedesktop.systemd1.Manager") +
+                         pad(7) +                                         // 64..111
+                         "\x03" + sig("s") + str("JobRemoved") + pad(5) + // 112..135
+                         "\x08" + sig("g") + sig("uoss");                 // 136..145
+    std::string msg = std::string("l\x04\x01\x01", 4) +
+                      u32(static_cast<std::uint32_t>(body.size())) + u32(44) +
                       u32(static_cast<std::uint32_t>(fields.size())) + fields;
     msg += pad((8 - msg.size() % 8) % 8);
     msg += body;
@@ -232,10 +237,13 @@ BOOST_AUTO_TEST_CASE(error_reply_and_job_removed_signal) {
 }
 
 BOOST_AUTO_TEST_CASE(malformed_messages_are_refused) {
-    check_fails_with([] { message_length(std::string("B\x01\x00\x01", 4) + pad(12)); }, "big-endian");
-    check_fails_with([] { message_length(std::string("l\x01\x00\x02", 4) + pad(12)); }, "protocol version 2");
-    check_fails_with([] { message_length(std::string("l\x01\x00\x01", 4) + u32(2u << 20) + pad(8)); },
-                     "larger than");
+    check_fails_with([] { message_length(std::string("B\x01\x00\x01", 4) + pad(12)); },
+                     "big-endian");
+    check_fails_with([] { message_length(std::string("l\x01\x00\x02", 4) + pad(12)); },
+                     "protocol version 2");
+    check_fails_with(
+        [] { message_length(std::string("l\x01\x00\x01", 4) + u32(2u << 20) + pad(8)); },
+        "larger than");
     check_fails_with([] { message_length("l"); }, "shorter than 16");
     check_fails_with([] { Reader(u32(10) + "abc").string(); }, "truncated reading a string");
     check_fails_with([] { Reader(u32(2)).boolean(); }, "boolean is 2");

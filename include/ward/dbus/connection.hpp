@@ -21,7 +21,8 @@ class Connection {
     // process's uid. on_bus: a message bus (dbus-daemon) rather than
     // systemd's peer-to-peer private socket, so Hello is sent first.
     // Everything, the connect included, must finish within timeout.
-    static Connection open(const std::string& socket_path, bool on_bus, std::chrono::milliseconds timeout);
+    static Connection open(const std::string& socket_path, bool on_bus,
+                           std::chrono::milliseconds timeout);
 
     // Sends a method call and waits for its reply until the deadline. An
     // error reply throws Error("NAME: its message").

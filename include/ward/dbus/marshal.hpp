@@ -88,10 +88,11 @@ class Reader {
 
 // A unit property's value: the shapes systemd's transient unit properties
 // take (b u t s au ay a(st) a(ss)).
-using IoLimits = std::vector<std::pair<std::string, std::uint64_t>>; // a(st)
+using IoLimits = std::vector<std::pair<std::string, std::uint64_t>>;  // a(st)
 using StringPairs = std::vector<std::pair<std::string, std::string>>; // a(ss)
-using Value = std::variant<bool, std::uint32_t, std::uint64_t, std::string, std::vector<std::uint32_t>,
-                           std::vector<std::uint8_t>, IoLimits, StringPairs>;
+using Value =
+    std::variant<bool, std::uint32_t, std::uint64_t, std::string, std::vector<std::uint32_t>,
+                 std::vector<std::uint8_t>, IoLimits, StringPairs>;
 
 // The D-Bus signature of a value ("t", "a(st)", ...).
 std::string signature_of(const Value& v);

@@ -17,15 +17,15 @@ struct Message {
     MessageType type = MessageType::method_call;
     std::uint8_t flags = 0;
     std::uint32_t serial = 0;
-    std::string path;        // field 1 (o)
-    std::string interface;   // field 2 (s)
-    std::string member;      // field 3 (s)
-    std::string error_name;  // field 4 (s)
+    std::string path;               // field 1 (o)
+    std::string interface;          // field 2 (s)
+    std::string member;             // field 3 (s)
+    std::string error_name;         // field 4 (s)
     std::uint32_t reply_serial = 0; // field 5 (u), 0 when absent
-    std::string destination; // field 6 (s)
-    std::string sender;      // field 7 (s)
-    std::string signature;   // field 8 (g), the body's
-    std::string body;        // marshalled, starting at an 8-byte boundary
+    std::string destination;        // field 6 (s)
+    std::string sender;             // field 7 (s)
+    std::string signature;          // field 8 (g), the body's
+    std::string body;               // marshalled, starting at an 8-byte boundary
 };
 
 // The largest message ward reads (systemd's replies and signals to the

@@ -15,11 +15,13 @@ namespace ward::dbus {
 // How long ward waits for systemd, per call and for a job: a systemd that
 // never answers must not hang create or delete.
 inline constexpr std::chrono::seconds kSystemdTimeout{10};
+// For connecting, authenticating and the first call (retried, see connect).
+inline constexpr std::chrono::milliseconds kConnectTimeout{4000};
 
 class SystemdManager {
   public:
     // Connects as runc does: /run/systemd/private when root (no bus daemon
-    // needed), else the system bus socket.
+    // needed), else the system bus socket, and subscribes to its signals.
     static SystemdManager connect();
     explicit SystemdManager(Connection c);
 
@@ -35,7 +37,8 @@ class SystemdManager {
     std::string get_unit(const std::string& name);
 
   private:
-    Message call(const std::string& member, const std::string& signature, std::string body);
+    Message call(const std::string& member, const std::string& signature, std::string body,
+                 Clock::time_point deadline = Clock::now() + kSystemdTimeout);
     void wait_job(const std::string& job, const std::string& unit, const char* doing);
     Connection conn_;
 };

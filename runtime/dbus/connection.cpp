@@ -2,6 +2,7 @@
 
 #include "ward/base/error.hpp"
 #include "ward/base/hex.hpp"
+#include "ward/base/log.hpp"
 #include "ward/dbus/marshal.hpp"
 
 #include <cerrno>
@@ -127,12 +128,31 @@ Message Connection::read_message(Clock::time_point deadline) {
     return decode(head + read_exact(total - 16, deadline));
 }
 
-Message Connection::call(Message m, Clock::time_point deadline) {
+bool Connection::readable_within(Clock::duration wait) const {
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(wait).count();
+    pollfd p{fd_.get(), POLLIN, 0};
+    int n;
+    while ((n = ::poll(&p, 1, static_cast<int>(ms))) < 0 && errno == EINTR) {
+    }
+    return n > 0;
+}
+
+Message Connection::call(Message m, Clock::time_point deadline, Clock::duration nudge_after) {
     m.type = MessageType::method_call;
     m.serial = ++serial_;
     std::uint32_t serial = m.serial;
     std::string what = m.interface + "." + m.member;
     write_all(encode(m), deadline);
+    if (nudge_after.count() > 0 && pending_.empty() && !readable_within(nudge_after)) {
+        Message ping;
+        ping.serial = ++serial_;
+        ping.path = "/";
+        ping.interface = "org.freedesktop.DBus.Peer";
+        ping.member = "Ping";
+        ping.destination = m.destination;
+        log::debug("d-bus: no answer to " + what + " yet; nudging the peer with a Ping");
+        write_all(encode(ping), deadline);
+    }
     for (;;) {
         Message reply = read_message(deadline);
         if (reply.type == MessageType::signal) {

@@ -46,8 +46,10 @@ SystemdManager SystemdManager::connect() {
                 auto conn = Connection::open(socket, !root, kConnectTimeout);
                 SystemdManager m(std::move(conn));
                 // JobRemoved is only sent to subscribers.
-                with_context("subscribe to systemd's signals",
-                             [&] { m.call("Subscribe", "", "", Clock::now() + kConnectTimeout); });
+                with_context("subscribe to systemd's signals", [&] {
+                    m.call("Subscribe", "", "", Clock::now() + kConnectTimeout,
+                           std::chrono::milliseconds(300));
+                });
                 return m;
             });
         } catch (const Error& e) {
@@ -61,7 +63,8 @@ SystemdManager SystemdManager::connect() {
 SystemdManager::SystemdManager(Connection c) : conn_(std::move(c)) {}
 
 Message SystemdManager::call(const std::string& member, const std::string& signature,
-                             std::string body, Clock::time_point deadline) {
+                             std::string body, Clock::time_point deadline,
+                             Clock::duration nudge_after) {
     Message m;
     m.path = kPath;
     m.interface = kInterface;
@@ -69,7 +72,7 @@ Message SystemdManager::call(const std::string& member, const std::string& signa
     m.destination = kDestination;
     m.signature = signature;
     m.body = std::move(body);
-    return conn_.call(std::move(m), deadline);
+    return conn_.call(std::move(m), deadline, nudge_after);
 }
 
 void SystemdManager::wait_job(const std::string& job, const std::string& unit, const char* doing) {

@@ -26,11 +26,17 @@ class Connection {
 
     // Sends a method call and waits for its reply until the deadline. An
     // error reply throws Error("NAME: its message").
-    Message call(Message m, Clock::time_point deadline);
+    // nudge_after (when set): if nothing at all has come back by then, send
+    // a Peer.Ping behind the call and keep waiting. systemd's private
+    // socket was seen (vm lane) leaving a call that arrived together with
+    // the SASL BEGIN line unread until more bytes came; the ping is those
+    // bytes.
+    Message call(Message m, Clock::time_point deadline, Clock::duration nudge_after = {});
     // The next signal (queued first), or throws at the deadline.
     Message next_signal(Clock::time_point deadline);
 
   private:
+    bool readable_within(Clock::duration wait) const;
     void write_all(std::string_view bytes, Clock::time_point deadline);
     std::string read_exact(std::size_t n, Clock::time_point deadline);
     std::string read_line(Clock::time_point deadline);

@@ -38,7 +38,8 @@ class SystemdManager {
 
   private:
     Message call(const std::string& member, const std::string& signature, std::string body,
-                 Clock::time_point deadline = Clock::now() + kSystemdTimeout);
+                 Clock::time_point deadline = Clock::now() + kSystemdTimeout,
+                 Clock::duration nudge_after = {});
     void wait_job(const std::string& job, const std::string& unit, const char* doing);
     Connection conn_;
 };

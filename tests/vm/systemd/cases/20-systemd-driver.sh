@@ -165,4 +165,4 @@ test_scope_created_with_limits_and_stopped_by_delete
 test_limits_bite_through_the_scope
 test_daemon_reload_keeps_limits_and_device_rules
 test_bad_cgroups_path_is_refused
-echo "vm: systemd driver: D-Bus connections made again after an unanswered first call: $(grep -c 'connecting again' /tmp/sd-ward.log 2>/dev/null || echo 0)"
+echo "vm: systemd driver: D-Bus connections: $(grep -c 'nudging the peer' /tmp/sd-ward.log 2>/dev/null) Subscribe calls nudged with a Ping, $(grep -c 'connecting again' /tmp/sd-ward.log 2>/dev/null) connections made again"

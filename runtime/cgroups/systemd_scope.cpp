@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <csignal>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,6 +27,9 @@ int fork_holder() {
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (::getppid() != parent)
             ::_exit(0);
+        // No copies of ward's fds (the state dir's lock, the bundle's
+        // handles): the holder only has to exist.
+        ::syscall(SYS_close_range, 3U, ~0U, 0U);
         for (;;)
             ::pause();
     }

@@ -161,8 +161,52 @@ test_bad_cgroups_path_is_refused() {
     fi
 }
 
+# ward killed with SIGKILL in the middle of create (in a createRuntime hook,
+# the init already in the scope): delete --force finds the unit in the
+# state, and afterwards neither the unit nor its cgroup is left.
+test_killed_create_leaves_no_unit() {
+    name=systemd_kill_9_mid_create_then_delete_force_leaves_no_unit
+    unit=ward-sdkill.scope
+    rm -f /tmp/sd-hook.pid
+    sed 's#"hooks": {"action": "enforce", "allowed": \[\]}#"hooks": {"action": "enforce", "allowed": ["/bin/sh"]}#' \
+        /etc/ward/policy.json >/tmp/sd-hook-policy.json
+    bundle sdkill '"true"' 's#"linux":{#"hooks":{"createRuntime":[{"path":"/bin/sh","args":["sh","-c","echo $$ >/tmp/sd-hook.pid; exec sleep 20"]}]},"linux":{#'
+    /usr/local/bin/ward --policy /tmp/sd-hook-policy.json --systemd-cgroup create -b /bundles/sdkill sdkill \
+        </dev/null >/tmp/sdkill.out 2>&1 &
+    wpid=$!
+    i=0
+    while [ ! -s /tmp/sd-hook.pid ] && [ $i -lt 200 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    if [ ! -s /tmp/sd-hook.pid ]; then
+        not_ok $name "the createRuntime hook never ran: $(grep -v '^warning' /tmp/sdkill.out | head -n 2 | tr '\n' ' ')"
+        kill -9 $wpid 2>/dev/null
+        wait $wpid 2>/dev/null
+        sd_ward delete --force sdkill >/dev/null 2>&1
+        return
+    fi
+    mid=$(show $unit ActiveState)
+    kill -9 $wpid
+    wait $wpid 2>/dev/null
+    kill "$(cat /tmp/sd-hook.pid)" 2>/dev/null
+    sd_ward delete --force sdkill >/tmp/sdkill.del 2>&1
+    rc=$?
+    after=$(show $unit ActiveState)
+    if [ "$mid" != active ]; then
+        not_ok $name "mid-create the unit was '$mid', want active"
+    elif [ $rc -ne 0 ]; then
+        not_ok $name "delete --force exited $rc: $(head -n 2 /tmp/sdkill.del | tr '\n' ' ')"
+    elif [ "$after" = active ] || [ -d $cgroot/system.slice/$unit ]; then
+        not_ok $name "after delete --force: ActiveState=$after, cgroup dir $([ -d $cgroot/system.slice/$unit ] && echo left || echo gone)"
+    else
+        ok $name
+    fi
+}
+
 test_scope_created_with_limits_and_stopped_by_delete
 test_limits_bite_through_the_scope
 test_daemon_reload_keeps_limits_and_device_rules
 test_bad_cgroups_path_is_refused
+test_killed_create_leaves_no_unit
 echo "vm: systemd driver: D-Bus connections: $(grep -c 'nudging the peer' /tmp/sd-ward.log 2>/dev/null) Subscribe calls nudged with a Ping, $(grep -c 'connecting again' /tmp/sd-ward.log 2>/dev/null) connections made again"

@@ -20,6 +20,27 @@ bool ends_with(const std::string& s, std::string_view suffix) {
 
 } // namespace
 
+std::vector<std::uint8_t> cpuset_mask(const std::string& list, const std::string& field) {
+    std::vector<std::uint8_t> mask;
+    auto bad = [&](const std::string& why) { fail(field + " \"" + list + "\": " + why); };
+    for (const auto& item : split(list, ',')) {
+        if (item.empty())
+            bad("empty entry");
+        auto dash = item.find('-');
+        auto first = parse_int(item.substr(0, dash));
+        auto last = dash == std::string::npos ? first : parse_int(item.substr(dash + 1));
+        if (!first || !last || *first < 0 || *last < *first)
+            bad("\"" + item + "\" is not a number or a range low-high");
+        if (*last >= kMaxCpusetIndex)
+            bad(std::to_string(*last) + " is past " + std::to_string(kMaxCpusetIndex - 1));
+        if (mask.size() <= static_cast<std::size_t>(*last / 8))
+            mask.resize(static_cast<std::size_t>(*last / 8) + 1, 0);
+        for (auto i = *first; i <= *last; ++i)
+            mask[static_cast<std::size_t>(i / 8)] |= static_cast<std::uint8_t>(1u << (i % 8));
+    }
+    return mask;
+}
+
 std::string SystemdUnit::cgroup_path() const {
     return expand_slice(slice) + "/" + unit;
 }
@@ -106,6 +127,12 @@ std::vector<dbus::Property> resource_properties(const spec::Resources& r) {
             }
         }
     }
+    // systemd's bitmask form: byte i bit j is cpu (or node) 8i+j.
+    if (r.cpu && !r.cpu->cpus.empty())
+        props.push_back({"AllowedCPUs", cpuset_mask(r.cpu->cpus, "linux.resources.cpu.cpus")});
+    if (r.cpu && !r.cpu->mems.empty())
+        props.push_back(
+            {"AllowedMemoryNodes", cpuset_mask(r.cpu->mems, "linux.resources.cpu.mems")});
     return props;
 }
 

@@ -109,4 +109,26 @@ BOOST_AUTO_TEST_CASE(properties_from_linux_resources) {
     BOOST_TEST(props(R"({})").empty());
 }
 
+BOOST_AUTO_TEST_CASE(cpuset_lists_become_systemd_bitmasks) {
+    using B = std::vector<std::uint8_t>;
+    BOOST_TEST(cgroups::cpuset_mask("0", "f") == (B{0x01}), boost::test_tools::per_element());
+    BOOST_TEST(cgroups::cpuset_mask("0-3,8", "f") == (B{0x0f, 0x01}),
+               boost::test_tools::per_element());
+    BOOST_TEST(cgroups::cpuset_mask("9,1", "f") == (B{0x02, 0x02}),
+               boost::test_tools::per_element());
+    check_fails_with([] { cgroups::cpuset_mask("1,,2", "linux.resources.cpu.cpus"); },
+                     "linux.resources.cpu.cpus \"1,,2\": empty entry");
+    check_fails_with([] { cgroups::cpuset_mask("3-1", "f"); },
+                     "\"3-1\" is not a number or a range");
+    check_fails_with([] { cgroups::cpuset_mask("a", "f"); }, "is not a number");
+    check_fails_with([] { cgroups::cpuset_mask("0-9000", "f"); }, "9000 is past 8191");
+    auto r = spec::resources_from_json(json::parse(R"({"cpu":{"cpus":"0-1","mems":"0"}})"), "test");
+    auto p = cgroups::resource_properties(r);
+    BOOST_TEST_REQUIRE(p.size() == 2u);
+    BOOST_TEST(p[0].name == "AllowedCPUs");
+    BOOST_TEST((std::get<std::vector<std::uint8_t>>(p[0].value) == B{0x03}));
+    BOOST_TEST(p[1].name == "AllowedMemoryNodes");
+    BOOST_TEST((std::get<std::vector<std::uint8_t>>(p[1].value) == B{0x01}));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

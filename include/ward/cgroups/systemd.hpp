@@ -34,8 +34,14 @@ std::string expand_slice(const std::string& slice);
 
 // The unit properties for linux.resources where systemd has one:
 // MemoryMax, MemoryLow, MemorySwapMax, TasksMax, CPUWeight,
-// CPUQuotaPerSecUSec. Everything else is written to the delegated cgroup.
+// CPUQuotaPerSecUSec, AllowedCPUs, AllowedMemoryNodes. Everything else is
+// written to the delegated cgroup only.
 std::vector<dbus::Property> resource_properties(const spec::Resources& r);
+
+// A cpuset list ("0-3,8") as systemd's bitmask (byte i bit j: 8i+j);
+// refuses a malformed entry or an index past kMaxCpusetIndex, naming field.
+inline constexpr long long kMaxCpusetIndex = 8192;
+std::vector<std::uint8_t> cpuset_mask(const std::string& list, const std::string& field);
 
 // The scope itself: created around a holder process (a scope needs a pid,
 // and ward's init is cloned straight into the cgroup), so the cgroup exists

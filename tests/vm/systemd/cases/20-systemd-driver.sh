@@ -36,7 +36,7 @@ test_scope_created_with_limits_and_stopped_by_delete() {
     unit=ward-sd1.scope
     cg=$cgroot/system.slice/$unit
     bundle sd1 '"sleep","1000"' \
-        's|"resources":{|"resources":{"memory":{"limit":67108864},"pids":{"limit":40},"cpu":{"shares":1024,"quota":50000,"period":100000},|'
+        's|"resources":{|"resources":{"memory":{"limit":67108864},"pids":{"limit":40},"cpu":{"shares":1024,"quota":50000,"period":100000,"cpus":"0-1","mems":"0"},|'
     if ! sd_ward create --bundle /bundles/sd1 sd1 >/tmp/sd1.out 2>&1; then
         not_ok $name "create: $(head -n 3 /tmp/sd1.out | tr '\n' ' ')"
         return
@@ -50,16 +50,20 @@ test_scope_created_with_limits_and_stopped_by_delete() {
     tasks=$(show $unit TasksMax)
     weight=$(show $unit CPUWeight)
     quota=$(show $unit CPUQuotaPerSecUSec)
+    cpus=$(show $unit AllowedCPUs)
+    mems=$(show $unit AllowedMemoryNodes)
     procs=$(cat $cg/cgroup.procs 2>/dev/null | tr '\n' ' ')
     memmax=$(cat $cg/memory.max 2>/dev/null)
     pidsmax=$(cat $cg/pids.max 2>/dev/null)
-    echo "vm: $unit: ActiveState=$state Delegate=$delegate Slice=$slice MemoryMax=$mem TasksMax=$tasks CPUWeight=$weight CPUQuotaPerSecUSec=$quota procs=$procs"
+    echo "vm: $unit: ActiveState=$state Delegate=$delegate Slice=$slice MemoryMax=$mem TasksMax=$tasks CPUWeight=$weight CPUQuotaPerSecUSec=$quota AllowedCPUs=$cpus AllowedMemoryNodes=$mems procs=$procs"
     sd_ward delete --force sd1 >/tmp/sd1.del 2>&1
     after=$(show $unit ActiveState)
     if [ "$state" != active ] || [ "$delegate" != yes ] || [ "$slice" != system.slice ]; then
         not_ok $name "unit: ActiveState=$state Delegate=$delegate Slice=$slice"
     elif [ "$mem" != 67108864 ] || [ "$tasks" != 40 ] || [ "$weight" != 100 ] || [ "$quota" != 500ms ]; then
         not_ok $name "properties: MemoryMax=$mem TasksMax=$tasks CPUWeight=$weight CPUQuotaPerSecUSec=$quota"
+    elif [ "$cpus" != 0-1 ] || [ "$mems" != 0 ]; then
+        not_ok $name "properties: AllowedCPUs=$cpus AllowedMemoryNodes=$mems, want 0-1 and 0"
     elif [ "$procs" != "$pid " ]; then
         not_ok $name "cgroup.procs of $cg is '$procs', want the init $pid alone (the holder gone)"
     elif [ "$memmax" != 67108864 ] || [ "$pidsmax" != 40 ]; then

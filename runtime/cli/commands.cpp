@@ -56,7 +56,9 @@ const std::vector<FlagSpec>& global_flags() {
         {"root", nullptr, "DIR",
          "state directory, on a tmpfs (default: /run/ward; unprivileged: $XDG_RUNTIME_DIR/ward)"},
         {"criu", nullptr, "PATH", "accepted for runc compatibility; ignored"},
-        {"systemd-cgroup", nullptr, nullptr, "systemd cgroup driver: not supported yet"},
+        {"systemd-cgroup", nullptr, nullptr,
+         "cgroups through systemd: a transient scope per container (cgroupsPath "
+         "slice:prefix:name)"},
         {"cgroup-manager", nullptr, "cgroupfs|systemd|disabled",
          "cgroup driver (default: cgroupfs); disabled: no cgroup of the container's own, as "
          "crun's"},

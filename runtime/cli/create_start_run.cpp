@@ -6,14 +6,6 @@
 namespace ward::cli {
 namespace {
 
-// containerd (SystemdCgroup = true) and podman (cgroup_manager = "systemd")
-// pass --systemd-cgroup; refuse plainly instead of quietly using cgroupfs
-// paths the caller does not expect.
-void refuse_systemd_cgroup(const Context& ctx) {
-    if (ctx.options.systemd_cgroup)
-        fail("--systemd-cgroup: the systemd cgroup driver is not supported yet");
-}
-
 // --image REF: the config made from the store image, handed to create in
 // memory (the state dir becomes the bundle).
 void add_image_spec(const Context& ctx, const VerbArgs& args, container::CreateOptions& options) {
@@ -28,7 +20,6 @@ void add_image_spec(const Context& ctx, const VerbArgs& args, container::CreateO
 
 int verb_create(const Context& ctx, const VerbArgs& args) {
     auto options = create_options(args);
-    refuse_systemd_cgroup(ctx);
     add_image_spec(ctx, args, options);
     container::create(ctx.lifecycle, options);
     return 0;
@@ -41,7 +32,6 @@ int verb_start(const Context& ctx, const VerbArgs& args) {
 
 int verb_run(const Context& ctx, const VerbArgs& args) {
     auto options = run_options(args);
-    refuse_systemd_cgroup(ctx);
     add_image_spec(ctx, args, options.create);
     return container::run(ctx.lifecycle, options.create, options.detach, options.keep);
 }

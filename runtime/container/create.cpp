@@ -19,6 +19,7 @@
 #include "ward/base/strings.hpp"
 #include "ward/cgroups/cgroup.hpp"
 #include "ward/cgroups/device_program.hpp"
+#include "ward/cgroups/systemd.hpp"
 #include "ward/container/hooks.hpp"
 #include "ward/container/sync.hpp"
 #include "ward/linux/namespaces.hpp"
@@ -295,8 +296,6 @@ State create_container(const Globals& globals, const CreateOptions& options,
     linux::NamespacePlan plan = linux::plan_namespaces(spec);
     // linux.resources.devices, checked before anything is touched.
     std::vector<cgroups::DeviceRule> device_rules = cgroups::device_rules(spec);
-    if (g.systemd_cgroup)
-        fail("--systemd-cgroup: the systemd cgroup driver is not supported yet");
     // A store image's rootfs is never written: shared read-only, or under
     // an overlay whose upper layer is in the state dir.
     bool store_image = is_store_rootfs(spec, handles.rootfs.get(), g.store);
@@ -338,6 +337,7 @@ State create_container(const Globals& globals, const CreateOptions& options,
     record_policy(dir, policy);
 
     std::optional<cgroups::Cgroup> cgroup;
+    std::optional<cgroups::SystemdScope> scope;
     cgroups::DeviceFilter device_filter;
     if (!no_cgroup.empty()) {
         // The caller's choice (podman --cgroups=disabled), or rootless
@@ -348,6 +348,28 @@ State create_container(const Globals& globals, const CreateOptions& options,
                           ", with no cgroup to attach the device filter to");
         else
             log::debug(no_cgroup);
+    } else if (g.systemd_cgroup) {
+        // A transient scope that systemd creates and delegates to ward;
+        // recorded first, so `delete --force` after a crash stops it.
+        auto unit = cgroups::systemd_unit_for(spec.linux->cgroups_path, options.id);
+        state.cgroup = unit.cgroup_path();
+        state.systemd_unit = unit.unit;
+        dir.save(state);
+        fault_point("create:state-saved");
+        std::vector<dbus::Property> props;
+        if (spec.linux->resources)
+            props = cgroups::resource_properties(*spec.linux->resources);
+        scope.emplace(cgroups::SystemdScope::start(unit, "ward container " + options.id, props));
+        cgroup = scope->cgroup();
+        undo.push([c = *cgroup, name = unit.unit] {
+            c.destroy();
+            try {
+                cgroups::stop_scope(name);
+            } catch (const Error& e) {
+                log::warn(e.what());
+            }
+        });
+        fault_point("create:cgroup-made");
     } else {
         // Recorded before the cgroup exists: a ward killed right after the
         // mkdir leaves a state naming it, which `delete --force` removes.
@@ -358,6 +380,8 @@ State create_container(const Globals& globals, const CreateOptions& options,
         // By value: the undo stack outlives this local when create unwinds.
         undo.push([c = *cgroup] { c.destroy(true); });
         fault_point("create:cgroup-made");
+    }
+    if (cgroup) {
         // Device access is filtered before the init exists, so nothing in
         // the cgroup ever runs unfiltered. Until "ready" the filter also
         // lets the init mknod what linux.devices lists; the program lives
@@ -442,6 +466,8 @@ State create_container(const Globals& globals, const CreateOptions& options,
     fault_point("create:pid-saved");
     if (cgroup && !spawned.in_cgroup)
         cgroup->add_process(pid); // kernels without CLONE_INTO_CGROUP
+    if (scope)
+        scope->release_holder(); // the init keeps the scope alive now
 
     if (plan.new_user)
         linux::write_id_mappings(pid, *spec.linux);
@@ -504,6 +530,14 @@ void run_saved_hooks(const StateDir& dir, const State& state, bool poststart) {
 void destroy_container(const StateDir& dir, const State& state) {
     if (!state.cgroup.empty())
         cgroups::Cgroup::attach(state.cgroup).destroy();
+    if (!state.systemd_unit.empty()) {
+        // Its processes are gone: the stop only removes the unit.
+        try {
+            cgroups::stop_scope(state.systemd_unit);
+        } catch (const Error& e) {
+            log::warn(e.what());
+        }
+    }
     fault_point("delete:cgroup-removed");
     run_saved_hooks(dir, state, false);
     if (state.rootfs_overlay)

@@ -16,6 +16,8 @@ std::string serialize_state(const State& s) {
     doc.set("created", s.created);
     doc.set("ownerUid", s.owner_uid);
     doc.set("cgroup", s.cgroup);
+    if (!s.systemd_unit.empty())
+        doc.set("systemdUnit", s.systemd_unit);
     doc.set("newPidNamespace", s.created_new_pid_ns);
     doc.set("poststartHooks", s.poststart_hooks);
     doc.set("poststopHooks", s.poststop_hooks);
@@ -54,6 +56,7 @@ State parse_state(std::string_view text, const std::string& context) {
         if (const auto* v = doc.find("ownerUid"))
             s.owner_uid = static_cast<unsigned>(v->as_uint64().value_or(0));
         s.cgroup = str("cgroup");
+        s.systemd_unit = str("systemdUnit");
         if (const auto* v = doc.find("newPidNamespace"); v && v->is_bool())
             s.created_new_pid_ns = v->as_bool();
         if (const auto* v = doc.find("poststartHooks"); v && v->is_bool())

@@ -326,37 +326,70 @@ start=$SECONDS
 can_run
 mkdir -p "$work"
 build_initramfs
-echo "vm: booting $(basename "$kernel") under qemu (tcg); serial log: ${work#"$repo"/}/serial.log"
-qemu_rc=0
-boot || qemu_rc=$?
+total_pass=0
+total_fail=0
 
-# The guest's lines, without the serial console's carriage returns and the
-# firmware's terminal escapes.
-tr -d '\r' <"$work/serial.log" | sed 's/\x1bc//g; s/\x1b\[[0-9;?]*[A-Za-z]//g' >"$work/serial.txt"
-# A marker may share its line with firmware or kernel output before it.
-if ! grep -q "$end_marker\$" "$work/serial.txt"; then
-    echo "vm: the guest never printed its end marker (qemu exit $qemu_rc; 124 is the ${boot_timeout}s timeout)"
-    echo "vm: last lines of the serial console:"
-    tail -n 40 "$work/serial.txt" | awk '{ print "   | " $0 }'
-    [ -s "$work/qemu.log" ] && awk '{ print "   qemu: " $0 }' "$work/qemu.log"
-    echo "0 passed, 1 failed"
-    exit 1
+# report_guest SERIAL-LOG QEMU-RC LABEL: prints the guest's result lines and
+# adds its "N passed, N failed" to the totals; a guest that never printed its
+# end marker counts as one failure.
+report_guest() {
+    local log=$1 qemu_rc=$2 label=$3 txt=${1%.log}.txt results=${1%.log}.results
+    # The guest's lines, without the serial console's carriage returns and the
+    # firmware's terminal escapes.
+    tr -d '\r' <"$log" | sed 's/\x1bc//g; s/\x1b\[[0-9;?]*[A-Za-z]//g' >"$txt"
+    # A marker may share its line with firmware or kernel output before it.
+    if ! grep -q "$end_marker\$" "$txt"; then
+        echo "vm: the $label guest never printed its end marker (qemu exit $qemu_rc; 124 is the ${boot_timeout}s timeout)"
+        echo "vm: last lines of the serial console:"
+        tail -n 40 "$txt" | awk '{ print "   | " $0 }'
+        total_fail=$((total_fail + 1))
+        return 0
+    fi
+    sed -n "/$begin_marker\$/,/$end_marker\$/p" "$txt" | sed '1d;$d' >"$results"
+    # Kernel messages on the console (lines starting "[    1.234]") stay in the log.
+    grep -v -E '^([0-9]+ passed, [0-9]+ failed|\[ *[0-9]+\.[0-9]+\] )' "$results" || true
+    local result
+    result=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$results" | tail -n 1 || true)
+    if [ -z "$result" ]; then
+        echo "vm: the $label guest tests printed no result line"
+        total_fail=$((total_fail + 1))
+        return 0
+    fi
+    local passed=${result%% passed*} failed=${result#*, }
+    failed=${failed%% failed*}
+    if [ "$failed" -gt 0 ]; then
+        echo "vm: $label guest kernel log after the tests:"
+        sed -n "/$end_marker\$/,\$p" "$txt" | sed '1d' | tail -n 30 | sed 's/^/   | /'
+    fi
+    echo "vm: $label guest: $result"
+    total_pass=$((total_pass + passed))
+    total_fail=$((total_fail + failed))
+}
+
+# WARD_VM_GUESTS=systemd boots only the systemd guest (while working on it;
+# the lane itself always runs both).
+if [ "${WARD_VM_GUESTS:-all}" != systemd ]; then
+    echo "vm: booting $(basename "$kernel") under qemu (tcg); serial log: ${work#"$repo"/}/serial.log"
+    qemu_rc=0
+    boot || qemu_rc=$?
+    report_guest "$work/serial.log" $qemu_rc busybox
 fi
-sed -n "/$begin_marker\$/,/$end_marker\$/p" "$work/serial.txt" | sed '1d;$d' >"$work/results.txt"
-# Kernel messages on the console (lines starting "[    1.234]") stay in the log.
-grep -v -E '^([0-9]+ passed, [0-9]+ failed|\[ *[0-9]+\.[0-9]+\] )' "$work/results.txt" || true
-result=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$work/results.txt" | tail -n 1 || true)
-if [ -z "$result" ]; then
-    echo "vm: the guest tests printed no result line"
-    echo "0 passed, 1 failed"
-    exit 1
+
+# The second boot: Debian with systemd as pid 1 (systemd/lane.sh).
+. "$here/systemd/lane.sh"
+ensure_systemd_image
+if [ -n "$systemd_skip" ]; then
+    echo "skip systemd guest: $systemd_skip"
+else
+    build_systemd_initramfs
+    echo "vm: booting the systemd guest; serial log: ${work#"$repo"/}/systemd-serial.log"
+    sd_start=$SECONDS
+    qemu_rc=0
+    boot_systemd || qemu_rc=$?
+    echo "vm: systemd guest took $((SECONDS - sd_start)) s (boot, tests, poweroff)"
+    report_guest "$work/systemd-serial.log" $qemu_rc systemd
 fi
-failed=${result#*, }
-failed=${failed%% failed*}
-if [ "$failed" -gt 0 ]; then
-    echo "vm: guest kernel log after the tests:"
-    sed -n "/$end_marker\$/,\$p" "$work/serial.txt" | sed '1d' | tail -n 30 | sed 's/^/   | /'
-fi
+
 echo "vm: lane took $((SECONDS - start)) s"
-echo "$result"
-[ "$failed" -eq 0 ]
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

@@ -37,9 +37,10 @@ struct State {
     unsigned long long start_time = 0; // /proc/PID/stat field 22 of the init
     std::string bundle;
     std::string rootfs;
-    std::string created;    // RFC 3339
-    unsigned owner_uid = 0; // euid of create; the name is looked up when shown
-    std::string cgroup;     // path inside the cgroup2 hierarchy
+    std::string created;      // RFC 3339
+    unsigned owner_uid = 0;   // euid of create; the name is looked up when shown
+    std::string cgroup;       // path inside the cgroup2 hierarchy
+    std::string systemd_unit; // the scope of --systemd-cgroup, stopped at delete
     std::map<std::string, std::string> annotations;
     bool created_new_pid_ns = false; // kill --all may then signal only the init
     // Whether config.json has poststart/poststop hooks: start and delete

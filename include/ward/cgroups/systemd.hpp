@@ -1,0 +1,74 @@
+// The systemd cgroup driver: a container's cgroup is a transient scope unit
+// that systemd creates over D-Bus (ward's own client, dbus/), delegated to
+// ward (Delegate=yes), in the slice linux.cgroupsPath names.
+#pragma once
+
+#include "ward/cgroups/cgroup.hpp"
+#include "ward/dbus/marshal.hpp"
+#include "ward/spec/config.hpp"
+
+#include <string>
+#include <vector>
+
+namespace ward::cgroups {
+
+struct SystemdUnit {
+    std::string slice; // "system.slice", "-.slice" for the root slice
+    std::string unit;  // "ward-ID.scope"
+    // The scope's cgroup inside the hierarchy: the slice expanded, then the
+    // unit ("/system.slice/ward-ID.scope").
+    std::string cgroup_path() const;
+};
+
+// linux.cgroupsPath in runc's "slice:prefix:name" form: an empty slice is
+// system.slice, "-" the root slice; the unit is "prefix-name.scope" (just
+// "name.scope" without a prefix). An empty cgroupsPath means ":ward:ID".
+// Refuses other forms, a slice that is not a valid slice name, a unit
+// name with "/", and a name ending in ".slice" (runc's slice units; not
+// supported), naming the field and value.
+SystemdUnit systemd_unit_for(const std::string& cgroups_path, const std::string& id);
+
+// "a-b.slice" → "/a.slice/a-b.slice"; "-.slice" → "" (the root). Refuses a
+// name without ".slice", with "/", or with an empty dash-separated part.
+std::string expand_slice(const std::string& slice);
+
+// The unit properties for linux.resources where systemd has one:
+// MemoryMax, MemoryLow, MemorySwapMax, TasksMax, CPUWeight,
+// CPUQuotaPerSecUSec, AllowedCPUs, AllowedMemoryNodes. Everything else is
+// written to the delegated cgroup only.
+std::vector<dbus::Property> resource_properties(const spec::Resources& r);
+
+// A cpuset list ("0-3,8") as systemd's bitmask (byte i bit j: 8i+j);
+// refuses a malformed entry or an index past kMaxCpusetIndex, naming field.
+inline constexpr long long kMaxCpusetIndex = 8192;
+std::vector<std::uint8_t> cpuset_mask(const std::string& list, const std::string& field);
+
+// The scope itself: created around a holder process (a scope needs a pid,
+// and ward's init is cloned straight into the cgroup), so the cgroup exists
+// before the init. The holder dies with ward (PR_SET_PDEATHSIG), so a
+// crashed create leaves an empty scope that systemd removes by itself.
+class SystemdScope {
+  public:
+    // StartTransientUnit with Delegate, DefaultDependencies=no, accounting
+    // and props; a failed unit left by an earlier run is reset and the
+    // start retried once.
+    static SystemdScope start(const SystemdUnit& unit, const std::string& description,
+                              const std::vector<dbus::Property>& props);
+    SystemdScope() = default;
+    SystemdScope(SystemdScope&& other) noexcept;
+    SystemdScope& operator=(SystemdScope&&) = delete;
+    ~SystemdScope();
+    Cgroup cgroup() const { return Cgroup::attach(unit_.cgroup_path()); }
+    // Once the init is in the cgroup, the holder goes.
+    void release_holder();
+
+  private:
+    SystemdUnit unit_;
+    int holder_ = -1;
+};
+
+// StopUnit of a container's scope (after its processes are killed); a
+// unit systemd no longer knows counts as stopped.
+void stop_scope(const std::string& unit);
+
+} // namespace ward::cgroups

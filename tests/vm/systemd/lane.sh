@@ -1,0 +1,80 @@
+# Sourced by tests/vm/run.sh: the systemd guest, a second boot of the same
+# kernel with a whole Debian bookworm system (systemd as pid 1) as its
+# initramfs, for the systemd cgroup driver's tests (cases/*.sh beside this
+# file). The system is built once with mmdebstrap from Debian's archive and
+# cached as a tarball beside the kernel; each run unpacks it, adds ward and
+# the tests, and packs the initramfs.
+
+systemd_image=$cache/debian-bookworm-systemd.tar
+# What the guest needs beyond minbase: systemd as init. No dbus-daemon: the
+# driver talks to /run/systemd/private as systemctl does.
+systemd_packages=systemd-sysv
+
+# Sets $systemd_skip to the reason when the image cannot be had.
+ensure_systemd_image() {
+    systemd_skip=
+    [ -f "$systemd_image" ] && return 0
+    if [ "$(id -u)" != 0 ]; then
+        systemd_skip="no cached $systemd_image (run as root once to build it)"
+        return 0
+    fi
+    if ! command -v mmdebstrap >/dev/null && ! apt_install mmdebstrap; then
+        systemd_skip="apt-get install mmdebstrap failed"
+        return 0
+    fi
+    exec 8>"$cache/.systemd-image.lock"
+    flock 8
+    if [ ! -f "$systemd_image" ]; then
+        # No man pages, locales or docs: they would only grow the initramfs.
+        if ! mmdebstrap --variant=minbase --include="$systemd_packages" \
+            --dpkgopt='path-exclude=/usr/share/man/*' \
+            --dpkgopt='path-exclude=/usr/share/locale/*' \
+            --dpkgopt='path-exclude=/usr/share/doc/*' \
+            bookworm "$systemd_image.tmp" >"$work/mmdebstrap.log" 2>&1; then
+            rm -f "$systemd_image.tmp"
+            systemd_skip="mmdebstrap of bookworm failed: $(tail -n 1 "$work/mmdebstrap.log")"
+        else
+            mv "$systemd_image.tmp" "$systemd_image"
+        fi
+    fi
+    exec 8>&-
+}
+
+# Builds $work/systemd-initramfs.cpio.gz: the cached system, ward, the tests
+# and a busybox bundle like the busybox guest's.
+build_systemd_initramfs() {
+    local root=$work/sdroot
+    rm -rf "$root"
+    mkdir -p "$root"
+    tar -x -C "$root" -f "$systemd_image"
+    install -m 0755 "$repo/build/ward" "$root/usr/local/bin/ward"
+    install -m 0755 "$repo/build/checker" "$root/usr/local/bin/checker"
+    mkdir -p "$root/bundle" "$root/tests/systemd-cases" "$root/etc/ward"
+    cp -a "$work/root/bundle/." "$root/bundle/"
+    cp "$work/root/etc/ward/policy.json" "$root/etc/ward/policy.json"
+    install -m 0755 "$here/systemd/stage1-init.sh" "$root/init"
+    install -m 0755 "$here/systemd/systemd-tests.sh" "$root/tests/systemd-tests.sh"
+    install -m 0644 "$here"/systemd/cases/*.sh "$root/tests/systemd-cases/"
+    install -m 0644 "$here/systemd/ward-tests.service" "$root/etc/systemd/system/"
+    mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
+    ln -sf ../ward-tests.service "$root/etc/systemd/system/multi-user.target.wants/"
+    # The serial console carries the results: no login prompt on it.
+    ln -sf /dev/null "$root/etc/systemd/system/serial-getty@ttyS0.service"
+    ln -sf /dev/null "$root/etc/systemd/system/getty@tty1.service"
+    echo ward-systemd-vm >"$root/etc/hostname"
+    (cd "$root" && find . | LC_ALL=C sort | busybox cpio -o -H newc -R 0:0 2>/dev/null) |
+        gzip -1 >"$work/systemd-initramfs.cpio.gz"
+}
+
+boot_systemd() {
+    local rc=0
+    rm -f "$work/systemd-serial.log"
+    timeout -k 10 "$boot_timeout" qemu-system-x86_64 \
+        -accel tcg -cpu max -m 2048 -smp 2 \
+        -nodefaults -nographic -no-reboot -monitor none -nic none \
+        -serial "file:$work/systemd-serial.log" \
+        -kernel "$kernel/vmlinuz" -initrd "$work/systemd-initramfs.cpio.gz" \
+        -append "console=ttyS0 cgroup_no_v1=all panic=-1 quiet systemd.show_status=false" \
+        </dev/null >"$work/systemd-qemu.log" 2>&1 || rc=$?
+    return $rc
+}

@@ -161,6 +161,11 @@ void finalize_process(const FinalizeContext& ctx) {
     std::string executable = linux::find_executable(process.args.at(0), process.env);
     // Before any filter: a profile need not allow close_range or fcntl.
     linux::close_fds_on_exec(ctx.preserve_fds);
+    // setgroups is denied in a user namespace whose gid_map was written
+    // without privilege over the parent's groups (rootless, a one-id
+    // mapping); as root of the host, or through newgidmap, it is allowed.
+    // Read before Landlock: the private procfs is beneath no rule of it.
+    const bool may_setgroups = setgroups_allowed();
     apply_landlock_rulesets(ctx.landlock);
 
     const seccomp::Filter* filter = ctx.filter;
@@ -168,11 +173,8 @@ void finalize_process(const FinalizeContext& ctx) {
     // Without no_new_privs, loading needs CAP_SYS_ADMIN (runc loads before
     // its capability drop for the same reason): kept until the filter is in.
     const bool load_before_capset = filter && !nnp;
-    // setgroups is denied in a user namespace whose gid_map was written
-    // without privilege over the parent's groups (rootless, a one-id
-    // mapping); as root of the host, or through newgidmap, it is allowed.
     linux::CapabilitySets sets =
-        linux::apply_user_and_capabilities(process, setgroups_allowed(), load_before_capset);
+        linux::apply_user_and_capabilities(process, may_setgroups, load_before_capset);
     own_fault_step(ctx, "ids-changed");
     // The uid/gid change cleared PR_SET_PDEATHSIG, and with
     // fs.suid_dumpable=1 it made the process dumpable again: ward code

@@ -374,10 +374,20 @@ Started start_process(const Globals& g, const ExecOptions& o, const sigset_t& ol
     child.personality = spec.linux ? spec.linux->personality : std::nullopt;
     child.filter = filter ? &*filter : nullptr;
     // The container's ruleset always (an exec'd process is confined as the
-    // init is: same rules, though a domain of its own); a --process file's
-    // own ruleset is a second layer on top, which can only narrow it.
-    if (spec.process && spec.process->landlock)
-        child.landlock.push_back(&*spec.process->landlock);
+    // init is: the same filesystem and port rules); a --process file's own
+    // ruleset is a second layer on top, which can only narrow it. Landlock
+    // cannot join a domain, so the exec'd process is in a sibling domain,
+    // and the container's scopes are left out of its copy: they keep the
+    // workload from signalling or reaching abstract sockets outside its
+    // domain, and would cut the exec'd process off from the very processes
+    // it was started to tend (`exec ID kill -HUP 1`, `nginx -s reload`).
+    // The workload stays scoped: it cannot signal the exec'd process.
+    std::optional<spec::Landlock> container_rules;
+    if (spec.process && spec.process->landlock) {
+        container_rules = *spec.process->landlock;
+        container_rules->scoped = 0;
+        child.landlock.push_back(&*container_rules);
+    }
     if (process.landlock && !(spec.process && spec.process->landlock == process.landlock))
         child.landlock.push_back(&*process.landlock);
     child.namespaces = &namespaces;

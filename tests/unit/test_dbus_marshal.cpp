@@ -250,7 +250,9 @@ BOOST_AUTO_TEST_CASE(malformed_messages_are_refused) {
     check_fails_with([] { Reader(u32(1) + "ab").string(); }, "not NUL-terminated");
     check_fails_with(
         [] {
-            Reader r(std::string("\x01\x01\0\0", 4) + u32(0));
+            // A Reader is a view: the bytes must outlive it.
+            const std::string data = std::string("\x01\x01\0\0", 4) + u32(0);
+            Reader r(data);
             r.byte();
             r.uint32();
         },

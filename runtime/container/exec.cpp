@@ -191,6 +191,7 @@ struct ExecChild {
     std::vector<const spec::Landlock*> landlock; // the container's, then the process file's
     const std::vector<JoinedNs>* namespaces = nullptr;
     int sync_fd = -1;
+    bool unprivileged = false; // ward's euid on the host is not 0 (rootless)
     int console_fd = -1;
     int preserve_fds = 0;
     int parent_pidfd = -1; // ward's own (open_own_pidfd)
@@ -216,6 +217,7 @@ struct ExecChild {
     finalize.personality = c.personality;
     finalize.filter = c.filter;
     finalize.landlock = c.landlock;
+    finalize.unprivileged = c.unprivileged;
     finalize.console_fd = c.console_fd;
     finalize.preserve_fds = c.preserve_fds;
     finalize.parent_pidfd = c.parent_pidfd;
@@ -392,6 +394,7 @@ Started start_process(const Globals& g, const ExecOptions& o, const sigset_t& ol
         child.landlock.push_back(&*process.landlock);
     child.namespaces = &namespaces;
     child.sync_fd = child_sync.get();
+    child.unprivileged = ::geteuid() != 0;
     child.console_fd = console.get();
     child.preserve_fds = o.preserve_fds;
     UniqueFd ward_pidfd = open_own_pidfd();

@@ -165,7 +165,7 @@ void finalize_process(const FinalizeContext& ctx) {
     // without privilege over the parent's groups (rootless, a one-id
     // mapping); as root of the host, or through newgidmap, it is allowed.
     // Read before Landlock: the private procfs is beneath no rule of it.
-    const bool may_setgroups = setgroups_allowed();
+    const bool may_setgroups = !ctx.unprivileged || setgroups_allowed();
     apply_landlock_rulesets(ctx.landlock);
 
     const seccomp::Filter* filter = ctx.filter;

@@ -30,6 +30,10 @@ struct FinalizeContext {
     // layer that can only narrow): the container's own, and for exec a
     // --process file's own on top of it. Null entries are skipped.
     std::vector<const spec::Landlock*> landlock;
+    // Whether ward runs unprivileged (rootless): only then may the user
+    // namespace's gid_map have been written with setgroups denied, and
+    // only then is /proc/self/setgroups read (a start as root skips it).
+    bool unprivileged = false;
     int console_fd = -1;   // where the pty master goes, or -1
     int preserve_fds = 0;  // --preserve-fds
     int parent_pidfd = -1; // ward's pidfd (open_own_pidfd), or -1

@@ -216,6 +216,7 @@ void wait_for_start(const InitContext& ctx, Reporter& reporter, const std::strin
     finalize.filter = ctx.filter;
     if (process.landlock)
         finalize.landlock.push_back(&*process.landlock);
+    finalize.unprivileged = ctx.namespaces.user_entered;
     finalize.console_fd = ctx.console_fd;
     finalize.preserve_fds = ctx.preserve_fds;
     finalize.parent_pidfd = ctx.parent_pidfd;

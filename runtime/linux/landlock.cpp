@@ -91,8 +91,13 @@ uint64_t keep(uint64_t mask, Kind kind, int abi, const std::string& field,
 } // namespace
 
 int landlock_abi() {
-    long abi = ::syscall(SYS_landlock_create_ruleset, nullptr, 0, kCreateRulesetVersion);
-    return abi < 0 ? 0 : static_cast<int>(abi);
+    // Asked once per process: create asks for the policy's facts before
+    // the init is cloned, and the init, a copy of it, then asks no more.
+    static const int abi = [] {
+        long v = ::syscall(SYS_landlock_create_ruleset, nullptr, 0, kCreateRulesetVersion);
+        return v < 0 ? 0 : static_cast<int>(v);
+    }();
+    return abi;
 }
 
 LandlockPlan plan_landlock(const spec::Landlock& asked, int abi) {

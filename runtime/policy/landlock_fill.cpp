@@ -12,13 +12,8 @@ namespace {
 
 using spec::landlock::Kind;
 
-uint64_t bits(std::initializer_list<const char*> names) {
-    uint64_t mask = 0;
-    for (const char* name : names)
-        for (const auto& right : spec::landlock::rights(Kind::fs))
-            if (std::string_view(right.name) == name)
-                mask |= right.bit;
-    return mask;
+uint64_t bits(std::initializer_list<std::string_view> names) {
+    return spec::landlock::mask_of(Kind::fs, names);
 }
 
 const uint64_t kRead = bits({"read_file", "read_dir"});

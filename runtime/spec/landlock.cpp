@@ -1,6 +1,9 @@
 // The Landlock rights table (landlock.hpp) and process.landlock → JSON.
 #include "ward/spec/landlock.hpp"
 
+#include "ward/base/error.hpp"
+#include "ward/base/strings.hpp"
+
 namespace ward::spec::landlock {
 
 const std::vector<Right>& rights(Kind kind) {
@@ -41,6 +44,24 @@ uint64_t supported(Kind kind, int abi) {
 
 uint64_t all_known(Kind kind) {
     return supported(kind, kKnownAbi);
+}
+
+std::optional<uint64_t> bit_of(Kind kind, std::string_view name) {
+    for (const auto& right : rights(kind))
+        if (name == right.name)
+            return right.bit;
+    return std::nullopt;
+}
+
+uint64_t mask_of(Kind kind, std::initializer_list<std::string_view> names) {
+    uint64_t mask = 0;
+    for (std::string_view name : names) {
+        auto bit = bit_of(kind, name);
+        if (!bit)
+            fail("landlock: no right named " + quote(name));
+        mask |= *bit;
+    }
+    return mask;
 }
 
 std::vector<std::string> names(Kind kind, uint64_t mask) {

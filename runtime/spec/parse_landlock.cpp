@@ -31,9 +31,8 @@ const char* kind_words(Kind kind) {
 
 uint64_t right_bits(const json::Value& v, const std::string& path, Kind kind) {
     if (v.is_string()) {
-        for (const auto& right : landlock::rights(kind))
-            if (v.as_string() == right.name)
-                return right.bit;
+        if (auto bit = landlock::bit_of(kind, v.as_string()))
+            return *bit;
         std::string known;
         for (const auto& right : landlock::rights(kind))
             known += (known.empty() ? "" : ", ") + std::string(right.name);

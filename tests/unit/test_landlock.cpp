@@ -44,13 +44,8 @@ std::string parse_error(const std::string& landlock) {
     return "";
 }
 
-uint64_t fs_bits(std::initializer_list<const char*> names) {
-    uint64_t mask = 0;
-    for (const char* name : names)
-        for (const auto& right : spec::landlock::rights(Kind::fs))
-            if (std::string_view(right.name) == name)
-                mask |= right.bit;
-    return mask;
+uint64_t fs_bits(std::initializer_list<std::string_view> names) {
+    return spec::landlock::mask_of(Kind::fs, names);
 }
 
 const spec::LandlockPathRule* rule_for(const spec::Landlock& l, const std::string& path) {

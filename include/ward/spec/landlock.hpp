@@ -9,6 +9,8 @@
 #include "ward/spec/config.hpp"
 
 #include <cstdint>
+#include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +36,12 @@ const std::vector<Right>& rights(Kind kind);
 uint64_t supported(Kind kind, int abi);
 // Every right of `kind` ward knows, whatever the kernel.
 uint64_t all_known(Kind kind);
+
+// The bit of the right named `name`, or nullopt when `kind` has none.
+std::optional<uint64_t> bit_of(Kind kind, std::string_view name);
+// The bits of the rights named, which must all exist (a name ward does not
+// know is a bug in the caller: it throws).
+uint64_t mask_of(Kind kind, std::initializer_list<std::string_view> names);
 
 // Names of the bits set, in table order; bits ward has no name for come
 // last as one number (the kernel's mask), so nothing is lost.

@@ -288,6 +288,7 @@ PY
 
     install -m 0755 "$here/guest-init.sh" "$root/init"
     install -m 0755 "$here/guest-tests.sh" "$root/tests/guest-tests.sh"
+    install -m 0644 "$here/helpers.sh" "$root/tests/helpers.sh"
     mkdir -p "$root/tests/cases"
     install -m 0644 "$here"/cases/*.sh "$root/tests/cases/"
 

@@ -54,6 +54,7 @@ build_systemd_initramfs() {
     cp "$work/root/etc/ward/policy.json" "$root/etc/ward/policy.json"
     install -m 0755 "$here/systemd/stage1-init.sh" "$root/init"
     install -m 0755 "$here/systemd/systemd-tests.sh" "$root/tests/systemd-tests.sh"
+    install -m 0644 "$here/helpers.sh" "$root/tests/helpers.sh"
     install -m 0644 "$here"/systemd/cases/*.sh "$root/tests/systemd-cases/"
     install -m 0644 "$here/systemd/ward-tests.service" "$root/etc/systemd/system/"
     mkdir -p "$root/etc/systemd/system/multi-user.target.wants"

@@ -5,32 +5,14 @@
 # "N passed, N failed" between the result markers.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 cgroot=/sys/fs/cgroup
-pass=0
-fail=0
-skipped=0
-ok() {
-    echo "ok $1"
-    pass=$((pass + 1))
-}
-not_ok() {
-    echo "FAIL $1: $2"
-    fail=$((fail + 1))
-}
-skip() {
-    echo "skip $1: $2"
-    skipped=$((skipped + 1))
-}
 ward() {
     timeout 60 /usr/local/bin/ward "$@"
 }
 
+. /tests/helpers.sh
+
 echo "=== WARD-VM-RESULTS BEGIN"
-echo "vm: systemd guest uptime $(cut -d' ' -f1 /proc/uptime) s when the tests start"
-for case in /tests/systemd-cases/*.sh; do
-    . "$case"
-done
-echo "vm: systemd guest uptime $(cut -d' ' -f1 /proc/uptime) s when the tests end"
-echo "test cases skipped: $skipped"
-echo "$pass passed, $fail failed"
+run_cases "systemd guest" /tests/systemd-cases/*.sh
+status=$?
 echo "=== WARD-VM-RESULTS END"
-[ $fail -eq 0 ]
+exit $status

@@ -2,13 +2,6 @@
 # check reads systemd's own view (systemctl show) and the kernel's (the
 # scope's cgroup files), and the limits are made to bite.
 
-# bundle NAME ARGS [SED-EXPR]: /bundles/NAME from the busybox guest's
-# template (one line: "args":["sh"] and "resources":{ appear once).
-bundle() {
-    mkdir -p "/bundles/$1"
-    sed -e "s|\"args\":\[\"sh\"\]|\"args\":[$2]|" -e "${3:-}" \
-        /bundle/config.template.json >"/bundles/$1/config.json"
-}
 # Debug messages go to a log (the driver notes each D-Bus connection it
 # had to make again there; the summary below counts them).
 sd_ward() {
@@ -17,15 +10,6 @@ sd_ward() {
 # show UNIT PROP: the property's value as systemctl shows it.
 show() {
     systemctl show -p "$2" --value "$1" 2>/dev/null
-}
-wait_stopped() {
-    i=0
-    while [ $i -lt 100 ]; do
-        ward state "$1" 2>/dev/null | grep -q '"status": *"stopped"' && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
 }
 
 # A detached container with limits: the scope exists, delegated, in

@@ -165,4 +165,10 @@ void apply_plan(const std::string& dir, const Plan& plan) {
     }
 }
 
+void write_limits(const Cgroup& cgroup, const Plan& plan,
+                  const std::vector<std::string>& controllers) {
+    enable_controllers(cgroup.path(), controllers);
+    apply_plan(cgroup.full_path(), plan);
+}
+
 } // namespace ward::cgroups

@@ -68,8 +68,8 @@ std::string resolve_path(const std::string& cgroups_path, const std::string& id)
         return clean_path(inner);
     if (inner.find(':') != std::string::npos)
         fail("linux.cgroupsPath: " + quote(cgroups_path) +
-             " is a systemd slice:prefix:name path; the systemd cgroup driver is not supported "
-             "yet");
+             " is a systemd slice:prefix:name path: it needs the systemd cgroup driver "
+             "(--systemd-cgroup)");
     return clean_path(parent_of(clean_path(own_cgroup())) + "/" + inner);
 }
 

@@ -19,7 +19,7 @@
 #include "ward/base/strings.hpp"
 #include "ward/cgroups/cgroup.hpp"
 #include "ward/cgroups/device_program.hpp"
-#include "ward/cgroups/systemd.hpp"
+#include "ward/cgroups/manager.hpp"
 #include "ward/container/hooks.hpp"
 #include "ward/container/sync.hpp"
 #include "ward/linux/namespaces.hpp"
@@ -336,8 +336,9 @@ State create_container(const Globals& globals, const CreateOptions& options,
                       json::serialize(spec::spec_to_json(spec), json::Style::pretty));
     record_policy(dir, policy);
 
+    // Shared with the undo below, which runs after this local is gone.
+    std::shared_ptr<cgroups::Manager> cgroup_manager;
     std::optional<cgroups::Cgroup> cgroup;
-    std::optional<cgroups::SystemdScope> scope;
     cgroups::DeviceFilter device_filter;
     if (!no_cgroup.empty()) {
         // The caller's choice (podman --cgroups=disabled), or rootless
@@ -348,49 +349,32 @@ State create_container(const Globals& globals, const CreateOptions& options,
                           ", with no cgroup to attach the device filter to");
         else
             log::debug(no_cgroup);
-    } else if (g.systemd_cgroup) {
-        // A transient scope that systemd creates and delegates to ward;
-        // recorded first, so `delete --force` after a crash stops it.
-        auto unit = cgroups::systemd_unit_for(spec.linux->cgroups_path, options.id);
-        state.cgroup = unit.cgroup_path();
-        state.systemd_unit = unit.unit;
-        dir.save(state);
-        fault_point("create:state-saved");
-        std::vector<dbus::Property> props;
-        if (spec.linux->resources)
-            props = cgroups::resource_properties(*spec.linux->resources);
-        scope.emplace(cgroups::SystemdScope::start(unit, "ward container " + options.id, props));
-        cgroup = scope->cgroup();
-        undo.push([c = *cgroup, name = unit.unit] {
-            c.destroy();
-            try {
-                cgroups::stop_scope(name);
-            } catch (const Error& e) {
-                log::warn(e.what());
-            }
-        });
-        fault_point("create:cgroup-made");
     } else {
-        // Recorded before the cgroup exists: a ward killed right after the
-        // mkdir leaves a state naming it, which `delete --force` removes.
-        state.cgroup = cgroups::resolve_path(spec.linux->cgroups_path, options.id);
+        cgroup_manager = cgroups::new_manager(
+            g.systemd_cgroup ? cgroups::Driver::systemd : cgroups::Driver::cgroupfs,
+            spec.linux->cgroups_path, options.id, "ward container " + options.id);
+        // Recorded before the cgroup exists: a ward killed right after it
+        // is made leaves a state naming it, which `delete --force` removes.
+        state.cgroup = cgroup_manager->placement().cgroup;
+        state.systemd_unit = cgroup_manager->placement().systemd_unit;
         dir.save(state);
         fault_point("create:state-saved");
-        cgroup = cgroups::Cgroup::create(state.cgroup);
-        // By value: the undo stack outlives this local when create unwinds.
-        undo.push([c = *cgroup] { c.destroy(true); });
+        // Limited before the init exists, so it starts limited.
+        cgroup_manager->create({policy.limits.plan, policy.limits.controllers,
+                                spec.linux->resources ? &*spec.linux->resources : nullptr});
+        undo.push([m = cgroup_manager] { m->destroy(); });
+        if (cgroup_manager->placement().cgroup != state.cgroup) {
+            state.cgroup = cgroup_manager->placement().cgroup;
+            dir.save(state);
+        }
         fault_point("create:cgroup-made");
-    }
-    if (cgroup) {
+        cgroup = cgroup_manager->cgroup();
         // Device access is filtered before the init exists, so nothing in
         // the cgroup ever runs unfiltered. Until "ready" the filter also
         // lets the init mknod what linux.devices lists; the program lives
         // and goes with the cgroup, whose undo is above.
         device_filter = cgroups::apply_device_rules(
             cgroup->full_path(), cgroups::setup_device_rules(spec, device_rules));
-        // Before the init exists, so it starts limited; a failure unwinds
-        // the cgroup with everything else.
-        apply_limits(*cgroup, policy.limits);
     }
 
     if (::mkfifo(dir.fifo_path().c_str(), 0600) < 0)
@@ -466,8 +450,8 @@ State create_container(const Globals& globals, const CreateOptions& options,
     fault_point("create:pid-saved");
     if (cgroup && !spawned.in_cgroup)
         cgroup->add_process(pid); // kernels without CLONE_INTO_CGROUP
-    if (scope)
-        scope->release_holder(); // the init keeps the scope alive now
+    if (cgroup_manager)
+        cgroup_manager->init_placed();
 
     if (plan.new_user)
         linux::write_id_mappings(pid, *spec.linux);
@@ -529,15 +513,7 @@ void run_saved_hooks(const StateDir& dir, const State& state, bool poststart) {
 
 void destroy_container(const StateDir& dir, const State& state) {
     if (!state.cgroup.empty())
-        cgroups::Cgroup::attach(state.cgroup).destroy();
-    if (!state.systemd_unit.empty()) {
-        // Its processes are gone: the stop only removes the unit.
-        try {
-            cgroups::stop_scope(state.systemd_unit);
-        } catch (const Error& e) {
-            log::warn(e.what());
-        }
-    }
+        cgroups::manager_of({state.cgroup, state.systemd_unit})->destroy();
     fault_point("delete:cgroup-removed");
     run_saved_hooks(dir, state, false);
     if (state.rootfs_overlay)

@@ -72,9 +72,4 @@ Limits plan_limits(const policy::Policy& policy, const spec::Resources* resource
     return out;
 }
 
-void apply_limits(const cgroups::Cgroup& cgroup, const Limits& limits) {
-    cgroups::enable_controllers(cgroup.path(), limits.controllers);
-    cgroups::apply_plan(cgroup.full_path(), limits.plan);
-}
-
 } // namespace ward::container

@@ -1,9 +1,9 @@
 // The resource limits of a config (create) or of an update request, judged
 // against what the host's cgroup2 hierarchy has and what the policy says
-// about a limit it cannot enforce; then applied to the container's cgroup.
+// about a limit it cannot enforce. The cgroup manager (cgroups/manager.hpp)
+// puts them into effect.
 #pragma once
 
-#include "ward/cgroups/cgroup.hpp"
 #include "ward/cgroups/resources.hpp"
 #include "ward/policy/policy.hpp"
 
@@ -27,8 +27,5 @@ struct Limits {
 // finding naming that reason: there is no cgroup to write it to.
 Limits plan_limits(const policy::Policy& policy, const spec::Resources* resources,
                    const std::string& no_cgroup = "");
-
-// Enables the controllers in the parents and writes the plan.
-void apply_limits(const cgroups::Cgroup& cgroup, const Limits& limits);
 
 } // namespace ward::container

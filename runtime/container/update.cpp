@@ -21,6 +21,7 @@
 #include "ward/base/file.hpp"
 #include "ward/base/log.hpp"
 #include "ward/base/scope.hpp"
+#include "ward/cgroups/manager.hpp"
 #include "ward/container/lifecycle.hpp"
 #include "ward/container/state.hpp"
 #include "ward/policy/gate.hpp"
@@ -69,7 +70,8 @@ void apply_request(const Globals& g, const StateDir& dir, Container& c,
     write_file_atomic(journal_path(dir),
                       json::serialize(spec::resources_to_json(request), json::Style::pretty));
     fault_point("update:pending-saved");
-    apply_limits(cgroups::Cgroup::attach(c.state.cgroup), limits);
+    cgroups::manager_of({c.state.cgroup, c.state.systemd_unit})
+        ->update({limits.plan, limits.controllers, &u.delta});
     fault_point("update:limits-applied");
     c.spec.linux->resources = u.merged;
     write_file_atomic(dir.config_path(),

@@ -33,6 +33,15 @@ std::string start_transient_unit_body(const std::string& name, const std::string
     return w.take();
 }
 
+std::string set_unit_properties_body(const std::string& name, const std::vector<Property>& props) {
+    Writer w;
+    w.string(name);
+    // Runtime: the change lasts until the unit goes, as the unit does.
+    w.boolean(true);
+    write_properties(w, props);
+    return w.take();
+}
+
 SystemdManager SystemdManager::connect() {
     bool root = ::geteuid() == 0;
     std::string socket = root ? "/run/systemd/private" : "/run/dbus/system_bus_socket";
@@ -124,6 +133,13 @@ void SystemdManager::stop_unit(const std::string& name) {
 void SystemdManager::reset_failed_unit(const std::string& name) {
     with_context("reset-failed " + name,
                  [&] { call("ResetFailedUnit", "s", strings_body({name})); });
+}
+
+void SystemdManager::set_unit_properties(const std::string& name,
+                                         const std::vector<Property>& props) {
+    with_context("set the properties of " + name, [&] {
+        call("SetUnitProperties", "sba(sv)", set_unit_properties_body(name, props));
+    });
 }
 
 std::string SystemdManager::get_unit(const std::string& name) {

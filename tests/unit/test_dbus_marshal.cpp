@@ -147,6 +147,17 @@ BOOST_AUTO_TEST_CASE(start_transient_unit_body_bytes) {
     BOOST_TEST(body.size() == 64u);
 }
 
+// SetUnitProperties' body (ward update through systemd): s, the runtime
+// flag as a 4-byte boolean, then a(sv) whose elements start at 8-aligned 24.
+BOOST_AUTO_TEST_CASE(set_unit_properties_body_bytes) {
+    auto body = set_unit_properties_body("a.scope", {{"TasksMax", std::uint64_t{7}}});
+    // "TasksMax" ends at 37, its signature "t" at 40: the uint64 needs no
+    // padding, and the one element is 24 bytes long.
+    std::string want =
+        str("a.scope") + u32(1) + u32(24) + pad(4) + str("TasksMax") + sig("t") + u64(7);
+    BOOST_TEST(body == want);
+}
+
 // Hello to the bus, serial 1, no body: the header fields array runs from
 // 16 to 125, and the header is padded to 128.
 BOOST_AUTO_TEST_CASE(method_call_header_bytes) {

@@ -3,6 +3,7 @@
 // cgroup.subtree_control, and the writes themselves.
 #pragma once
 
+#include "ward/cgroups/cgroup.hpp"
 #include "ward/cgroups/resources.hpp"
 
 #include <string>
@@ -36,5 +37,10 @@ void enable_controllers(const std::string& cgroup_path, const std::vector<std::s
 // With plan.refuse_below_usage, first refuses a limit at or below
 // memory.current.
 void apply_plan(const std::string& dir, const Plan& plan);
+
+// Both drivers' writes: enable_controllers for `controllers`, then
+// apply_plan into the cgroup's dir.
+void write_limits(const Cgroup& cgroup, const Plan& plan,
+                  const std::vector<std::string>& controllers);
 
 } // namespace ward::cgroups

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "ward/cgroups/cgroup.hpp"
+#include "ward/cgroups/manager.hpp"
 #include "ward/dbus/marshal.hpp"
 #include "ward/spec/config.hpp"
 
@@ -70,5 +71,12 @@ class SystemdScope {
 // StopUnit of a container's scope (after its processes are killed); a
 // unit systemd no longer knows counts as stopped.
 void stop_scope(const std::string& unit);
+
+// The systemd driver behind the Manager interface (manager.hpp's
+// new_manager/manager_of choose it). `unit` and `description` are what a
+// new container's scope is started with; a container's manager read back
+// from its state needs neither.
+std::unique_ptr<Manager> systemd_manager(Placement placement, SystemdUnit unit,
+                                         std::string description);
 
 } // namespace ward::cgroups

@@ -33,6 +33,11 @@ class SystemdManager {
     // (NoSuchUnit) counts as stopped.
     void stop_unit(const std::string& name);
     void reset_failed_unit(const std::string& name);
+    // SetUnitProperties(name, runtime=true, props): a live unit's limits
+    // changed (`ward update`); systemd writes them to the cgroup and keeps
+    // them until the unit goes. Throws naming the unit and a refused
+    // property.
+    void set_unit_properties(const std::string& name, const std::vector<Property>& props);
     // GetUnit: the unit's object path, or "" when systemd has no such unit.
     std::string get_unit(const std::string& name);
 
@@ -43,6 +48,9 @@ class SystemdManager {
     void wait_job(const std::string& job, const std::string& unit, const char* doing);
     Connection conn_;
 };
+
+// The body of SetUnitProperties: sba(sv).
+std::string set_unit_properties_body(const std::string& name, const std::vector<Property>& props);
 
 // The body of StartTransientUnit: ssa(sv)a(sa(sv)) with no auxiliary units.
 std::string start_transient_unit_body(const std::string& name, const std::string& mode,

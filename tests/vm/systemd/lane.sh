@@ -26,7 +26,9 @@ ensure_systemd_image() {
     flock 8
     if [ ! -f "$systemd_image" ]; then
         # No man pages, locales or docs: they would only grow the initramfs.
-        if ! mmdebstrap --variant=minbase --include="$systemd_packages" \
+        # --format=tar: mmdebstrap guesses the format from the name, and
+        # "….tar.tmp" would make a directory.
+        if ! mmdebstrap --variant=minbase --format=tar --include="$systemd_packages" \
             --dpkgopt='path-exclude=/usr/share/man/*' \
             --dpkgopt='path-exclude=/usr/share/locale/*' \
             --dpkgopt='path-exclude=/usr/share/doc/*' \

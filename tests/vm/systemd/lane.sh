@@ -5,10 +5,17 @@
 # cached as a tarball beside the kernel; each run unpacks it, adds ward and
 # the tests, and packs the initramfs.
 
-systemd_image=$cache/debian-bookworm-systemd.tar
-# What the guest needs beyond minbase: systemd as init. No dbus-daemon: the
-# driver talks to /run/systemd/private as systemctl does.
-systemd_packages=systemd-sysv
+# What the guest needs beyond minbase: systemd as init; for the rootless
+# cases (cases/30-rootless.sh), logind with the system bus it needs
+# (dbus, libpam-systemd), so that `loginctl enable-linger` starts a user's
+# manager (user@UID.service, delegated), that manager's session bus
+# (dbus-user-session), and newuidmap/newgidmap for /etc/subuid ranges
+# (uidmap). As root the driver still talks to /run/systemd/private.
+systemd_packages="systemd-sysv dbus libpam-systemd dbus-user-session uidmap"
+# The cache key names the package list: an image cached without one of
+# them is not this image, and is built again (the old one is removed).
+systemd_key=$(printf '%s\n' "$systemd_packages" | sha256sum | cut -c1-12)
+systemd_image=$cache/debian-bookworm-systemd-$systemd_key.tar
 
 # Sets $systemd_skip to the reason when the image cannot be had.
 ensure_systemd_image() {
@@ -37,6 +44,9 @@ ensure_systemd_image() {
             systemd_skip="mmdebstrap of bookworm failed: $(tail -n 1 "$work/mmdebstrap.log")"
         else
             mv "$systemd_image.tmp" "$systemd_image"
+            # Images of other package lists (and the unkeyed name of old).
+            find "$cache" -maxdepth 1 -name 'debian-bookworm-systemd*.tar' \
+                ! -name "${systemd_image##*/}" -delete
         fi
     fi
     exec 8>&-

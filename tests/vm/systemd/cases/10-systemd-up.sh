@@ -18,13 +18,13 @@ test_systemd_is_pid1() {
     fi
 }
 
-# The driver connects to /run/systemd/private (no dbus-daemon in the guest).
+# As root the driver connects to /run/systemd/private, never to the
+# system bus (which logind needs, for the rootless cases' user manager):
+# cases/20-systemd-driver.sh checks in ward's debug log that it did.
 test_systemd_private_socket() {
     name=systemd_private_socket
     if [ ! -S /run/systemd/private ]; then
         not_ok $name "/run/systemd/private is not a socket"
-    elif [ -e /run/dbus/system_bus_socket ]; then
-        not_ok $name "a system bus is running: the driver's private-socket path would go untested"
     elif ! systemctl show -p Delegate init.scope | grep -qx 'Delegate=no'; then
         not_ok $name "systemctl show of init.scope: $(systemctl show -p Delegate init.scope 2>&1)"
     else

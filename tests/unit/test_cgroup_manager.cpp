@@ -1,6 +1,7 @@
 // The cgroup manager interface: which driver a container gets and where
 // each puts its cgroup, decided before anything is made (state.json records
 // it first, so a killed create leaves what `delete --force` clears).
+#include "error_text.hpp"
 #include "ward/base/error.hpp"
 #include "ward/cgroups/manager.hpp"
 
@@ -8,19 +9,7 @@
 
 using namespace ward;
 using cgroups::Driver;
-
-namespace {
-
-std::string error_of(const std::function<void()>& fn) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
-}
-
-} // namespace
+using ward::test::error_of;
 
 BOOST_AUTO_TEST_SUITE(cgroup_manager)
 

@@ -2,6 +2,7 @@
 // bytes for each type, worked out by hand from the D-Bus specification
 // ("Marshaling" and "Message Format"), written here piece by piece with the
 // padding spelled out, and the parser's refusals of malformed input.
+#include "error_text.hpp"
 #include "ward/base/error.hpp"
 #include "ward/dbus/connection.hpp"
 #include "ward/dbus/marshal.hpp"
@@ -12,6 +13,7 @@
 
 using namespace ward;
 using namespace ward::dbus;
+using ward::test::check_fails_with;
 
 namespace {
 
@@ -39,16 +41,6 @@ std::string str(std::string_view v) {
 // g: one length byte, bytes, NUL.
 std::string sig(std::string_view v) {
     return std::string(1, static_cast<char>(v.size())) + std::string(v) + pad(1);
-}
-
-void check_fails_with(const std::function<void()>& fn, const std::string& needle) {
-    try {
-        fn();
-        BOOST_ERROR("no error; expected one mentioning \"" << needle << "\"");
-    } catch (const Error& e) {
-        BOOST_CHECK_MESSAGE(std::string(e.what()).find(needle) != std::string::npos,
-                            "error \"" << e.what() << "\" lacks \"" << needle << "\"");
-    }
 }
 
 } // namespace

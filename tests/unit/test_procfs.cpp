@@ -1,6 +1,7 @@
 // linux/procfs: the per-process handle and the paths it accepts. These run
 // as any user (the handle falls back to /proc without privileges); the
 // namespace and mount cases are in tests/integration/test_procfs.cpp.
+#include "error_text.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/in_root.hpp"
 #include "ward/base/strings.hpp"
@@ -16,6 +17,7 @@
 
 using namespace ward;
 using namespace ward::linux;
+using ward::test::error_of;
 namespace fs = std::filesystem;
 
 namespace {
@@ -26,15 +28,6 @@ std::string status_field(const std::string& path, const std::string& key) {
     for (const auto& line : split(read_fd(fd.get()), '\n'))
         if (line.starts_with(key + ":"))
             return std::string(trim(std::string_view(line).substr(key.size() + 1)));
-    return "";
-}
-
-std::string error_of(const std::function<void()>& fn) {
-    try {
-        fn();
-    } catch (const std::exception& e) {
-        return e.what();
-    }
     return "";
 }
 

@@ -3,6 +3,7 @@
 // and cross-check ward, and reading an error message.
 #pragma once
 
+#include "error_text.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/file.hpp"
 #include "ward/trust/file_record.hpp"
@@ -62,17 +63,6 @@ inline void write_bytes(const std::string& path, const std::string& data) {
 // "sha256:<hex>" as sha256sum(1) computes it.
 inline std::string sha256sum(const std::string& path) {
     return "sha256:" + sh("sha256sum '" + path + "'").substr(0, 64);
-}
-
-// The message of the ward::Error fn throws; fails the test if none.
-inline std::string error_of(const std::function<void()>& fn) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    BOOST_FAIL("expected an error, got none");
-    return "";
 }
 
 // A directory's record (root's, mode 0755 unless said), as a walk or an

@@ -2,6 +2,7 @@
 // and a small OCI layout written byte by byte (no ward code writes it).
 #pragma once
 
+#include "error_text.hpp"
 #include "ward/base/error.hpp"
 #include "ward/trust/digest.hpp"
 #include "ward/trust/layout.hpp"
@@ -30,16 +31,7 @@ inline ward::trust::SelectOptions by_tag(std::string tag) {
     return s;
 }
 
-// "" when fn does not throw ward::Error.
-template <typename Fn>
-std::string error_of(Fn&& fn) {
-    try {
-        fn();
-    } catch (const ward::Error& e) {
-        return e.what();
-    }
-    return "";
-}
+using ward::test::error_of;
 
 inline bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;

@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
 """Writes the hot-text linker script from a profile (bench/hot-text.sh).
 
-hot-text.py MAP BINARY PERF_DATA [PIDS] > bench/hot-text.ld
+hot-text.py MAP BINARY PERF_DATA [PIDS [CALLGRIND...]] > bench/hot-text.ld
 
 MAP is the linker map of BINARY, PERF_DATA a `perf record` of the verbs run
-by that very binary (any events: every sample's instruction pointer counts,
-in every process that mapped the binary, re-executed copies included). The
-input sections of .text that any sample fell in are listed, in their link
-order, in one output section that the link places before .text: the code
-that the verbs run then lies on a few contiguous pages instead of being
-spread over the whole text, so fewer page faults map it (each maps up to
-64 KiB around it) and less of it is resident.
+by that very binary (every sample's instruction pointer counts, in every
+process that ran the binary, re-executed copies and forked children
+included), PIDS the "PID TIER" lines naming each profiled process's tier,
+CALLGRIND the callgrind files of the verbs valgrind can run (cg.TIER.N),
+which list every function run, where samples miss the short ones. The input
+sections of .text that any of them ran are listed, tier by tier (1 first)
+and in link order within a tier, in one output section that the link places
+before .text: the code that the verbs run then lies on a few contiguous
+pages instead of being spread over the whole text, so fewer page faults map
+it (each maps up to 64 KiB around it) and less of it is resident.
 
 A section whose name is unique in the link (a function's own section, from
 -ffunction-sections) is named alone; one whose name is shared (".text" of an
@@ -132,9 +135,38 @@ def pattern(section, path, shared):
     return f"*{os.path.basename(path)}({section})"
 
 
+def symbols(binary):
+    """name: link addresses of the binary's code symbols."""
+    out = subprocess.run(["nm", "--defined-only", binary], capture_output=True, text=True, check=True).stdout
+    found = collections.defaultdict(list)
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 3 and f[1] in "tTWwi":
+            found[f[2]].append(int(f[0], 16))
+    return found
+
+
+def callgrind_offsets(paths, binary):
+    """(tier, link address) of every function that the callgrind runs
+    (files named cg.TIER.N, written with --compress-strings=no and
+    --demangle=no) executed or called: complete, where samples miss the
+    functions that take a few nanoseconds."""
+    names = symbols(binary)
+    found = []
+    for path in paths:
+        tier = int(os.path.basename(path).split(".")[1])
+        with open(path) as f:
+            for line in f:
+                if line.startswith(("fn=", "cfn=")):
+                    name = line.split("=", 1)[1].strip()
+                    found.extend((tier, addr) for addr in names.get(name, ()))
+    return found
+
+
 def main():
     map_path, binary, perf_data = sys.argv[1:4]
     pids = sys.argv[4] if len(sys.argv) > 4 else None
+    callgrind = sys.argv[5:]
     inputs = text_inputs(map_path)
     counts = collections.Counter(section for _, _, section, _ in inputs)
     shared = {s for s, n in counts.items() if n > 1 or s == ".text"}
@@ -146,6 +178,10 @@ def main():
         k = bisect.bisect_right(starts, off) - 1
         if k >= 0 and off < inputs[k][0] + inputs[k][1]:
             first[k] = min(first.get(k, 9), tier(pid))
+    for level, off in callgrind_offsets(callgrind, binary):
+        k = bisect.bisect_right(starts, off) - 1
+        if k >= 0 and off < inputs[k][0] + inputs[k][1]:
+            first[k] = min(first.get(k, 9), level)
     # Tier by tier (1: state, which a shim asks most), each in link order: a
     # short verb's code lies on the first pages of the hot text, and what
     # only create needs follows it.

@@ -7,15 +7,19 @@
 #
 # What is profiled, CYCLES times (default 10) after one unprofiled cycle
 # (so one-time work, such as the trust memo's first signature check, stays
-# out): --help, spec, features, and a plain busybox bundle under the baseline
-# policy through create, state, start, ps, list, exec, kill, delete and run;
-# then `run` of a signed store image under the hardened policy (the trust
-# check answered by the memo), as bench/start.sh runs it. Every sample of
-# the CPU clock and every page fault of the ward processes counts.
+# out), under perf's CPU clock and page-fault events: --help, spec, features,
+# and a plain busybox bundle under the baseline policy through create,
+# state, start, ps, list, exec, kill, delete and run; then `run` of a signed
+# store image under the hardened policy (the trust check answered by the
+# memo), as bench/start.sh runs it. The clock's samples miss functions of a
+# few nanoseconds, so the verbs valgrind can run are also run once under
+# callgrind, which lists every function. Each process has a tier, and the
+# list is written tier by tier: state first, then start, kill and delete,
+# then create and run, then the rest.
 set -eu
 cd "$(dirname "$0")/.."
 . bench/lib-runtimes.sh
-bench_tools perf umoci
+bench_tools perf:linux-perf umoci valgrind
 [ "$(id -u)" = 0 ] || { echo "hot-text: run as root (containers)" >&2; exit 1; }
 repo=$PWD
 # bench/hot-text.sh BINARY MAP profiles another link of ward (MAP its link
@@ -101,9 +105,35 @@ export WARD="$ward" WORK="$work" REPO="$repo" PIDS="$work/pids"
 : >"$work/pids"
 perf record -q -o "$work/perf.data" -e cpu-clock/period=5000/u -e page-faults/period=1/u \
     -- "$work/cycle" "$cycles" >/dev/null 2>&1
-# KEEP_PERF=DIR keeps the profile and its pids, to study them.
-[ -z "${KEEP_PERF:-}" ] || cp "$work/perf.data" "$work/pids" "$KEEP_PERF"
-python3 bench/hot-text.py "$map" "$ward" "$work/perf.data" "$work/pids" >"$work/hot-text.ld"
+# Complete lists of the functions run, where valgrind can run the verb (not
+# create, run, exec or kill: their namespaces and pidfds are beyond it):
+# callgrind names every function, however short. `vg TIER CMD...`; a run
+# that fails is not used (its error path is not the verb's).
+n=0
+vg() {
+    n=$((n + 1))
+    out="$work/cg.$1.$n"
+    shift
+    valgrind -q --tool=callgrind --callgrind-out-file="$out" --compress-strings=no --demangle=no \
+        "$@" >/dev/null 2>&1 || rm -f "$out"
+}
+w="$ward --root $work/root"
+$w --policy "$repo/contrib/policies/baseline.json" create --bundle "$work/bundle" ht-plain
+vg 1 $w state ht-plain
+vg 2 $w start ht-plain
+vg 1 $w state ht-plain
+vg 4 $w ps --format json ht-plain
+vg 4 $w list
+$w kill ht-plain KILL
+while $w state ht-plain | grep -q running; do :; done
+vg 1 $w state ht-plain
+vg 2 $w delete ht-plain
+vg 4 $w --help
+vg 4 $w features
+vg 4 $w spec --bundle "$work/spec"
+# KEEP_PERF=DIR keeps the profile, to study it.
+[ -z "${KEEP_PERF:-}" ] || cp "$work/perf.data" "$work/pids" "$work"/cg.* "$KEEP_PERF"
+python3 bench/hot-text.py "$map" "$ward" "$work/perf.data" "$work/pids" "$work"/cg.* >"$work/hot-text.ld"
 if [ $# = 2 ]; then
     cat "$work/hot-text.ld"
     exit 0

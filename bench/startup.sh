@@ -78,7 +78,10 @@ create_figures() {
 }
 # by_part BINARY ARGS...: one run's page faults sorted by the part of the
 # binary (or other mapping) each touched.
-by_part() { python3 bench/faults-by-part.py "$@" | awk 'NR > 1 { printf "%s%s %s", sep, $2, $1; sep = ", " }'; }
+by_part() {
+    python3 bench/faults-by-part.py "$@" |
+        awk 'NR > 1 { n = $1; $1 = ""; printf "%s%s %s", sep, substr($0, 2), n; sep = ", " }'
+}
 
 pairs="$* floor=$work/floor"
 for pair in $pairs; do cold "${pair#*=}"; done
@@ -93,6 +96,28 @@ for pair in $pairs; do
 done
 eval hyperfine -N --warmup 10 --runs "$runs" --export-markdown "$work/times.md" "$args" >/dev/null 2>"$work/hf.err" ||
     { cat "$work/hf.err" >&2; exit 1; }
+# create, each run after a delete (not timed), crun beside it; RUNS / 4 runs.
+# gone NAME CMD...: a script that runs CMD ignoring its failure, for --prepare.
+gone() {
+    name=$1
+    shift
+    printf '#!/bin/sh\n%s >/dev/null 2>&1 || true\n' "$*" >"$work/gone-$name"
+    chmod +x "$work/gone-$name"
+}
+args=""
+for pair in $pairs; do
+    label=${pair%%=*}
+    bin=${pair#*=}
+    [ "$label" = floor ] && continue
+    gone "$label" "$bin" --root "$work/root" delete --force su-create
+    args="$args -n '$label create' --prepare '$work/gone-$label'"
+    args="$args \"\$(wrap_keep $bin --root $work/root $policy create --bundle $work/bundle su-create)\""
+done
+gone crun crun --root "$work/crun" delete --force su-crun
+args="$args -n 'crun create' --prepare '$work/gone-crun'"
+args="$args \"\$(wrap crun --root $work/crun create --bundle $work/bundle su-crun)\""
+eval hyperfine -N --warmup 3 --runs "$((runs / 4))" --export-markdown "$work/create.md" "$args" >/dev/null 2>"$work/hf.err" ||
+    { cat "$work/hf.err" >&2; exit 1; }
 
 {
     echo "## Process start-up: one static binary"
@@ -102,8 +127,9 @@ eval hyperfine -N --warmup 10 --runs "$runs" --export-markdown "$work/times.md" 
     echo "ward $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(crun --version | head -1). \`state\` of a"
     echo "created container (baseline policy) and \`--help\`, beside \`floor\`, a static"
     echo "PIE whose main returns 0. Page faults: mean of 50 runs (perf stat);"
-    echo "\`create\`: the median of 5 runs through bench/verbs.sh's wrapper (peak RSS"
-    echo "and faults of the command's largest process, /usr/bin/time)."
+    echo "\`create\`: the median of 5 runs through bench/verbs.sh's wrapper (/usr/bin/time:"
+    echo "the peak RSS of the command's largest process, which is the runtime's own;"
+    echo "the faults of all its processes but the container's, the wrapper's included)."
     echo
     echo "| binary | faults, \`state\` | faults, \`--help\` | \`create\` peak RSS [KiB] | faults, \`create\` |"
     echo "|:---|---:|---:|---:|---:|"
@@ -130,6 +156,10 @@ eval hyperfine -N --warmup 10 --runs "$runs" --export-markdown "$work/times.md" 
     done
     echo
     cat "$work/times.md"
+    echo
+    echo "\`create\` ($((runs / 4)) runs, each after a delete; through the wrapper):"
+    echo
+    cat "$work/create.md"
 } >"$work/section.md"
 python3 bench/update-section.py docs/performance.md "## Process start-up: one static binary" <"$work/section.md"
 cat "$work/section.md"

@@ -12,9 +12,12 @@ CC       ?= gcc
 WERROR   ?= -Werror
 OPT      ?= -O2 -g
 CPPFLAGS += -Iinclude -D_GNU_SOURCE
-# A section per function and per object, so that ward's link can drop what
-# no verb reaches (--gc-sections) and place the hot code together (HOT_TEXT).
+# A section per function and per object, so that ward's static link can drop
+# what no verb reaches (--gc-sections) and place the hot code together
+# (HOT_TEXT). The sanitizer build links dynamically and needs neither.
+ifneq ($(SANITIZE),1)
 CXXFLAGS += -ffunction-sections -fdata-sections
+endif
 CXXFLAGS += -std=c++20 $(OPT) -Wall -Wextra $(WERROR) -fPIE -fstack-protector-strong \
             -fstack-clash-protection -MMD -MP
 LDFLAGS  += -pie -Wl,-z,relro,-z,now -Wl,--as-needed

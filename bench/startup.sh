@@ -52,8 +52,12 @@ cold() {
     dd if="$1" iflag=nocache count=0 status=none
     "$1" --help >/dev/null 2>&1 || true
 }
-# faults CMD...: page faults of one run of CMD, mean of 50 (perf stat).
-faults() { perf stat -x, -r 50 -e page-faults "$@" 2>&1 >/dev/null | awk -F, '/page-faults/ { print $1 }'; }
+# faults CMD...: "FAULTS | CPU_MS" of one run of CMD, means of 50 (perf
+# stat; CPU time is less inflated than wall time by a busy host).
+faults() {
+    perf stat -x, -r 50 -e page-faults,task-clock "$@" 2>&1 >/dev/null |
+        awk -F, '/page-faults/ { f = $1 } /task-clock/ { c = $1 } END { printf "%d | %.2f", f, c }'
+}
 # median N...: the middle one of the numbers.
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 # create_figures RUNTIME: peak RSS (KiB) and page faults of `create`, median
@@ -126,25 +130,26 @@ eval hyperfine -N --warmup 3 --runs "$((runs / 4))" --export-markdown "$work/cre
     echo "kernel $(uname -r), load average $(cut -d' ' -f1 /proc/loadavg) at the start;"
     echo "ward $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(crun --version | head -1). \`state\` of a"
     echo "created container (baseline policy) and \`--help\`, beside \`floor\`, a static"
-    echo "PIE whose main returns 0. Page faults: mean of 50 runs (perf stat);"
+    echo "PIE whose main returns 0. Page faults and CPU time (user + system): means"
+    echo "of 50 runs (perf stat);"
     echo "\`create\`: the median of 5 runs through bench/verbs.sh's wrapper (/usr/bin/time:"
     echo "the peak RSS of the command's largest process, which is the runtime's own;"
     echo "the faults of all its processes but the container's, the wrapper's included)."
     echo
-    echo "| binary | faults, \`state\` | faults, \`--help\` | \`create\` peak RSS [KiB] | faults, \`create\` |"
-    echo "|:---|---:|---:|---:|---:|"
+    echo "| binary | faults, \`state\` | CPU, \`state\` [ms] | faults, \`--help\` | CPU, \`--help\` [ms] | \`create\` peak RSS [KiB] | faults, \`create\` |"
+    echo "|:---|---:|---:|---:|---:|---:|---:|"
     for pair in $pairs; do
         label=${pair%%=*}
         bin=${pair#*=}
         case $label in
-        floor) echo "| floor | $(faults "$bin") | | | |" ;;
+        floor) echo "| floor | $(faults "$bin") | | | | |" ;;
         *)
             set -- $(create_figures "$bin")
             echo "| $label | $(faults "$bin" --root "$work/root" state su-state) | $(faults "$bin" --help) | $1 | $2 |" ;;
         esac
     done
     set -- $(create_figures crun)
-    echo "| crun | | | $1 | $2 |"
+    echo "| crun | | | | | $1 | $2 |"
     echo
     echo "Where one \`state\`'s faults land (one run, perf record):"
     echo

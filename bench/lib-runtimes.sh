@@ -6,10 +6,10 @@
 # the same wrapper with a no-op in place of the umount (wrap_keep), and
 # every runtime pays the same cost for it.
 bench_tools() {
-    for tool in "$@"; do
-        command -v "$tool" >/dev/null || {
-            echo "bench: installing $tool"
-            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null
+    for spec in "$@"; do # TOOL, or TOOL:PACKAGE where they differ
+        command -v "${spec%%:*}" >/dev/null || {
+            echo "bench: installing ${spec#*:}"
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${spec#*:}" >/dev/null
         }
     done
 }

@@ -1,0 +1,170 @@
+#!/bin/sh
+# What one ward process costs to start: page faults (counted by perf, and
+# sorted by the part of the binary they touched), time (hyperfine) and the
+# peak RSS of `create`, for `ward state` of a created container and `ward
+# --help`, beside a static PIE that only returns (the floor of any process
+# start here) and crun's `create` RSS. Writes its section of
+# docs/performance.md (not a test).
+#
+# bench/startup.sh [LABEL=BINARY...] compares ward binaries built from other
+# commits or with other link flags (default: ward=build/ward); each runs the
+# same bundle. RUNS (default 200) hyperfine runs per command. Caches are not
+# dropped (a shared host): warm figures.
+set -eu
+cd "$(dirname "$0")/.."
+. bench/lib-runtimes.sh
+bench_tools hyperfine perf:linux-perf crun
+bench_tools /usr/bin/time:time
+repo=$PWD
+[ -x build/ward ] || make -s -j2 all
+[ $# -gt 0 ] || set -- "ward=$repo/build/ward"
+runs=${RUNS:-200}
+work=$(mktemp -d /tmp/ward-bench-startup.XXXXXX)
+ward=${1#*=}
+cleanup() {
+    "$ward" --root "$work/root" delete --force su-state >/dev/null 2>&1 || true
+    "$ward" --root "$work/root" delete --force su-create >/dev/null 2>&1 || true
+    crun --root "$work/crun" delete --force su-crun >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+scripts/busybox-rootfs.sh "$work/bundle/rootfs"
+"$ward" spec --bundle "$work/bundle"
+python3 - "$work/bundle/config.json" <<'PY'
+import json, sys
+config = json.load(open(sys.argv[1]))
+config["process"]["args"] = ["/bin/sleep", "1000"]
+config["process"]["terminal"] = False
+config["ociVersion"] = "1.0.2"  # Debian 12's crun 1.8 refuses newer
+json.dump(config, open(sys.argv[1], "w"), indent=2)
+PY
+printf 'int main(void) { return 0; }\n' | gcc -O2 -static-pie -x c - -o "$work/floor"
+policy="--policy $repo/contrib/policies/baseline.json"
+"$ward" --root "$work/root" $policy create --bundle "$work/bundle" su-state
+
+# cold BINARY: drops BINARY from the page cache and runs it once, so its
+# pages are cached as the first exec after a boot reads them. How a file was
+# written decides the size of its page-cache folios, and so how much each
+# fault maps: a binary fresh from the linker or strip took a fifth fewer
+# faults and twice the RSS of the same bytes read back from disk.
+cold() {
+    dd if="$1" iflag=nocache count=0 status=none
+    "$1" --help >/dev/null 2>&1 || true
+}
+# faults CMD...: "FAULTS | CPU_MS" of one run of CMD, means of 50 (perf
+# stat; CPU time is less inflated than wall time by a busy host).
+faults() {
+    perf stat -x, -r 50 -e page-faults,task-clock "$@" 2>&1 >/dev/null |
+        awk -F, '/page-faults/ { f = $1 } /task-clock/ { c = $1 } END { printf "%d | %.2f", f, c }'
+}
+# median N...: the middle one of the numbers.
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# create_figures RUNTIME: peak RSS (KiB) and page faults of `create`, median
+# of 5, as /usr/bin/time reports the command's largest process (verbs.sh).
+create_figures() {
+    rss=""
+    flt=""
+    for i in 1 2 3 4 5; do
+        case $1 in
+        crun)
+            crun --root "$work/crun" delete --force su-crun >/dev/null 2>&1 || true
+            cmd=$(wrap crun --root "$work/crun" create --bundle "$work/bundle" su-crun) ;;
+        *)
+            "$1" --root "$work/root" delete --force su-create >/dev/null 2>&1 || true
+            cmd=$(wrap_keep "$1" --root "$work/root" $policy create --bundle "$work/bundle" su-create) ;;
+        esac
+        /usr/bin/time -o "$work/time" -f '%M %R' sh -c "$cmd" >/dev/null 2>&1
+        rss="$rss $(cut -d' ' -f1 "$work/time")"
+        flt="$flt $(cut -d' ' -f2 "$work/time")"
+    done
+    echo "$(median $rss) $(median $flt)"
+}
+# by_part BINARY ARGS...: one run's page faults sorted by the part of the
+# binary (or other mapping) each touched.
+by_part() {
+    python3 bench/faults-by-part.py "$@" |
+        awk 'NR > 1 { n = $1; $1 = ""; printf "%s%s %s", sep, substr($0, 2), n; sep = ", " }'
+}
+
+pairs="$* floor=$work/floor"
+for pair in $pairs; do cold "${pair#*=}"; done
+args=""
+for pair in $pairs; do
+    label=${pair%%=*}
+    bin=${pair#*=}
+    case $label in
+    floor) args="$args -n floor $bin" ;;
+    *) args="$args -n '$label state' '$bin --root $work/root state su-state' -n '$label --help' '$bin --help'" ;;
+    esac
+done
+eval hyperfine -N --warmup 10 --runs "$runs" --export-markdown "$work/times.md" "$args" >/dev/null 2>"$work/hf.err" ||
+    { cat "$work/hf.err" >&2; exit 1; }
+# create, each run after a delete (not timed), crun beside it; RUNS / 4 runs.
+# gone NAME CMD...: a script that runs CMD ignoring its failure, for --prepare.
+gone() {
+    name=$1
+    shift
+    printf '#!/bin/sh\n%s >/dev/null 2>&1 || true\n' "$*" >"$work/gone-$name"
+    chmod +x "$work/gone-$name"
+}
+args=""
+for pair in $pairs; do
+    label=${pair%%=*}
+    bin=${pair#*=}
+    [ "$label" = floor ] && continue
+    gone "$label" "$bin" --root "$work/root" delete --force su-create
+    args="$args -n '$label create' --prepare '$work/gone-$label'"
+    args="$args \"\$(wrap_keep $bin --root $work/root $policy create --bundle $work/bundle su-create)\""
+done
+gone crun crun --root "$work/crun" delete --force su-crun
+args="$args -n 'crun create' --prepare '$work/gone-crun'"
+args="$args \"\$(wrap crun --root $work/crun create --bundle $work/bundle su-crun)\""
+eval hyperfine -N --warmup 3 --runs "$((runs / 4))" --export-markdown "$work/create.md" "$args" >/dev/null 2>"$work/hf.err" ||
+    { cat "$work/hf.err" >&2; exit 1; }
+
+{
+    echo "## Process start-up: one static binary"
+    echo
+    echo "Measured by bench/startup.sh (RUNS=$runs) on $(date -u +%Y-%m-%d), $(nproc) cores,"
+    echo "kernel $(uname -r), load average $(cut -d' ' -f1 /proc/loadavg) at the start;"
+    echo "ward $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(crun --version | head -1). \`state\` of a"
+    echo "created container (baseline policy) and \`--help\`, beside \`floor\`, a static"
+    echo "PIE whose main returns 0. Page faults and CPU time (user + system): means"
+    echo "of 50 runs (perf stat);"
+    echo "\`create\`: the median of 5 runs through bench/verbs.sh's wrapper (/usr/bin/time:"
+    echo "the peak RSS of the command's largest process, which is the runtime's own;"
+    echo "the faults of all its processes but the container's, the wrapper's included)."
+    echo
+    echo "| binary | faults, \`state\` | CPU, \`state\` [ms] | faults, \`--help\` | CPU, \`--help\` [ms] | \`create\` peak RSS [KiB] | faults, \`create\` |"
+    echo "|:---|---:|---:|---:|---:|---:|---:|"
+    for pair in $pairs; do
+        label=${pair%%=*}
+        bin=${pair#*=}
+        case $label in
+        floor) echo "| floor | $(faults "$bin") | | | | |" ;;
+        *)
+            set -- $(create_figures "$bin")
+            echo "| $label | $(faults "$bin" --root "$work/root" state su-state) | $(faults "$bin" --help) | $1 | $2 |" ;;
+        esac
+    done
+    set -- $(create_figures crun)
+    echo "| crun | | | | | $1 | $2 |"
+    echo
+    echo "Where one \`state\`'s faults land (one run, perf record):"
+    echo
+    for pair in $pairs; do
+        label=${pair%%=*}
+        bin=${pair#*=}
+        [ "$label" = floor ] && continue
+        echo "- $label: $(by_part "$bin" --root "$work/root" state su-state)"
+    done
+    echo
+    cat "$work/times.md"
+    echo
+    echo "\`create\` ($((runs / 4)) runs, each after a delete; through the wrapper):"
+    echo
+    cat "$work/create.md"
+} >"$work/section.md"
+python3 bench/update-section.py docs/performance.md "## Process start-up: one static binary" <"$work/section.md"
+cat "$work/section.md"

@@ -204,25 +204,29 @@ void add_notify_passthrough(spec::Spec& spec, const StateDir& dir, linux::Rootfs
 }
 
 // Why the container gets no cgroup, or "" when it gets one: the caller's
-// --cgroup-manager disabled, or, for an unprivileged caller, no cgroup
-// delegated to it where the container's would go. Then limits are the
-// policy's unavailableLimits call and device rules are not enforced.
+// --cgroup-manager disabled, or, for an unprivileged caller of the
+// cgroupfs driver, no cgroup delegated to it where the container's would
+// go, or ward itself outside the delegated subtree (it could not move the
+// init in). Then limits are the policy's unavailableLimits call and device
+// rules are not enforced. With the systemd driver the user's own manager
+// makes and delegates the scope; create fails when there is none.
 std::string no_cgroup_reason(const Globals& g, const spec::Spec& spec, const std::string& id,
                              bool rootless) {
     if (g.cgroups_disabled)
         return "--cgroup-manager disabled gives the container no cgroup";
-    if (!rootless || !spec.linux)
+    if (!rootless || !spec.linux || g.systemd_cgroup)
         return "";
-    std::string refused;
-    try {
-        refused = cgroups::undelegated_dir(cgroups::resolve_path(spec.linux->cgroups_path, id));
-    } catch (const Error& e) {
-        refused = e.what();
-    }
-    if (refused.empty())
-        return "";
-    return "rootless: no cgroup is delegated to uid " + std::to_string(::geteuid()) + " (" +
-           refused + " is not writable by it), so the container runs in ward's own cgroup";
+    std::string path = cgroups::resolve_path(spec.linux->cgroups_path, id);
+    std::string uid = std::to_string(::geteuid());
+    if (std::string dir = cgroups::undelegated_dir(path); !dir.empty())
+        return "rootless: no cgroup is delegated to uid " + uid + " (" + dir +
+               " is not writable by it), so the container runs in ward's own cgroup";
+    if (std::string procs = cgroups::move_refused(path); !procs.empty())
+        return "rootless: ward runs in cgroup " + cgroups::self_cgroup() +
+               ", outside the cgroups delegated to uid " + uid + " (" + procs +
+               ", where it and the container's " + path +
+               " meet, is not writable by it), so the container runs in ward's own cgroup";
+    return "";
 }
 
 // An unprivileged caller: ward makes the config's user namespace and moves
@@ -352,7 +356,7 @@ State create_container(const Globals& globals, const CreateOptions& options,
     } else {
         cgroup_manager = cgroups::new_manager(
             g.systemd_cgroup ? cgroups::Driver::systemd : cgroups::Driver::cgroupfs,
-            spec.linux->cgroups_path, options.id, "ward container " + options.id);
+            spec.linux->cgroups_path, options.id, "ward container " + options.id, caller);
         // Recorded before the cgroup exists: a ward killed right after it
         // is made leaves a state naming it, which `delete --force` removes.
         state.cgroup = cgroup_manager->placement().cgroup;

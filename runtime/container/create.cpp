@@ -142,12 +142,13 @@ struct PolicyOutcome {
 // for is a finding too (unavailableLimits).
 PolicyOutcome apply_policy(policy::Effective effective, spec::Spec& spec,
                            const CreateOptions& options, const linux::RootfsHandles& handles,
-                           const std::string& no_cgroup) {
+                           const std::string& no_cgroup, const std::string& cgroup_path) {
     PolicyOutcome out{std::move(effective), {}, {}, {}};
     const spec::Resources* resources =
         spec.linux && spec.linux->resources ? &*spec.linux->resources : nullptr;
-    out.limits = with_context(
-        "config.json", [&] { return plan_limits(out.effective.policy, resources, no_cgroup); });
+    out.limits = with_context("config.json", [&] {
+        return plan_limits(out.effective.policy, resources, no_cgroup, cgroup_path);
+    });
     policy::Request request;
     request.stage = policy::Stage::create;
     request.config = &spec;
@@ -229,6 +230,14 @@ std::string no_cgroup_reason(const Globals& g, const spec::Spec& spec, const std
     return "";
 }
 
+// The manager of the new container's cgroup; nothing is made yet.
+std::shared_ptr<cgroups::Manager> new_cgroup_manager(const Globals& g, const spec::Spec& spec,
+                                                     const std::string& id, uid_t caller) {
+    return cgroups::new_manager(
+        g.systemd_cgroup ? cgroups::Driver::systemd : cgroups::Driver::cgroupfs,
+        spec.linux->cgroups_path, id, "ward container " + id, caller);
+}
+
 // An unprivileged caller: ward makes the config's user namespace and moves
 // into it (linux/rootless.hpp), then makes the copies of what the checks
 // looked at there, and the init is cloned inside it.
@@ -291,7 +300,14 @@ State create_container(const Globals& globals, const CreateOptions& options,
     log::debug("trust: " + trust.kind + ": " + trust.detail + " (" + std::to_string(trust_us) +
                " us)");
     const std::string no_cgroup = no_cgroup_reason(g, spec, options.id, rootless);
-    PolicyOutcome policy = apply_policy(std::move(effective), spec, options, handles, no_cgroup);
+    // Shared with the undo below, which runs after this local is gone. A
+    // rootless caller's limits are judged against the controllers
+    // delegated to it where the cgroup goes, so that is settled first.
+    std::shared_ptr<cgroups::Manager> cgroup_manager;
+    if (rootless && no_cgroup.empty() && spec.linux)
+        cgroup_manager = new_cgroup_manager(g, spec, options.id, caller);
+    PolicyOutcome policy = apply_policy(std::move(effective), spec, options, handles, no_cgroup,
+                                        cgroup_manager ? cgroup_manager->placement().cgroup : "");
     policy.trust = std::move(trust);
     handles.require_sources();
     bool proxied_terminal =
@@ -340,8 +356,6 @@ State create_container(const Globals& globals, const CreateOptions& options,
                       json::serialize(spec::spec_to_json(spec), json::Style::pretty));
     record_policy(dir, policy);
 
-    // Shared with the undo below, which runs after this local is gone.
-    std::shared_ptr<cgroups::Manager> cgroup_manager;
     std::optional<cgroups::Cgroup> cgroup;
     cgroups::DeviceFilter device_filter;
     if (!no_cgroup.empty()) {
@@ -354,9 +368,8 @@ State create_container(const Globals& globals, const CreateOptions& options,
         else
             log::debug(no_cgroup);
     } else {
-        cgroup_manager = cgroups::new_manager(
-            g.systemd_cgroup ? cgroups::Driver::systemd : cgroups::Driver::cgroupfs,
-            spec.linux->cgroups_path, options.id, "ward container " + options.id, caller);
+        if (!cgroup_manager)
+            cgroup_manager = new_cgroup_manager(g, spec, options.id, caller);
         // Recorded before the cgroup exists: a ward killed right after it
         // is made leaves a state naming it, which `delete --force` removes.
         state.cgroup = cgroup_manager->placement().cgroup;

@@ -103,11 +103,11 @@ rl_pid() {
 }
 # rl_check_cgroup PID CGROUP WANT-UNDER LIMITS: prints a "vm:" line, and
 # what is wrong unless the init's CGROUP is under WANT-UNDER, the user's,
-# holds the init alone and has LIMITS ("memory.max pids.max" values).
+# holds the init alone and has LIMITS ("memory.max pids.max cpu.max").
 rl_check_cgroup() {
     pid=$1 rl_cg=$2 under=$3 limits=$4
     dir=$cgroot$rl_cg
-    got="$(cat "$dir/memory.max" 2>/dev/null) $(cat "$dir/pids.max" 2>/dev/null)"
+    got="$(cat "$dir/memory.max" 2>/dev/null) $(cat "$dir/pids.max" 2>/dev/null) $(cat "$dir/cpu.max" 2>/dev/null)"
     procs=$(tr '\n' ' ' <"$dir/cgroup.procs" 2>/dev/null)
     owner=$(stat -c %u "$dir" 2>/dev/null)
     uid=$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
@@ -122,12 +122,13 @@ rl_check_cgroup() {
     if [ "$owner" != "$rl_uid" ] || [ "$uid" != "$rl_uid" ]; then
         echo "cgroup owner $owner, init uid $uid, want $rl_uid"
     elif [ "$got" != "$limits" ]; then
-        echo "memory.max pids.max are '$got', want '$limits'"
+        echo "memory.max pids.max cpu.max are '$got', want '$limits'"
     elif [ "$procs" != "$pid " ]; then
         echo "cgroup.procs is '$procs', want the init $pid alone"
     fi
 }
-limits_64m_40='s|"resources":{|"resources":{"memory":{"limit":67108864},"pids":{"limit":40},|'
+# Memory, pids and cpu: the controllers user@.service delegates.
+limits_64m_40='s|"resources":{|"resources":{"memory":{"limit":67108864},"pids":{"limit":40},"cpu":{"quota":50000,"period":100000},|'
 oom_probe='"sh","-c","dd if=/dev/zero of=/dev/null bs=64M count=1"'
 limits_16m='s|"resources":{|"resources":{"memory":{"limit":16777216,"swap":16777216},|'
 # "\&": a bare & in the sed replacement would be the matched text.
@@ -145,7 +146,7 @@ test_rootless_cgroupfs() {
     else
         pid=$(rl_pid rlc1)
         rl_cg=$(rl_cgroup "$pid")
-        why=$(rl_check_cgroup "$pid" "$rl_cg" "/user.slice/user-$rl_uid.slice/user@$rl_uid.service/app.slice" "67108864 40")
+        why=$(rl_check_cgroup "$pid" "$rl_cg" "/user.slice/user-$rl_uid.slice/user@$rl_uid.service/app.slice" "67108864 40 50000 100000")
         as_rl ward delete --force rlc1 >/tmp/rlc1.del 2>&1
         if [ -n "$(echo "$why" | grep -v '^vm:')" ]; then
             echo "$why" | grep '^vm:'
@@ -189,6 +190,28 @@ test_rootless_cgroupfs() {
     fi
 }
 
+# A limit whose controller is not delegated to the user (io: user@.service
+# delegates cpu, memory and pids) is judged by the policy against what the
+# delegated subtree has, with either driver: hardened refuses it, naming
+# the controller and where it is missing, before anything is made.
+test_rootless_undelegated_controller() {
+    at=/sys/fs/cgroup/user.slice/user-$rl_uid.slice/user@$rl_uid.service
+    rl_bundle rlio '"true"' 's|"resources":{|"resources":{"blockIO":{"weight":500},|'
+    for driver in cgroupfs systemd; do
+        name=rootless_${driver}_undelegated_controller_refused
+        flag=
+        [ $driver = systemd ] && flag=--systemd-cgroup
+        rl_scope ward $flag run --bundle "$rl_home/bundles/rlio" rlio >/tmp/rlio.out 2>&1
+        rc=$?
+        as_rl ward $flag delete --force rlio >/dev/null 2>&1
+        if [ $rc -ne 0 ] && grep -q "needs the io controller, which the cgroup2 hierarchy at $at does not have (it has: cpu, memory, pids)" /tmp/rlio.out; then
+            ok $name
+        else
+            not_ok $name "exit $rc: $(grep -v '^warning' /tmp/rlio.out | head -n 2 | tr '\n' ' ')"
+        fi
+    done
+}
+
 # The systemd driver run by the user: the scope is its own manager's
 # (user.slice of user@UID.service), found through its private socket, or
 # the session bus when DBUS_SESSION_BUS_ADDRESS says so (RL_BUS).
@@ -210,7 +233,7 @@ test_rootless_systemd_scope() {
     pid=$(rl_pid rlsd1)
     props="$(rl_show $unit ActiveState) $(rl_show $unit Delegate) $(rl_show $unit Slice) $(rl_show $unit MemoryMax) $(rl_show $unit TasksMax) $(rl_show $unit ControlGroup)"
     rl_cg=$(rl_cgroup "$pid")
-    why=$(rl_check_cgroup "$pid" "$rl_cg" "/user.slice/user-$rl_uid.slice/user@$rl_uid.service/user.slice" "67108864 40")
+    why=$(rl_check_cgroup "$pid" "$rl_cg" "/user.slice/user-$rl_uid.slice/user@$rl_uid.service/user.slice" "67108864 40 50000 100000")
     echo "vm: $unit: $props"
     as_rl ward --systemd-cgroup delete --force rlsd1 >/tmp/rlsd1.del 2>&1
     after=$(rl_show $unit ActiveState)
@@ -332,7 +355,8 @@ rl_setup
 if [ -n "$rl_skip" ]; then
     for t in user_manager_delegated cgroupfs_cgroup_delegated_with_limits \
         cgroupfs_memory_limit_oom_kills cgroupfs_pids_limit_stops_forks \
-        cgroupfs_outside_the_delegation_refused systemd_scope_in_the_users_manager \
+        cgroupfs_outside_the_delegation_refused cgroupfs_undelegated_controller_refused \
+        systemd_undelegated_controller_refused systemd_scope_in_the_users_manager \
         systemd_memory_max_oom_kills_via_session_bus systemd_tasks_max_stops_forks \
         systemd_kill_9_mid_create_leaves_no_unit systemd_outside_the_delegation_refused; do
         skip rootless_$t "$rl_skip"
@@ -340,6 +364,7 @@ if [ -n "$rl_skip" ]; then
 else
     test_rootless_user_manager
     test_rootless_cgroupfs
+    test_rootless_undelegated_controller
     test_rootless_systemd_scope
     test_rootless_systemd_limits_bite
     test_rootless_systemd_killed_create

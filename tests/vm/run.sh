@@ -352,7 +352,7 @@ report_guest() {
     tr -d '\r' <"$log" | sed 's/\x1bc//g; s/\x1b\[[0-9;?]*[A-Za-z]//g' >"$txt"
     # A marker may share its line with firmware or kernel output before it.
     if ! grep -q "$end_marker\$" "$txt"; then
-        echo "vm: the $label guest never printed its end marker (qemu exit $qemu_rc; 124 is the ${boot_timeout}s timeout)"
+        echo "vm: the $label guest never printed its end marker (qemu exit $qemu_rc; 124 is the timeout)"
         echo "vm: last lines of the serial console:"
         tail -n 40 "$txt" | awk '{ print "   | " $0 }'
         total_fail=$((total_fail + 1))

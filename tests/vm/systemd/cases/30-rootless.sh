@@ -235,6 +235,9 @@ test_rootless_systemd_scope() {
     rl_cg=$(rl_cgroup "$pid")
     why=$(rl_check_cgroup "$pid" "$rl_cg" "/user.slice/user-$rl_uid.slice/user@$rl_uid.service/user.slice" "67108864 40 50000 100000")
     echo "vm: $unit: $props"
+    # update as the user: the cgroup and the user manager's unit property.
+    as_rl ward update --pids-limit 30 rlsd1 >/tmp/rlsd1.upd 2>&1
+    updated="$(rl_show $unit TasksMax) $(cat "$cgroot$rl_cg/pids.max" 2>/dev/null)"
     as_rl ward --systemd-cgroup delete --force rlsd1 >/tmp/rlsd1.del 2>&1
     after=$(rl_show $unit ActiveState)
     via=$(grep -c "connecting to uid $rl_uid's user manager at /run/user/$rl_uid/systemd/private" /tmp/rl-sd.log)
@@ -248,6 +251,8 @@ test_rootless_systemd_scope() {
         not_ok $name "the init is in $rl_cg, want $want_cg"
     elif [ "$via" = 0 ]; then
         not_ok $name "ward's log names no connection to the user manager's private socket"
+    elif [ "$updated" != "30 30" ]; then
+        not_ok $name "after update --pids-limit 30: TasksMax and pids.max '$updated' ($(first_line /tmp/rlsd1.upd))"
     elif [ "$after" = active ] || [ -d "$cgroot$want_cg" ]; then
         not_ok $name "after delete: ActiveState=$after, cgroup $([ -d "$cgroot$want_cg" ] && echo left || echo gone) ($(first_line /tmp/rlsd1.del))"
     else
@@ -351,6 +356,7 @@ test_rootless_systemd_outside_the_delegation() {
     fi
 }
 
+rl_started=$(cut -d. -f1 /proc/uptime)
 rl_setup
 if [ -n "$rl_skip" ]; then
     for t in user_manager_delegated cgroupfs_cgroup_delegated_with_limits \
@@ -370,3 +376,4 @@ else
     test_rootless_systemd_killed_create
     test_rootless_systemd_outside_the_delegation
 fi
+echo "vm: rootless cases took $(($(cut -d. -f1 /proc/uptime) - rl_started)) s"

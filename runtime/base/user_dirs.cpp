@@ -1,8 +1,11 @@
 #include "ward/base/user_dirs.hpp"
 
 #include "ward/base/error.hpp"
+#include "ward/base/file.hpp"
+#include "ward/base/strings.hpp"
 
 #include <cstdlib>
+#include <unistd.h>
 
 namespace ward {
 namespace {
@@ -46,6 +49,39 @@ std::string default_store_root(uid_t euid, const EnvLookup& env) {
     fail("image store: ward runs as uid " + std::to_string(euid) +
          " and neither XDG_DATA_HOME nor HOME names an absolute directory for its store; "
          "give one with --store or WARD_STORE");
+}
+
+std::optional<uid_t> outer_id(std::string_view id_map, uid_t id) {
+    for (const auto& line : split(id_map, '\n')) {
+        std::vector<std::string> fields;
+        for (const auto& f : split(line, ' '))
+            if (!f.empty())
+                fields.push_back(f);
+        if (fields.size() != 3)
+            continue;
+        auto inside = parse_uint(fields[0]);
+        auto outside = parse_uint(fields[1]);
+        auto count = parse_uint(fields[2]);
+        if (!inside || !outside || !count)
+            continue;
+        if (id >= *inside && id - *inside < *count)
+            return static_cast<uid_t>(*outside + (id - *inside));
+    }
+    return std::nullopt;
+}
+
+uid_t host_euid() {
+    uid_t euid = ::geteuid();
+    std::string map;
+    try {
+        map = read_file("/proc/self/uid_map");
+    } catch (const Error&) {
+        return euid; // no procfs: taken as the host's namespace
+    }
+    auto outer = outer_id(map, euid);
+    if (!outer)
+        fail("uid " + std::to_string(euid) + " is not mapped in /proc/self/uid_map");
+    return *outer;
 }
 
 } // namespace ward

@@ -97,6 +97,23 @@ std::vector<std::string> available_controllers() {
     return words(read_file(hierarchy_root() + "/cgroup.controllers"));
 }
 
+Controllers controllers_for(const std::string& cgroup_path) {
+    std::string root = hierarchy_root();
+    std::string dir = root;
+    std::vector<std::string> parts = split(cgroup_path, '/');
+    for (std::size_t i = 0;; ++i) {
+        if (::faccessat(AT_FDCWD, (dir + "/cgroup.subtree_control").c_str(), W_OK,
+                        AT_EACCESS) == 0)
+            return {dir, words(read_file(dir + "/cgroup.controllers"))};
+        while (i < parts.size() && parts[i].empty())
+            ++i;
+        if (i >= parts.size() || ::access((dir + "/" + parts[i]).c_str(), F_OK) != 0)
+            break;
+        dir += "/" + parts[i];
+    }
+    return {root, available_controllers()};
+}
+
 Split split_by_controller(const std::vector<Write>& writes,
                           const std::vector<std::string>& available) {
     Split out;

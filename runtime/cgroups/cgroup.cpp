@@ -34,20 +34,32 @@ std::string clean_path(const std::string& path) {
     return "/" + join(parts, "/");
 }
 
-// ward's own cgroup in the v2 hierarchy ("0::/path" in /proc/self/cgroup).
-std::string own_cgroup() {
-    for (auto& line : split(read_file("/proc/self/cgroup"), '\n'))
-        if (line.starts_with("0::"))
-            return line.substr(3);
-    return "/";
-}
-
 std::string parent_of(const std::string& path) {
     auto slash = path.rfind('/');
     return slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
 }
 
 } // namespace
+
+std::string self_cgroup() {
+    for (auto& line : split(read_file("/proc/self/cgroup"), '\n'))
+        if (line.starts_with("0::"))
+            return line.substr(3);
+    return "/";
+}
+
+std::string move_refused(const std::string& path) {
+    std::vector<std::string> from = split(clean_path(self_cgroup()), '/');
+    std::vector<std::string> to = split(clean_path(path), '/');
+    std::string common = hierarchy_root();
+    for (std::size_t i = 0; i < from.size() && i < to.size() && from[i] == to[i]; ++i)
+        if (!from[i].empty())
+            common += "/" + from[i];
+    std::string procs = common + "/cgroup.procs";
+    if (::faccessat(AT_FDCWD, procs.c_str(), W_OK, AT_EACCESS) == 0)
+        return "";
+    return procs;
+}
 
 std::string hierarchy_root() {
     // Asked by every cgroup step of a create (about ten times); the mounts do
@@ -70,7 +82,7 @@ std::string resolve_path(const std::string& cgroups_path, const std::string& id)
         fail("linux.cgroupsPath: " + quote(cgroups_path) +
              " is a systemd slice:prefix:name path: it needs the systemd cgroup driver "
              "(--systemd-cgroup)");
-    return clean_path(parent_of(clean_path(own_cgroup())) + "/" + inner);
+    return clean_path(parent_of(clean_path(self_cgroup())) + "/" + inner);
 }
 
 std::string undelegated_dir(const std::string& path) {

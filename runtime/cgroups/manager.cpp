@@ -47,9 +47,10 @@ class CgroupfsManager final : public Manager {
 } // namespace
 
 std::unique_ptr<Manager> new_manager(Driver driver, const std::string& cgroups_path,
-                                     const std::string& id, const std::string& description) {
+                                     const std::string& id, const std::string& description,
+                                     uid_t user) {
     if (driver == Driver::systemd) {
-        SystemdUnit unit = systemd_unit_for(cgroups_path, id);
+        SystemdUnit unit = systemd_unit_for(cgroups_path, id, user);
         Placement p{unit.cgroup_path(), unit.unit};
         return systemd_manager(std::move(p), std::move(unit), description);
     }

@@ -5,6 +5,7 @@
 // systemd has no property for.
 #include "ward/base/error.hpp"
 #include "ward/base/log.hpp"
+#include "ward/base/user_dirs.hpp"
 #include "ward/cgroups/apply.hpp"
 #include "ward/cgroups/systemd.hpp"
 #include "ward/dbus/systemd_manager.hpp"
@@ -24,8 +25,20 @@ class SystemdDriver final : public Manager {
         std::vector<dbus::Property> props;
         if (limits.resources)
             props = resource_properties(*limits.resources);
-        scope_.emplace(SystemdScope::start(unit_, description_, props));
+        auto manager = dbus::SystemdManager::connect();
         try {
+            scope_.emplace(SystemdScope::start(manager, unit_, description_, props));
+        } catch (const Error& e) {
+            throw Error(std::string(e.what()) + outside_delegation_hint());
+        }
+        // Where systemd put it: a user manager's scopes are under its own
+        // user@UID.service.
+        placement_.cgroup = scope_->cgroup_path();
+        try {
+            if (std::string procs = move_refused(placement_.cgroup); !procs.empty())
+                fail("ward runs in cgroup " + self_cgroup() + ", and cannot move the init into " +
+                     placement_.systemd_unit + "'s cgroup " + placement_.cgroup + ": " + procs +
+                     " is not writable by it" + outside_delegation_hint());
             write_limits(cgroup(), limits.plan, limits.controllers);
         } catch (...) {
             destroy();
@@ -62,6 +75,19 @@ class SystemdDriver final : public Manager {
     }
 
   private:
+    // For an unprivileged ward whose own cgroup is not delegated to it (a
+    // login session's scope, a system service): what to do instead. The
+    // user manager cannot move the holder out of there either, unless the
+    // system manager does it for it over the system bus.
+    static std::string outside_delegation_hint() {
+        if (host_euid() == 0)
+            return "";
+        if (move_refused(self_cgroup()).empty())
+            return "";
+        return "; an unprivileged ward must run in a cgroup of its user's manager, "
+               "e.g. `systemd-run --user --scope ward ...`";
+    }
+
     SystemdUnit unit_;
     std::string description_;
     std::optional<SystemdScope> scope_;

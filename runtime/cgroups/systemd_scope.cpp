@@ -62,12 +62,12 @@ std::vector<dbus::Property> scope_properties(const SystemdUnit& unit,
 
 } // namespace
 
-SystemdScope SystemdScope::start(const SystemdUnit& unit, const std::string& description,
+SystemdScope SystemdScope::start(dbus::SystemdManager& manager, const SystemdUnit& unit,
+                                 const std::string& description,
                                  const std::vector<dbus::Property>& props) {
     SystemdScope scope;
     scope.unit_ = unit;
     scope.holder_ = fork_holder();
-    auto manager = dbus::SystemdManager::connect();
     auto all = scope_properties(unit, description, scope.holder_, props);
     try {
         manager.start_transient_unit(unit.unit, all);
@@ -82,14 +82,18 @@ SystemdScope SystemdScope::start(const SystemdUnit& unit, const std::string& des
         }
         manager.start_transient_unit(unit.unit, all);
     }
+    // Asked, not computed: a user manager's tree is under its own
+    // user@UID.service, wherever logind put that.
+    scope.cgroup_path_ = manager.scope_control_group(unit.unit);
     if (!scope.cgroup().exists())
-        fail("systemd started " + unit.unit + " but its cgroup " + unit.cgroup_path() +
+        fail("systemd started " + unit.unit + " but its cgroup " + scope.cgroup_path_ +
              " does not exist");
     return scope;
 }
 
 SystemdScope::SystemdScope(SystemdScope&& other) noexcept
-    : unit_(std::move(other.unit_)), holder_(std::exchange(other.holder_, -1)) {}
+    : unit_(std::move(other.unit_)), cgroup_path_(std::move(other.cgroup_path_)),
+      holder_(std::exchange(other.holder_, -1)) {}
 
 SystemdScope::~SystemdScope() {
     release_holder();

@@ -42,7 +42,7 @@ std::vector<std::uint8_t> cpuset_mask(const std::string& list, const std::string
 }
 
 std::string SystemdUnit::cgroup_path() const {
-    return expand_slice(slice) + "/" + unit;
+    return manager_root + expand_slice(slice) + "/" + unit;
 }
 
 std::string expand_slice(const std::string& slice) {
@@ -66,14 +66,20 @@ std::string expand_slice(const std::string& slice) {
     return path;
 }
 
-SystemdUnit systemd_unit_for(const std::string& cgroups_path, const std::string& id) {
+SystemdUnit systemd_unit_for(const std::string& cgroups_path, const std::string& id,
+                             uid_t user) {
     std::string spec = cgroups_path.empty() ? ":ward:" + id : cgroups_path;
     auto parts = split(spec, ':');
     if (parts.size() != 3)
         fail("linux.cgroupsPath \"" + cgroups_path +
              "\": the systemd cgroup driver wants \"slice:prefix:name\"");
     SystemdUnit u;
-    u.slice = parts[0].empty() ? "system.slice" : parts[0] == "-" ? "-.slice" : parts[0];
+    const char* default_slice = user == 0 ? "system.slice" : "user.slice";
+    u.slice = parts[0].empty() ? default_slice : parts[0] == "-" ? "-.slice" : parts[0];
+    if (user != 0) {
+        std::string uid = std::to_string(user);
+        u.manager_root = "/user.slice/user-" + uid + ".slice/user@" + uid + ".service";
+    }
     const std::string& prefix = parts[1];
     const std::string& name = parts[2];
     if (name.empty())

@@ -142,12 +142,13 @@ struct PolicyOutcome {
 // for is a finding too (unavailableLimits).
 PolicyOutcome apply_policy(policy::Effective effective, spec::Spec& spec,
                            const CreateOptions& options, const linux::RootfsHandles& handles,
-                           const std::string& no_cgroup) {
+                           const std::string& no_cgroup, const std::string& cgroup_path) {
     PolicyOutcome out{std::move(effective), {}, {}, {}};
     const spec::Resources* resources =
         spec.linux && spec.linux->resources ? &*spec.linux->resources : nullptr;
-    out.limits = with_context(
-        "config.json", [&] { return plan_limits(out.effective.policy, resources, no_cgroup); });
+    out.limits = with_context("config.json", [&] {
+        return plan_limits(out.effective.policy, resources, no_cgroup, cgroup_path);
+    });
     policy::Request request;
     request.stage = policy::Stage::create;
     request.config = &spec;
@@ -204,25 +205,37 @@ void add_notify_passthrough(spec::Spec& spec, const StateDir& dir, linux::Rootfs
 }
 
 // Why the container gets no cgroup, or "" when it gets one: the caller's
-// --cgroup-manager disabled, or, for an unprivileged caller, no cgroup
-// delegated to it where the container's would go. Then limits are the
-// policy's unavailableLimits call and device rules are not enforced.
+// --cgroup-manager disabled, or, for an unprivileged caller of the
+// cgroupfs driver, no cgroup delegated to it where the container's would
+// go, or ward itself outside the delegated subtree (it could not move the
+// init in). Then limits are the policy's unavailableLimits call and device
+// rules are not enforced. With the systemd driver the user's own manager
+// makes and delegates the scope; create fails when there is none.
 std::string no_cgroup_reason(const Globals& g, const spec::Spec& spec, const std::string& id,
                              bool rootless) {
     if (g.cgroups_disabled)
         return "--cgroup-manager disabled gives the container no cgroup";
-    if (!rootless || !spec.linux)
+    if (!rootless || !spec.linux || g.systemd_cgroup)
         return "";
-    std::string refused;
-    try {
-        refused = cgroups::undelegated_dir(cgroups::resolve_path(spec.linux->cgroups_path, id));
-    } catch (const Error& e) {
-        refused = e.what();
-    }
-    if (refused.empty())
-        return "";
-    return "rootless: no cgroup is delegated to uid " + std::to_string(::geteuid()) + " (" +
-           refused + " is not writable by it), so the container runs in ward's own cgroup";
+    std::string path = cgroups::resolve_path(spec.linux->cgroups_path, id);
+    std::string uid = std::to_string(::geteuid());
+    if (std::string dir = cgroups::undelegated_dir(path); !dir.empty())
+        return "rootless: no cgroup is delegated to uid " + uid + " (" + dir +
+               " is not writable by it), so the container runs in ward's own cgroup";
+    if (std::string procs = cgroups::move_refused(path); !procs.empty())
+        return "rootless: ward runs in cgroup " + cgroups::self_cgroup() +
+               ", outside the cgroups delegated to uid " + uid + " (" + procs +
+               ", where it and the container's " + path +
+               " meet, is not writable by it), so the container runs in ward's own cgroup";
+    return "";
+}
+
+// The manager of the new container's cgroup; nothing is made yet.
+std::shared_ptr<cgroups::Manager> new_cgroup_manager(const Globals& g, const spec::Spec& spec,
+                                                     const std::string& id, uid_t caller) {
+    return cgroups::new_manager(
+        g.systemd_cgroup ? cgroups::Driver::systemd : cgroups::Driver::cgroupfs,
+        spec.linux->cgroups_path, id, "ward container " + id, caller);
 }
 
 // An unprivileged caller: ward makes the config's user namespace and moves
@@ -287,7 +300,14 @@ State create_container(const Globals& globals, const CreateOptions& options,
     log::debug("trust: " + trust.kind + ": " + trust.detail + " (" + std::to_string(trust_us) +
                " us)");
     const std::string no_cgroup = no_cgroup_reason(g, spec, options.id, rootless);
-    PolicyOutcome policy = apply_policy(std::move(effective), spec, options, handles, no_cgroup);
+    // Shared with the undo below, which runs after this local is gone. A
+    // rootless caller's limits are judged against the controllers
+    // delegated to it where the cgroup goes, so that is settled first.
+    std::shared_ptr<cgroups::Manager> cgroup_manager;
+    if (rootless && no_cgroup.empty() && spec.linux)
+        cgroup_manager = new_cgroup_manager(g, spec, options.id, caller);
+    PolicyOutcome policy = apply_policy(std::move(effective), spec, options, handles, no_cgroup,
+                                        cgroup_manager ? cgroup_manager->placement().cgroup : "");
     policy.trust = std::move(trust);
     handles.require_sources();
     bool proxied_terminal =
@@ -336,8 +356,6 @@ State create_container(const Globals& globals, const CreateOptions& options,
                       json::serialize(spec::spec_to_json(spec), json::Style::pretty));
     record_policy(dir, policy);
 
-    // Shared with the undo below, which runs after this local is gone.
-    std::shared_ptr<cgroups::Manager> cgroup_manager;
     std::optional<cgroups::Cgroup> cgroup;
     cgroups::DeviceFilter device_filter;
     if (!no_cgroup.empty()) {
@@ -350,9 +368,8 @@ State create_container(const Globals& globals, const CreateOptions& options,
         else
             log::debug(no_cgroup);
     } else {
-        cgroup_manager = cgroups::new_manager(
-            g.systemd_cgroup ? cgroups::Driver::systemd : cgroups::Driver::cgroupfs,
-            spec.linux->cgroups_path, options.id, "ward container " + options.id);
+        if (!cgroup_manager)
+            cgroup_manager = new_cgroup_manager(g, spec, options.id, caller);
         // Recorded before the cgroup exists: a ward killed right after it
         // is made leaves a state naming it, which `delete --force` removes.
         state.cgroup = cgroup_manager->placement().cgroup;

@@ -33,7 +33,7 @@ std::vector<policy::Finding> no_cgroup_findings(const policy::Policy& policy,
 } // namespace
 
 Limits plan_limits(const policy::Policy& policy, const spec::Resources* resources,
-                   const std::string& no_cgroup) {
+                   const std::string& no_cgroup, const std::string& cgroup_path) {
     Limits out;
     if (!resources)
         return out;
@@ -46,7 +46,8 @@ Limits plan_limits(const policy::Policy& policy, const spec::Resources* resource
         out.findings = no_cgroup_findings(policy, plan.writes, no_cgroup);
         return out;
     }
-    std::vector<std::string> available = cgroups::available_controllers();
+    cgroups::Controllers controllers = cgroups::controllers_for(cgroup_path);
+    const std::vector<std::string>& available = controllers.names;
     cgroups::Split split = cgroups::split_by_controller(plan.writes, available);
     std::vector<policy::UnavailableLimit> missing;
     for (const auto& w : split.unavailable) {
@@ -58,8 +59,7 @@ Limits plan_limits(const policy::Policy& policy, const spec::Resources* resource
         }
         missing.push_back({w.field, w.controller()});
     }
-    out.findings =
-        policy::evaluate_unavailable(policy, missing, cgroups::hierarchy_root(), available);
+    out.findings = policy::evaluate_unavailable(policy, missing, controllers.where, available);
     plan.writes = std::move(split.applicable);
     // A usage check needs memory.current, i.e. the memory controller.
     bool memory = false;

@@ -25,7 +25,10 @@ struct Limits {
 // With `no_cgroup` (why the container gets no cgroup: --cgroup-manager
 // disabled, or none delegated to a rootless caller) every real limit is a
 // finding naming that reason: there is no cgroup to write it to.
+// `cgroup_path`: where the container's cgroup is (or is expected), whose
+// controllers are the ones available (cgroups::controllers_for: for a
+// rootless caller, those delegated to it); empty for the hierarchy's.
 Limits plan_limits(const policy::Policy& policy, const spec::Resources* resources,
-                   const std::string& no_cgroup = "");
+                   const std::string& no_cgroup = "", const std::string& cgroup_path = "");
 
 } // namespace ward::container

@@ -61,7 +61,7 @@ void apply_request(const Globals& g, const StateDir& dir, Container& c,
     const policy::Effective& effective = c.record.effective;
     if (auto ignored = policy::ignored_selection(g.policy_file, effective.policy, "update"))
         log::warn(*ignored);
-    Limits limits = plan_limits(effective.policy, &u.delta);
+    Limits limits = plan_limits(effective.policy, &u.delta, "", c.state.cgroup);
     policy::Request gate;
     gate.stage = policy::Stage::update;
     gate.findings = limits.findings;

@@ -39,7 +39,7 @@ std::string sasl_auth_line(unsigned uid) {
     return "AUTH EXTERNAL " + to_hex(std::to_string(uid)) + "\r\n";
 }
 
-Connection Connection::open(const std::string& socket_path, bool on_bus,
+Connection Connection::open(const std::string& socket_path, bool on_bus, unsigned auth_uid,
                             std::chrono::milliseconds timeout) {
     auto deadline = Clock::now() + timeout;
     Connection c;
@@ -63,7 +63,7 @@ Connection Connection::open(const std::string& socket_path, bool on_bus,
     }
     with_context("d-bus authentication on " + socket_path, [&] {
         // The NUL byte comes first (credentials passing on some systems).
-        c.write_all(std::string(1, '\0') + sasl_auth_line(::geteuid()), deadline);
+        c.write_all(std::string(1, '\0') + sasl_auth_line(auth_uid), deadline);
         auto line = c.read_line(deadline);
         if (line.rfind("OK ", 0) != 0)
             fail("the server answered \"" + line + "\" to AUTH EXTERNAL");

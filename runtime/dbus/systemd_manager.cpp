@@ -2,7 +2,10 @@
 
 #include "ward/base/error.hpp"
 #include "ward/base/log.hpp"
+#include "ward/base/strings.hpp"
 
+#include <optional>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace ward::dbus {
@@ -42,18 +45,101 @@ std::string set_unit_properties_body(const std::string& name, const std::vector<
     return w.take();
 }
 
+namespace {
+
+std::optional<int> hex_digit(char c) {
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return std::nullopt;
+}
+
+// A D-Bus address value's %XX escapes (the specification, "Server
+// Addresses").
+std::string unescape_address_value(const std::string& value, const std::string& address) {
+    std::string out;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        if (value[i] != '%') {
+            out += value[i];
+            continue;
+        }
+        auto high = i + 2 < value.size() ? hex_digit(value[i + 1]) : std::nullopt;
+        auto low = i + 2 < value.size() ? hex_digit(value[i + 2]) : std::nullopt;
+        if (!high || !low)
+            fail("D-Bus address " + quote(address) + ": a bad %-escape");
+        out += static_cast<char>(*high * 16 + *low);
+        i += 2;
+    }
+    return out;
+}
+
+} // namespace
+
+std::string unix_path_of_address(const std::string& address) {
+    for (const auto& one : split(address, ';')) {
+        if (!one.starts_with("unix:"))
+            continue;
+        for (const auto& pair : split(one.substr(5), ','))
+            if (pair.starts_with("path=") && pair.size() > 5)
+                return unescape_address_value(pair.substr(5), address);
+    }
+    fail("D-Bus address " + quote(address) +
+         " has no unix:path= (ward connects to a unix socket by its path only)");
+}
+
+ManagerEndpoint manager_endpoint(uid_t host_uid,
+                                 const EnvLookup& env,
+                                 const std::function<bool(const std::string&)>& is_socket) {
+    if (host_uid == 0)
+        return {"/run/systemd/private", false, 0, "the system manager"};
+    std::string who = "uid " + std::to_string(host_uid) + "'s user manager";
+    if (auto address = env("DBUS_SESSION_BUS_ADDRESS"); address && !address->empty())
+        return {unix_path_of_address(*address), true, host_uid,
+                who + " (through DBUS_SESSION_BUS_ADDRESS)"};
+    std::string runtime_dir = "/run/user/" + std::to_string(host_uid);
+    if (auto xdg = env("XDG_RUNTIME_DIR"); xdg && xdg->starts_with("/"))
+        runtime_dir = *xdg;
+    std::string private_socket = runtime_dir + "/systemd/private";
+    if (is_socket(private_socket))
+        return {private_socket, false, host_uid, who};
+    std::string bus = runtime_dir + "/bus";
+    if (is_socket(bus))
+        return {bus, true, host_uid, who + " (through the session bus)"};
+    fail("ward runs as uid " + std::to_string(host_uid) +
+         " (rootless) and needs that user's own systemd manager, but DBUS_SESSION_BUS_ADDRESS "
+         "is not set and neither " + private_socket + " nor " + bus +
+         " exists: start one (a login through pam_systemd, or `loginctl enable-linger USER`) "
+         "and set XDG_RUNTIME_DIR, or leave out --systemd-cgroup");
+}
+
 SystemdManager SystemdManager::connect() {
-    bool root = ::geteuid() == 0;
-    std::string socket = root ? "/run/systemd/private" : "/run/dbus/system_bus_socket";
+    auto is_socket = [](const std::string& path) {
+        struct stat st {};
+        return ::stat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode);
+    };
+    ManagerEndpoint at = with_context("systemd cgroup driver", [&] {
+        return manager_endpoint(host_euid(), process_environment(), is_socket);
+    });
+    log::debug("systemd: connecting to " + at.what + " at " + at.socket);
     // A fresh connection whose first call goes unanswered is given up
     // after kConnectTimeout and made again (seen in the vm lane's systemd
     // guest: an occasional connection on which systemd never answered
     // Subscribe while the next one did at once), three tries at most.
     for (int attempt = 1;; ++attempt) {
         try {
-            return with_context("systemd cgroup driver", [&] {
-                auto conn = Connection::open(socket, !root, kConnectTimeout);
-                SystemdManager m(std::move(conn));
+            return with_context("systemd cgroup driver (" + at.what + ")", [&] {
+                auto conn = Connection::open(at.socket, at.on_bus, at.uid, kConnectTimeout);
+                SystemdManager m(std::move(conn), at.what);
+                // A bus routes JobRemoved only to connections that match it.
+                if (at.on_bus)
+                    with_context("ask the bus for systemd's JobRemoved signals", [&] {
+                        m.call_on("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                  "org.freedesktop.DBus", "AddMatch", "s",
+                                  strings_body({kJobRemovedMatch}));
+                    });
                 // JobRemoved is only sent to subscribers.
                 with_context("subscribe to systemd's signals", [&] {
                     m.call("Subscribe", "", "", Clock::now() + kConnectTimeout,
@@ -69,7 +155,8 @@ SystemdManager SystemdManager::connect() {
     }
 }
 
-SystemdManager::SystemdManager(Connection c) : conn_(std::move(c)) {}
+SystemdManager::SystemdManager(Connection c, std::string peer)
+    : conn_(std::move(c)), peer_(std::move(peer)) {}
 
 Message SystemdManager::call(const std::string& member, const std::string& signature,
                              std::string body, Clock::time_point deadline,
@@ -152,6 +239,47 @@ std::string SystemdManager::get_unit(const std::string& name) {
             return "";
         throw;
     }
+}
+
+Message SystemdManager::call_on(const std::string& destination, const std::string& path,
+                                const std::string& interface, const std::string& member,
+                                const std::string& signature, std::string body) {
+    Message m;
+    m.path = path;
+    m.interface = interface;
+    m.member = member;
+    m.destination = destination;
+    m.signature = signature;
+    m.body = std::move(body);
+    return conn_.call(std::move(m), Clock::now() + kSystemdTimeout);
+}
+
+std::string properties_get_body(const std::string& interface, const std::string& property) {
+    return strings_body({interface, property});
+}
+
+std::string string_property(const Message& reply, const std::string& property) {
+    if (reply.signature != "v")
+        fail(property + ": Properties.Get answered \"" + reply.signature + "\"");
+    Reader r(reply.body);
+    auto type = r.signature();
+    if (type != "s")
+        fail(property + ": a value of type \"" + type + "\", not a string");
+    return r.string();
+}
+
+std::string SystemdManager::scope_control_group(const std::string& name) {
+    return with_context("the cgroup of " + name, [&] {
+        std::string path = get_unit(name);
+        if (path.empty())
+            fail(peer_ + " has no unit " + name);
+        auto reply = call_on(kDestination, path, "org.freedesktop.DBus.Properties", "Get", "ss",
+                             properties_get_body("org.freedesktop.systemd1.Scope", "ControlGroup"));
+        std::string cgroup = string_property(reply, "ControlGroup");
+        if (!cgroup.starts_with("/"))
+            fail("systemd gives it no cgroup (ControlGroup " + quote(cgroup) + ")");
+        return cgroup;
+    });
 }
 
 } // namespace ward::dbus

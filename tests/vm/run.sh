@@ -256,21 +256,33 @@ build_initramfs() {
     sh "$repo/scripts/busybox-rootfs.sh" "$root/bundle/rootfs"
     cp "$repo/build/checker" "$root/bundle/rootfs/checker"
     cp "$repo/build/escape-probe" "$root/bundle/rootfs/escape-probe"
+    # The rootless one (the systemd guest's cases/30-rootless.sh) is
+    # `ward spec --rootless`, with "resources":{} for the same edits and the
+    # mapped host ids as placeholders the guest replaces with its test
+    # user's (4000000001 for the uid, 4000000002 for the gid).
     local spec=$work/spec
     rm -rf "$spec"
-    mkdir -p "$spec"
-    "$repo/build/ward" spec --bundle "$spec"
-    python3 - "$spec/config.json" "$root/bundle/config.template.json" <<'PY'
+    mkdir -p "$spec/rootful" "$spec/rootless"
+    "$repo/build/ward" spec --bundle "$spec/rootful"
+    "$repo/build/ward" spec --rootless --bundle "$spec/rootless"
+    python3 - "$spec" "$root/bundle" <<'PY'
 import json, sys
-with open(sys.argv[1]) as f:
-    spec = json.load(f)
-spec["root"]["path"] = "/bundle/rootfs"
-text = json.dumps(spec, separators=(",", ":"))
-for needle in ('"args":["sh"]', '"resources":{'):
-    if text.count(needle) != 1:
-        sys.exit(f"ward spec output has {text.count(needle)} of {needle}, the guest tests expect 1")
-with open(sys.argv[2], "w") as f:
-    f.write(text + "\n")
+def template(src, dst, rootless):
+    with open(src) as f:
+        spec = json.load(f)
+    spec["root"]["path"] = "/bundle/rootfs"
+    if rootless:
+        spec["linux"]["resources"] = {}
+        spec["linux"]["uidMappings"][0]["hostID"] = 4000000001
+        spec["linux"]["gidMappings"][0]["hostID"] = 4000000002
+    text = json.dumps(spec, separators=(",", ":"))
+    for needle in ('"args":["sh"]', '"resources":{'):
+        if text.count(needle) != 1:
+            sys.exit(f"{src} has {text.count(needle)} of {needle}, the guest tests expect 1")
+    with open(dst, "w") as f:
+        f.write(text + "\n")
+template(sys.argv[1] + "/rootful/config.json", sys.argv[2] + "/config.template.json", False)
+template(sys.argv[1] + "/rootless/config.json", sys.argv[2] + "/config.rootless.json", True)
 PY
 
     # The guest's /etc/ward/policy.json: the shipped hardened policy with its
@@ -340,7 +352,7 @@ report_guest() {
     tr -d '\r' <"$log" | sed 's/\x1bc//g; s/\x1b\[[0-9;?]*[A-Za-z]//g' >"$txt"
     # A marker may share its line with firmware or kernel output before it.
     if ! grep -q "$end_marker\$" "$txt"; then
-        echo "vm: the $label guest never printed its end marker (qemu exit $qemu_rc; 124 is the ${boot_timeout}s timeout)"
+        echo "vm: the $label guest never printed its end marker (qemu exit $qemu_rc; 124 is the timeout)"
         echo "vm: last lines of the serial console:"
         tail -n 40 "$txt" | awk '{ print "   | " $0 }'
         total_fail=$((total_fail + 1))

@@ -15,6 +15,19 @@ namespace ward::cgroups {
 // build machine's hybrid layout: only "hugetlb").
 std::vector<std::string> available_controllers();
 
+// The controllers a cgroup at `cgroup_path` (inside the hierarchy) can be
+// given, and the directory that decides it: the topmost one on the path
+// whose cgroup.subtree_control ward may write, since ward can enable
+// nothing above it. For root that is the hierarchy's root (as
+// available_controllers); for an unprivileged ward the top of the subtree
+// delegated to it (user@UID.service delegates "cpu memory pids"). With no
+// such directory, or an empty path, the root's.
+struct Controllers {
+    std::string where; // the directory, absolute
+    std::vector<std::string> names;
+};
+Controllers controllers_for(const std::string& cgroup_path);
+
 // The writes whose controller is not in `available`, and the rest.
 struct Split {
     std::vector<Write> applicable;

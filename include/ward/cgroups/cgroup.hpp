@@ -30,6 +30,18 @@ std::string resolve_path(const std::string& cgroups_path, const std::string& id)
 // the directory that refuses, for the message.
 std::string undelegated_dir(const std::string& path);
 
+// ward's own cgroup in the v2 hierarchy ("0::PATH" in /proc/self/cgroup).
+std::string self_cgroup();
+
+// Whether ward may move a process from its own cgroup into the one at
+// `path` (the init's clone3 into it, an exec joining it): the kernel wants
+// write access to cgroup.procs of the deepest cgroup holding both. Empty
+// when it may (always for root), else that file, for the message. An
+// unprivileged ward outside the subtree delegated to it (a login
+// session's scope, a system service) may not, even where it may make the
+// container's cgroup.
+std::string move_refused(const std::string& path);
+
 class Cgroup {
   public:
     Cgroup() = default;

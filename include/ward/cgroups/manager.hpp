@@ -13,6 +13,7 @@
 
 #include <memory>
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 namespace ward::cgroups {
@@ -67,9 +68,12 @@ class Manager {
 
 // The manager a new container gets: where linux.cgroupsPath puts it for
 // `driver` (refusing a path the driver cannot use, naming the field). No
-// side effects: nothing is made until create().
+// side effects: nothing is made until create(). user: the host's uid of
+// the caller; with the systemd driver anyone but root gets a scope of
+// their own user manager (user@UID.service), which delegates it to them.
 std::unique_ptr<Manager> new_manager(Driver driver, const std::string& cgroups_path,
-                                     const std::string& id, const std::string& description);
+                                     const std::string& id, const std::string& description,
+                                     uid_t user = 0);
 
 // The manager of an existing container, from what its state recorded.
 std::unique_ptr<Manager> manager_of(const Placement& placement);

@@ -17,11 +17,14 @@ using Clock = std::chrono::steady_clock;
 
 class Connection {
   public:
-    // Connects to socket_path (O_CLOEXEC) and authenticates as this
-    // process's uid. on_bus: a message bus (dbus-daemon) rather than
-    // systemd's peer-to-peer private socket, so Hello is sent first.
-    // Everything, the connect included, must finish within timeout.
-    static Connection open(const std::string& socket_path, bool on_bus,
+    // Connects to socket_path (O_CLOEXEC) and authenticates as auth_uid,
+    // which must be the uid the peer sees for this socket (SO_PEERCRED:
+    // the host's view of ward's euid, also inside the container's user
+    // namespace, where geteuid() says 0). on_bus: a message bus
+    // (dbus-daemon) rather than systemd's peer-to-peer private socket, so
+    // Hello is sent first. Everything, the connect included, must finish
+    // within timeout.
+    static Connection open(const std::string& socket_path, bool on_bus, unsigned auth_uid,
                            std::chrono::milliseconds timeout);
 
     // Sends a method call and waits for its reply until the deadline. An

@@ -79,10 +79,14 @@ build_systemd_initramfs() {
         gzip -1 >"$work/systemd-initramfs.cpio.gz"
 }
 
+# A whole Debian system under TCG, its tests a few minutes on a busy
+# machine (README.md): twice the busybox guest's limit.
+systemd_boot_timeout=${WARD_VM_SYSTEMD_TIMEOUT:-$((boot_timeout * 2))}
+
 boot_systemd() {
     local rc=0
     rm -f "$work/systemd-serial.log"
-    timeout -k 10 "$boot_timeout" qemu-system-x86_64 \
+    timeout -k 10 "$systemd_boot_timeout" qemu-system-x86_64 \
         -accel tcg -cpu max -m 2048 -smp 2 \
         -nodefaults -nographic -no-reboot -monitor none -nic none \
         -serial "file:$work/systemd-serial.log" \

@@ -192,9 +192,25 @@ test_killed_create_leaves_no_unit() {
     fi
 }
 
+# As root the driver talks to the system manager's private socket, even
+# with a system bus running (logind's, in this guest).
+test_root_uses_the_private_socket() {
+    name=systemd_root_uses_the_private_socket
+    private=$(grep -c 'connecting to the system manager at /run/systemd/private' /tmp/sd-ward.log)
+    other=$(grep 'systemd: connecting to' /tmp/sd-ward.log | grep -vc 'the system manager at /run/systemd/private')
+    if [ ! -S /run/dbus/system_bus_socket ]; then
+        not_ok $name "no system bus in the guest: the check would prove nothing"
+    elif [ "$private" = 0 ] || [ "$other" != 0 ]; then
+        not_ok $name "$private connections to /run/systemd/private, $other elsewhere"
+    else
+        ok $name
+    fi
+}
+
 test_scope_created_with_limits_and_stopped_by_delete
 test_limits_bite_through_the_scope
 test_daemon_reload_keeps_limits_and_device_rules
 test_bad_cgroups_path_is_refused
 test_killed_create_leaves_no_unit
+test_root_uses_the_private_socket
 echo "vm: systemd driver: D-Bus connections: $(grep -c 'nudging the peer' /tmp/sd-ward.log 2>/dev/null) Subscribe calls nudged with a Ping, $(grep -c 'connecting again' /tmp/sd-ward.log 2>/dev/null) connections made again"

@@ -1,19 +1,19 @@
 #!/bin/sh
 # What one ward process costs to start: page faults (counted by perf, and
-# sorted by the part of the binary they touched), time (hyperfine) and the
-# peak RSS of `create`, for `ward state` of a created container and `ward
-# --help`, beside a static PIE that only returns (the floor of any process
-# start here) and crun's `create` RSS. Writes its section of
+# sorted by the part of the binary they touched), CPU and wall time, for
+# `ward state` of a created container and `ward --help`, beside a static PIE
+# that only returns (the floor of any process start here); and the time,
+# faults and peak RSS of `create`, beside crun's. Writes its section of
 # docs/performance.md (not a test).
 #
 # bench/startup.sh [LABEL=BINARY...] compares ward binaries built from other
 # commits or with other link flags (default: ward=build/ward); each runs the
-# same bundle. RUNS (default 200) hyperfine runs per command. Caches are not
+# same bundle. RUNS (default 200) runs per command. Caches are not
 # dropped (a shared host): warm figures.
 set -eu
 cd "$(dirname "$0")/.."
 . bench/lib-runtimes.sh
-bench_tools hyperfine perf:linux-perf crun
+bench_tools perf:linux-perf crun
 bench_tools /usr/bin/time:time
 repo=$PWD
 [ -x build/ward ] || make -s -j2 all
@@ -89,39 +89,32 @@ by_part() {
 
 pairs="$* floor=$work/floor"
 for pair in $pairs; do cold "${pair#*=}"; done
-args=""
+# state and --help of every binary and the floor, run in turn (alternate.py:
+# a drifting load weighs on each alike; hyperfine runs each command's runs
+# in a row).
+set --
 for pair in $pairs; do
     label=${pair%%=*}
     bin=${pair#*=}
     case $label in
-    floor) args="$args -n floor $bin" ;;
-    *) args="$args -n '$label state' '$bin --root $work/root state su-state' -n '$label --help' '$bin --help'" ;;
+    floor) set -- "$@" "floor=$bin" ;;
+    *) set -- "$@" "$label state=$bin --root $work/root state su-state" "$label --help=$bin --help" ;;
     esac
 done
-eval hyperfine -N --warmup 10 --runs "$runs" --export-markdown "$work/times.md" "$args" >/dev/null 2>"$work/hf.err" ||
-    { cat "$work/hf.err" >&2; exit 1; }
-# create, each run after a delete (not timed), crun beside it; RUNS / 4 runs.
-# gone NAME CMD...: a script that runs CMD ignoring its failure, for --prepare.
-gone() {
-    name=$1
-    shift
-    printf '#!/bin/sh\n%s >/dev/null 2>&1 || true\n' "$*" >"$work/gone-$name"
-    chmod +x "$work/gone-$name"
-}
-args=""
+python3 bench/alternate.py "$runs" "$@" >"$work/times.md"
+# create, each run after an untimed delete, crun beside it, in turn too;
+# RUNS / 4 runs.
+set --
 for pair in $pairs; do
     label=${pair%%=*}
     bin=${pair#*=}
     [ "$label" = floor ] && continue
-    gone "$label" "$bin" --root "$work/root" delete --force su-create
-    args="$args -n '$label create' --prepare '$work/gone-$label'"
-    args="$args \"\$(wrap_keep $bin --root $work/root $policy create --bundle $work/bundle su-create)\""
+    set -- "$@" -p "$label create=$bin --root $work/root delete --force su-create" \
+        "$label create=$(wrap_keep "$bin" --root "$work/root" $policy create --bundle "$work/bundle" su-create)"
 done
-gone crun crun --root "$work/crun" delete --force su-crun
-args="$args -n 'crun create' --prepare '$work/gone-crun'"
-args="$args \"\$(wrap crun --root $work/crun create --bundle $work/bundle su-crun)\""
-eval hyperfine -N --warmup 3 --runs "$((runs / 4))" --export-markdown "$work/create.md" "$args" >/dev/null 2>"$work/hf.err" ||
-    { cat "$work/hf.err" >&2; exit 1; }
+set -- "$@" -p "crun create=crun --root $work/crun delete --force su-crun" \
+    "crun create=$(wrap crun --root "$work/crun" create --bundle "$work/bundle" su-crun)"
+python3 bench/alternate.py "$((runs / 4))" "$@" >"$work/create.md"
 
 {
     echo "## Process start-up: one static binary"
@@ -160,9 +153,13 @@ eval hyperfine -N --warmup 3 --runs "$((runs / 4))" --export-markdown "$work/cre
         echo "- $label: $(by_part "$bin" --root "$work/root" state su-state)"
     done
     echo
+    echo "Wall time, $runs runs of each, the commands in turn (bench/alternate.py;"
+    echo "Python's spawn included, as in the floor):"
+    echo
     cat "$work/times.md"
     echo
-    echo "\`create\` ($((runs / 4)) runs, each after a delete; through the wrapper):"
+    echo "\`create\` ($((runs / 4)) runs of each, in turn, each after an untimed delete;"
+    echo "through the wrapper):"
     echo
     cat "$work/create.md"
 } >"$work/section.md"

@@ -165,8 +165,8 @@ void cpu_max(const Write& w, PropertyPlanner& p) {
 
 void convert(const Write& w, PropertyPlanner& p) {
     static const std::pair<const char*, const char*> kMemory[] = {
-        {"memory.max", "MemoryMax"}, {"memory.high", "MemoryHigh"},
-        {"memory.low", "MemoryLow"}, {"memory.min", "MemoryMin"},
+        {"memory.max", "MemoryMax"},          {"memory.high", "MemoryHigh"},
+        {"memory.low", "MemoryLow"},          {"memory.min", "MemoryMin"},
         {"memory.swap.max", "MemorySwapMax"},
     };
     for (const auto& [file, name] : kMemory)
@@ -290,8 +290,9 @@ std::optional<std::string> host_block_device_path(std::uint32_t major, std::uint
 }
 
 std::vector<dbus::Property> resource_properties(const spec::Resources& r) {
-    auto planned = plan_resource_properties(
-        r, [](std::uint32_t major, std::uint32_t minor) { return host_block_device_path(major, minor); });
+    auto planned = plan_resource_properties(r, [](std::uint32_t major, std::uint32_t minor) {
+        return host_block_device_path(major, minor);
+    });
     for (const auto& w : planned.warnings)
         log::warn(w);
     return std::move(planned.properties);

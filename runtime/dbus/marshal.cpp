@@ -285,7 +285,7 @@ void Reader::skip(std::string_view sig, std::size_t& i) {
 
 std::string signature_of(const Value& v) {
     static constexpr const char* kSigs[] = {"b", "u", "t", "s", "au", "ay", "a(st)", "a(ss)",
-                                            "y", "n", "q", "i", "x", "d", "as"};
+                                            "y", "n", "q", "i", "x",  "d",  "as"};
     static_assert(std::size(kSigs) == std::variant_size_v<Value>);
     return kSigs[v.index()];
 }

@@ -17,8 +17,8 @@ struct Keyword {
     std::string_view type;
 };
 constexpr Keyword kKeywords[] = {
-    {"boolean", "b"}, {"byte", "y"},   {"int16", "n"},  {"uint16", "q"},  {"int32", "i"},
-    {"uint32", "u"},  {"int64", "x"},  {"uint64", "t"}, {"double", "d"},  {"string", "s"},
+    {"boolean", "b"}, {"byte", "y"},  {"int16", "n"},  {"uint16", "q"}, {"int32", "i"},
+    {"uint32", "u"},  {"int64", "x"}, {"uint64", "t"}, {"double", "d"}, {"string", "s"},
 };
 constexpr std::string_view kTypes[] = {"b", "y", "n", "q", "i", "u", "x", "t", "d", "s", "as"};
 
@@ -45,7 +45,8 @@ class Parser {
             for (auto t : kTypes)
                 known = known || t == type;
             if (!known)
-                fail("@" + std::string(type) + ": ward reads only the types b y n q i u x t d s as");
+                fail("@" + std::string(type) +
+                     ": ward reads only the types b y n q i u x t d s as");
             check_type(want, type);
             return value(type);
         }
@@ -93,7 +94,8 @@ class Parser {
         while (!at_end() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n'))
             ++i_;
     }
-    template <typename Pred> std::string_view word(Pred&& ok) {
+    template <typename Pred>
+    std::string_view word(Pred&& ok) {
         std::size_t start = i_;
         while (!at_end() && ok(s_[i_]))
             ++i_;
@@ -120,7 +122,7 @@ class Parser {
                 break;
             char e = s_[i_++];
             static constexpr std::pair<char, char> kEscapes[] = {
-                {'\\', '\\'}, {'\'', '\''}, {'"', '"'},   {'n', '\n'}, {'t', '\t'},
+                {'\\', '\\'}, {'\'', '\''}, {'"', '"'},  {'n', '\n'}, {'t', '\t'},
                 {'r', '\r'},  {'a', '\a'},  {'b', '\b'}, {'f', '\f'}, {'v', '\v'},
             };
             auto known = std::find_if(std::begin(kEscapes), std::end(kEscapes),
@@ -168,17 +170,18 @@ class Parser {
     }
 
     Value number(std::string_view want) {
-        std::string_view tok = word([](char c) {
-            return is_letter_or_digit(c) || c == '.' || c == '+' || c == '-';
-        });
+        std::string_view tok =
+            word([](char c) { return is_letter_or_digit(c) || c == '.' || c == '+' || c == '-'; });
         if (tok.empty())
             fail("\"" + std::string(s_.substr(i_, 16)) + "\" is not a value");
-        bool hex = tok.find("0x") != std::string_view::npos || tok.find("0X") != std::string_view::npos;
+        bool hex =
+            tok.find("0x") != std::string_view::npos || tok.find("0X") != std::string_view::npos;
         bool floating = !hex && tok.find_first_of(".eE") != std::string_view::npos;
         if (want == "d" || (want.empty() && floating))
             return floating_point(tok);
         if (want == "b" || want == "s" || want == "as")
-            fail("\"" + std::string(tok) + "\" where the type says " + std::string(type_name(want)));
+            fail("\"" + std::string(tok) + "\" where the type says " +
+                 std::string(type_name(want)));
         return integer(tok, want.empty() ? "i" : want);
     }
 
@@ -194,14 +197,16 @@ class Parser {
     // The magnitude and sign of a decimal or 0x integer, then the type's range.
     static Value integer(std::string_view tok, std::string_view type) {
         bool negative = tok.starts_with('-');
-        std::string_view digits = tok.starts_with('-') || tok.starts_with('+') ? tok.substr(1) : tok;
+        std::string_view digits =
+            tok.starts_with('-') || tok.starts_with('+') ? tok.substr(1) : tok;
         int base = 10;
         if (digits.starts_with("0x") || digits.starts_with("0X")) {
             base = 16;
             digits.remove_prefix(2);
         } else if (digits.size() > 1 && digits[0] == '0') {
-            fail("\"" + std::string(tok) + "\": a leading 0 makes an octal number in GVariant; "
-                                           "write it without");
+            fail("\"" + std::string(tok) +
+                 "\": a leading 0 makes an octal number in GVariant; "
+                 "write it without");
         }
         std::uint64_t magnitude = 0;
         auto [end, ec] =

@@ -23,10 +23,11 @@ void check_fails_with(std::string_view text, const std::string& needle) {
     }
 }
 
-template <typename T> T as(std::string_view text) {
+template <typename T>
+T as(std::string_view text) {
     Value v = parse_variant_text(text);
-    BOOST_TEST_REQUIRE(std::holds_alternative<T>(v), "\"" << text << "\" gave signature "
-                                                          << dbus::signature_of(v));
+    BOOST_TEST_REQUIRE(std::holds_alternative<T>(v),
+                       "\"" << text << "\" gave signature " << dbus::signature_of(v));
     return std::get<T>(v);
 }
 

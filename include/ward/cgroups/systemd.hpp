@@ -78,6 +78,28 @@ std::vector<dbus::Property> resource_properties(const spec::Resources& r);
 // them in order; the per-device lists (a(st)) merge device by device.
 std::vector<dbus::Property> merge_properties(std::vector<dbus::Property> props);
 
+// org.systemd.property.NAME annotations as unit properties, as runc passes
+// them: the value is GVariant text (dbus/variant_text.hpp); a NAME ending
+// in a lowercase letter and "Sec" is the ...USec property, its value (a
+// number of seconds) in microseconds. Refuses, naming the annotation, a
+// NAME runc would refuse (not three or more ASCII letters), a value ward
+// cannot read, and Slice, PIDs and Delegate* whatever the policy says:
+// ward sets those itself and relies on them. Which names a config may set
+// is the policy's systemdProperties rule (judged before create gets here).
+std::vector<dbus::Property> annotation_properties(const spec::Spec& spec);
+
+// Every property create adds to the scope's own (systemd_scope.cpp): the
+// annotations' then linux.resources', merged. As in runc, which sets the
+// resources after the annotations, a property the config's resources set
+// wins over an annotation naming it (with a warning). The scope's own
+// properties come first in StartTransientUnit, so an annotation the
+// policy allows overrides them (Description, DefaultDependencies), as
+// runc's do.
+PlannedProperties plan_unit_properties(const spec::Spec& spec, const BlockDevicePath& path_of);
+// plan_unit_properties with the host's device paths; the warnings are
+// logged. What create passes to SystemdScope::start.
+std::vector<dbus::Property> unit_properties(const spec::Spec& spec);
+
 // A cpuset list ("0-3,8") as systemd's bitmask (byte i bit j: 8i+j);
 // refuses a malformed entry or an index past kMaxCpusetIndex, naming field.
 inline constexpr long long kMaxCpusetIndex = 8192;

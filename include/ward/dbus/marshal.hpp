@@ -93,10 +93,10 @@ class Reader {
 // text may give any of them: variant_text.hpp).
 using IoLimits = std::vector<std::pair<std::string, std::uint64_t>>;  // a(st)
 using StringPairs = std::vector<std::pair<std::string, std::string>>; // a(ss)
-using Value = std::variant<bool, std::uint32_t, std::uint64_t, std::string,
-                           std::vector<std::uint32_t>, std::vector<std::uint8_t>, IoLimits,
-                           StringPairs, std::uint8_t, std::int16_t, std::uint16_t, std::int32_t,
-                           std::int64_t, double, std::vector<std::string>>;
+using Value =
+    std::variant<bool, std::uint32_t, std::uint64_t, std::string, std::vector<std::uint32_t>,
+                 std::vector<std::uint8_t>, IoLimits, StringPairs, std::uint8_t, std::int16_t,
+                 std::uint16_t, std::int32_t, std::int64_t, double, std::vector<std::string>>;
 
 // The D-Bus signature of a value ("t", "a(st)", ...).
 std::string signature_of(const Value& v);

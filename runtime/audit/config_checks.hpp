@@ -49,7 +49,7 @@ void check_filesystem(ConfigChecks& c); // read-only root, masked and read-only 
 void check_mounts(ConfigChecks& c);     // bind sources, sockets, propagation, types
 void check_namespaces(ConfigChecks& c);
 void check_devices(ConfigChecks& c);
-void check_kernel(ConfigChecks& c); // sysctls, hooks, pids and memory limits
+void check_kernel(ConfigChecks& c); // sysctls, hooks, unit properties, pids and memory limits
 void check_seccomp(ConfigChecks& c);
 
 // A capability and what holding it allows, for WARD-CAP-001.

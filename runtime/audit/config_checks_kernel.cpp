@@ -1,8 +1,10 @@
 // What the container shares with the host's kernel: namespaces (left out,
-// or joined by path), sysctls, hooks (host programs run as root), and the
-// pids and memory limits that keep it from exhausting the host.
+// or joined by path), sysctls, hooks (host programs run as root), systemd
+// unit properties set by annotations, and the pids and memory limits that
+// keep it from exhausting the host.
 #include "config_checks.hpp"
 #include "ward/base/strings.hpp"
+#include "ward/spec/unit_properties.hpp"
 
 #include <algorithm>
 #include <array>
@@ -39,6 +41,40 @@ const std::vector<std::string> kSafeSysctls = {"kernel.shm_rmid_forced",
                                                "net.ipv4.tcp_fin_timeout",
                                                "net.ipv4.tcp_keepalive_intvl",
                                                "net.ipv4.tcp_keepalive_probes"};
+
+// Unit properties whose purpose is access control, or that make the scope
+// ward's: set by an annotation, they can undo the device filter, network
+// isolation or the cgroup itself (high); those that reach other units or
+// the host (a dependency starts or stops a service, an *Action can reboot)
+// are medium; the rest describe, order, stop or limit the scope (low).
+Severity unit_property_severity(std::string_view property) {
+    for (std::string_view prefix : {"Device", "IPAddress", "IPIngress", "IPEgress", "BPFProgram",
+                                    "SocketBind", "RestrictNetworkInterfaces", "Delegate"})
+        if (property.starts_with(prefix))
+            return Severity::high;
+    if (property == "PIDs" || property == "Slice")
+        return Severity::high;
+    for (std::string_view dependency :
+         {"Wants", "Requires", "Requisite", "BindsTo", "PartOf", "Upholds", "Conflicts",
+          "OnFailure", "OnSuccess", "PropagatesReloadTo", "ReloadPropagatedFrom",
+          "PropagatesStopTo", "StopPropagatedFrom", "JoinsNamespaceOf"})
+        if (property == dependency)
+            return Severity::medium;
+    return property.ends_with("Action") ? Severity::medium : Severity::low;
+}
+
+// org.systemd.property.* annotations: properties of the container's scope
+// under the systemd cgroup driver.
+void check_unit_properties(ConfigChecks& c) {
+    for (const auto& a : spec::unit_property_annotations(c.spec)) {
+        Finding& f =
+            c.add("WARD-UNIT-001", "annotations[" + quote(a.key) + "]", json::Value(a.value),
+                  "sets the unit property " + a.property +
+                      " of the container's systemd scope (with --systemd-cgroup)",
+                  "systemdProperties", "annotations", a.key);
+        f.severity = unit_property_severity(a.property);
+    }
+}
 
 // runtime-spec: createContainer runs a host program in the container's
 // namespaces; startContainer a program of the container's filesystem.
@@ -119,6 +155,7 @@ void check_kernel(ConfigChecks& c) {
                       field);
             }
     }
+    check_unit_properties(c);
     const spec::Resources* r =
         c.spec.linux && c.spec.linux->resources ? &*c.spec.linux->resources : nullptr;
     if (!(r && r->pids && r->pids->limit.value_or(0) > 0))

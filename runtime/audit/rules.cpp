@@ -161,6 +161,13 @@ void add_config_rules_process(std::vector<Rule>& all) {
     add(all, "WARD-HOOK-001", "A hook runs on the host as root", medium,
         "Each hook path is a host program ward runs as root before or after the container: "
         "keep only hooks you trust, and list them in the policy's hooks rule.");
+    add(all, "WARD-UNIT-001", "An annotation sets a systemd unit property", low,
+        "An org.systemd.property.NAME annotation sets NAME on the container's systemd scope "
+        "(with --systemd-cgroup), after ward's own properties: keep those that only describe, "
+        "order or stop the scope; one that allows devices, network access or BPF programs or "
+        "changes delegation (high severity) can undo the confinement, and a dependency or an "
+        "action (medium) starts or stops other units or the host (the policy's "
+        "systemdProperties rule).");
     add(all, "WARD-RLIMIT-001", "A resource limit (ulimit) is set", info,
         "Set process.rlimits only where the workload needs other values than the defaults; "
         "an unlimited hard limit lets the container raise its soft limit without bound.",

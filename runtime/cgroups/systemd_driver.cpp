@@ -22,8 +22,12 @@ class SystemdDriver final : public Manager {
         : Manager(std::move(p)), unit_(std::move(unit)), description_(std::move(description)) {}
 
     void create(const LimitsToApply& limits) override {
+        // The limits as unit properties and, at create, what the config's
+        // annotations add (the policy's systemdProperties rule judged them).
         std::vector<dbus::Property> props;
-        if (limits.resources)
+        if (limits.spec)
+            props = unit_properties(*limits.spec);
+        else if (limits.resources)
             props = resource_properties(*limits.resources);
         auto manager = dbus::SystemdManager::connect();
         try {

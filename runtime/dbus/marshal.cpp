@@ -4,6 +4,7 @@
 
 #include <bit>
 #include <cstring>
+#include <limits>
 
 namespace ward::dbus {
 
@@ -48,6 +49,12 @@ void Writer::int64(std::int64_t v) {
     raw(&v, 8);
 }
 void Writer::uint64(std::uint64_t v) {
+    align(8);
+    raw(&v, 8);
+}
+
+void Writer::float64(double v) {
+    static_assert(sizeof(double) == 8 && std::numeric_limits<double>::is_iec559);
     align(8);
     raw(&v, 8);
 }
@@ -277,9 +284,24 @@ void Reader::skip(std::string_view sig, std::size_t& i) {
 }
 
 std::string signature_of(const Value& v) {
-    static constexpr const char* kSigs[] = {"b", "u", "t", "s", "au", "ay", "a(st)", "a(ss)"};
+    static constexpr const char* kSigs[] = {"b", "u", "t", "s", "au", "ay", "a(st)", "a(ss)",
+                                            "y", "n", "q", "i", "x",  "d",  "as"};
+    static_assert(std::size(kSigs) == std::variant_size_v<Value>);
     return kSigs[v.index()];
 }
+
+namespace {
+
+// Arrays: the element alignment, then each element.
+template <typename T, typename Fn>
+void array(Writer& w, std::size_t alignment, const std::vector<T>& items, Fn&& each) {
+    auto mark = w.begin_array(alignment);
+    for (const auto& item : items)
+        each(item);
+    w.end_array(mark);
+}
+
+} // namespace
 
 void write_variant(Writer& w, const Value& v) {
     w.signature(signature_of(v));
@@ -288,38 +310,43 @@ void write_variant(Writer& w, const Value& v) {
             using T = std::decay_t<decltype(x)>;
             if constexpr (std::is_same_v<T, bool>) {
                 w.boolean(x);
+            } else if constexpr (std::is_same_v<T, std::uint8_t>) {
+                w.byte(x);
+            } else if constexpr (std::is_same_v<T, std::int16_t>) {
+                w.int16(x);
+            } else if constexpr (std::is_same_v<T, std::uint16_t>) {
+                w.uint16(x);
+            } else if constexpr (std::is_same_v<T, std::int32_t>) {
+                w.int32(x);
             } else if constexpr (std::is_same_v<T, std::uint32_t>) {
                 w.uint32(x);
+            } else if constexpr (std::is_same_v<T, std::int64_t>) {
+                w.int64(x);
             } else if constexpr (std::is_same_v<T, std::uint64_t>) {
                 w.uint64(x);
+            } else if constexpr (std::is_same_v<T, double>) {
+                w.float64(x);
             } else if constexpr (std::is_same_v<T, std::string>) {
                 w.string(x);
             } else if constexpr (std::is_same_v<T, std::vector<std::uint32_t>>) {
-                auto mark = w.begin_array(4);
-                for (auto u : x)
-                    w.uint32(u);
-                w.end_array(mark);
+                array(w, 4, x, [&](std::uint32_t u) { w.uint32(u); });
             } else if constexpr (std::is_same_v<T, std::vector<std::uint8_t>>) {
-                auto mark = w.begin_array(1);
-                for (auto b : x)
-                    w.byte(b);
-                w.end_array(mark);
+                array(w, 1, x, [&](std::uint8_t b) { w.byte(b); });
+            } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+                array(w, 4, x, [&](const std::string& s) { w.string(s); });
             } else if constexpr (std::is_same_v<T, IoLimits>) {
-                auto mark = w.begin_array(8);
-                for (const auto& [path, limit] : x) {
+                array(w, 8, x, [&](const auto& e) {
                     w.begin_struct();
-                    w.string(path);
-                    w.uint64(limit);
-                }
-                w.end_array(mark);
+                    w.string(e.first);
+                    w.uint64(e.second);
+                });
             } else {
-                auto mark = w.begin_array(8);
-                for (const auto& [a, b] : x) {
+                static_assert(std::is_same_v<T, StringPairs>);
+                array(w, 8, x, [&](const auto& e) {
                     w.begin_struct();
-                    w.string(a);
-                    w.string(b);
-                }
-                w.end_array(mark);
+                    w.string(e.first);
+                    w.string(e.second);
+                });
             }
         },
         v);

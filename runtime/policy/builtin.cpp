@@ -9,7 +9,7 @@ namespace ward::policy {
 std::string_view builtin_hardened_text() {
     static constexpr std::string_view text = R"json({
   "name": "hardened",
-  "description": "ward's built-in default: default-deny seccomp, no capabilities but CAP_NET_BIND_SERVICE, no_new_privs, read-only root, masked kernel paths, private namespaces, no sensitive host mounts, only the filesystem types containers need, no hooks, no --no-pivot, a Landlock ruleset derived from the config; only images signed by a key the policy names, every unsigned bundle refused.",
+  "description": "ward's built-in default: default-deny seccomp, no capabilities but CAP_NET_BIND_SERVICE, no_new_privs, read-only root, masked kernel paths, private namespaces, no sensitive host mounts, only the filesystem types containers need, no hooks, no --no-pivot, a Landlock ruleset derived from the config, systemd unit properties from annotations only for the scope's description, ordering and stop; only images signed by a key the policy names, every unsigned bundle refused.",
   "rules": {
     "seccomp": {"action": "enforce", "fill": "default-deny"},
     "capabilities": {"action": "enforce", "allowed": ["CAP_NET_BIND_SERVICE"], "ambient": false, "fill": []},
@@ -50,7 +50,10 @@ std::string_view builtin_hardened_text() {
     "hooks": {"action": "enforce", "allowed": []},
     "noPivot": {"action": "enforce"},
     "unavailableLimits": {"action": "enforce"},
-    "landlock": {"action": "enforce", "fill": true}
+    "landlock": {"action": "enforce", "fill": true},
+    "systemdProperties": {"action": "enforce",
+                          "allowed": ["After", "CollectMode", "DefaultDependencies", "Description",
+                                      "KillSignal", "TimeoutStopUSec"]}
   },
   "trust": {
     "default": [{"type": "reject"}],

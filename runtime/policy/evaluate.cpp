@@ -4,6 +4,7 @@
 #include "checker.hpp"
 #include "ward/base/error.hpp"
 #include "ward/policy/host_mounts.hpp"
+#include "ward/spec/unit_properties.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -265,6 +266,28 @@ void check_landlock(const LandlockRule& rule, const spec::Spec& s, const CreateF
                                   : "; the container runs without it"));
 }
 
+// org.systemd.property.* annotations become properties of the container's
+// scope (under the systemd cgroup driver only): each must be one the rule
+// allows. Without the rule none is.
+void check_systemd_properties(const Policy& p, const spec::Spec& s, const CreateFacts& facts,
+                              Checker& c) {
+    if (facts.systemd_cgroup == false)
+        return;
+    const ListRule* rule = p.systemd_properties ? &*p.systemd_properties : nullptr;
+    if (rule && contains(rule->names, "*"))
+        return;
+    Action action = rule ? rule->action : Action::enforce;
+    std::string allowed = rule ? "unit properties " + listed(rule->names)
+                               : "no unit properties (the policy has no systemdProperties rule)";
+    for (const auto& a : spec::unit_property_annotations(s)) {
+        if (rule && contains(rule->names, a.property))
+            continue;
+        std::string as = a.seconds ? " (" + a.property + ")" : "";
+        c.add("systemdProperties", action, "annotations", a.key,
+              "annotations contains " + a.key + as + ", allowed: " + allowed);
+    }
+}
+
 } // namespace
 
 std::vector<Finding> evaluate(const Policy& p, const spec::Spec& s, const CreateFacts& facts) {
@@ -307,6 +330,7 @@ std::vector<Finding> evaluate(const Policy& p, const spec::Spec& s, const Create
         check_resources(*p.resources, s, c);
     if (p.landlock)
         check_landlock(*p.landlock, s, facts, c);
+    check_systemd_properties(p, s, facts, c);
     return out;
 }
 

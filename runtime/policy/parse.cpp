@@ -6,6 +6,7 @@
 #include "ward/base/strings.hpp"
 #include "ward/policy/policy.hpp"
 #include "ward/spec/names.hpp"
+#include "ward/spec/unit_properties.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -37,6 +38,21 @@ void check_hook_paths(const std::vector<std::string>& paths, const std::string& 
         if (p != "*" &&
             (!p.starts_with('/') || std::filesystem::path(p).lexically_normal().string() != p))
             fail(path + ": " + quote(p) + " is not an absolute path in normal form (or \"*\")");
+}
+
+// Unit property names as systemd is given them: an annotation's ...Sec
+// name is matched as ...USec, so a ...Sec entry could never match.
+void check_unit_properties(const std::vector<std::string>& names, const std::string& path) {
+    for (const auto& n : names) {
+        if (n == "*")
+            continue;
+        if (!spec::valid_unit_property_name(n))
+            fail(path + ": " + quote(n) + " is not a unit property name (three or more letters)");
+        std::string as = spec::unit_property_name(n);
+        if (as != n)
+            fail(path + ": " + quote(n) + ": list it as " + quote(as) +
+                 " (an annotation's ...Sec name is the ...USec property)");
+    }
 }
 
 template <typename Rule, typename Fn>
@@ -132,6 +148,11 @@ Policy from_json(const Value& doc) {
         rule.fill = r.boolean("fill").value_or(false);
         rule.required = r.boolean("required").value_or(false);
     });
+    read_rule(rules, "systemdProperties", p.systemd_properties,
+              [](DocumentReader& r, ListRule& rule) {
+                  rule.names = r.strings("allowed").value_or(std::vector<std::string>{});
+                  check_unit_properties(rule.names, r.at("allowed"));
+              });
     rules.done();
     return p;
 }
@@ -237,6 +258,7 @@ Value policy_to_json(const Policy& p) {
             r.set("required", true);
         rules.set("landlock", r);
     }
+    set_list("systemdProperties", "allowed", p.systemd_properties);
     doc.set("rules", rules);
     if (p.trust)
         doc.set("trust", trust_section_to_json(*p.trust));

@@ -8,6 +8,8 @@
 
 #include "ward/base/error.hpp"
 #include "ward/container/state.hpp"
+#include "ward/dbus/marshal.hpp"
+#include "ward/dbus/variant_text.hpp"
 #include "ward/json/json.hpp"
 #include "ward/policy/policy.hpp"
 #include "ward/seccomp/analysis.hpp"
@@ -50,6 +52,17 @@ inline void policy_document(std::string_view data) {
             broken("policy written back reads differently", once + "\n" + twice);
     } catch (const ward::Error& e) {
         broken("policy written back does not parse", once + "\n" + e.what());
+    }
+}
+
+// An org.systemd.property.* annotation's value (GVariant text); one that
+// parses must marshal as a variant.
+inline void variant_text(std::string_view data) {
+    try {
+        dbus::Value v = dbus::parse_variant_text(data);
+        dbus::Writer w;
+        dbus::write_variant(w, v);
+    } catch (const ward::Error&) {
     }
 }
 

@@ -303,6 +303,34 @@ BOOST_AUTO_TEST_CASE(limits_sysctls_hooks_rlimits_mac) {
         BOOST_TEST(!has(rc, id), id);
 }
 
+// org.systemd.property.* annotations: one finding each, high for a
+// property that undoes confinement, with the policy's finding attached
+// when its systemdProperties rule refuses the name.
+BOOST_AUTO_TEST_CASE(unit_properties_from_annotations) {
+    auto s = clean();
+    s.annotations["org.systemd.property.DeviceAllow"] = "@as []";
+    s.annotations["org.systemd.property.TimeoutStopSec"] = "10";
+    s.annotations["org.systemd.property.RuntimeMaxSec"] = "60";
+    s.annotations["org.systemd.property.Wants"] = "['sshd.service']";
+    s.annotations["io.example.other"] = "x";
+    auto r = run(s);
+    auto units = with(r, "WARD-UNIT-001");
+    BOOST_TEST_REQUIRE(units.size() == 4u);
+    BOOST_TEST((units[3]->severity == audit::Severity::medium)); // Wants: a host service
+    BOOST_TEST(units[0]->path == "annotations[\"org.systemd.property.DeviceAllow\"]");
+    BOOST_TEST((units[0]->severity == audit::Severity::high));
+    BOOST_TEST(units[0]->message == "sets the unit property DeviceAllow of the container's "
+                                    "systemd scope (with --systemd-cgroup)");
+    BOOST_TEST(units[0]->breaks.has_value());
+    BOOST_TEST(units[1]->message.find("RuntimeMaxUSec") != std::string::npos);
+    BOOST_TEST((units[1]->severity == audit::Severity::low));
+    BOOST_TEST(units[1]->breaks.has_value());  // hardened allows only what clients set
+    BOOST_TEST(!units[2]->breaks.has_value()); // TimeoutStopUSec: allowed
+    BOOST_TEST(r.refused);
+    BOOST_TEST(!has(r, "WARD-POLICY-001"));
+    BOOST_TEST(!has(run(clean()), "WARD-UNIT-001"));
+}
+
 BOOST_AUTO_TEST_CASE(a_config_alone_has_no_trust_verdict) {
     auto r = run(clean());
     auto trust = with(r, "WARD-TRUST-001");

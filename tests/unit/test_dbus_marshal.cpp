@@ -128,6 +128,34 @@ BOOST_AUTO_TEST_CASE(every_property_shape_has_its_signature) {
     BOOST_TEST(b.bytes() == sig("ay") + u32(1) + "\x03");
 }
 
+// The types an annotation's GVariant text can give, each as a variant at
+// offset 0: its signature (3 or 4 bytes), padding to the type's
+// alignment, the value.
+BOOST_AUTO_TEST_CASE(annotation_value_types_in_a_variant) {
+    auto variant = [](const Value& v) {
+        Writer w;
+        write_variant(w, v);
+        return w.bytes();
+    };
+    BOOST_TEST(signature_of(Value{std::uint8_t{1}}) == "y");
+    BOOST_TEST(variant(std::uint8_t{7}) == sig("y") + "\x07");
+    BOOST_TEST(variant(std::int16_t{-2}) == sig("n") + pad(1) + "\xfe\xff");
+    BOOST_TEST(variant(std::uint16_t{0x1234}) == sig("q") + pad(1) + "\x34\x12");
+    BOOST_TEST(variant(std::int32_t{-1}) == sig("i") + pad(1) + u32(0xffffffff));
+    BOOST_TEST(variant(std::int64_t{-5}) ==
+               sig("x") + pad(5) + u64(static_cast<std::uint64_t>(std::int64_t{-5})));
+    // 1.5 is 0x3ff8000000000000 in IEEE 754.
+    BOOST_TEST(variant(1.5) == sig("d") + pad(5) + u64(0x3ff8000000000000));
+    BOOST_TEST(variant(true) == sig("b") + pad(1) + u32(1));
+    // as: the byte length (after the padding), then each string at 4.
+    BOOST_TEST(variant(std::vector<std::string>{"a.service", "b"}) ==
+               sig("as") + u32(22) + str("a.service") + pad(2) + str("b"));
+    BOOST_TEST(variant(std::vector<std::string>{}) == sig("as") + u32(0));
+    // a(ss) as DeviceAllow takes it.
+    BOOST_TEST(variant(StringPairs{{"/dev/null", "rw"}}) ==
+               sig("a(ss)") + pad(1) + u32(23) + pad(4) + str("/dev/null") + pad(2) + str("rw"));
+}
+
 // StartTransientUnit's body for a scope with its init's pid: ss, then
 // a(sv) at 24 (elements from 32), then the empty a(sa(sv)).
 BOOST_AUTO_TEST_CASE(start_transient_unit_body_bytes) {

@@ -95,6 +95,8 @@ void set_action(policy::Policy& p, const std::string& rule, policy::Action a) {
         p.user->action = a;
     else if (rule == "resources")
         p.resources->action = a;
+    else if (rule == "systemdProperties")
+        p.systemd_properties->action = a;
     else
         BOOST_FAIL("no rule " << rule);
 }
@@ -243,6 +245,10 @@ const std::vector<Violation>& violations() {
              s.linux->resources->memory->limit = 1 << 30;
          },
          "linux.resources.pids.limit is not set, required: a limit"},
+        {"systemdProperties",
+         [](spec::Spec& s) { s.annotations["org.systemd.property.DeviceAllow"] = "@a(ss) []"; },
+         "annotations contains org.systemd.property.DeviceAllow, allowed: unit properties After, "
+         "CollectMode, DefaultDependencies, Description, KillSignal, TimeoutStopUSec"},
     };
     return v;
 }
@@ -341,6 +347,14 @@ BOOST_AUTO_TEST_CASE(bad_policies_are_refused_with_the_path) {
                "p.json: rules.resources.required: \"cpu\" is not a limit (pids or memory)");
     BOOST_TEST(parse_error(R"({"name":"x","rules":{"seccomp":{"action":"warn","fill":7}}})") ==
                "p.json: rules.seccomp.fill: expected string, got number");
+    BOOST_TEST(parse_error(R"({"name":"x","rules":{"systemdProperties":{"action":"warn",
+               "allowed":["Description","Device-Allow"]}}})") ==
+               "p.json: rules.systemdProperties.allowed: \"Device-Allow\" is not a unit property "
+               "name (three or more letters)");
+    BOOST_TEST(parse_error(R"({"name":"x","rules":{"systemdProperties":{"action":"warn",
+               "allowed":["TimeoutStopSec"]}}})") ==
+               "p.json: rules.systemdProperties.allowed: \"TimeoutStopSec\": list it as "
+               "\"TimeoutStopUSec\" (an annotation's ...Sec name is the ...USec property)");
 }
 
 BOOST_AUTO_TEST_CASE(a_compliant_config_has_no_findings) {
@@ -482,6 +496,92 @@ BOOST_AUTO_TEST_CASE(runtime_spec_good_examples_pass_compat) {
         }
     }
     BOOST_TEST(seen >= 9);
+}
+
+// org.systemd.property.* annotations (systemdProperties): hardened lets a
+// config set only what CRI-O and podman set (ordering, stop timeout and
+// signal, collection, description), baseline the scope's lifecycle too,
+// compat everything with a warning; none of them a property that undoes
+// another rule. Without the rule every annotation refuses; under the
+// cgroupfs driver (which ignores them) none is judged.
+BOOST_AUTO_TEST_CASE(systemd_properties_by_policy) {
+    const std::string prefix = "org.systemd.property.";
+    // The property names each shipped policy refuses, from one config.
+    auto refused = [&](const policy::Policy& p, const std::vector<std::string>& names,
+                       const policy::CreateFacts& facts = {}) {
+        spec::Spec s = good_spec();
+        for (const auto& n : names)
+            s.annotations[prefix + n] = "true";
+        std::vector<std::string> out;
+        for (const auto& f : policy::evaluate(p, s, facts)) {
+            if (f.rule != "systemdProperties")
+                continue; // compat's others (user, resources)
+            BOOST_TEST(f.field == "annotations");
+            out.push_back(f.item.substr(prefix.size()) +
+                          (f.action == policy::Action::enforce ? "" : " (warn)"));
+        }
+        return out;
+    };
+    using V = std::vector<std::string>;
+    const V clients = {"After",      "CollectMode",     "DefaultDependencies", "Description",
+                       "KillSignal", "TimeoutStopUSec", "TimeoutStopSec"};
+    const V lifecycle = {"Before", "OOMPolicy", "RuntimeMaxSec", "SendSIGKILL"}; // key order
+    const V undoing = {"DeviceAllow",
+                       "DevicePolicy",
+                       "IPAddressAllow",
+                       "BPFProgram",
+                       "MemoryMax",
+                       "TasksMax",
+                       "Wants",
+                       "Conflicts",
+                       "MemoryAccounting",
+                       "ManagedOOMPreference",
+                       "SuccessAction"};
+    for (const char* name : {"hardened", "baseline", "compat"})
+        BOOST_TEST_CONTEXT(name) {
+            BOOST_TEST(refused(shipped(name), clients).empty());
+        }
+    BOOST_TEST(refused(hardened(), lifecycle) == lifecycle, boost::test_tools::per_element());
+    BOOST_TEST(refused(shipped("baseline"), lifecycle).empty());
+    V sorted = undoing;
+    std::sort(sorted.begin(), sorted.end()); // findings come in annotation (key) order
+    BOOST_TEST(refused(hardened(), undoing) == sorted, boost::test_tools::per_element());
+    BOOST_TEST(refused(shipped("baseline"), undoing) == sorted, boost::test_tools::per_element());
+    V warned;
+    for (const auto& n : sorted)
+        warned.push_back(n + " (warn)");
+    BOOST_TEST(refused(shipped("compat"), undoing) == warned, boost::test_tools::per_element());
+
+    // The message names the annotation (and the ...USec name it counts as).
+    spec::Spec s = good_spec();
+    s.annotations[prefix + "RuntimeMaxSec"] = "5";
+    auto f = policy::evaluate(hardened(), s);
+    BOOST_TEST_REQUIRE(f.size() == 1u);
+    BOOST_TEST(f[0].message == "policy \"hardened\": annotations contains "
+                               "org.systemd.property.RuntimeMaxSec (RuntimeMaxUSec), allowed: unit "
+                               "properties After, CollectMode, DefaultDependencies, Description, "
+                               "KillSignal, TimeoutStopUSec");
+    BOOST_TEST(f[0].item == prefix + "RuntimeMaxSec");
+
+    // No rule: refused, saying so. "*": anything.
+    policy::Policy none = hardened();
+    none.systemd_properties.reset();
+    f = policy::evaluate(none, s);
+    BOOST_TEST_REQUIRE(f.size() == 1u);
+    BOOST_TEST(policy::refuses(f));
+    BOOST_TEST(f[0].message.ends_with("allowed: no unit properties (the policy has no "
+                                      "systemdProperties rule)"));
+    policy::Policy all = hardened();
+    all.systemd_properties->names = {"*"};
+    BOOST_TEST(refused(all, undoing).empty());
+
+    // The cgroupfs driver ignores the annotations, so create judges none;
+    // unknown (ward policy check, audit) or systemd: judged.
+    policy::CreateFacts cgroupfs, systemd;
+    cgroupfs.systemd_cgroup = false;
+    systemd.systemd_cgroup = true;
+    BOOST_TEST(refused(hardened(), undoing, cgroupfs).empty());
+    BOOST_TEST(refused(hardened(), undoing, systemd) == sorted, boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(hardened_refuses_the_spec_example_with_reasons) {

@@ -37,6 +37,9 @@ struct LimitsToApply {
     const Plan& plan;
     const std::vector<std::string>& controllers; // those the plan needs
     const spec::Resources* resources;            // null: none
+    // At create, the whole config, for what a driver sets beyond the limits
+    // (systemd: the org.systemd.property.* annotations); null at update.
+    const spec::Spec* spec = nullptr;
 };
 
 class Manager {

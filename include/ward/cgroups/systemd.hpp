@@ -9,6 +9,9 @@
 #include "ward/dbus/systemd_manager.hpp"
 #include "ward/spec/config.hpp"
 
+#include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -43,11 +46,69 @@ SystemdUnit systemd_unit_for(const std::string& cgroups_path, const std::string&
 // name without ".slice", with "/", or with an empty dash-separated part.
 std::string expand_slice(const std::string& slice);
 
-// The unit properties for linux.resources where systemd has one:
-// MemoryMax, MemoryLow, MemorySwapMax, TasksMax, CPUWeight,
-// CPUQuotaPerSecUSec, AllowedCPUs, AllowedMemoryNodes. Everything else is
-// written to the delegated cgroup only.
+// linux.resources → the unit properties systemd has for them, so a
+// `systemctl daemon-reload` (which rewrites a unit's cgroup files from its
+// properties) keeps them. Derived from the cgroupfs driver's plan
+// (resources.hpp), file by file, with its conversions:
+//   memory.max/high/low/min/swap.max → MemoryMax/High/Low/Min/SwapMax
+//   pids.max      → TasksMax (0 → 1: systemd refuses 0)
+//   cpu.weight    → CPUWeight
+//   cpu.max       → CPUQuotaPerSecUSec (rounded up to systemd's 10 ms
+//                   steps) and CPUQuotaPeriodUSec
+//   cpuset.cpus/mems → AllowedCPUs/AllowedMemoryNodes (bitmasks)
+//   io.weight, io.bfq.weight → IOWeight / IODeviceWeight (blkio's range
+//                   converted as the cgroupfs driver's io.weight fallback)
+//   io.max        → IOReadBandwidthMax, IOWriteBandwidthMax, IOReadIOPSMax,
+//                   IOWriteIOPSMax
+// from the typed fields and the unified map alike; "max" and -1 are
+// systemd's infinity; a later write of a file overrides an earlier one (a
+// unified key a typed field), as the writes do. systemd names a device by
+// path: `path_of` finds one for MAJ:MIN, and a limit on a device without
+// one (or a value ward cannot read) stays a cgroup write only, with a
+// warning that a daemon-reload can reset it. Everything else (hugetlb,
+// rdma, cpu.idle, ...) is written to the delegated cgroup only.
+using BlockDevicePath =
+    std::function<std::optional<std::string>(std::uint32_t major, std::uint32_t minor)>;
+struct PlannedProperties {
+    std::vector<dbus::Property> properties;
+    std::vector<std::string> warnings; // one per limit left to the cgroup write
+};
+PlannedProperties plan_resource_properties(const spec::Resources& r,
+                                           const BlockDevicePath& path_of);
+// The host's path for a block device: /dev/block/MAJ:MIN when it is that
+// device, else a block node directly in /dev with that number (`dev`:
+// another directory, for tests).
+std::optional<std::string> host_block_device_path(std::uint32_t major, std::uint32_t minor,
+                                                  const std::string& dev = "/dev");
+// plan_resource_properties with the host's device paths; the warnings are
+// logged.
 std::vector<dbus::Property> resource_properties(const spec::Resources& r);
+
+// One property per name, the last one given winning, as systemd applies
+// them in order; the per-device lists (a(st)) merge device by device.
+std::vector<dbus::Property> merge_properties(std::vector<dbus::Property> props);
+
+// org.systemd.property.NAME annotations as unit properties, as runc passes
+// them: the value is GVariant text (dbus/variant_text.hpp); a NAME ending
+// in a lowercase letter and "Sec" is the ...USec property, its value (a
+// number of seconds) in microseconds. Refuses, naming the annotation, a
+// NAME runc would refuse (not three or more ASCII letters), a value ward
+// cannot read, and Slice, PIDs and Delegate* whatever the policy says:
+// ward sets those itself and relies on them. Which names a config may set
+// is the policy's systemdProperties rule (judged before create gets here).
+std::vector<dbus::Property> annotation_properties(const spec::Spec& spec);
+
+// Every property create adds to the scope's own (systemd_scope.cpp): the
+// annotations' then linux.resources', merged. As in runc, which sets the
+// resources after the annotations, a property the config's resources set
+// wins over an annotation naming it (with a warning). The scope's own
+// properties come first in StartTransientUnit, so an annotation the
+// policy allows overrides them (Description, DefaultDependencies), as
+// runc's do.
+PlannedProperties plan_unit_properties(const spec::Spec& spec, const BlockDevicePath& path_of);
+// plan_unit_properties with the host's device paths; the warnings are
+// logged. What create passes to SystemdScope::start.
+std::vector<dbus::Property> unit_properties(const spec::Spec& spec);
 
 // A cpuset list ("0-3,8") as systemd's bitmask (byte i bit j: 8i+j);
 // refuses a malformed entry or an index past kMaxCpusetIndex, naming field.

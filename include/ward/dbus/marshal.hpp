@@ -31,6 +31,7 @@ class Writer {
     void uint32(std::uint32_t v);
     void int64(std::int64_t v);
     void uint64(std::uint64_t v);
+    void float64(double v);               // d: IEEE 754, little-endian
     void string(std::string_view v);      // s
     void object_path(std::string_view v); // o: checked against the path grammar
     void signature(std::string_view v);   // g
@@ -87,12 +88,15 @@ class Reader {
 };
 
 // A unit property's value: the shapes systemd's transient unit properties
-// take (b u t s au ay a(st) a(ss)).
+// take (b u t s au ay a(st) a(ss)), then the other basic types and as, for
+// the properties an org.systemd.property.* annotation names (its GVariant
+// text may give any of them: variant_text.hpp).
 using IoLimits = std::vector<std::pair<std::string, std::uint64_t>>;  // a(st)
 using StringPairs = std::vector<std::pair<std::string, std::string>>; // a(ss)
 using Value =
     std::variant<bool, std::uint32_t, std::uint64_t, std::string, std::vector<std::uint32_t>,
-                 std::vector<std::uint8_t>, IoLimits, StringPairs>;
+                 std::vector<std::uint8_t>, IoLimits, StringPairs, std::uint8_t, std::int16_t,
+                 std::uint16_t, std::int32_t, std::int64_t, double, std::vector<std::string>>;
 
 // The D-Bus signature of a value ("t", "a(st)", ...).
 std::string signature_of(const Value& v);

@@ -131,6 +131,14 @@ struct Policy {
     // is never dropped silently.
     std::optional<PlainRule> unavailable_limits;
     std::optional<LandlockRule> landlock;
+    // systemdProperties: the unit properties an org.systemd.property.NAME
+    // annotation may set on the container's scope under the systemd cgroup
+    // driver (names as systemd is given them: a ...Sec NAME counts as
+    // ...USec; spec/unit_properties.hpp); "*" allows every one. A property
+    // can undo what the other rules enforce (DeviceAllow, IPAddressAllow,
+    // BPFProgram, a limit, Wants= starting a host service), so left out of
+    // a policy every such annotation refuses.
+    std::optional<ListRule> systemd_properties;
     // Which images and bundles may run (trust.hpp); nullopt: not checked.
     std::optional<TrustSection> trust;
 };
@@ -218,6 +226,11 @@ struct CreateFacts {
     std::vector<std::string> rootfs_entries;
     // The kernel's Landlock ABI (0: none); nullopt when not probed.
     std::optional<int> landlock_abi;
+    // Whether create uses the systemd cgroup driver, the only one that
+    // reads org.systemd.property.* annotations: false skips the
+    // systemdProperties rule (they do nothing then); nullopt (`ward policy
+    // check`, audit) judges them as that driver would take them.
+    std::optional<bool> systemd_cgroup;
 };
 
 // Every rule, against a whole config (create, `ward policy check`).

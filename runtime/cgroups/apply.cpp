@@ -102,8 +102,7 @@ Controllers controllers_for(const std::string& cgroup_path) {
     std::string dir = root;
     std::vector<std::string> parts = split(cgroup_path, '/');
     for (std::size_t i = 0;; ++i) {
-        if (::faccessat(AT_FDCWD, (dir + "/cgroup.subtree_control").c_str(), W_OK,
-                        AT_EACCESS) == 0)
+        if (::faccessat(AT_FDCWD, (dir + "/cgroup.subtree_control").c_str(), W_OK, AT_EACCESS) == 0)
             return {dir, words(read_file(dir + "/cgroup.controllers"))};
         while (i < parts.size() && parts[i].empty())
             ++i;

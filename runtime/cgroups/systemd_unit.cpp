@@ -39,8 +39,7 @@ std::string expand_slice(const std::string& slice) {
     return path;
 }
 
-SystemdUnit systemd_unit_for(const std::string& cgroups_path, const std::string& id,
-                             uid_t user) {
+SystemdUnit systemd_unit_for(const std::string& cgroups_path, const std::string& id, uid_t user) {
     std::string spec = cgroups_path.empty() ? ":ward:" + id : cgroups_path;
     auto parts = split(spec, ':');
     if (parts.size() != 3)

@@ -233,9 +233,9 @@ std::string no_cgroup_reason(const Globals& g, const spec::Spec& spec, const std
 // The manager of the new container's cgroup; nothing is made yet.
 std::shared_ptr<cgroups::Manager> new_cgroup_manager(const Globals& g, const spec::Spec& spec,
                                                      const std::string& id, uid_t caller) {
-    return cgroups::new_manager(
-        g.systemd_cgroup ? cgroups::Driver::systemd : cgroups::Driver::cgroupfs,
-        spec.linux->cgroups_path, id, "ward container " + id, caller);
+    return cgroups::new_manager(g.systemd_cgroup ? cgroups::Driver::systemd
+                                                 : cgroups::Driver::cgroupfs,
+                                spec.linux->cgroups_path, id, "ward container " + id, caller);
 }
 
 // An unprivileged caller: ward makes the config's user namespace and moves

@@ -351,6 +351,15 @@ Started start_process(const Globals& g, const ExecOptions& o, const sigset_t& ol
     if (!state.cgroup.empty()) {
         cgroup = cgroups::Cgroup::attach(state.cgroup);
         cgroup_fd = cgroup->open_dir();
+        // Joining it moves a process out of ward's own cgroup, which the
+        // kernel lets an unprivileged ward do only inside its delegation.
+        std::string procs = ::geteuid() == 0 ? "" : cgroups::move_refused(state.cgroup);
+        if (!procs.empty())
+            fail("ward runs in cgroup " + cgroups::self_cgroup() +
+                 ", and cannot join the container's cgroup " + state.cgroup + ": " + procs +
+                 " is not writable by uid " + std::to_string(::geteuid()) +
+                 "; run it in a cgroup of the user's manager, e.g. `systemd-run --user --scope "
+                 "ward exec ...`");
     }
 
     UniqueFd console, terminal_peer;

@@ -90,8 +90,7 @@ std::string unix_path_of_address(const std::string& address) {
          " has no unix:path= (ward connects to a unix socket by its path only)");
 }
 
-ManagerEndpoint manager_endpoint(uid_t host_uid,
-                                 const EnvLookup& env,
+ManagerEndpoint manager_endpoint(uid_t host_uid, const EnvLookup& env,
                                  const std::function<bool(const std::string&)>& is_socket) {
     if (host_uid == 0)
         return {"/run/systemd/private", false, 0, "the system manager"};
@@ -110,7 +109,8 @@ ManagerEndpoint manager_endpoint(uid_t host_uid,
         return {bus, true, host_uid, who + " (through the session bus)"};
     fail("ward runs as uid " + std::to_string(host_uid) +
          " (rootless) and needs that user's own systemd manager, but DBUS_SESSION_BUS_ADDRESS "
-         "is not set and neither " + private_socket + " nor " + bus +
+         "is not set and neither " +
+         private_socket + " nor " + bus +
          " exists: start one (a login through pam_systemd, or `loginctl enable-linger USER`) "
          "and set XDG_RUNTIME_DIR, or leave out --systemd-cgroup");
 }

@@ -95,13 +95,13 @@ BOOST_AUTO_TEST_CASE(a_user_talks_to_their_own_manager) {
 }
 
 BOOST_AUTO_TEST_CASE(a_user_without_a_manager_is_told_what_to_start) {
-    auto e = error_of(
-        [] { manager_endpoint(1000, env_of({{"XDG_RUNTIME_DIR", "/tmp/r"}}), sockets({})); });
+    auto e = error_of([] {
+        manager_endpoint(1000, env_of({{"XDG_RUNTIME_DIR", "/tmp/r"}}), sockets({}));
+    });
     BOOST_TEST(e.find("ward runs as uid 1000 (rootless) and needs that user's own systemd "
                       "manager") != std::string::npos,
                e);
-    BOOST_TEST(e.find("neither /tmp/r/systemd/private nor /tmp/r/bus exists") !=
-                   std::string::npos,
+    BOOST_TEST(e.find("neither /tmp/r/systemd/private nor /tmp/r/bus exists") != std::string::npos,
                e);
     BOOST_TEST(e.find("loginctl enable-linger USER") != std::string::npos, e);
     BOOST_TEST(e.find("leave out --systemd-cgroup") != std::string::npos, e);

@@ -235,6 +235,13 @@ test_rootless_systemd_scope() {
     rl_cg=$(rl_cgroup "$pid")
     why=$(rl_check_cgroup "$pid" "$rl_cg" "/user.slice/user-$rl_uid.slice/user@$rl_uid.service/user.slice" "67108864 40 50000 100000")
     echo "vm: $unit: $props"
+    # exec as the user joins the container's cgroup from a scope of its
+    # manager; from outside the delegation it is refused, saying how.
+    exec_in=$(rl_scope ward exec rlsd1 sh -c 'cat /proc/self/cgroup; id -u' 2>/tmp/rlsd1.exec-in |
+        tr '\n' ' ')
+    as_rl ward exec rlsd1 true >/tmp/rlsd1.exec 2>&1
+    exec_out=$?
+    echo "vm: exec in a scope: $exec_in; outside: exit $exec_out: $(first_line /tmp/rlsd1.exec)"
     # update as the user: the cgroup and the user manager's unit property.
     as_rl ward update --pids-limit 30 rlsd1 >/tmp/rlsd1.upd 2>&1
     updated="$(rl_show $unit TasksMax) $(cat "$cgroot$rl_cg/pids.max" 2>/dev/null)"
@@ -251,6 +258,10 @@ test_rootless_systemd_scope() {
         not_ok $name "the init is in $rl_cg, want $want_cg"
     elif [ "$via" = 0 ]; then
         not_ok $name "ward's log names no connection to the user manager's private socket"
+    elif [ "$exec_in" != "0::/ 0 " ]; then
+        not_ok $name "exec from a scope of the user's manager: '$exec_in', want '0::/ 0 ' ($(grep -v '^warning' /tmp/rlsd1.exec-in | head -n 1))"
+    elif [ $exec_out = 0 ] || ! grep -q 'systemd-run --user --scope ward exec' /tmp/rlsd1.exec; then
+        not_ok $name "exec from outside the delegation: exit $exec_out: $(first_line /tmp/rlsd1.exec)"
     elif [ "$updated" != "30 30" ]; then
         not_ok $name "after update --pids-limit 30: TasksMax and pids.max '$updated' ($(first_line /tmp/rlsd1.upd))"
     elif [ "$after" = active ] || [ -d "$cgroot$want_cg" ]; then

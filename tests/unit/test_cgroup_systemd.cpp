@@ -2,6 +2,7 @@
 // "slice:prefix:name" form, slice expansion as systemd does it, the unit
 // properties planned from linux.resources (typed fields and unified keys,
 // IO devices by path) and from org.systemd.property.* annotations.
+#include "error_text.hpp"
 #include "ward/base/error.hpp"
 #include "ward/cgroups/systemd.hpp"
 #include "ward/json/json.hpp"
@@ -19,15 +20,7 @@ using cgroups::systemd_unit_for;
 
 namespace {
 
-void check_fails_with(const std::function<void()>& fn, const std::string& needle) {
-    try {
-        fn();
-        BOOST_ERROR("no error; expected one mentioning \"" << needle << "\"");
-    } catch (const Error& e) {
-        BOOST_CHECK_MESSAGE(std::string(e.what()).find(needle) != std::string::npos,
-                            "error \"" << e.what() << "\" lacks \"" << needle << "\"");
-    }
-}
+using test::check_fails_with;
 
 // A property as "Name=value": a uint64 in decimal, a per-device list as
 // "path:value,...", a bitmask as hex bytes.

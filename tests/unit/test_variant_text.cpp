@@ -1,6 +1,7 @@
 // GVariant text as org.systemd.property.* annotations give it (runc's
 // docs/systemd-properties.md, CRI-O's and podman's annotations), and what
 // ward refuses, with the reason.
+#include "error_text.hpp"
 #include "ward/base/error.hpp"
 #include "ward/dbus/variant_text.hpp"
 
@@ -12,14 +13,10 @@ using dbus::Value;
 
 namespace {
 
+// The error reading `text` gives must hold `needle`.
 void check_fails_with(std::string_view text, const std::string& needle) {
-    try {
-        parse_variant_text(text);
-        BOOST_ERROR("\"" << text << "\" parsed; expected an error mentioning \"" << needle << "\"");
-    } catch (const Error& e) {
-        BOOST_CHECK_MESSAGE(std::string(e.what()).find(needle) != std::string::npos,
-                            "\"" << text << "\": error \"" << e.what() << "\" lacks \"" << needle
-                                 << "\"");
+    BOOST_TEST_CONTEXT("\"" << text << "\"") {
+        test::check_fails_with([&] { parse_variant_text(text); }, needle);
     }
 }
 

@@ -64,6 +64,9 @@ build_systemd_initramfs() {
     mkdir -p "$root/bundle" "$root/tests/systemd-cases" "$root/etc/ward"
     cp -a "$work/root/bundle/." "$root/bundle/"
     cp "$work/root/etc/ward/policy.json" "$root/etc/ward/policy.json"
+    # The busybox guest's virtio modules, for the disk the IO property
+    # cases limit (stage1-init.sh loads them; the image has no insmod).
+    cp -a "$work/root/modules" "$root/modules"
     install -m 0755 "$here/systemd/stage1-init.sh" "$root/init"
     install -m 0755 "$here/systemd/systemd-tests.sh" "$root/tests/systemd-tests.sh"
     install -m 0644 "$here/helpers.sh" "$root/tests/helpers.sh"
@@ -86,10 +89,14 @@ systemd_boot_timeout=${WARD_VM_SYSTEMD_TIMEOUT:-$((boot_timeout * 2))}
 boot_systemd() {
     local rc=0
     rm -f "$work/systemd-serial.log"
+    # A 1 MB disk, never mounted: /dev/vda for IOReadBandwidthMax & co.
+    rm -f "$work/systemd-disk.img"
+    truncate -s 1M "$work/systemd-disk.img"
     timeout -k 10 "$systemd_boot_timeout" qemu-system-x86_64 \
         -accel tcg -cpu max -m 2048 -smp 2 \
         -nodefaults -nographic -no-reboot -monitor none -nic none \
         -serial "file:$work/systemd-serial.log" \
+        -drive "file=$work/systemd-disk.img,format=raw,if=virtio" \
         -kernel "$kernel/vmlinuz" -initrd "$work/systemd-initramfs.cpio.gz" \
         -append "console=ttyS0 cgroup_no_v1=all panic=-1 quiet systemd.show_status=false" \
         </dev/null >"$work/systemd-qemu.log" 2>&1 || rc=$?

@@ -7,6 +7,11 @@
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 mount -t devtmpfs devtmpfs /dev
 exec </dev/console >/dev/console 2>&1
+# virtio_blk for the test disk (/dev/vda), in dependency order, with the
+# test bundle's busybox (the Debian image has no kmod).
+while read -r m; do
+    [ -n "$m" ] && /bundle/rootfs/bin/busybox insmod "/modules/$m.ko"
+done </modules/order
 mkdir -p /newroot
 mount -t tmpfs -o mode=0755 tmpfs /newroot
 for entry in /* /.[!.]*; do

@@ -4,6 +4,7 @@
 // it; the bus's match rule; the ControlGroup property read back. The vm
 // lane's systemd guest runs both paths for real (cases/30-rootless.sh).
 #include "error_text.hpp"
+#include "fake_env.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/user_dirs.hpp"
 #include "ward/cgroups/manager.hpp"
@@ -18,18 +19,10 @@
 
 using namespace ward;
 using namespace ward::dbus;
+using ward::test::env_of;
 using ward::test::error_of;
 
 namespace {
-
-EnvLookup env_of(std::map<std::string, std::string> vars) {
-    return [vars](const std::string& name) -> std::optional<std::string> {
-        auto it = vars.find(name);
-        if (it == vars.end())
-            return std::nullopt;
-        return it->second;
-    };
-}
 
 // is_socket for a set of paths.
 std::function<bool(const std::string&)> sockets(std::set<std::string> paths) {

@@ -1,6 +1,7 @@
 // The pure parts of rootless: where state and store go for an unprivileged
 // caller, what `ward spec --rootless` writes, and what the hardened policy
 // makes of it (tests/rootless/run.sh runs it for real).
+#include "fake_env.hpp"
 #include "trust_helpers.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/user_dirs.hpp"
@@ -15,18 +16,10 @@
 #include <unistd.h>
 
 using namespace ward;
+using ward::test::env_of;
 using ward::test::error_of;
 
 namespace {
-
-EnvLookup env_of(std::map<std::string, std::string> vars) {
-    return [vars](const std::string& name) -> std::optional<std::string> {
-        auto it = vars.find(name);
-        if (it == vars.end())
-            return std::nullopt;
-        return it->second;
-    };
-}
 
 bool has_namespace(const spec::Spec& s, const std::string& type) {
     return std::any_of(

@@ -4,6 +4,7 @@
 
 #include "ward/spec/config.hpp"
 #include "ward/spec/names.hpp"
+#include "ward/spec/unit_properties.hpp"
 
 namespace ward::spec {
 namespace {
@@ -34,6 +35,10 @@ json::Value features() {
     for (const auto& option : mount_options())
         mount_names.emplace_back(option.name);
     doc.set("mountOptions", list(mount_names));
+    // Annotations that change what the runtime does (runc's prefix form):
+    // org.systemd.property.NAME sets NAME on the container's systemd scope
+    // (the policy's systemdProperties rule says which).
+    doc.set("potentiallyUnsafeConfigAnnotations", list({std::string(kUnitPropertyPrefix)}));
 
     Value linux_features = Value::object();
     linux_features.set("namespaces", list(namespace_types()));
@@ -42,7 +47,7 @@ json::Value features() {
     Value cgroup = Value::object();
     cgroup.set("v1", false);
     cgroup.set("v2", true);
-    cgroup.set("systemd", false);
+    cgroup.set("systemd", true); // --systemd-cgroup; not yet as a user (systemdUser)
     cgroup.set("systemdUser", false);
     cgroup.set("rdma", false);
     linux_features.set("cgroup", std::move(cgroup));

@@ -142,7 +142,8 @@ struct PolicyOutcome {
 // for is a finding too (unavailableLimits).
 PolicyOutcome apply_policy(policy::Effective effective, spec::Spec& spec,
                            const CreateOptions& options, const linux::RootfsHandles& handles,
-                           const std::string& no_cgroup, const std::string& cgroup_path) {
+                           const std::string& no_cgroup, const std::string& cgroup_path,
+                           bool systemd_cgroup) {
     PolicyOutcome out{std::move(effective), {}, {}, {}};
     const spec::Resources* resources =
         spec.linux && spec.linux->resources ? &*spec.linux->resources : nullptr;
@@ -153,6 +154,10 @@ PolicyOutcome apply_policy(policy::Effective effective, spec::Spec& spec,
     request.stage = policy::Stage::create;
     request.config = &spec;
     request.facts.no_pivot = options.no_pivot;
+    // systemdProperties judges annotations only where they become unit
+    // properties; under cgroupfs they do nothing (podman sets some on
+    // every container).
+    request.facts.systemd_cgroup = systemd_cgroup;
     add_bind_source_facts(out.effective.policy, handles, request.facts);
     add_joined_namespace_facts(spec, request.facts);
     if (out.effective.policy.landlock)
@@ -306,8 +311,9 @@ State create_container(const Globals& globals, const CreateOptions& options,
     std::shared_ptr<cgroups::Manager> cgroup_manager;
     if (rootless && no_cgroup.empty() && spec.linux)
         cgroup_manager = new_cgroup_manager(g, spec, options.id, caller);
-    PolicyOutcome policy = apply_policy(std::move(effective), spec, options, handles, no_cgroup,
-                                        cgroup_manager ? cgroup_manager->placement().cgroup : "");
+    PolicyOutcome policy =
+        apply_policy(std::move(effective), spec, options, handles, no_cgroup,
+                     cgroup_manager ? cgroup_manager->placement().cgroup : "", g.systemd_cgroup);
     policy.trust = std::move(trust);
     handles.require_sources();
     bool proxied_terminal =

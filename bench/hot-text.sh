@@ -54,20 +54,7 @@ for path, args in ((sys.argv[1], ["/bin/sleep", "1000"]), (sys.argv[2], ["/bin/t
     json.dump(config, open(path, "w"), indent=2)
 PY
 # The hardened path: a signed store image, as bench/start.sh makes it.
-(cd "$work" && "$repo/scripts/busybox-image.sh" img:1 >/dev/null &&
-    umoci config --image img:1 --config.cmd /bin/true >/dev/null)
-"$ward" key generate --out "$work/bench" >/dev/null
-"$ward" image sign --key "$work/bench.key" "$work/img:1" >/dev/null
-python3 - contrib/policies/hardened.json "$work/policy.json" "$work/bench.pub" <<'PY'
-import json, sys
-policy = json.load(open(sys.argv[1]))
-policy["trust"]["scopes"] = {"localhost/img": [{"type": "sigstoreSigned", "keyPath": sys.argv[3],
-    "signedIdentity": {"type": "matchRepository"}}]}
-json.dump(policy, open(sys.argv[2], "w"))
-PY
-"$ward" --store "$work/store" --policy "$work/policy.json" image import "$work/img:1" >/dev/null
-"$ward" --store "$work/store" --policy "$work/policy.json" \
-    bundle create --image localhost/img:1 "$work/image-bundle" >/dev/null
+bench_signed_image "$ward" "$work" "$work/image-bundle"
 
 # The verbs profiled, CYCLES times: `v TIER CMD...` runs CMD and notes its
 # pid with its tier for hot-text.py. The code of tier 1 (state, which a shim

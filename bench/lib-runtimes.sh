@@ -15,3 +15,26 @@ bench_tools() {
 }
 wrap() { echo "unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec \"\$0\" \"\$@\"' $*"; }
 wrap_keep() { echo "unshare -m --propagation private sh -c ': /sys/fs/cgroup/unified; exec \"\$0\" \"\$@\"' $*"; }
+
+# bench_signed_image WARD WORK BUNDLE: ward's hardened path for a busybox
+# image running /bin/true: img:1 made in WORK (umoci), signed with a bench
+# key (WORK/bench.key), imported into WORK/store under WORK/policy.json
+# (hardened, trusting that key for localhost/img), and BUNDLE made from it.
+# Run from the repository's top.
+bench_signed_image() {
+    local top=$PWD
+    (cd "$2" && "$top/scripts/busybox-image.sh" img:1 >/dev/null &&
+        umoci config --image img:1 --config.cmd /bin/true >/dev/null) || return 1
+    "$1" key generate --out "$2/bench" >/dev/null
+    "$1" image sign --key "$2/bench.key" "$2/img:1" >/dev/null
+    python3 - contrib/policies/hardened.json "$2/policy.json" "$2/bench.pub" <<'PY'
+import json, sys
+policy = json.load(open(sys.argv[1]))
+policy["trust"]["scopes"] = {"localhost/img": [{"type": "sigstoreSigned", "keyPath": sys.argv[3],
+    "signedIdentity": {"type": "matchRepository"}}]}
+json.dump(policy, open(sys.argv[2], "w"))
+PY
+    "$1" --store "$2/store" --policy "$2/policy.json" image import "$2/img:1" >/dev/null
+    "$1" --store "$2/store" --policy "$2/policy.json" \
+        bundle create --image localhost/img:1 "$3" >/dev/null
+}

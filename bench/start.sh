@@ -30,20 +30,8 @@ PY
 # with a bench key, imported into a store, a bundle made from it with the
 # same args), so the trust step's cost is in ward's figure. runc and crun
 # run the plain bundle.
-(cd "$work" && "$repo/scripts/busybox-image.sh" img:1 >/dev/null &&
-    umoci config --image img:1 --config.cmd /bin/true >/dev/null)
-"$ward" key generate --out "$work/bench" >/dev/null
-"$ward" image sign --key "$work/bench.key" "$work/img:1" >/dev/null
-python3 - contrib/policies/hardened.json "$work/policy.json" "$work/bench.pub" <<'PY'
-import json, sys
-policy = json.load(open(sys.argv[1]))
-policy["trust"]["scopes"] = {"localhost/img": [{"type": "sigstoreSigned", "keyPath": sys.argv[3],
-    "signedIdentity": {"type": "matchRepository"}}]}
-json.dump(policy, open(sys.argv[2], "w"))
-PY
+bench_signed_image "$ward" "$work" "$work/ward-bundle"
 wardp="$ward --store $work/store --policy $work/policy.json"
-$wardp image import "$work/img:1" >/dev/null
-$wardp bundle create --image localhost/img:1 "$work/ward-bundle" >/dev/null
 runs=${RUNS:-50}
 hyperfine --warmup 5 --runs "$runs" -N --export-markdown "$work/table.md" \
     -n ward "$(wrap_keep $wardp --root "$work/ward" run -b "$work/ward-bundle" bench-ward)" \

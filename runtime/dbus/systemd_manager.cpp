@@ -1,6 +1,7 @@
 #include "ward/dbus/systemd_manager.hpp"
 
 #include "ward/base/error.hpp"
+#include "ward/base/hex.hpp"
 #include "ward/base/log.hpp"
 #include "ward/base/strings.hpp"
 
@@ -21,6 +22,12 @@ std::string strings_body(std::initializer_list<std::string_view> values) {
     for (auto v : values)
         w.string(v);
     return w.take();
+}
+
+// systemd's answer for a unit it does not know (anymore).
+bool is_no_such_unit(const Error& e) {
+    return std::string_view(e.what()).find("org.freedesktop.systemd1.NoSuchUnit") !=
+           std::string_view::npos;
 }
 
 } // namespace
@@ -47,16 +54,6 @@ std::string set_unit_properties_body(const std::string& name, const std::vector<
 
 namespace {
 
-std::optional<int> hex_digit(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return std::nullopt;
-}
-
 // A D-Bus address value's %XX escapes (the specification, "Server
 // Addresses").
 std::string unescape_address_value(const std::string& value, const std::string& address) {
@@ -66,11 +63,11 @@ std::string unescape_address_value(const std::string& value, const std::string& 
             out += value[i];
             continue;
         }
-        auto high = i + 2 < value.size() ? hex_digit(value[i + 1]) : std::nullopt;
-        auto low = i + 2 < value.size() ? hex_digit(value[i + 2]) : std::nullopt;
-        if (!high || !low)
+        int high = i + 2 < value.size() ? hex_digit_value(value[i + 1]) : -1;
+        int low = i + 2 < value.size() ? hex_digit_value(value[i + 2]) : -1;
+        if (high < 0 || low < 0)
             fail("D-Bus address " + quote(address) + ": a bad %-escape");
-        out += static_cast<char>(*high * 16 + *low);
+        out += static_cast<char>(high * 16 + low);
         i += 2;
     }
     return out;
@@ -161,14 +158,8 @@ SystemdManager::SystemdManager(Connection c, std::string peer)
 Message SystemdManager::call(const std::string& member, const std::string& signature,
                              std::string body, Clock::time_point deadline,
                              Clock::duration nudge_after) {
-    Message m;
-    m.path = kPath;
-    m.interface = kInterface;
-    m.member = member;
-    m.destination = kDestination;
-    m.signature = signature;
-    m.body = std::move(body);
-    return conn_.call(std::move(m), deadline, nudge_after);
+    return call_on(kDestination, kPath, kInterface, member, signature, std::move(body), deadline,
+                   nudge_after);
 }
 
 void SystemdManager::wait_job(const std::string& job, const std::string& unit, const char* doing) {
@@ -207,8 +198,7 @@ void SystemdManager::stop_unit(const std::string& name) {
     try {
         reply = call("StopUnit", "ss", strings_body({name, "replace"}));
     } catch (const Error& e) {
-        if (std::string_view(e.what()).find("org.freedesktop.systemd1.NoSuchUnit") !=
-            std::string_view::npos)
+        if (is_no_such_unit(e))
             return;
         throw Error("stop " + name + ": " + e.what());
     }
@@ -234,8 +224,7 @@ std::string SystemdManager::get_unit(const std::string& name) {
         auto reply = call("GetUnit", "s", strings_body({name}));
         return Reader(reply.body).object_path();
     } catch (const Error& e) {
-        if (std::string_view(e.what()).find("org.freedesktop.systemd1.NoSuchUnit") !=
-            std::string_view::npos)
+        if (is_no_such_unit(e))
             return "";
         throw;
     }
@@ -243,7 +232,8 @@ std::string SystemdManager::get_unit(const std::string& name) {
 
 Message SystemdManager::call_on(const std::string& destination, const std::string& path,
                                 const std::string& interface, const std::string& member,
-                                const std::string& signature, std::string body) {
+                                const std::string& signature, std::string body,
+                                Clock::time_point deadline, Clock::duration nudge_after) {
     Message m;
     m.path = path;
     m.interface = interface;
@@ -251,7 +241,7 @@ Message SystemdManager::call_on(const std::string& destination, const std::strin
     m.destination = destination;
     m.signature = signature;
     m.body = std::move(body);
-    return conn_.call(std::move(m), Clock::now() + kSystemdTimeout);
+    return conn_.call(std::move(m), deadline, nudge_after);
 }
 
 std::string properties_get_body(const std::string& interface, const std::string& property) {

@@ -3,6 +3,7 @@
 // built on an explicit stack so nesting depth is bounded by a limit, not by
 // the C++ call stack.
 #include "ward/base/error.hpp"
+#include "ward/base/hex.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/json/json.hpp"
 
@@ -170,23 +171,13 @@ std::string clean_yajl_message(const unsigned char* raw) {
          ": " + why);
 }
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 // The \uXXXX escape at text[i] ("\u" and four hex digits), or -1.
 long escape_at(std::string_view text, size_t i) {
     if (i + 6 > text.size() || text[i] != '\\' || text[i + 1] != 'u')
         return -1;
     long value = 0;
     for (size_t k = i + 2; k < i + 6; ++k) {
-        int h = hex_value(text[k]);
+        int h = hex_digit_value(text[k]);
         if (h < 0)
             return -1;
         value = value * 16 + h;

@@ -1,4 +1,5 @@
-// Bytes as lower-case hex: digests, log IDs, build IDs, random names.
+// Bytes as lower-case hex (digests, log IDs, build IDs, random names), and
+// a hex digit's value for the parsers of escapes.
 #pragma once
 
 #include <string>
@@ -15,6 +16,17 @@ inline std::string to_hex(std::string_view bytes) {
         out += kDigits[c & 15];
     }
     return out;
+}
+
+// The value of one hex digit (either case), or -1.
+inline int hex_digit_value(char c) {
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
 }
 
 } // namespace ward

@@ -86,10 +86,13 @@ class SystemdManager {
     Message call(const std::string& member, const std::string& signature, std::string body,
                  Clock::time_point deadline = Clock::now() + kSystemdTimeout,
                  Clock::duration nudge_after = {});
-    // A method of another object or interface (the bus, a unit's Properties).
+    // A method of another object or interface (the bus, a unit's
+    // Properties); call() is this on the manager object.
     Message call_on(const std::string& destination, const std::string& path,
                     const std::string& interface, const std::string& member,
-                    const std::string& signature, std::string body);
+                    const std::string& signature, std::string body,
+                    Clock::time_point deadline = Clock::now() + kSystemdTimeout,
+                    Clock::duration nudge_after = {});
     void wait_job(const std::string& job, const std::string& unit, const char* doing);
     Connection conn_;
     std::string peer_;

@@ -99,6 +99,8 @@ std::vector<std::string> available_controllers() {
 
 Controllers controllers_for(const std::string& cgroup_path) {
     std::string root = hierarchy_root();
+    if (cgroup_path.empty())
+        return {root, available_controllers()};
     std::string dir = root;
     std::vector<std::string> parts = split(cgroup_path, '/');
     for (std::size_t i = 0;; ++i) {

@@ -305,15 +305,16 @@ State create_container(const Globals& globals, const CreateOptions& options,
     log::debug("trust: " + trust.kind + ": " + trust.detail + " (" + std::to_string(trust_us) +
                " us)");
     const std::string no_cgroup = no_cgroup_reason(g, spec, options.id, rootless);
-    // Shared with the undo below, which runs after this local is gone. A
-    // rootless caller's limits are judged against the controllers
-    // delegated to it where the cgroup goes, so that is settled first.
+    // Where the cgroup goes is settled before the policy: a rootless
+    // caller's limits are judged against the controllers delegated to it
+    // there (root's against the hierarchy's). Nothing is made yet. Shared
+    // with the undo below, which runs after this local is gone.
     std::shared_ptr<cgroups::Manager> cgroup_manager;
-    if (rootless && no_cgroup.empty() && spec.linux)
+    if (no_cgroup.empty() && spec.linux)
         cgroup_manager = new_cgroup_manager(g, spec, options.id, caller);
-    PolicyOutcome policy =
-        apply_policy(std::move(effective), spec, options, handles, no_cgroup,
-                     cgroup_manager ? cgroup_manager->placement().cgroup : "", g.systemd_cgroup);
+    PolicyOutcome policy = apply_policy(
+        std::move(effective), spec, options, handles, no_cgroup,
+        rootless && cgroup_manager ? cgroup_manager->placement().cgroup : "", g.systemd_cgroup);
     policy.trust = std::move(trust);
     handles.require_sources();
     bool proxied_terminal =
@@ -364,7 +365,7 @@ State create_container(const Globals& globals, const CreateOptions& options,
 
     std::optional<cgroups::Cgroup> cgroup;
     cgroups::DeviceFilter device_filter;
-    if (!no_cgroup.empty()) {
+    if (!cgroup_manager) {
         // The caller's choice (podman --cgroups=disabled), or rootless
         // without a delegated cgroup: the init stays in ward's cgroup;
         // limits were judged by the policy above.
@@ -374,8 +375,6 @@ State create_container(const Globals& globals, const CreateOptions& options,
         else
             log::debug(no_cgroup);
     } else {
-        if (!cgroup_manager)
-            cgroup_manager = new_cgroup_manager(g, spec, options.id, caller);
         // Recorded before the cgroup exists: a ward killed right after it
         // is made leaves a state naming it, which `delete --force` removes.
         state.cgroup = cgroup_manager->placement().cgroup;

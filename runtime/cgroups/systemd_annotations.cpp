@@ -91,14 +91,13 @@ std::vector<dbus::Property> annotation_properties(const spec::Spec& spec) {
     return out;
 }
 
-PlannedProperties plan_unit_properties(const spec::Spec& spec, const BlockDevicePath& path_of) {
+PlannedProperties plan_unit_properties(const spec::Spec& spec, const std::vector<Write>& writes,
+                                       const BlockDevicePath& path_of) {
     PlannedProperties out;
     out.properties = annotation_properties(spec);
-    const spec::Resources* r =
-        spec.linux && spec.linux->resources ? &*spec.linux->resources : nullptr;
-    if (!r)
+    if (writes.empty())
         return out;
-    auto resources = plan_resource_properties(*r, path_of);
+    auto resources = plan_resource_properties(writes, path_of);
     out.warnings = std::move(resources.warnings);
     // As runc, which sets the resources after the annotations: the
     // config's limit wins over an annotation naming the same property.
@@ -113,8 +112,9 @@ PlannedProperties plan_unit_properties(const spec::Spec& spec, const BlockDevice
     return out;
 }
 
-std::vector<dbus::Property> unit_properties(const spec::Spec& spec) {
-    auto planned = plan_unit_properties(spec, [](std::uint32_t major, std::uint32_t minor) {
+std::vector<dbus::Property> unit_properties(const spec::Spec& spec,
+                                            const std::vector<Write>& writes) {
+    auto planned = plan_unit_properties(spec, writes, [](std::uint32_t major, std::uint32_t minor) {
         return host_block_device_path(major, minor);
     });
     for (const auto& w : planned.warnings)

@@ -24,11 +24,9 @@ class SystemdDriver final : public Manager {
     void create(const LimitsToApply& limits) override {
         // The limits as unit properties and, at create, what the config's
         // annotations add (the policy's systemdProperties rule judged them).
-        std::vector<dbus::Property> props;
-        if (limits.spec)
-            props = unit_properties(*limits.spec);
-        else if (limits.resources)
-            props = resource_properties(*limits.resources);
+        std::vector<dbus::Property> props = limits.spec
+                                                ? unit_properties(*limits.spec, limits.plan.writes)
+                                                : resource_properties(limits.plan.writes);
         auto manager = dbus::SystemdManager::connect();
         try {
             scope_.emplace(SystemdScope::start(manager, unit_, description_, props));
@@ -60,9 +58,7 @@ class SystemdDriver final : public Manager {
         // usage before anything lowers the limit. Then systemd, so that
         // the unit's properties say what the cgroup holds.
         write_limits(cgroup(), limits.plan, limits.controllers);
-        if (!limits.resources)
-            return;
-        auto props = resource_properties(*limits.resources);
+        auto props = resource_properties(limits.plan.writes);
         if (!props.empty())
             dbus::SystemdManager::connect().set_unit_properties(placement_.systemd_unit, props);
     }

@@ -253,11 +253,11 @@ std::vector<dbus::Property> merge_properties(std::vector<dbus::Property> props) 
     return out;
 }
 
-PlannedProperties plan_resource_properties(const spec::Resources& r,
+PlannedProperties plan_resource_properties(const std::vector<Write>& writes,
                                            const BlockDevicePath& path_of) {
     PlannedProperties out;
     PropertyPlanner p(out, path_of);
-    for (const auto& w : plan_writes(r).writes)
+    for (const auto& w : writes)
         convert(w, p);
     out.properties = merge_properties(std::move(out.properties));
     return out;
@@ -289,8 +289,8 @@ std::optional<std::string> host_block_device_path(std::uint32_t major, std::uint
     return found;
 }
 
-std::vector<dbus::Property> resource_properties(const spec::Resources& r) {
-    auto planned = plan_resource_properties(r, [](std::uint32_t major, std::uint32_t minor) {
+std::vector<dbus::Property> resource_properties(const std::vector<Write>& writes) {
+    auto planned = plan_resource_properties(writes, [](std::uint32_t major, std::uint32_t minor) {
         return host_block_device_path(major, minor);
     });
     for (const auto& w : planned.warnings)

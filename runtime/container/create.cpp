@@ -382,8 +382,7 @@ State create_container(const Globals& globals, const CreateOptions& options,
         dir.save(state);
         fault_point("create:state-saved");
         // Limited before the init exists, so it starts limited.
-        cgroup_manager->create({policy.limits.plan, policy.limits.controllers,
-                                spec.linux->resources ? &*spec.linux->resources : nullptr, &spec});
+        cgroup_manager->create({policy.limits.plan, policy.limits.controllers, &spec});
         undo.push([m = cgroup_manager] { m->destroy(); });
         if (cgroup_manager->placement().cgroup != state.cgroup) {
             state.cgroup = cgroup_manager->placement().cgroup;

@@ -71,7 +71,7 @@ void apply_request(const Globals& g, const StateDir& dir, Container& c,
                       json::serialize(spec::resources_to_json(request), json::Style::pretty));
     fault_point("update:pending-saved");
     cgroups::manager_of({c.state.cgroup, c.state.systemd_unit})
-        ->update({limits.plan, limits.controllers, &u.delta});
+        ->update({limits.plan, limits.controllers});
     fault_point("update:limits-applied");
     c.spec.linux->resources = u.merged;
     write_file_atomic(dir.config_path(),

@@ -56,7 +56,7 @@ std::optional<std::string> fake_path(std::uint32_t major, std::uint32_t minor) {
 
 cgroups::PlannedProperties planned(const std::string& resources) {
     auto r = spec::resources_from_json(json::parse(resources), "test");
-    return cgroups::plan_resource_properties(r, fake_path);
+    return cgroups::plan_resource_properties(cgroups::plan_writes(r).writes, fake_path);
 }
 
 // Each planned property as shown().
@@ -316,7 +316,7 @@ BOOST_AUTO_TEST_CASE(cpuset_lists_become_systemd_bitmasks) {
     check_fails_with([] { cgroups::cpuset_mask("a", "f"); }, "is not a number");
     check_fails_with([] { cgroups::cpuset_mask("0-9000", "f"); }, "9000 is past 8191");
     auto r = spec::resources_from_json(json::parse(R"({"cpu":{"cpus":"0-1","mems":"0"}})"), "test");
-    auto p = cgroups::resource_properties(r);
+    auto p = cgroups::resource_properties(cgroups::plan_writes(r).writes);
     BOOST_TEST_REQUIRE(p.size() == 2u);
     BOOST_TEST(p[0].name == "AllowedCPUs");
     BOOST_TEST((std::get<std::vector<std::uint8_t>>(p[0].value) == B{0x03}));
@@ -432,7 +432,8 @@ BOOST_AUTO_TEST_CASE(unit_properties_put_the_config_last) {
         json::parse(
             R"({"memory":{"limit":33554432},"blockIO":{"weightDevice":[{"major":9,"minor":9,"weight":100}]}})"),
         "test");
-    auto p = cgroups::plan_unit_properties(s, fake_path);
+    auto p = cgroups::plan_unit_properties(s, cgroups::plan_writes(*s.linux->resources).writes,
+                                           fake_path);
     std::vector<std::string> names;
     for (const auto& prop : p.properties)
         names.push_back(prop.name);
@@ -446,9 +447,9 @@ BOOST_AUTO_TEST_CASE(unit_properties_put_the_config_last) {
                                 "property MemoryMax is set from linux.resources, which wins");
     // No resources: the annotations alone; none: nothing.
     BOOST_TEST(cgroups::plan_unit_properties(annotated({{"org.systemd.property.KillSignal", "9"}}),
-                                             fake_path)
+                                             {}, fake_path)
                    .properties.size() == 1u);
-    BOOST_TEST(cgroups::plan_unit_properties(spec::Spec{}, fake_path).properties.empty());
+    BOOST_TEST(cgroups::plan_unit_properties(spec::Spec{}, {}, fake_path).properties.empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -29,14 +29,13 @@ struct Placement {
 };
 
 // The limits to put into effect: the writes the hierarchy has controllers
-// for (container/limits.hpp judged the rest with the policy) and the
-// resources they came from, which the systemd driver turns into unit
-// properties so that systemd keeps them (a daemon-reload rewrites what a
-// unit's properties say).
+// for (container/limits.hpp judged the rest with the policy), which the
+// systemd driver also turns into unit properties so that systemd keeps
+// them (a daemon-reload rewrites what a unit's properties say). At update
+// they are the changed fields' writes only.
 struct LimitsToApply {
     const Plan& plan;
     const std::vector<std::string>& controllers; // those the plan needs
-    const spec::Resources* resources;            // null: none
     // At create, the whole config, for what a driver sets beyond the limits
     // (systemd: the org.systemd.property.* annotations); null at update.
     const spec::Spec* spec = nullptr;
@@ -56,8 +55,8 @@ class Manager {
     virtual void create(const LimitsToApply& limits) = 0;
     // The init is in the cgroup: what only held it open can go.
     virtual void init_placed() {}
-    // New limits for a running container (`ward update`): `limits.resources`
-    // holds only the fields that change.
+    // New limits for a running container (`ward update`): `limits` holds
+    // only the changed fields' writes.
     virtual void update(const LimitsToApply& limits) = 0;
     // Kills what is left and removes the cgroup (and the unit); the undo of
     // a failed create and the last step of delete. Best effort on the unit:

@@ -73,7 +73,10 @@ struct PlannedProperties {
     std::vector<dbus::Property> properties;
     std::vector<std::string> warnings; // one per limit left to the cgroup write
 };
-PlannedProperties plan_resource_properties(const spec::Resources& r,
+// `writes`: the plan the cgroup gets (container/limits.hpp's, the writes
+// the hierarchy has controllers for), so systemd is asked for nothing the
+// cgroup would not hold.
+PlannedProperties plan_resource_properties(const std::vector<Write>& writes,
                                            const BlockDevicePath& path_of);
 // The host's path for a block device: /dev/block/MAJ:MIN when it is that
 // device, else a block node directly in /dev with that number (`dev`:
@@ -82,7 +85,7 @@ std::optional<std::string> host_block_device_path(std::uint32_t major, std::uint
                                                   const std::string& dev = "/dev");
 // plan_resource_properties with the host's device paths; the warnings are
 // logged.
-std::vector<dbus::Property> resource_properties(const spec::Resources& r);
+std::vector<dbus::Property> resource_properties(const std::vector<Write>& writes);
 
 // One property per name, the last one given winning, as systemd applies
 // them in order; the per-device lists (a(st)) merge device by device.
@@ -105,10 +108,12 @@ std::vector<dbus::Property> annotation_properties(const spec::Spec& spec);
 // properties come first in StartTransientUnit, so an annotation the
 // policy allows overrides them (Description, DefaultDependencies), as
 // runc's do.
-PlannedProperties plan_unit_properties(const spec::Spec& spec, const BlockDevicePath& path_of);
+PlannedProperties plan_unit_properties(const spec::Spec& spec, const std::vector<Write>& writes,
+                                       const BlockDevicePath& path_of);
 // plan_unit_properties with the host's device paths; the warnings are
 // logged. What create passes to SystemdScope::start.
-std::vector<dbus::Property> unit_properties(const spec::Spec& spec);
+std::vector<dbus::Property> unit_properties(const spec::Spec& spec,
+                                            const std::vector<Write>& writes);
 
 // A cpuset list ("0-3,8") as systemd's bitmask (byte i bit j: 8i+j);
 // refuses a malformed entry or an index past kMaxCpusetIndex, naming field.

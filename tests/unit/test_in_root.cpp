@@ -9,7 +9,6 @@
 
 #include <atomic>
 #include <boost/test/unit_test.hpp>
-#include <chrono>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
@@ -286,13 +285,12 @@ BOOST_AUTO_TEST_CASE(a_racing_swap_never_reaches_outside) {
                     thread.join();
                 }
             } join{racer, stop};
-            // Creations for `budget` or until the victim's mode changes:
-            // {rounds, rounds that failed}.
-            using Clock = std::chrono::steady_clock;
-            auto race = [&](const std::function<void()>& create, Clock::duration budget) {
+            // `rounds` creations, or fewer once the victim's mode changes:
+            // {rounds run, rounds that failed}. Counted, not timed, so a
+            // loaded machine runs the same race, only slower.
+            auto race = [&](const std::function<void()>& create, int rounds) {
                 std::pair<int, int> counts{0, 0};
-                auto end = Clock::now() + budget;
-                while (Clock::now() < end && mode_of(victim) == 0600) {
+                while (counts.first < rounds && mode_of(victim) == 0600) {
                     ++counts.first;
                     try {
                         create();
@@ -304,19 +302,28 @@ BOOST_AUTO_TEST_CASE(a_racing_swap_never_reaches_outside) {
                 return counts;
             };
             mode_t old = ::umask(022);
-            auto [rounds, raced] =
-                race([&] { create_in_root(t.root_fd.get(), "/t/u", Create::directory, 0750); },
-                     std::chrono::seconds(2));
+            auto [rounds, raced] = race(
+                [&] { create_in_root(t.root_fd.get(), "/t/u", Create::directory, 0750); }, 2000);
             long resolver_swaps = swaps.load();
             bool untouched = mode_of(victim) == 0600;
-            // The control: mkdir, then chmod by name, in the same race.
+            // The control: mkdir, then chmod by name, in the same race. It
+            // waits for the racer's next swap between the two calls, as a
+            // preempted runtime would; after an odd number of swaps "t" is
+            // the symlink, so about every other round reaches the victim.
+            auto next_swap = [&] {
+                long seen = swaps.load();
+                for (int spin = 0; spin < 1000000 && swaps.load() == seen; ++spin)
+                    std::this_thread::yield();
+            };
             auto [control_rounds, unused] = race(
                 [&] {
-                    if (::mkdirat(t.root_fd.get(), "t", 0750) == 0 &&
-                        ::fchmodat(t.root_fd.get(), "t", 0750, 0) < 0)
+                    if (::mkdirat(t.root_fd.get(), "t", 0750) != 0)
+                        return;
+                    next_swap();
+                    if (::fchmodat(t.root_fd.get(), "t", 0750, 0) < 0)
                         throw std::runtime_error("chmod failed");
                 },
-                std::chrono::seconds(20));
+                2000);
             ::umask(old);
             BOOST_TEST_MESSAGE("in_root race (walk " << walk << "): " << resolver_swaps
                                                      << " swaps, " << raced << " of " << rounds

@@ -115,8 +115,8 @@ P="--policy $(cd "$(dirname "$0")/../.." && pwd)/contrib/policies/compat.json"
 expect 1 err 'linux.cgroupsPath "/x/y": the systemd cgroup driver wants "slice:prefix:name"' -- $R $P --systemd-cgroup create -b "$tmp/sdb" c
 cp "$tmp/bundle/config.json" "$tmp/sdb/config.json"
 if [ ! -S /run/systemd/private ] && [ "$(id -u)" = 0 ]; then
-    expect 1 err "systemd cgroup driver: connect /run/systemd/private: no such file or directory" -- $R $P --systemd-cgroup create -b "$tmp/sdb" c
-    expect 1 err "systemd cgroup driver: connect /run/systemd/private" -- $R $P --cgroup-manager systemd run -b "$tmp/sdb" c
+    expect 1 err "systemd cgroup driver (the system manager): connect /run/systemd/private: no such file or directory" -- $R $P --systemd-cgroup create -b "$tmp/sdb" c
+    expect 1 err "systemd cgroup driver (the system manager): connect /run/systemd/private" -- $R $P --cgroup-manager systemd run -b "$tmp/sdb" c
     expect 0 out "" -- $R list -q
 fi
 if grep -q '"ociVersion": "1.3.0"' "$tmp/bundle/config.json"; then

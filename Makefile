@@ -21,13 +21,15 @@ endif
 CXXFLAGS += -std=c++20 $(OPT) -Wall -Wextra $(WERROR) -fPIE -fstack-protector-strong \
             -fstack-clash-protection -MMD -MP
 LDFLAGS  += -pie -Wl,-z,relro,-z,now -Wl,--as-needed
-LIBS      = -lseccomp -lyajl -lcrypto -lz -lzstd
+LIBS      = -lseccomp -lyajl -lhogweed -lnettle -lgmp -lcrypto -lz -lzstd
 # ward itself is one static PIE (ASLR and full RELRO kept): every verb is a
 # short-lived process, and the dynamic loader's symbol binding and page
 # faults were most of a `ward state` (docs/performance.md). glibc's NSS is
-# not used (the owner name comes from /etc/passwd itself, as runc does);
-# libcrypto.a names dlopen and getaddrinfo in code ward never reaches, and
-# the linker warns about them. The sanitizer builds link dynamically.
+# not used (the owner name comes from /etc/passwd itself, as runc does).
+# The keys are Nettle's (hogweed, with GMP) and only libcrypto's SHA-256 is
+# linked: OpenSSL's EVP would bring every provider table, relocated at each
+# start (docs/architecture.md, "The binary"). The sanitizer builds link
+# dynamically.
 # What each process start pays for is kept small (docs/performance.md,
 # "Process start-up"): relative relocations packed (DT_RELR: 7 KB instead of
 # 540 KB of .rela.dyn read at every start), unreferenced sections dropped,
@@ -37,7 +39,7 @@ LIBS      = -lseccomp -lyajl -lcrypto -lz -lzstd
 HOT_TEXT     = bench/hot-text.ld
 WARD_LDFLAGS = $(filter-out -pie,$(LDFLAGS)) -static-pie -Wl,-z,pack-relative-relocs \
                -Wl,--gc-sections -Wl,-T,$(HOT_TEXT) -Wl,-Map=$(BUILD)/ward.map
-WARD_LIBS    = -lseccomp -lyajl_s -lcrypto -lz -lzstd
+WARD_LIBS    = -lseccomp -lyajl_s -lhogweed -lnettle -lgmp -lcrypto -lz -lzstd
 
 ifeq ($(SANITIZE),1)
 CXXFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

@@ -2,7 +2,7 @@
 # Installs the Debian packages ward's build, tests and demo need. Idempotent
 # and quiet when everything is already there.
 set -eu
-packages="g++ make pkg-config libseccomp-dev libyajl-dev libssl-dev
+packages="g++ make pkg-config libseccomp-dev libyajl-dev libssl-dev nettle-dev libgmp-dev
 libboost-test-dev libc6-dev busybox-static python3 python3-jsonschema clang-format iproute2
 zlib1g-dev libzstd-dev zstd umoci skopeo openssl jq uidmap"
 missing=""

@@ -1,5 +1,12 @@
-// Digest strings, SHA-256 through OpenSSL's EVP interface, and bounded,
-// verifying blob reads.
+// Digest strings, SHA-256, and bounded, verifying blob reads.
+//
+// SHA-256 is OpenSSL's SHA256_* functions, not EVP: an EVP digest fetches
+// from the default provider, which links every algorithm's method tables
+// into ward, and their relocation cost every ward process about 90 page
+// faults at start (docs/performance.md). The low-level functions are the
+// same SHA-NI/AVX2 code without that. They are deprecated in OpenSSL 3,
+// not removed; OPENSSL_SUPPRESS_DEPRECATED says that is known here.
+#define OPENSSL_SUPPRESS_DEPRECATED 1
 #include "ward/trust/digest.hpp"
 
 #include "ward/base/error.hpp"
@@ -8,7 +15,7 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <unistd.h>
 
 namespace ward::trust {
@@ -41,14 +48,11 @@ bool is_digest(std::string_view text) {
 }
 
 struct Sha256::Impl {
-    EVP_MD_CTX* ctx = nullptr;
-    ~Impl() { EVP_MD_CTX_free(ctx); }
+    SHA256_CTX ctx;
 };
 
 Sha256::Sha256() : impl_(std::make_unique<Impl>()) {
-    impl_->ctx = EVP_MD_CTX_new();
-    if (!impl_->ctx || EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr) != 1)
-        fail("sha256: cannot initialise the OpenSSL digest");
+    SHA256_Init(&impl_->ctx);
 }
 
 Sha256::~Sha256() = default;
@@ -56,20 +60,19 @@ Sha256::Sha256(Sha256&&) noexcept = default;
 Sha256& Sha256::operator=(Sha256&&) noexcept = default;
 
 void Sha256::update(const void* data, size_t size) {
-    if (size && EVP_DigestUpdate(impl_->ctx, data, size) != 1)
-        fail("sha256: digest update failed");
+    if (size)
+        SHA256_Update(&impl_->ctx, data, size);
+}
+
+std::string Sha256::finish_bytes() {
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    SHA256_Final(md, &impl_->ctx);
+    SHA256_Init(&impl_->ctx);
+    return std::string(reinterpret_cast<const char*>(md), sizeof md);
 }
 
 Digest Sha256::finish() {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned len = 0;
-    if (EVP_DigestFinal_ex(impl_->ctx, md, &len) != 1 || len != 32)
-        fail("sha256: digest final failed");
-    Digest d;
-    d.hex = to_hex(std::string_view(reinterpret_cast<const char*>(md), len));
-    if (EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr) != 1)
-        fail("sha256: cannot initialise the OpenSSL digest");
-    return d;
+    return Digest{to_hex(finish_bytes())};
 }
 
 Digest sha256(std::string_view data) {

@@ -1,44 +1,16 @@
 #include "ward/trust/file_record.hpp"
 
+#include "base64.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/strings.hpp"
 #include "ward/json/json.hpp"
 
 #include <cstdio>
-#include <openssl/evp.h>
 #include <optional>
 
 namespace ward::trust {
 
 namespace {
-
-std::string base64(std::string_view raw) {
-    std::string out(4 * ((raw.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(raw.data()),
-                            static_cast<int>(raw.size()));
-    out.resize(static_cast<size_t>(n));
-    return out;
-}
-
-std::optional<std::string> unbase64(std::string_view text) {
-    if (text.size() % 4 != 0)
-        return std::nullopt;
-    std::string out(text.size() / 4 * 3, '\0');
-    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(text.data()),
-                            static_cast<int>(text.size()));
-    if (n < 0)
-        return std::nullopt;
-    // EVP_DecodeBlock counts the bytes the '=' padding stands for.
-    size_t pad = 0;
-    while (pad < 2 && pad < text.size() && text[text.size() - 1 - pad] == '=')
-        ++pad;
-    out.resize(static_cast<size_t>(n) - pad);
-    if (base64(out) != text)
-        return std::nullopt; // not the canonical form
-    return out;
-}
 
 std::string octal_mode(uint32_t mode) {
     char buf[8];
@@ -96,7 +68,7 @@ std::string serialize_records(const TreeRecord& tree) {
                 first = false;
                 append_json_string(out, name);
                 out += ':';
-                append_json_string(out, base64(value));
+                append_json_string(out, base64_encode(value));
             }
             out += '}';
         }
@@ -169,7 +141,7 @@ TreeRecord parse_records(std::string_view text) {
                 if (!val.is_object())
                     bad("\"xattrs\" is not an object");
                 for (auto& [name, b64] : val.as_object()) {
-                    auto raw = unbase64(b64.as_string());
+                    auto raw = base64_decode(b64.as_string());
                     if (!raw)
                         bad("xattr " + quote(name) + " is not base64");
                     r.xattrs[name] = *raw;

@@ -2,8 +2,8 @@
 // and client trust cache, the state root's seccomp programs), one per key: named by
 // FNV-1a of the key and holding the whole key, which a lookup compares, so
 // two keys that share a name only evict each other and a name never
-// answers for another key. Not a digest on purpose: SHA-256 here would
-// start OpenSSL (about 2 ms) on the very paths these caches keep it off.
+// answers for another key. Not a digest on purpose: these lookups sit on
+// every start's path, and FNV-1a of a short key costs nothing to set up.
 //
 // The directory is trusted as its owner is (Store::open checks the store
 // and its parents are root's and writable by no one else); each file is

@@ -1,5 +1,5 @@
 // Content digests: the "sha256:<64 lower-case hex>" strings of OCI
-// descriptors, SHA-256 over a stream (OpenSSL EVP), and blob verification
+// descriptors, SHA-256 over a stream, and blob verification
 // that checks digest AND size while never reading more than size + 1 bytes,
 // so a blob that is larger than its descriptor says (or endless, like a
 // FIFO or /dev/zero behind a symlink) costs at most one byte extra.
@@ -50,6 +50,8 @@ class Sha256 : public ByteSink {
     // The digest of everything so far; the hasher then starts over, so one
     // object can hash file after file.
     Digest finish();
+    // The same, as the 32 raw bytes (what ECDSA signs).
+    std::string finish_bytes();
 
   private:
     struct Impl;

@@ -1,18 +1,19 @@
-// ECDSA P-256 keys and signatures (OpenSSL EVP), the only kind ward makes
-// or accepts: what `cosign generate-key-pair` makes and what sigstore
-// "simple signing" verification with a public key expects.
+// ECDSA P-256 keys and signatures, the only kind ward makes or accepts:
+// what `cosign generate-key-pair` makes and what sigstore "simple signing"
+// verification with a public key expects. The arithmetic is Nettle's
+// (hogweed), the encodings p256_der's.
 //
-// Private keys: PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----"), unencrypted.
+// Private keys: PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----"), unencrypted;
+// SEC 1 ("-----BEGIN EC PRIVATE KEY-----") is read too.
 // Public keys: SubjectPublicKeyInfo PEM ("-----BEGIN PUBLIC KEY-----").
-// A key of another type or curve is refused when loaded, not at first use.
+// A key of another type or curve, or a point not on the curve, is refused
+// when loaded, not at first use.
 #pragma once
 
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-
-struct evp_pkey_st; // OpenSSL's EVP_PKEY, kept out of ward's headers
 
 namespace ward::trust {
 
@@ -22,7 +23,7 @@ class PublicKey {
   public:
     // `name` (usually the file path) appears in messages. With a memo
     // (verify_memo.hpp), a PEM text it knows to be a P-256 key is not
-    // parsed until something needs OpenSSL, and verify() answers what it
+    // parsed until a signature must be checked, and verify() answers what it
     // answered before from the memo; what is computed is remembered. The
     // memo must outlive the key.
     static PublicKey from_pem(std::string_view pem, std::string name,
@@ -42,11 +43,11 @@ class PublicKey {
     std::string der() const;
 
   private:
-    evp_pkey_st* parsed() const;
-    // Parsed at once, or (a memo vouched for pem_) at first use.
-    mutable std::shared_ptr<evp_pkey_st> key_;
-    std::string pem_; // kept only while key_ waits to be parsed
-    std::string der_; // known without OpenSSL when a memo gave it
+    // The uncompressed point (0x04 X Y), checked to be on the curve.
+    const std::string& point() const;
+    // Parsed at once, or (a memo vouched for der_) at first use.
+    mutable std::string point_;
+    std::string der_; // SubjectPublicKeyInfo, as the PEM held it
     const VerifyMemo* memo_ = nullptr;
     std::string name_;
 };
@@ -64,7 +65,9 @@ class PrivateKey {
     std::string sign(std::string_view data) const;
 
   private:
-    std::shared_ptr<evp_pkey_st> key_;
+    struct Secret; // the scalar, wiped when the last copy goes
+    std::shared_ptr<const Secret> secret_;
+    std::string point_; // uncompressed, d·G
     std::string name_;
 };
 

@@ -36,7 +36,7 @@ python3 bench/docker_profile_to_oci.py /usr/share/containers/seccomp.json >"$wor
 
 # The filter's own setup cost, outside a container start (CPU time).
 c++ -std=c++20 -O2 -Wall -Wextra -Iinclude -D_GNU_SOURCE -o "$work/filter_setup" \
-    bench/filter_setup.cpp build/libward.a -lseccomp -lyajl -lcrypto
+    bench/filter_setup.cpp build/libward.a -lseccomp -lyajl -lhogweed -lnettle -lgmp -lcrypto
 setup_table=$("$work/filter_setup" "${SETUP_RUNS:-200}")
 
 scripts/busybox-rootfs.sh "$work/rootfs"

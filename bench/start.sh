@@ -1,7 +1,18 @@
 #!/bin/sh
-# Container start time: `ward run` of /bin/true side by side with runc, crun
-# and a floor (unshare + chroot, no runtime), in one hyperfine invocation,
-# from the same bundle. Writes the table to docs/performance.md.
+# Container start time: `run` of /bin/true by ward, runc and crun on the
+# three paths issue 15 names, beside a floor (unshare + chroot, no
+# runtime), all in one hyperfine invocation. Writes the table and the
+# ward/crun ratio of each path to docs/performance.md.
+#
+# - store image: ward's hardened path (a signed image imported into a
+#   store, the bundle made from it, the trust check at create); runc and
+#   crun run the plain bundle of the same rootfs, which is all they can do;
+# - plain bundle: the same bundle for all three, ward under baseline (the
+#   policy fills its precompiled default-deny profile);
+# - Docker profile: the bundle with the seccomp profile podman and Docker
+#   send for every container (containers-common's, for no capabilities) in
+#   config.json; ward under baseline compiles it once per state root
+#   (the program cache), runc and crun at every start.
 #
 # crun refuses this host's hybrid cgroup layout unless the cgroup2 mount is
 # hidden from it, so every runtime runs through the same unshare wrapper and
@@ -10,41 +21,73 @@ set -eu
 cd "$(dirname "$0")/.."
 . bench/lib-runtimes.sh
 bench_tools hyperfine runc crun umoci
+[ -f /usr/share/containers/seccomp.json ] ||
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-github-containers-common >/dev/null
 repo=$PWD
 ward=$repo/build/ward
 work=$(mktemp -d /tmp/ward-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 scripts/busybox-rootfs.sh "$work/bundle/rootfs"
 "$ward" spec --bundle "$work/bundle"
-python3 - "$work/bundle/config.json" <<'PY'
-import json, sys
-config = json.load(open(sys.argv[1]))
+python3 bench/docker_profile_to_oci.py /usr/share/containers/seccomp.json >"$work/docker-profile.json"
+python3 - "$work/bundle/config.json" "$work/docker/config.json" "$work/docker-profile.json" <<'PY'
+import json, os, sys
+plain, docker, profile = sys.argv[1:]
+config = json.load(open(plain))
 config["process"]["args"] = ["/bin/true"]
 # Debian 12's crun 1.8 refuses any ociVersion newer than it knows; the
 # config uses nothing newer than 1.0.2 has.
 config["ociVersion"] = "1.0.2"
-json.dump(config, open(sys.argv[1], "w"), indent=2)
+config["linux"].pop("seccomp", None)
+json.dump(config, open(plain, "w"), indent=2)
+config["root"]["path"] = os.path.join(os.path.dirname(plain), "rootfs")
+config["linux"]["seccomp"] = json.load(open(profile))
+os.makedirs(os.path.dirname(docker))
+json.dump(config, open(docker, "w"), indent=2)
 PY
 # ward runs under its hardened policy, which refuses unverified bundles:
 # the same rootfs goes through the path ward is built for (an image signed
 # with a bench key, imported into a store, a bundle made from it with the
-# same args), so the trust step's cost is in ward's figure. runc and crun
-# run the plain bundle.
+# same args), so the trust step's cost is in ward's figure.
 bench_signed_image "$ward" "$work" "$work/ward-bundle"
 wardp="$ward --store $work/store --policy $work/policy.json"
+wardb="$ward --policy $repo/contrib/policies/baseline.json"
 runs=${RUNS:-50}
 hyperfine --warmup 5 --runs "$runs" -N --export-markdown "$work/table.md" \
-    -n ward "$(wrap_keep $wardp --root "$work/ward" run -b "$work/ward-bundle" bench-ward)" \
-    -n runc "$(wrap runc --root "$work/runc" run -b "$work/bundle" bench-runc)" \
-    -n crun "$(wrap crun --root "$work/crun" run -b "$work/bundle" bench-crun)" \
+    --export-json "$work/table.json" \
+    -n "ward, store image" "$(wrap_keep $wardp --root "$work/ward" run -b "$work/ward-bundle" w1)" \
+    -n "runc, store image" "$(wrap runc --root "$work/runc" run -b "$work/bundle" r1)" \
+    -n "crun, store image" "$(wrap crun --root "$work/crun" run -b "$work/bundle" c1)" \
+    -n "ward, plain bundle" "$(wrap_keep $wardb --root "$work/ward" run -b "$work/bundle" w2)" \
+    -n "runc, plain bundle" "$(wrap runc --root "$work/runc" run -b "$work/bundle" r2)" \
+    -n "crun, plain bundle" "$(wrap crun --root "$work/crun" run -b "$work/bundle" c2)" \
+    -n "ward, Docker profile" "$(wrap_keep $wardb --root "$work/ward" run -b "$work/docker" w3)" \
+    -n "runc, Docker profile" "$(wrap runc --root "$work/runc" run -b "$work/docker" r3)" \
+    -n "crun, Docker profile" "$(wrap crun --root "$work/crun" run -b "$work/docker" c3)" \
     -n floor "unshare -fmpuin --mount-proc -R $work/bundle/rootfs /bin/true"
+ratios=$(python3 - "$work/table.json" <<'PY'
+import json, sys
+results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+for path in ("store image", "plain bundle", "Docker profile"):
+    ward, crun = results["ward, " + path], results["crun, " + path]
+    print("- %s: ward/crun %.2f by mean (%.1f / %.1f ms), %.2f by min (%.1f / %.1f ms)" % (
+        path, ward["mean"] / crun["mean"], ward["mean"] * 1e3, crun["mean"] * 1e3,
+        ward["min"] / crun["min"], ward["min"] * 1e3, crun["min"] * 1e3))
+PY
+)
 {
     echo "## Start: \`run\` of /bin/true, side by side"
     echo
-    echo "Measured by \`make bench\` (bench/start.sh) on $(date -u +%Y-%m-%d), $(nproc) cores,"
-    echo "kernel $(uname -r); ward $(git rev-parse --short HEAD 2>/dev/null || echo '?'),"
-    echo "$(runc --version | head -1), $(crun --version | head -1)."
+    echo "Measured by \`make bench\` (bench/start.sh, RUNS=$runs) on $(date -u +%Y-%m-%d), $(nproc) cores,"
+    echo "kernel $(uname -r), load average $(cut -d' ' -f1 /proc/loadavg) at the start;"
+    echo "ward $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(runc --version | head -1), $(crun --version | head -1)."
+    echo "Three paths, in one hyperfine run: a signed store image under the"
+    echo "hardened policy (ward; runc and crun run the same rootfs as a plain"
+    echo "bundle), a plain bundle under baseline, and the same bundle carrying"
+    echo "containers-common's Docker-style seccomp profile in config.json."
     echo
     cat "$work/table.md"
+    echo
+    echo "$ratios"
 } | python3 bench/update-section.py docs/performance.md "## Start: \`run\` of /bin/true, side by side"
 sed -n '/^## Start/,/^## [^S]/p' docs/performance.md

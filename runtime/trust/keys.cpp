@@ -52,12 +52,10 @@ struct Mpz {
     // kCoordinate big-endian bytes; the value must fit.
     std::string bytes() const {
         std::string out(kCoordinate, '\0');
-        size_t count = 0;
-        if (mpz_sizeinbase(z, 256) > kCoordinate)
+        size_t size = mpz_sgn(z) == 0 ? 0 : mpz_sizeinbase(z, 256);
+        if (size > kCoordinate)
             fail("P-256: a value does not fit in 32 bytes");
-        unsigned char buf[kCoordinate];
-        mpz_export(buf, &count, 1, 1, 1, 0, z);
-        std::memcpy(out.data() + kCoordinate - count, buf, count);
+        mpz_export(out.data() + kCoordinate - size, nullptr, 1, 1, 1, 0, z);
         return out;
     }
 };
@@ -135,17 +133,31 @@ std::string decompress(std::string_view point) {
     return '\x04' + x.bytes() + y.bytes();
 }
 
+// `pub` set to an uncompressed point (0x04 X Y); false when it is not on
+// P-256 (Nettle checks the curve equation and the coordinates' range).
+bool set_point(Point& pub, std::string_view uncompressed) {
+    std::string_view xy = uncompressed.substr(1);
+    Mpz x(xy.substr(0, kCoordinate)), y(xy.substr(kCoordinate));
+    return ecc_point_set(&pub.p, x.z, y.z);
+}
+
 // The point as 0x04 X Y, refused unless it is on P-256.
 std::string checked_point(std::string_view point, const std::string& name) {
     std::string full = point[0] == 4 ? std::string(point) : decompress(point);
     Point on_curve;
-    if (!full.empty()) {
-        Mpz x(std::string_view(full).substr(1, kCoordinate)),
-            y(std::string_view(full).substr(1 + kCoordinate));
-        if (ecc_point_set(&on_curve.p, x.z, y.z))
-            return full;
-    }
-    fail(name + ": the public key is not a point on P-256");
+    if (full.empty() || !set_point(on_curve, full))
+        fail(name + ": the public key is not a point on P-256");
+    return full;
+}
+
+// `key` set to a scalar (big-endian bytes), refused unless in [1, n-1]; the
+// GMP copy is zeroed (GMP frees without wiping).
+void set_scalar(Scalar& key, const std::string& scalar, const std::string& name) {
+    Mpz d(scalar);
+    bool in_range = ecc_scalar_set(&key.s, d.z);
+    mpz_set_ui(d.z, 0);
+    if (!in_range)
+        fail(name + ": the private key is not a P-256 scalar");
 }
 
 // A refusal from p256_der as ward says it about a key file.
@@ -241,10 +253,8 @@ bool PublicKey::verify(std::string_view data, std::string_view der_signature) co
             return *known;
     bool good = false;
     if (auto sig = p256::signature_from_der(der_signature)) {
-        std::string_view xy = std::string_view(point()).substr(1);
-        Mpz x(xy.substr(0, kCoordinate)), y(xy.substr(kCoordinate));
         Point pub;
-        if (!ecc_point_set(&pub.p, x.z, y.z))
+        if (!set_point(pub, point()))
             fail(name_ + ": the public key is not a point on P-256");
         EcdsaSignature s;
         mpz_import(s.sig.r, kCoordinate, 1, 1, 1, 0, sig->r.data());
@@ -275,11 +285,8 @@ namespace {
 
 // d·G for a scalar in [1, n-1], refused otherwise.
 std::string public_point_of(const std::string& scalar, const std::string& name) {
-    Mpz d(scalar);
     Scalar s;
-    if (!ecc_scalar_set(&s.s, d.z))
-        fail(name + ": the private key is not a P-256 scalar");
-    mpz_set_ui(d.z, 0);
+    set_scalar(s, scalar, name);
     Point pub;
     ecc_point_mul_g(&pub.p, &s.s);
     return pub.uncompressed();
@@ -353,11 +360,8 @@ PublicKey PrivateKey::public_key() const {
 }
 
 std::string PrivateKey::sign(std::string_view data) const {
-    Mpz d(secret_->scalar);
     Scalar key;
-    if (!ecc_scalar_set(&key.s, d.z))
-        fail(name_ + ": the private key is not a P-256 scalar");
-    mpz_set_ui(d.z, 0);
+    set_scalar(key, secret_->scalar, name_);
     std::string digest = digest_of(data);
     EcdsaSignature s;
     ecdsa_sign(&key.s, nullptr, random_bytes, digest.size(),

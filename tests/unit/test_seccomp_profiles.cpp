@@ -4,7 +4,9 @@
 #include "filtered_child.hpp"
 #include "ward/base/error.hpp"
 #include "ward/seccomp/filter.hpp"
+#include "ward/json/json.hpp"
 #include "ward/seccomp/profiles.hpp"
+#include "ward/spec/parse.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <cerrno>
@@ -101,10 +103,31 @@ BOOST_AUTO_TEST_CASE(both_profiles_are_built_in) {
     BOOST_TEST(seccomp::builtin_profile_names() ==
                    std::vector<std::string>({"compat", "default-deny"}),
                boost::test_tools::per_element());
-    BOOST_TEST(seccomp::builtin_profile("default-deny") != nullptr);
-    BOOST_TEST(seccomp::builtin_profile("nope") == nullptr);
+    BOOST_TEST(seccomp::builtin_profile("default-deny").has_value());
+    BOOST_TEST(!seccomp::builtin_profile("nope").has_value());
     BOOST_TEST(seccomp::builtin_profile("default-deny")->find("\"defaultErrnoRet\": 38") !=
-               std::string::npos);
+               std::string_view::npos);
+}
+
+// The section a policy fill builds from the build's tables is the one
+// spec's parser makes of the shipped JSON, field for field (compared as
+// the config.json text each would be written as, which shows every field).
+BOOST_AUTO_TEST_CASE(profile_tables_equal_a_parse_of_the_json) {
+    for (const auto& name : seccomp::builtin_profile_names()) {
+        auto as_config = [](spec::Seccomp section) {
+            spec::Spec s;
+            s.linux = spec::Linux{};
+            s.linux->seccomp = std::move(section);
+            return json::serialize(spec::spec_to_json(s), json::Style::pretty);
+        };
+        spec::Seccomp tables = seccomp::builtin_profile_spec(name);
+        spec::Seccomp parsed = seccomp::parse_builtin_profile(name);
+        BOOST_TEST(tables.builtin_profile == name);
+        BOOST_TEST(parsed.builtin_profile == name);
+        BOOST_TEST(tables.syscalls.size() == parsed.syscalls.size(), name);
+        BOOST_TEST(tables.syscalls.size() > 10u, name);
+        BOOST_TEST(as_config(tables) == as_config(parsed), name);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(each_profile_parses_and_builds) {

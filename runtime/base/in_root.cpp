@@ -334,6 +334,24 @@ UniqueFd open_in_root(int root_fd, std::string_view path, int flags) {
     return resolve_in_root(root_fd, path, flags, Resolution{});
 }
 
+std::optional<UniqueFd> open_in_root_if_exists(int root_fd, std::string_view path, int flags) {
+    if (openat2_usable()) {
+        UniqueFd fd(try_openat2(root_fd, path, flags, Resolution{}));
+        if (fd)
+            return fd;
+        if (errno == ENOENT)
+            return std::nullopt;
+        // Anything else is open_in_root's to decide and to report.
+    }
+    try {
+        return open_in_root(root_fd, path, flags);
+    } catch (const PathError& e) {
+        if (e.err == ENOENT)
+            return std::nullopt;
+        throw;
+    }
+}
+
 UniqueFd create_in_root(int root_fd, std::string_view path, Create create, unsigned dir_mode) {
     Resolution how;
     how.create = create;

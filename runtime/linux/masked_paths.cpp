@@ -17,17 +17,6 @@ namespace ward::linux {
 
 namespace {
 
-// nullopt when the path does not exist in the root.
-std::optional<UniqueFd> open_existing(int root_fd, const std::string& path) {
-    try {
-        return open_in_root(root_fd, path, O_PATH);
-    } catch (const PathError& e) {
-        if (e.err == ENOENT)
-            return std::nullopt;
-        throw;
-    }
-}
-
 // The container's /dev/null, refused unless it is the real 1:3 device: a
 // masked path bound to a file the image controls would not be masked at
 // all. (CVE-2025-31133)
@@ -46,7 +35,7 @@ UniqueFd open_dev_null(int root_fd) {
 void apply_readonly_paths(int root_fd, const std::vector<std::string>& paths) {
     for (const auto& path : paths)
         with_context("readonly path " + path, [&] {
-            auto target = open_existing(root_fd, path);
+            auto target = open_in_root_if_exists(root_fd, path, O_PATH);
             if (!target)
                 return;
             // A recursive bind on itself, then read-only across the tree;
@@ -61,7 +50,7 @@ void apply_masked_paths(int root_fd, const std::vector<std::string>& paths) {
     std::optional<UniqueFd> null;
     for (const auto& path : paths)
         with_context("masked path " + path, [&] {
-            auto target = open_existing(root_fd, path);
+            auto target = open_in_root_if_exists(root_fd, path, O_PATH);
             if (!target)
                 return;
             struct stat st {};

@@ -306,11 +306,16 @@ namespace {
 
 // The fields of /proc/PID/stat after the command name, which may itself
 // contain spaces and parentheses: split after the last ')'.
+// A process that is gone (or never was) has none: no exception for it,
+// since `state` and `delete` of a stopped container ask every time.
 std::vector<std::string> stat_fields(int pid) {
+    UniqueFd fd(::open(("/proc/" + std::to_string(pid) + "/stat").c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd)
+        return {};
     std::string text;
     try {
-        text = read_file("/proc/" + std::to_string(pid) + "/stat");
-    } catch (const Error&) {
+        text = read_fd(fd.get());
+    } catch (const Error&) { // ESRCH: it exited between the open and the read
         return {};
     }
     auto close = text.rfind(')');

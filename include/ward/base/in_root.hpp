@@ -19,6 +19,7 @@
 #include "ward/base/fd.hpp"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
@@ -84,6 +85,13 @@ UniqueFd resolve_in_root(int root_fd, std::string_view path, int flags, const Re
 // resolve_in_root with symlinks followed inside the root, mounts crossed,
 // nothing created.
 UniqueFd open_in_root(int root_fd, std::string_view path, int flags);
+
+// open_in_root, but a path that does not exist (ENOENT at any component)
+// is nullopt rather than an error: a masked or read-only path the image
+// lacks. Any other failure throws PathError as open_in_root does. An absent
+// path costs no exception: the init meets several at every start, and a
+// first throw in a process faults in the unwinder's tables.
+std::optional<UniqueFd> open_in_root_if_exists(int root_fd, std::string_view path, int flags);
 
 // The same with O_PATH, creating what is missing as `create` says.
 UniqueFd create_in_root(int root_fd, std::string_view path, Create create,

@@ -6,7 +6,7 @@
 #include "ward/base/fd_passing.hpp"
 
 #include <algorithm>
-#include <vector>
+#include <memory>
 
 namespace ward::container {
 namespace {
@@ -50,13 +50,18 @@ void sync_send_fd(int fd, SyncType type, int passed_fd, const std::string& text)
 }
 
 std::optional<SyncMessage> sync_receive(int fd, bool nonblocking) {
-    std::vector<char> buf(kFrameBytes + 2);
+    // Not zeroed: zeroing 32 KiB wrote 9 pages, a page fault each the first
+    // time and again after the fork in both the parent and the init (a
+    // copy-on-write of each), though most messages are a few bytes;
+    // recvmsg writes only what arrives.
+    constexpr size_t kBufferBytes = kFrameBytes + 2;
+    auto buf = std::make_unique_for_overwrite<char[]>(kBufferBytes);
     std::optional<SyncMessage> out;
     while (true) {
         // Only the first frame may be awaited without blocking: the rest
         // of a message is sent right after it.
         auto frame =
-            receive_with_fds(fd, buf.data(), buf.size(), "sync: receive", nonblocking && !out);
+            receive_with_fds(fd, buf.get(), kBufferBytes, "sync: receive", nonblocking && !out);
         if (!frame || frame->size == 0) {
             if (out)
                 fail("sync: the peer closed the socket inside a message");
@@ -75,7 +80,7 @@ std::optional<SyncMessage> sync_receive(int fd, bool nonblocking) {
             out->fd = std::move(frame->fds[0]);
         if (out->text.size() + frame->size - 2 > kMaxMessage)
             fail("sync: message larger than " + std::to_string(kMaxMessage) + " bytes");
-        out->text.append(buf.data() + 2, frame->size - 2);
+        out->text.append(buf.get() + 2, frame->size - 2);
         if (buf[1] == kLast && out->type == SyncType::fault) {
             fault_point(out->text);
             out.reset();

@@ -57,7 +57,8 @@ spec::Seccomp from_tables(const embedded::ProfileSpec& p) {
             out.errno_ret = rule.errno_ret;
         out.args.reserve(rule.arg_count);
         for (const auto& arg : std::span(embedded::kSpecArgs + rule.first_arg, rule.arg_count))
-            out.args.push_back(spec::SeccompArg{arg.index, arg.value, arg.value_two, text_of(arg.op)});
+            out.args.push_back(
+                spec::SeccompArg{arg.index, arg.value, arg.value_two, text_of(arg.op)});
     }
     s.builtin_profile = text_of(p.name);
     return s;

@@ -105,6 +105,26 @@ boost::test_tools::assertion_result needs_root(boost::unit_test::test_unit_id) {
 
 BOOST_AUTO_TEST_SUITE(in_root)
 
+// Masked and read-only paths: what the image lacks is skipped, what it has
+// is found inside the root even through an absolute symlink, and any other
+// failure is still an error.
+BOOST_AUTO_TEST_CASE(if_exists_is_nullopt_only_for_a_missing_path) {
+    both_ways([](TempRoot& t) {
+        BOOST_TEST(!open_in_root_if_exists(t.root_fd.get(), "/proc/timer_stats", O_PATH));
+        BOOST_TEST(!open_in_root_if_exists(t.root_fd.get(), "/etc/missing/deeper", O_PATH));
+        fs::create_symlink("/etc/marker", t.root / "link");
+        auto found = open_in_root_if_exists(t.root_fd.get(), "/link", O_PATH);
+        BOOST_TEST_REQUIRE(found.has_value());
+        BOOST_TEST(same_file(found->get(), t.root / "etc" / "marker"));
+        // An absolute link to a host path resolves in the root, where it is absent.
+        fs::create_symlink(t.outside / "marker", t.root / "escape");
+        BOOST_TEST(!open_in_root_if_exists(t.root_fd.get(), "/escape", O_PATH));
+        PathError e =
+            error_of([&] { open_in_root_if_exists(t.root_fd.get(), "/etc/marker/x", O_PATH); });
+        BOOST_TEST(e.err == ENOTDIR);
+    });
+}
+
 BOOST_AUTO_TEST_CASE(refused_symlink_is_eloop_at_the_link) {
     both_ways([](TempRoot& t) {
         fs::create_symlink("etc", t.root / "link");

@@ -3,8 +3,8 @@
 // children that load them; the test process itself stays unfiltered).
 #include "filtered_child.hpp"
 #include "ward/base/error.hpp"
-#include "ward/seccomp/filter.hpp"
 #include "ward/json/json.hpp"
+#include "ward/seccomp/filter.hpp"
 #include "ward/seccomp/profiles.hpp"
 #include "ward/spec/parse.hpp"
 

@@ -31,16 +31,16 @@ constexpr std::array kNamespaces = {
 };
 
 // Kubernetes' safe sysctls (Pod Security Standards baseline: Sysctls).
-const std::vector<std::string> kSafeSysctls = {"kernel.shm_rmid_forced",
-                                               "net.ipv4.ip_local_port_range",
-                                               "net.ipv4.ip_unprivileged_port_start",
-                                               "net.ipv4.tcp_syncookies",
-                                               "net.ipv4.ping_group_range",
-                                               "net.ipv4.ip_local_reserved_ports",
-                                               "net.ipv4.tcp_keepalive_time",
-                                               "net.ipv4.tcp_fin_timeout",
-                                               "net.ipv4.tcp_keepalive_intvl",
-                                               "net.ipv4.tcp_keepalive_probes"};
+constexpr std::string_view kSafeSysctls[] = {"kernel.shm_rmid_forced",
+                                             "net.ipv4.ip_local_port_range",
+                                             "net.ipv4.ip_unprivileged_port_start",
+                                             "net.ipv4.tcp_syncookies",
+                                             "net.ipv4.ping_group_range",
+                                             "net.ipv4.ip_local_reserved_ports",
+                                             "net.ipv4.tcp_keepalive_time",
+                                             "net.ipv4.tcp_fin_timeout",
+                                             "net.ipv4.tcp_keepalive_intvl",
+                                             "net.ipv4.tcp_keepalive_probes"};
 
 // Unit properties whose purpose is access control, or that make the scope
 // ward's: set by an annotation, they can undo the device filter, network
@@ -126,8 +126,8 @@ void check_namespaces(ConfigChecks& c) {
 void check_kernel(ConfigChecks& c) {
     if (c.spec.linux)
         for (const auto& [name, value] : c.spec.linux->sysctl) {
-            bool safe =
-                std::find(kSafeSysctls.begin(), kSafeSysctls.end(), name) != kSafeSysctls.end();
+            bool safe = std::find(std::begin(kSafeSysctls), std::end(kSafeSysctls), name) !=
+                        std::end(kSafeSysctls);
             Finding& f = c.add(
                 "WARD-SYSCTL-001", "linux.sysctl[" + quote(name) + "]", json::Value(value),
                 name + " = " + value +

@@ -6,45 +6,49 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <span>
+#include <string_view>
 
 namespace ward::audit {
 namespace {
 
 // runc's and Docker's defaults (runc spec, moby's oci defaults), which
 // ward's policies require too.
-const std::vector<std::string> kMasked = {
+constexpr std::string_view kMasked[] = {
     "/proc/acpi",          "/proc/asound",     "/proc/kcore",       "/proc/keys",
     "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
     "/proc/scsi",          "/sys/firmware"};
-const std::vector<std::string> kReadonly = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
-                                            "/proc/sysrq-trigger"};
+constexpr std::string_view kReadonly[] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
+                                          "/proc/sysrq-trigger"};
 
 // Host directories whose bind mount hands the container the host (CIS 5.6's
 // list and what lies below); "/" only itself.
-const std::vector<std::string> kSensitiveTrees = {"/boot",
-                                                  "/dev",
-                                                  "/etc",
-                                                  "/lib",
-                                                  "/lib64",
-                                                  "/proc",
-                                                  "/root",
-                                                  "/sys",
-                                                  "/usr",
-                                                  "/bin",
-                                                  "/sbin",
-                                                  "/var/lib/docker",
-                                                  "/var/lib/containerd",
-                                                  "/var/lib/kubelet"};
-const std::vector<std::string> kSensitiveExact = {"/", "/var", "/run", "/var/run", "/home"};
+constexpr std::string_view kSensitiveTrees[] = {"/boot",
+                                                "/dev",
+                                                "/etc",
+                                                "/lib",
+                                                "/lib64",
+                                                "/proc",
+                                                "/root",
+                                                "/sys",
+                                                "/usr",
+                                                "/bin",
+                                                "/sbin",
+                                                "/var/lib/docker",
+                                                "/var/lib/containerd",
+                                                "/var/lib/kubelet"};
+constexpr std::string_view kSensitiveExact[] = {"/", "/var", "/run", "/var/run", "/home"};
 // A container engine's socket, or the directory holding it.
-const std::vector<std::string> kEngineSockets = {"docker.sock", "containerd.sock", "podman.sock",
-                                                 "crio.sock", "dockershim.sock"};
-const std::vector<std::string> kEngineDirs = {
+constexpr std::string_view kEngineSockets[] = {"docker.sock", "containerd.sock", "podman.sock",
+                                               "crio.sock", "dockershim.sock"};
+constexpr std::string_view kEngineDirs[] = {
     "/run/containerd", "/var/run/containerd", "/run/podman", "/var/run/podman",
     "/run/crio",       "/var/run/crio",       "/run/docker", "/var/run/docker"};
 
-bool contains(const std::vector<std::string>& v, std::string_view s) {
-    return std::find(v.begin(), v.end(), s) != v.end();
+// Whether a list (a config's strings, or one of the tables above) holds s.
+template <typename List>
+bool contains(const List& list, std::string_view s) {
+    return std::find(std::begin(list), std::end(list), s) != std::end(list);
 }
 
 std::string normal(const std::string& path) {
@@ -54,7 +58,7 @@ std::string normal(const std::string& path) {
     return p;
 }
 
-bool under(const std::string& path, const std::string& dir) {
+bool under(std::string_view path, std::string_view dir) {
     return path == dir ||
            (starts_with(path, dir) && path.size() > dir.size() && path[dir.size()] == '/');
 }
@@ -67,15 +71,15 @@ bool engine_socket(const std::string& path) {
 bool sensitive(const std::string& path) {
     if (contains(kSensitiveExact, path))
         return true;
-    return std::any_of(kSensitiveTrees.begin(), kSensitiveTrees.end(),
-                       [&](const std::string& d) { return under(path, d); });
+    return std::any_of(std::begin(kSensitiveTrees), std::end(kSensitiveTrees),
+                       [&](std::string_view d) { return under(path, d); });
 }
 
 void check_paths(ConfigChecks& c, const char* rule_id, const char* policy_rule, const char* field,
-                 const std::vector<std::string>& standard,
+                 std::span<const std::string_view> standard,
                  const std::optional<std::vector<std::string>>& have,
                  const std::optional<policy::PathsRule>& policy) {
-    std::vector<std::string> wanted = standard;
+    std::vector<std::string> wanted(standard.begin(), standard.end());
     if (policy)
         for (const auto& p : policy->required)
             if (!contains(wanted, p))
@@ -115,8 +119,8 @@ void check_bind(ConfigChecks& c, size_t i) {
               what + to + (host_path ? "" : " (relative to the bundle)"));
 }
 
-const std::vector<std::string> kContainerTypes = {"bind",   "proc",   "sysfs",  "tmpfs",
-                                                  "devpts", "mqueue", "cgroup", "cgroup2"};
+constexpr std::string_view kContainerTypes[] = {"bind",   "proc",   "sysfs",  "tmpfs",
+                                                "devpts", "mqueue", "cgroup", "cgroup2"};
 
 void check_mount_options(ConfigChecks& c, size_t i) {
     const spec::Mount& m = c.spec.mounts[i];

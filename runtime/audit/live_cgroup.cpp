@@ -11,14 +11,22 @@
 #include "ward/cgroups/cgroup.hpp"
 
 #include <algorithm>
+#include <array>
 #include <dirent.h>
 #include <unistd.h>
 
 namespace ward::audit {
 namespace {
 
+// A controller and up to three of its limit files (the rest null): a
+// constant table, so no process pays for building it at start-up.
+struct ControllerFiles {
+    const char* controller;
+    std::array<const char*, 3> files;
+};
+
 // The limit files of each cgroup2 controller an audit reads back.
-const std::pair<const char*, std::vector<const char*>> kV2Files[] = {
+constexpr ControllerFiles kV2Files[] = {
     {"pids", {"pids.max"}},
     {"memory", {"memory.max", "memory.high", "memory.swap.max"}},
     {"cpu", {"cpu.max", "cpu.weight"}},
@@ -27,7 +35,7 @@ const std::pair<const char*, std::vector<const char*>> kV2Files[] = {
 };
 
 // The v1 equivalents (hybrid hosts).
-const std::pair<const char*, std::vector<const char*>> kV1Files[] = {
+constexpr ControllerFiles kV1Files[] = {
     {"pids", {"pids.max"}},
     {"memory", {"memory.limit_in_bytes", "memory.memsw.limit_in_bytes"}},
     {"cpu", {"cpu.cfs_quota_us", "cpu.cfs_period_us", "cpu.shares"}},
@@ -83,6 +91,8 @@ void read_v2(CgroupLimits& cg) {
     for (const auto& [controller, files] : kV2Files) {
         bool on = std::find(enabled.begin(), enabled.end(), controller) != enabled.end();
         for (const char* file : files) {
+            if (!file)
+                break;
             auto value = on ? try_read(cg.directory + "/" + file) : std::nullopt;
             if (value)
                 cg.values[file] = *value;
@@ -123,8 +133,9 @@ void read_v1(CgroupLimits& cg) {
             continue;
         std::string dir = mount->second + (path->second == "/" ? "" : path->second);
         for (const char* file : files)
-            if (auto value = try_read(dir + "/" + file))
-                cg.values[std::string("v1:") + file] = *value;
+            if (file)
+                if (auto value = try_read(dir + "/" + file))
+                    cg.values[std::string("v1:") + file] = *value;
     }
 }
 

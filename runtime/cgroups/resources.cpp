@@ -11,7 +11,7 @@
 namespace ward::cgroups {
 namespace {
 
-const std::string kPrefix = "linux.resources.";
+constexpr char kPrefix[] = "linux.resources.";
 
 // Whether `value` is what the kernel gives a new cgroup in `file`.
 bool kernel_default(const std::string& file, const std::string& value) {

@@ -86,7 +86,7 @@ constexpr Named<uint64_t> kNamespaces[] = {
 };
 
 // name, flag, clear, recursive, propagation
-const std::vector<MountOption> kMountOptions = {
+constexpr MountOption kMountOptions[] = {
     {"ro", MS_RDONLY, false, false, false},
     {"rw", MS_RDONLY, true, false, false},
     {"suid", MS_NOSUID, true, false, false},
@@ -200,14 +200,14 @@ const std::vector<std::string>& namespace_types() {
     return names;
 }
 
-const std::vector<MountOption>& mount_options() {
+std::span<const MountOption> mount_options() {
     return kMountOptions;
 }
 
 const MountOption* find_mount_option(std::string_view name) {
-    auto it = std::find_if(kMountOptions.begin(), kMountOptions.end(),
+    auto it = std::find_if(std::begin(kMountOptions), std::end(kMountOptions),
                            [&](const MountOption& o) { return name == o.name; });
-    return it == kMountOptions.end() ? nullptr : &*it;
+    return it == std::end(kMountOptions) ? nullptr : &*it;
 }
 
 const std::vector<std::string>& seccomp_actions() {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,7 +36,7 @@ struct MountOption {
     bool recursive;
     bool propagation;
 };
-const std::vector<MountOption>& mount_options();
+std::span<const MountOption> mount_options();
 const MountOption* find_mount_option(std::string_view name);
 
 // Seccomp vocabulary. The spec's full lists are what a config may name;

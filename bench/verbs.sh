@@ -8,7 +8,9 @@
 #
 # Each runtime runs through the same unshare wrapper as in bench/start.sh
 # (crun needs this host's cgroup2 mount hidden; ward keeps it). Caches are
-# not dropped (a shared host): these are warm figures. RUNS (default 30).
+# not dropped (a shared host): these are warm figures. The wrapper alone
+# (exec'ing /bin/true) is timed in each run, and each verb's ward/crun
+# ratio is given raw and net of it. RUNS (default 30).
 set -eu
 cd "$(dirname "$0")/.."
 . bench/lib-runtimes.sh
@@ -82,12 +84,23 @@ table() {
         [ "$verb" = state ] && "$work/prep-$r" gone create 2>/dev/null
         set -- "$@" -n "$r" --prepare "$prep" "$(cmd $r $verb)"
     done
-    hyperfine -N --warmup 3 --runs "$runs" --export-markdown "$work/$verb.md" "$@" >/dev/null 2>"$work/hyperfine.err" ||
+    set -- "$@" -n "wrapper alone" --prepare true "$(wrap_keep /bin/true)"
+    hyperfine -N --warmup 3 --runs "$runs" --export-markdown "$work/$verb.md" \
+        --export-json "$work/$verb.json" "$@" >/dev/null 2>"$work/hyperfine.err" ||
         { cat "$work/hyperfine.err" >&2; exit 1; }
     for r in ward runc crun; do "$work/prep-$r" gone; done
     echo "#### \`$verb\`"
     echo
     cat "$work/$verb.md"
+    echo
+    python3 - "$work/$verb.json" <<'PY'
+import json, sys
+r = {x["command"]: x["mean"] * 1e3 for x in json.load(open(sys.argv[1]))["results"]}
+w = r["wrapper alone"]
+print("ward/crun %.2f by mean (%.1f / %.1f ms); %.2f net of the wrapper (%.1f / %.1f ms)" % (
+    r["ward"] / r["crun"], r["ward"], r["crun"], (r["ward"] - w) / (r["crun"] - w),
+    r["ward"] - w, r["crun"] - w))
+PY
     echo
 }
 
@@ -129,6 +142,9 @@ command -v /usr/bin/time >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-g
     echo "ward $(git rev-parse --short HEAD 2>/dev/null || echo '?') (baseline policy), $(runc --version | head -1),"
     echo "$(crun --version | head -1). A busybox bundle running /bin/true; each verb"
     echo "timed alone, its preparation (delete, create, start) outside the timing."
+    echo "\`wrapper alone\` is the unshare wrapper all three run behind (crun needs"
+    echo "it on this hybrid-cgroup host), exec'ing /bin/true; the net ratios"
+    echo "subtract its mean from both runtimes."
     echo
     for verb in create start state delete; do table $verb; done
     state_direct

@@ -18,6 +18,9 @@
 # hidden from it, so every runtime runs through the same unshare wrapper and
 # pays the same cost for it (ward keeps the mount: it needs cgroup2). The
 # wrapper alone is timed too, and each ratio is given raw and net of it.
+# Warm and cold in the same run: cold drops the runtime's binary and its
+# libraries from the page cache, or (Docker profile) empties ward's
+# program cache.
 set -eu
 cd "$(dirname "$0")/.."
 . bench/lib-runtimes.sh
@@ -54,19 +57,41 @@ bench_signed_image "$ward" "$work" "$work/ward-bundle"
 wardp="$ward --store $work/store --policy $work/policy.json"
 wardb="$ward --policy $repo/contrib/policies/baseline.json"
 runs=${RUNS:-50}
+# Warm rows prepare nothing; cold rows drop the runtime's binary from the
+# page cache before each run (as bench/startup.sh does: only that file's
+# pages, no host setting), or start ward on an empty program cache.
+warm="--prepare true"
+cat >"$work/drop" <<'EOF'
+#!/bin/sh
+# drop BINARY: BINARY and the shared libraries it loads out of the page
+# cache (pages another process has mapped, libc's for one, stay).
+for f in "$1" $(ldd "$1" 2>/dev/null | awk '$1 ~ /^\// {print $1} $3 ~ /^\// {print $3}'); do
+    dd if="$f" iflag=nocache count=0 status=none
+done
+EOF
+chmod +x "$work/drop"
+drop() { echo "$work/drop $(command -v "$1")"; }
 hyperfine --warmup 5 --runs "$runs" -N --export-markdown "$work/table.md" \
     --export-json "$work/table.json" \
-    -n "ward, store image" "$(wrap_keep $wardp --root "$work/ward" run -b "$work/ward-bundle" w1)" \
-    -n "runc, store image" "$(wrap runc --root "$work/runc" run -b "$work/bundle" r1)" \
-    -n "crun, store image" "$(wrap crun --root "$work/crun" run -b "$work/bundle" c1)" \
-    -n "ward, plain bundle" "$(wrap_keep $wardb --root "$work/ward" run -b "$work/bundle" w2)" \
-    -n "runc, plain bundle" "$(wrap runc --root "$work/runc" run -b "$work/bundle" r2)" \
-    -n "crun, plain bundle" "$(wrap crun --root "$work/crun" run -b "$work/bundle" c2)" \
-    -n "ward, Docker profile" "$(wrap_keep $wardb --root "$work/ward" run -b "$work/docker" w3)" \
-    -n "runc, Docker profile" "$(wrap runc --root "$work/runc" run -b "$work/docker" r3)" \
-    -n "crun, Docker profile" "$(wrap crun --root "$work/crun" run -b "$work/docker" c3)" \
-    -n "wrapper alone" "$(wrap_keep /bin/true)" \
-    -n floor "unshare -fmpuin --mount-proc -R $work/bundle/rootfs /bin/true"
+    -n "ward, store image" $warm "$(wrap_keep $wardp --root "$work/ward" run -b "$work/ward-bundle" w1)" \
+    -n "runc, store image" $warm "$(wrap runc --root "$work/runc" run -b "$work/bundle" r1)" \
+    -n "crun, store image" $warm "$(wrap crun --root "$work/crun" run -b "$work/bundle" c1)" \
+    -n "ward, plain bundle" $warm "$(wrap_keep $wardb --root "$work/ward" run -b "$work/bundle" w2)" \
+    -n "runc, plain bundle" $warm "$(wrap runc --root "$work/runc" run -b "$work/bundle" r2)" \
+    -n "crun, plain bundle" $warm "$(wrap crun --root "$work/crun" run -b "$work/bundle" c2)" \
+    -n "ward, Docker profile" $warm "$(wrap_keep $wardb --root "$work/ward" run -b "$work/docker" w3)" \
+    -n "runc, Docker profile" $warm "$(wrap runc --root "$work/runc" run -b "$work/docker" r3)" \
+    -n "crun, Docker profile" $warm "$(wrap crun --root "$work/crun" run -b "$work/docker" c3)" \
+    -n "ward, plain bundle, binary cold" --prepare "$(drop "$ward")" \
+    "$(wrap_keep $wardb --root "$work/ward" run -b "$work/bundle" w4)" \
+    -n "runc, plain bundle, binary cold" --prepare "$(drop runc)" \
+    "$(wrap runc --root "$work/runc" run -b "$work/bundle" r4)" \
+    -n "crun, plain bundle, binary cold" --prepare "$(drop crun)" \
+    "$(wrap crun --root "$work/crun" run -b "$work/bundle" c4)" \
+    -n "ward, Docker profile, no program cache" --prepare "rm -rf $work/ward-cold" \
+    "$(wrap_keep $wardb --root "$work/ward-cold" run -b "$work/docker" w5)" \
+    -n "wrapper alone" $warm "$(wrap_keep /bin/true)" \
+    -n floor $warm "unshare -fmpuin --mount-proc -R $work/bundle/rootfs /bin/true"
 ratios=$(python3 - "$work/table.json" <<'PY'
 import json, sys
 results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
@@ -79,6 +104,13 @@ for path in ("store image", "plain bundle", "Docker profile"):
         ward["min"] / crun["min"], ward["min"] * 1e3, crun["min"] * 1e3,
         (ward["mean"] - wrapper) / (crun["mean"] - wrapper),
         (ward["mean"] - wrapper) * 1e3, (crun["mean"] - wrapper) * 1e3))
+for label, ward, crun in (
+        ("plain bundle, binary cold", "ward, plain bundle, binary cold", "crun, plain bundle, binary cold"),
+        ("Docker profile, ward's program cache empty", "ward, Docker profile, no program cache",
+         "crun, Docker profile")):
+    w, c = results[ward]["mean"], results[crun]["mean"]
+    print("- %s: ward/crun %.2f by mean (%.1f / %.1f ms); %.2f net of the wrapper" % (
+        label, w / c, w * 1e3, c * 1e3, (w - wrapper) / (c - wrapper)))
 PY
 )
 {
@@ -91,6 +123,11 @@ PY
     echo "hardened policy (ward; runc and crun run the same rootfs as a plain"
     echo "bundle), a plain bundle under baseline, and the same bundle carrying"
     echo "containers-common's Docker-style seccomp profile in config.json."
+    echo "Cold rows: the runtime's binary and its shared libraries dropped from the"
+    echo "page cache before each run (pages other processes have mapped, such as"
+    echo "libc's, stay: ward links glibc statically, so its copy is read back), or"
+    echo "ward on an empty state root, so that libseccomp compiles the profile"
+    echo "(crun and runc compile it at every start)."
     echo "\`wrapper alone\` is the unshare wrapper every runtime runs behind here"
     echo "(crun needs it on this hybrid-cgroup host), exec'ing /bin/true: the net"
     echo "ratios subtract its mean from both runtimes, the raw ones do not."

@@ -57,9 +57,9 @@ bench_signed_image "$ward" "$work" "$work/ward-bundle"
 wardp="$ward --store $work/store --policy $work/policy.json"
 wardb="$ward --policy $repo/contrib/policies/baseline.json"
 runs=${RUNS:-50}
-# Warm rows prepare nothing; cold rows drop the runtime's binary from the
-# page cache before each run (as bench/startup.sh does: only that file's
-# pages, no host setting), or start ward on an empty program cache.
+# Warm rows prepare nothing; cold rows drop the runtime's binary and its
+# libraries from the page cache before each run (only those files' pages,
+# no host setting), or start ward on an empty program cache.
 warm="--prepare true"
 cat >"$work/drop" <<'EOF'
 #!/bin/sh
@@ -96,21 +96,19 @@ ratios=$(python3 - "$work/table.json" <<'PY'
 import json, sys
 results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
 wrapper = results["wrapper alone"]["mean"]
-for path in ("store image", "plain bundle", "Docker profile"):
-    ward, crun = results["ward, " + path], results["crun, " + path]
+# label, ward's row, crun's row (an empty program cache is ward's alone)
+for label, ward, crun in [(p, "ward, " + p, "crun, " + p)
+                          for p in ("store image", "plain bundle", "Docker profile",
+                                    "plain bundle, binary cold")] + [
+        ("Docker profile, ward's program cache empty", "ward, Docker profile, no program cache",
+         "crun, Docker profile")]:
+    w, c = results[ward], results[crun]
     print("- %s: ward/crun %.2f by mean (%.1f / %.1f ms), %.2f by min (%.1f / %.1f ms); "
           "%.2f by mean net of the wrapper (%.1f / %.1f ms)" % (
-        path, ward["mean"] / crun["mean"], ward["mean"] * 1e3, crun["mean"] * 1e3,
-        ward["min"] / crun["min"], ward["min"] * 1e3, crun["min"] * 1e3,
-        (ward["mean"] - wrapper) / (crun["mean"] - wrapper),
-        (ward["mean"] - wrapper) * 1e3, (crun["mean"] - wrapper) * 1e3))
-for label, ward, crun in (
-        ("plain bundle, binary cold", "ward, plain bundle, binary cold", "crun, plain bundle, binary cold"),
-        ("Docker profile, ward's program cache empty", "ward, Docker profile, no program cache",
-         "crun, Docker profile")):
-    w, c = results[ward]["mean"], results[crun]["mean"]
-    print("- %s: ward/crun %.2f by mean (%.1f / %.1f ms); %.2f net of the wrapper" % (
-        label, w / c, w * 1e3, c * 1e3, (w - wrapper) / (c - wrapper)))
+        label, w["mean"] / c["mean"], w["mean"] * 1e3, c["mean"] * 1e3,
+        w["min"] / c["min"], w["min"] * 1e3, c["min"] * 1e3,
+        (w["mean"] - wrapper) / (c["mean"] - wrapper),
+        (w["mean"] - wrapper) * 1e3, (c["mean"] - wrapper) * 1e3))
 PY
 )
 {

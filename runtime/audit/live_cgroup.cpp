@@ -11,18 +11,18 @@
 #include "ward/cgroups/cgroup.hpp"
 
 #include <algorithm>
-#include <array>
 #include <dirent.h>
+#include <initializer_list>
 #include <unistd.h>
 
 namespace ward::audit {
 namespace {
 
-// A controller and up to three of its limit files (the rest null): a
-// constant table, so no process pays for building it at start-up.
+// A controller and its limit files: a constant table (the list's array
+// lives as long as the table), so no process builds it at start-up.
 struct ControllerFiles {
     const char* controller;
-    std::array<const char*, 3> files;
+    std::initializer_list<const char*> files;
 };
 
 // The limit files of each cgroup2 controller an audit reads back.
@@ -91,8 +91,6 @@ void read_v2(CgroupLimits& cg) {
     for (const auto& [controller, files] : kV2Files) {
         bool on = std::find(enabled.begin(), enabled.end(), controller) != enabled.end();
         for (const char* file : files) {
-            if (!file)
-                break;
             auto value = on ? try_read(cg.directory + "/" + file) : std::nullopt;
             if (value)
                 cg.values[file] = *value;
@@ -133,9 +131,8 @@ void read_v1(CgroupLimits& cg) {
             continue;
         std::string dir = mount->second + (path->second == "/" ? "" : path->second);
         for (const char* file : files)
-            if (file)
-                if (auto value = try_read(dir + "/" + file))
-                    cg.values[std::string("v1:") + file] = *value;
+            if (auto value = try_read(dir + "/" + file))
+                cg.values[std::string("v1:") + file] = *value;
     }
 }
 

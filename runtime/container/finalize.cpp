@@ -54,23 +54,6 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
     return out;
 }
 
-// A process's first C++ exception runs libgcc's one-time unwinder set-up
-// (pthread_once), which ends in a futex wake. Under a config's filter that
-// denies futex, glibc aborts on that wake: an error after the load (a
-// denied execve, a refused capset) would kill the process without a word
-// to ward. One exception thrown and caught before the load does the set-up
-// while everything is still allowed. (A clone inherits it done only when
-// ward happened to throw earlier, which its usual paths no longer do.)
-[[gnu::noinline]] void throw_one() {
-    throw 0;
-}
-void set_up_exception_unwinding() {
-    try {
-        throw_one();
-    } catch (int) {
-    }
-}
-
 // Loads the filter; a listener fd (SCMP_ACT_NOTIFY) goes to the caller's
 // sender and is closed here: only the listener may hold it, or the
 // container's own process could answer its notifications.
@@ -186,8 +169,6 @@ void finalize_process(const FinalizeContext& ctx) {
     apply_landlock_rulesets(ctx.landlock);
 
     const seccomp::Filter* filter = ctx.filter;
-    if (filter)
-        set_up_exception_unwinding();
     const bool nnp = process.no_new_privileges.value_or(false);
     // Without no_new_privs, loading needs CAP_SYS_ADMIN (runc loads before
     // its capability drop for the same reason): kept until the filter is in.

@@ -8,12 +8,25 @@
 #include <linux/seccomp.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <unwind.h>
 
 namespace ward::seccomp {
 namespace {
 
 long seccomp_syscall(unsigned op, unsigned flags, void* args) {
     return ::syscall(SYS_seccomp, op, flags, args);
+}
+
+// A process's first C++ exception runs libgcc's one-time unwinder set-up
+// (pthread_once), which ends in a futex wake; glibc aborts when that wake
+// fails. Under a filter that denies futex, the first error after the load
+// (a denied execve, a refused capset) would then kill the process without
+// a word to ward. Starting a backtrace runs the same set-up (and the frame
+// lookup a throw makes) while everything is still allowed; stopping at the
+// first frame keeps it to that. (A clone inherits the set-up done only when
+// its parent happened to throw earlier.)
+void set_up_exception_unwinding() {
+    _Unwind_Backtrace([](_Unwind_Context*, void*) { return _URC_END_OF_STACK; }, nullptr);
 }
 
 } // namespace
@@ -28,6 +41,7 @@ UniqueFd Filter::load() const {
     if (program_.size() > BPF_MAXINSNS)
         fail("seccomp: the filter has " + std::to_string(program_.size()) +
              " instructions, more than the kernel's limit of " + std::to_string(BPF_MAXINSNS));
+    set_up_exception_unwinding();
     long rc = seccomp_syscall(SECCOMP_SET_MODE_FILTER, flags_, &prog);
     if (rc < 0)
         fail_errno("load seccomp filter");

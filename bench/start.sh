@@ -1,7 +1,9 @@
 #!/bin/sh
 # Container start time: `run` of /bin/true by ward, runc and crun on the
 # three paths issue 15 names, beside a floor (unshare + chroot, no
-# runtime), all in one hyperfine invocation. Writes the table and the
+# runtime), all in one hyperfine invocation whose command list is repeated
+# ROUNDS times (bench/rounds.py: drift of the host lands on every runtime
+# alike, not on whichever was being timed then). Writes the table and the
 # ward/crun ratio of each path to docs/performance.md.
 #
 # - store image: ward's hardened path (a signed image imported into a
@@ -57,64 +59,44 @@ bench_signed_image "$ward" "$work" "$work/ward-bundle"
 wardp="$ward --store $work/store --policy $work/policy.json"
 wardb="$ward --policy $repo/contrib/policies/baseline.json"
 runs=${RUNS:-50}
-# Warm rows prepare nothing; cold rows drop the runtime's binary and its
-# libraries from the page cache before each run (only those files' pages,
-# no host setting), or start ward on an empty program cache.
-warm="--prepare true"
-cat >"$work/drop" <<'EOF'
-#!/bin/sh
-# drop BINARY: BINARY and the shared libraries it loads out of the page
-# cache (pages another process has mapped, libc's for one, stay).
-for f in "$1" $(ldd "$1" 2>/dev/null | awk '$1 ~ /^\// {print $1} $3 ~ /^\// {print $3}'); do
-    dd if="$f" iflag=nocache count=0 status=none
-done
-EOF
-chmod +x "$work/drop"
-drop() { echo "$work/drop $(command -v "$1")"; }
-hyperfine --warmup 5 --runs "$runs" -N --export-markdown "$work/table.md" \
-    --export-json "$work/table.json" \
-    -n "ward, store image" $warm "$(wrap_keep $wardp --root "$work/ward" run -b "$work/ward-bundle" w1)" \
-    -n "runc, store image" $warm "$(wrap runc --root "$work/runc" run -b "$work/bundle" r1)" \
-    -n "crun, store image" $warm "$(wrap crun --root "$work/crun" run -b "$work/bundle" c1)" \
-    -n "ward, plain bundle" $warm "$(wrap_keep $wardb --root "$work/ward" run -b "$work/bundle" w2)" \
-    -n "runc, plain bundle" $warm "$(wrap runc --root "$work/runc" run -b "$work/bundle" r2)" \
-    -n "crun, plain bundle" $warm "$(wrap crun --root "$work/crun" run -b "$work/bundle" c2)" \
-    -n "ward, Docker profile" $warm "$(wrap_keep $wardb --root "$work/ward" run -b "$work/docker" w3)" \
-    -n "runc, Docker profile" $warm "$(wrap runc --root "$work/runc" run -b "$work/docker" r3)" \
-    -n "crun, Docker profile" $warm "$(wrap crun --root "$work/crun" run -b "$work/docker" c3)" \
-    -n "ward, plain bundle, binary cold" --prepare "$(drop "$ward")" \
+# Warm rows prepare nothing (true); cold rows drop the runtime's binary and
+# its libraries from the page cache before each run (only those files'
+# pages, no host setting), or start ward on an empty program cache.
+drop() { echo "$repo/bench/drop-cached.sh $(command -v "$1")"; }
+rounds=${ROUNDS:-5}
+python3 bench/rounds.py time "$rounds" "$runs" 1 "$work/table" \
+    "ward, store image" true "$(wrap_keep $wardp --root "$work/ward" run -b "$work/ward-bundle" w1)" \
+    "runc, store image" true "$(wrap runc --root "$work/runc" run -b "$work/bundle" r1)" \
+    "crun, store image" true "$(wrap crun --root "$work/crun" run -b "$work/bundle" c1)" \
+    "ward, plain bundle" true "$(wrap_keep $wardb --root "$work/ward" run -b "$work/bundle" w2)" \
+    "runc, plain bundle" true "$(wrap runc --root "$work/runc" run -b "$work/bundle" r2)" \
+    "crun, plain bundle" true "$(wrap crun --root "$work/crun" run -b "$work/bundle" c2)" \
+    "ward, Docker profile" true "$(wrap_keep $wardb --root "$work/ward" run -b "$work/docker" w3)" \
+    "runc, Docker profile" true "$(wrap runc --root "$work/runc" run -b "$work/docker" r3)" \
+    "crun, Docker profile" true "$(wrap crun --root "$work/crun" run -b "$work/docker" c3)" \
+    "ward, plain bundle, binary cold" "$(drop "$ward")" \
     "$(wrap_keep $wardb --root "$work/ward" run -b "$work/bundle" w4)" \
-    -n "runc, plain bundle, binary cold" --prepare "$(drop runc)" \
+    "runc, plain bundle, binary cold" "$(drop runc)" \
     "$(wrap runc --root "$work/runc" run -b "$work/bundle" r4)" \
-    -n "crun, plain bundle, binary cold" --prepare "$(drop crun)" \
+    "crun, plain bundle, binary cold" "$(drop crun)" \
     "$(wrap crun --root "$work/crun" run -b "$work/bundle" c4)" \
-    -n "ward, Docker profile, no program cache" --prepare "rm -rf $work/ward-cold" \
+    "ward, Docker profile, no program cache" "rm -rf $work/ward-cold" \
     "$(wrap_keep $wardb --root "$work/ward-cold" run -b "$work/docker" w5)" \
-    -n "wrapper alone" $warm "$(wrap_keep /bin/true)" \
-    -n floor $warm "unshare -fmpuin --mount-proc -R $work/bundle/rootfs /bin/true"
-ratios=$(python3 - "$work/table.json" <<'PY'
-import json, sys
-results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
-wrapper = results["wrapper alone"]["mean"]
-# label, ward's row, crun's row (an empty program cache is ward's alone)
-for label, ward, crun in [(p, "ward, " + p, "crun, " + p)
-                          for p in ("store image", "plain bundle", "Docker profile",
-                                    "plain bundle, binary cold")] + [
-        ("Docker profile, ward's program cache empty", "ward, Docker profile, no program cache",
-         "crun, Docker profile")]:
-    w, c = results[ward], results[crun]
-    print("- %s: ward/crun %.2f by mean (%.1f / %.1f ms), %.2f by min (%.1f / %.1f ms); "
-          "%.2f by mean net of the wrapper (%.1f / %.1f ms)" % (
-        label, w["mean"] / c["mean"], w["mean"] * 1e3, c["mean"] * 1e3,
-        w["min"] / c["min"], w["min"] * 1e3, c["min"] * 1e3,
-        (w["mean"] - wrapper) / (c["mean"] - wrapper),
-        (w["mean"] - wrapper) * 1e3, (c["mean"] - wrapper) * 1e3))
-PY
+    "wrapper alone" true "$(wrap_keep /bin/true)" \
+    floor true "unshare -fmpuin --mount-proc -R $work/bundle/rootfs /bin/true"
+ratio() { python3 bench/rounds.py ratio "$work/table.json" "- $1" "$2" "$3" "wrapper alone"; }
+ratios=$(
+    for path in "store image" "plain bundle" "Docker profile" "plain bundle, binary cold"; do
+        ratio "$path" "ward, $path" "crun, $path"
+    done
+    # an empty program cache is ward's alone: crun compiles at every start
+    ratio "Docker profile, ward's program cache empty" \
+        "ward, Docker profile, no program cache" "crun, Docker profile"
 )
 {
     echo "## Start: \`run\` of /bin/true, side by side"
     echo
-    echo "Measured by \`make bench\` (bench/start.sh, RUNS=$runs) on $(date -u +%Y-%m-%d), $(nproc) cores,"
+    echo "Measured by \`make bench\` (bench/start.sh, RUNS=$runs, ROUNDS=$rounds) on $(date -u +%Y-%m-%d), $(nproc) cores,"
     echo "kernel $(uname -r), load average $(cut -d' ' -f1 /proc/loadavg) at the start;"
     echo "ward $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(runc --version | head -1), $(crun --version | head -1)."
     echo "Three paths, in one hyperfine run: a signed store image under the"
@@ -123,12 +105,17 @@ PY
     echo "containers-common's Docker-style seccomp profile in config.json."
     echo "Cold rows: the runtime's binary and its shared libraries dropped from the"
     echo "page cache before each run (pages other processes have mapped, such as"
-    echo "libc's, stay: ward links glibc statically, so its copy is read back), or"
+    echo "libc's, stay: ward links glibc statically, so its copy is read back;"
+    echo "this disk's read_ahead_kb is $(cat /sys/block/$(basename "$(df --output=source "$ward" | tail -1)")/queue/read_ahead_kb 2>/dev/null || echo '?'), so"
+    echo "a cold start reads a whole binary of that size or less), or"
     echo "ward on an empty state root, so that libseccomp compiles the profile"
     echo "(crun and runc compile it at every start)."
     echo "\`wrapper alone\` is the unshare wrapper every runtime runs behind here"
     echo "(crun needs it on this hybrid-cgroup host), exec'ing /bin/true: the net"
     echo "ratios subtract its mean from both runtimes, the raw ones do not."
+    echo "The command list is given $rounds times over in that run (bench/rounds.py),"
+    echo "so each command's runs are spread across it and host drift weighs on"
+    echo "all alike; \`rounds\` is the range of the ward/crun ratio round by round."
     echo
     cat "$work/table.md"
     echo

@@ -49,7 +49,7 @@ policy="--policy $repo/contrib/policies/baseline.json"
 # fault maps: a binary fresh from the linker or strip took a fifth fewer
 # faults and twice the RSS of the same bytes read back from disk.
 cold() {
-    dd if="$1" iflag=nocache count=0 status=none
+    bench/drop-cached.sh "$1"
     "$1" --help >/dev/null 2>&1 || true
 }
 # faults CMD...: "FAULTS | CPU_MS" of one run of CMD, means of 50 (perf

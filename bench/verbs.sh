@@ -1,8 +1,10 @@
 #!/bin/sh
 # The split verbs as containerd's shim calls them (create, start, state,
 # delete), each timed alone, side by side with runc and crun in one
-# hyperfine invocation per verb, plus the peak RSS of `create`. The bundle
-# is a plain busybox one running /bin/true; ward runs it under the baseline
+# hyperfine invocation per verb (its command list repeated ROUNDS times,
+# bench/rounds.py, so host drift weighs on all three alike), plus the peak
+# RSS of `create`. The bundle is a plain busybox one running /bin/true;
+# ward runs it under the baseline
 # policy (which fills its precompiled default-deny profile), runc and crun
 # as they are. Writes its section of docs/performance.md (not a test).
 #
@@ -10,7 +12,7 @@
 # (crun needs this host's cgroup2 mount hidden; ward keeps it). Caches are
 # not dropped (a shared host): these are warm figures. The wrapper alone
 # (exec'ing /bin/true) is timed in each run, and each verb's ward/crun
-# ratio is given raw and net of it. RUNS (default 30).
+# ratio is given raw and net of it. RUNS (default 30), ROUNDS (default 5).
 set -eu
 cd "$(dirname "$0")/.."
 . bench/lib-runtimes.sh
@@ -20,6 +22,7 @@ ward=$repo/build/ward
 [ -x "$ward" ] || make -s -j2 all
 work=$(mktemp -d /tmp/ward-bench-verbs.XXXXXX)
 runs=${RUNS:-30}
+rounds=${ROUNDS:-5}
 
 scripts/busybox-rootfs.sh "$work/bundle/rootfs"
 "$ward" spec --bundle "$work/bundle"
@@ -82,25 +85,16 @@ table() {
         delete) prep="$work/prep-$r gone create start" ;;
         esac
         [ "$verb" = state ] && "$work/prep-$r" gone create 2>/dev/null
-        set -- "$@" -n "$r" --prepare "$prep" "$(cmd $r $verb)"
+        set -- "$@" "$r" "$prep" "$(cmd $r $verb)"
     done
-    set -- "$@" -n "wrapper alone" --prepare true "$(wrap_keep /bin/true)"
-    hyperfine -N --warmup 3 --runs "$runs" --export-markdown "$work/$verb.md" \
-        --export-json "$work/$verb.json" "$@" >/dev/null 2>"$work/hyperfine.err" ||
-        { cat "$work/hyperfine.err" >&2; exit 1; }
+    set -- "$@" "wrapper alone" true "$(wrap_keep /bin/true)"
+    python3 bench/rounds.py time "$rounds" "$runs" 1 "$work/$verb" "$@"
     for r in ward runc crun; do "$work/prep-$r" gone; done
     echo "#### \`$verb\`"
     echo
     cat "$work/$verb.md"
     echo
-    python3 - "$work/$verb.json" <<'PY'
-import json, sys
-r = {x["command"]: x["mean"] * 1e3 for x in json.load(open(sys.argv[1]))["results"]}
-w = r["wrapper alone"]
-print("ward/crun %.2f by mean (%.1f / %.1f ms); %.2f net of the wrapper (%.1f / %.1f ms)" % (
-    r["ward"] / r["crun"], r["ward"], r["crun"], (r["ward"] - w) / (r["crun"] - w),
-    r["ward"] - w, r["crun"] - w))
-PY
+    python3 bench/rounds.py ratio "$work/$verb.json" "$verb" ward crun "wrapper alone"
     echo
 }
 
@@ -110,12 +104,11 @@ PY
 # floor is the verb's own work.
 state_direct() {
     for r in ward runc crun; do "$work/prep-$r" gone create 2>/dev/null; done
-    hyperfine -N --warmup 5 --runs "$((runs * 3))" --export-markdown "$work/state-direct.md" \
-        -n ward "$ward --root $work/ward state v-ward" \
-        -n runc "runc --root $work/runc state v-runc" \
-        -n crun "crun --root $work/crun state v-crun" \
-        -n floor "/bin/busybox true" >/dev/null 2>"$work/hyperfine.err" ||
-        { cat "$work/hyperfine.err" >&2; exit 1; }
+    python3 bench/rounds.py time "$rounds" "$((runs * 3))" 1 "$work/state-direct" \
+        ward true "$ward --root $work/ward state v-ward" \
+        runc true "runc --root $work/runc state v-runc" \
+        crun true "crun --root $work/crun state v-crun" \
+        floor true "/bin/busybox true"
     for r in ward runc crun; do "$work/prep-$r" gone; done
     echo "#### \`state\` without the wrapper, beside an exec floor"
     echo
@@ -124,9 +117,14 @@ state_direct() {
 }
 
 # rss NAME: the peak RSS (KiB) of one `create`, as /usr/bin/time reports it
-# for the runtime's own process (the init it forks is counted apart).
+# for the runtime's own process (the init it forks is counted apart). The
+# binary is read back from disk first, as after a boot: how a file was
+# written decides its page-cache folios and so how much each fault maps
+# (ward fresh from the link: 4400 KiB; read back: 2468).
 rss() {
     "$work/prep-$1" gone
+    if [ "$1" = ward ]; then bench/drop-cached.sh "$ward"; else bench/drop-cached.sh "$(command -v "$1")"; fi
+    "$work/prep-$1" create gone
     # Output to files, not pipes: the container would hold a pipe open.
     /usr/bin/time -o "$work/rss" -f '%M' sh -c "$(cmd "$1" create)" >/dev/null 2>&1
     "$work/prep-$1" gone
@@ -137,14 +135,16 @@ command -v /usr/bin/time >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-g
 {
     echo "## Split verbs: create, start, state, delete"
     echo
-    echo "Measured by bench/verbs.sh (RUNS=$runs) on $(date -u +%Y-%m-%d), $(nproc) cores,"
+    echo "Measured by bench/verbs.sh (RUNS=$runs, ROUNDS=$rounds) on $(date -u +%Y-%m-%d), $(nproc) cores,"
     echo "kernel $(uname -r), load average $(cut -d' ' -f1 /proc/loadavg) at the start;"
     echo "ward $(git rev-parse --short HEAD 2>/dev/null || echo '?') (baseline policy), $(runc --version | head -1),"
     echo "$(crun --version | head -1). A busybox bundle running /bin/true; each verb"
     echo "timed alone, its preparation (delete, create, start) outside the timing."
     echo "\`wrapper alone\` is the unshare wrapper all three run behind (crun needs"
     echo "it on this hybrid-cgroup host), exec'ing /bin/true; the net ratios"
-    echo "subtract its mean from both runtimes."
+    echo "subtract its mean from both runtimes. Each table is one hyperfine run"
+    echo "whose command list is given $rounds times over (bench/rounds.py), so host"
+    echo "drift weighs on all alike; \`rounds\` is the range of the per-round ratios."
     echo
     for verb in create start state delete; do table $verb; done
     state_direct

@@ -1,7 +1,8 @@
 #!/bin/bash
 # A container start through a real client: `ctr run --rm --runc-binary BIN`
 # of busybox's /bin/true on a private containerd 1.6, with ward, runc and
-# crun as the binary the runc shim calls, in one hyperfine invocation.
+# crun as the binary the runc shim calls, in one hyperfine invocation whose
+# command list is repeated ROUNDS times (bench/rounds.py).
 # What is timed is what a containerd user waits for: ctr asks the daemon,
 # which unpacks nothing (the image is imported before), mounts the overlay
 # snapshot, starts a shim, and the shim calls the runtime's create, start,
@@ -13,7 +14,7 @@
 # own /run, state under a temp dir, everything stopped by the pid started.
 # ward runs behind a one-line sh wrapper adding --policy baseline (what the
 # clients lane does), crun behind the unshare wrapper that hides this host's
-# cgroup2 mount from it, runc as it is. RUNS (default 30).
+# cgroup2 mount from it, runc as it is. RUNS (default 30), ROUNDS (default 5).
 set -u
 cd "$(dirname "$0")/.."
 export WARD_REPO=$PWD
@@ -51,10 +52,11 @@ for name in ward runc crun; do
     fi
 done
 
-hyperfine -N --warmup 3 --runs "$runs" --export-markdown "$CLIENT_TMP/clients.md" \
-    -n ward "$(ctr_run "$ward_bin" ward)" \
-    -n runc "$(ctr_run "$runc_bin" runc)" \
-    -n crun "$(ctr_run "$crun_bin" crun)" >"$logs/hyperfine.out" 2>&1 ||
+rounds=${ROUNDS:-5}
+python3 bench/rounds.py time "$rounds" "$runs" 1 "$CLIENT_TMP/clients" \
+    ward true "$(ctr_run "$ward_bin" ward)" \
+    runc true "$(ctr_run "$runc_bin" runc)" \
+    crun true "$(ctr_run "$crun_bin" crun)" >"$logs/hyperfine.out" 2>&1 ||
     {
         cat "$logs/hyperfine.out" >&2
         exit 1
@@ -65,7 +67,7 @@ left=$(containerd_leftovers)
 {
     echo "## Through a real client: ctr run"
     echo
-    echo "Measured by bench/clients.sh (RUNS=$runs) on $(date -u +%Y-%m-%d), $(nproc) cores,"
+    echo "Measured by bench/clients.sh (RUNS=$runs, ROUNDS=$rounds) on $(date -u +%Y-%m-%d), $(nproc) cores,"
     echo "kernel $(uname -r), load average $(cut -d' ' -f1 /proc/loadavg) at the start;"
     echo "ward $(git rev-parse --short HEAD 2>/dev/null || echo '?') (baseline policy), $(runc --version | head -1),"
     echo "$(crun --version | head -1), $(containerd --version | cut -d' ' -f2-3)."
@@ -73,7 +75,8 @@ left=$(containerd_leftovers)
     echo "before), on a private containerd: the daemon's snapshot mount, the runc"
     echo "shim, and the runtime's create, start, state and delete, as a containerd"
     echo "user waits for them. ward behind a one-line sh wrapper adding its policy,"
-    echo "crun behind the unshare wrapper hiding cgroup2, runc as it is."
+    echo "crun behind the unshare wrapper hiding cgroup2, runc as it is. The"
+    echo "command list is given $rounds times over in one hyperfine run (bench/rounds.py)."
     echo
     cat "$CLIENT_TMP/clients.md"
 } >"$CLIENT_TMP/section.md"

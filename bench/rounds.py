@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Side-by-side timing that host drift cannot tilt, for start.sh and verbs.sh.
+"""Side-by-side timing that host drift cannot tilt (start.sh, verbs.sh, clients.sh).
 
 rounds.py time ROUNDS RUNS WARMUP OUT (NAME PREPARE COMMAND)...
     One hyperfine invocation in which the command list is given ROUNDS
@@ -27,7 +27,7 @@ import tempfile
 
 
 def time_rounds(rounds, runs, warmup, out, triplets):
-    per_round = max(1, runs // rounds)
+    per_round = max(2, runs // rounds)  # two at least: a round's mean and spread
     args = ["hyperfine", "-N", "--warmup", str(warmup), "--runs", str(per_round)]
     for r in range(rounds):
         for name, prepare, command in triplets:
@@ -81,7 +81,7 @@ def ratio(path, label, ward, crun, wrapper):
 
 
 def main():
-    verb, args = sys.argv[1], sys.argv[2:]
+    verb, args = (sys.argv[1], sys.argv[2:]) if len(sys.argv) > 1 else ("", [])
     if verb == "time" and len(args) >= 7 and (len(args) - 4) % 3 == 0:
         rest = args[4:]
         time_rounds(int(args[0]), int(args[1]), int(args[2]), args[3],

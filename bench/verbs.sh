@@ -4,9 +4,9 @@
 # hyperfine invocation per verb (its command list repeated ROUNDS times,
 # bench/rounds.py, so host drift weighs on all three alike), plus the peak
 # RSS of `create`. The bundle is a plain busybox one running /bin/true;
-# ward runs it under the baseline
-# policy (which fills its precompiled default-deny profile), runc and crun
-# as they are. Writes its section of docs/performance.md (not a test).
+# ward runs it under the baseline policy (which fills its precompiled
+# default-deny profile), runc and crun as they are. Writes its section of
+# docs/performance.md (not a test).
 #
 # Each runtime runs through the same unshare wrapper as in bench/start.sh
 # (crun needs this host's cgroup2 mount hidden; ward keeps it). Caches are

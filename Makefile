@@ -92,7 +92,8 @@ $(BUILD)/libward.a: $(LIB_OBJS)
 # cache reads it back by read-around, whole windows of read_ahead_kb (8 MB
 # on this project's machine): with the debug info behind the loaded
 # segments that was 10 MB read per cold start, now the 7 MB file
-# (docs/performance.md, "Start"). The sanitizer build keeps it inline.
+# (docs/performance.md, "Process start-up: what the link changed"). The
+# sanitizer build keeps it inline.
 $(BUILD)/ward: $(MAIN_OBJ) $(BUILD)/libward.a $(if $(filter 1,$(SANITIZE)),,$(HOT_TEXT))
 ifeq ($(SANITIZE),1)
 	$(CXX) $(WARD_LDFLAGS) -o $@ $(filter-out $(HOT_TEXT),$^) $(WARD_LIBS)

@@ -123,7 +123,9 @@ state_direct() {
 # (ward fresh from the link: 4400 KiB; read back: 2468).
 rss() {
     "$work/prep-$1" gone
-    if [ "$1" = ward ]; then bench/drop-cached.sh "$ward"; else bench/drop-cached.sh "$(command -v "$1")"; fi
+    bin=$ward
+    [ "$1" = ward ] || bin=$(command -v "$1")
+    bench/drop-cached.sh "$bin"
     "$work/prep-$1" create gone
     # Output to files, not pipes: the container would hold a pipe open.
     /usr/bin/time -o "$work/rss" -f '%M' sh -c "$(cmd "$1" create)" >/dev/null 2>&1

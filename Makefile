@@ -10,7 +10,12 @@ COMMIT  := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 CXX      ?= g++
 CC       ?= gcc
 WERROR   ?= -Werror
-OPT      ?= -O2 -g
+# -Os, not -O2: measured side by side (docs/performance.md, "Process
+# start-up: what the link changed"), a warm `run` and `state` take the same
+# time either way once bench/hot-text.ld is generated for the build it
+# orders, and the binary is 3.8 MB instead of 6.3, which a start with the
+# binary out of the page cache reads back whole (2.2 ms less per cold `run`).
+OPT      ?= -Os -g
 CPPFLAGS += -Iinclude -D_GNU_SOURCE
 # A section per function and per object, so that ward's static link can drop
 # what no verb reaches (--gc-sections) and place the hot code together
@@ -86,21 +91,21 @@ $(BUILD)/libward.a: $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-# The debug info (130 MB) moves to $(BUILD)/ward.debug, which gdb, perf,
-# valgrind and addr2line find through the binary's .gnu_debuglink; the
-# binary keeps its symbol table. A start with the binary out of the page
-# cache reads it back by read-around, whole windows of read_ahead_kb (8 MB
-# on this project's machine): with the debug info behind the loaded
-# segments that was 10 MB read per cold start, now the 7 MB file
-# (docs/performance.md, "Process start-up: what the link changed"). The
-# sanitizer build keeps it inline.
+# The debug info and the symbol table move to $(BUILD)/ward.debug, which
+# gdb, perf, valgrind and addr2line find through the binary's
+# .gnu_debuglink. A start with the binary out of the page cache reads it
+# back by read-around, whole windows of read_ahead_kb (8 MB on this
+# project's machine): with the debug info behind the loaded segments that
+# was 10 MB read per cold start, now the 3.8 MB file (docs/performance.md,
+# "Process start-up: what the link changed"). The sanitizer build keeps it
+# inline.
 $(BUILD)/ward: $(MAIN_OBJ) $(BUILD)/libward.a $(if $(filter 1,$(SANITIZE)),,$(HOT_TEXT))
 ifeq ($(SANITIZE),1)
 	$(CXX) $(WARD_LDFLAGS) -o $@ $(filter-out $(HOT_TEXT),$^) $(WARD_LIBS)
 else
 	$(CXX) $(WARD_LDFLAGS) -o $@.full $(filter-out $(HOT_TEXT),$^) $(WARD_LIBS)
 	objcopy --only-keep-debug $@.full $@.debug
-	objcopy --strip-debug --add-gnu-debuglink=$@.debug $@.full $@
+	objcopy --strip-all --add-gnu-debuglink=$@.debug $@.full $@
 	rm $@.full
 endif
 

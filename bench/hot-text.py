@@ -135,9 +135,24 @@ def pattern(section, path, shared):
     return f"*{os.path.basename(path)}({section})"
 
 
+def symbol_file(binary):
+    """The file that holds the binary's symbol table: the one its
+    .gnu_debuglink names, beside it (the link strips build/ward), or the
+    binary itself."""
+    out = subprocess.run(["readelf", "-p", ".gnu_debuglink", binary], capture_output=True, text=True,
+                         errors="replace").stdout
+    m = re.search(r"^\s*\[\s*0\]\s+(\S+)", out, re.M)
+    if m:
+        debug = os.path.join(os.path.dirname(binary), m.group(1))
+        if os.path.exists(debug):
+            return debug
+    return binary
+
+
 def symbols(binary):
     """name: link addresses of the binary's code symbols."""
-    out = subprocess.run(["nm", "--defined-only", binary], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(["nm", "--defined-only", symbol_file(binary)], capture_output=True, text=True,
+                         check=True).stdout
     found = collections.defaultdict(list)
     for line in out.splitlines():
         f = line.split()

@@ -13,6 +13,23 @@ bench_tools() {
         }
     done
 }
+# bench_state_dir: prints a new directory on tmpfs for the runtimes' state
+# roots (--root). On a host that systemd runs, /run is tmpfs, and that is
+# where containerd, CRI-O, podman and Docker keep runc's and crun's state
+# (ward's default root is /run/ward; the clients lane mounts a tmpfs on
+# its containerd's /run). This machine has no systemd, and its /run is on
+# the ext4 root, where creating a file takes ten times as long as on tmpfs
+# (docs/performance.md, "Where a `run` spends its time").
+bench_state_dir() {
+    for base in /run /dev/shm; do
+        if [ "$(stat -f -c %T "$base" 2>/dev/null)" = tmpfs ]; then
+            mktemp -d "$base/ward-bench-state.XXXXXX"
+            return
+        fi
+    done
+    echo "bench: no tmpfs at /run or /dev/shm for the state roots" >&2
+    return 1
+}
 wrap() { echo "unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec \"\$0\" \"\$@\"' $*"; }
 wrap_keep() { echo "unshare -m --propagation private sh -c ': /sys/fs/cgroup/unified; exec \"\$0\" \"\$@\"' $*"; }
 

@@ -20,6 +20,8 @@
 # hidden from it, so every runtime runs through the same unshare wrapper and
 # pays the same cost for it (ward keeps the mount: it needs cgroup2). The
 # wrapper alone is timed too, and each ratio is given raw and net of it.
+# Every runtime's state root (--root) is on tmpfs, as /run is where clients
+# keep it (bench_state_dir); bundles and the store stay on the disk.
 # Warm and cold in the same run: cold drops the runtime's binary and its
 # libraries from the page cache, or (Docker profile) empties ward's
 # program cache.
@@ -32,7 +34,8 @@ bench_tools hyperfine runc crun umoci
 repo=$PWD
 ward=$repo/build/ward
 work=$(mktemp -d /tmp/ward-bench.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+state=$(bench_state_dir)
+trap 'rm -rf "$work" "$state"' EXIT
 scripts/busybox-rootfs.sh "$work/bundle/rootfs"
 "$ward" spec --bundle "$work/bundle"
 python3 bench/docker_profile_to_oci.py /usr/share/containers/seccomp.json >"$work/docker-profile.json"
@@ -65,23 +68,23 @@ runs=${RUNS:-50}
 drop() { echo "$repo/bench/drop-cached.sh $(command -v "$1")"; }
 rounds=${ROUNDS:-5}
 python3 bench/rounds.py time "$rounds" "$runs" 1 "$work/table" \
-    "ward, store image" true "$(wrap_keep $wardp --root "$work/ward" run -b "$work/ward-bundle" w1)" \
-    "runc, store image" true "$(wrap runc --root "$work/runc" run -b "$work/bundle" r1)" \
-    "crun, store image" true "$(wrap crun --root "$work/crun" run -b "$work/bundle" c1)" \
-    "ward, plain bundle" true "$(wrap_keep $wardb --root "$work/ward" run -b "$work/bundle" w2)" \
-    "runc, plain bundle" true "$(wrap runc --root "$work/runc" run -b "$work/bundle" r2)" \
-    "crun, plain bundle" true "$(wrap crun --root "$work/crun" run -b "$work/bundle" c2)" \
-    "ward, Docker profile" true "$(wrap_keep $wardb --root "$work/ward" run -b "$work/docker" w3)" \
-    "runc, Docker profile" true "$(wrap runc --root "$work/runc" run -b "$work/docker" r3)" \
-    "crun, Docker profile" true "$(wrap crun --root "$work/crun" run -b "$work/docker" c3)" \
+    "ward, store image" true "$(wrap_keep $wardp --root "$state/ward" run -b "$work/ward-bundle" w1)" \
+    "runc, store image" true "$(wrap runc --root "$state/runc" run -b "$work/bundle" r1)" \
+    "crun, store image" true "$(wrap crun --root "$state/crun" run -b "$work/bundle" c1)" \
+    "ward, plain bundle" true "$(wrap_keep $wardb --root "$state/ward" run -b "$work/bundle" w2)" \
+    "runc, plain bundle" true "$(wrap runc --root "$state/runc" run -b "$work/bundle" r2)" \
+    "crun, plain bundle" true "$(wrap crun --root "$state/crun" run -b "$work/bundle" c2)" \
+    "ward, Docker profile" true "$(wrap_keep $wardb --root "$state/ward" run -b "$work/docker" w3)" \
+    "runc, Docker profile" true "$(wrap runc --root "$state/runc" run -b "$work/docker" r3)" \
+    "crun, Docker profile" true "$(wrap crun --root "$state/crun" run -b "$work/docker" c3)" \
     "ward, plain bundle, binary cold" "$(drop "$ward")" \
-    "$(wrap_keep $wardb --root "$work/ward" run -b "$work/bundle" w4)" \
+    "$(wrap_keep $wardb --root "$state/ward" run -b "$work/bundle" w4)" \
     "runc, plain bundle, binary cold" "$(drop runc)" \
-    "$(wrap runc --root "$work/runc" run -b "$work/bundle" r4)" \
+    "$(wrap runc --root "$state/runc" run -b "$work/bundle" r4)" \
     "crun, plain bundle, binary cold" "$(drop crun)" \
-    "$(wrap crun --root "$work/crun" run -b "$work/bundle" c4)" \
-    "ward, Docker profile, no program cache" "rm -rf $work/ward-cold" \
-    "$(wrap_keep $wardb --root "$work/ward-cold" run -b "$work/docker" w5)" \
+    "$(wrap crun --root "$state/crun" run -b "$work/bundle" c4)" \
+    "ward, Docker profile, no program cache" "rm -rf $state/ward-cold" \
+    "$(wrap_keep $wardb --root "$state/ward-cold" run -b "$work/docker" w5)" \
     "wrapper alone" true "$(wrap_keep /bin/true)" \
     floor true "unshare -fmpuin --mount-proc -R $work/bundle/rootfs /bin/true"
 ratio() { python3 bench/rounds.py ratio "$work/table.json" "- $1" "$2" "$3" "wrapper alone"; }
@@ -113,6 +116,8 @@ ratios=$(
     echo "\`wrapper alone\` is the unshare wrapper every runtime runs behind here"
     echo "(crun needs it on this hybrid-cgroup host), exec'ing /bin/true: the net"
     echo "ratios subtract its mean from both runtimes, the raw ones do not."
+    echo "State roots (--root) on $(stat -f -c %T "$state") ($(dirname "$state")), as /run is on a host"
+    echo "that systemd runs; bundles, the store and the binaries on the disk."
     echo "The command list is given $rounds times over in that run (bench/rounds.py),"
     echo "so each command's runs are spread across it and host drift weighs on"
     echo "all alike; \`rounds\` is the range of the ward/crun ratio round by round."

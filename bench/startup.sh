@@ -20,12 +20,13 @@ repo=$PWD
 [ $# -gt 0 ] || set -- "ward=$repo/build/ward"
 runs=${RUNS:-200}
 work=$(mktemp -d /tmp/ward-bench-startup.XXXXXX)
+state=$(bench_state_dir)
 ward=${1#*=}
 cleanup() {
-    "$ward" --root "$work/root" delete --force su-state >/dev/null 2>&1 || true
-    "$ward" --root "$work/root" delete --force su-create >/dev/null 2>&1 || true
-    crun --root "$work/crun" delete --force su-crun >/dev/null 2>&1 || true
-    rm -rf "$work"
+    "$ward" --root "$state/ward" delete --force su-state >/dev/null 2>&1 || true
+    "$ward" --root "$state/ward" delete --force su-create >/dev/null 2>&1 || true
+    crun --root "$state/crun" delete --force su-crun >/dev/null 2>&1 || true
+    rm -rf "$work" "$state"
 }
 trap cleanup EXIT
 
@@ -41,7 +42,7 @@ json.dump(config, open(sys.argv[1], "w"), indent=2)
 PY
 printf 'int main(void) { return 0; }\n' | gcc -O2 -static-pie -x c - -o "$work/floor"
 policy="--policy $repo/contrib/policies/baseline.json"
-"$ward" --root "$work/root" $policy create --bundle "$work/bundle" su-state
+"$ward" --root "$state/ward" $policy create --bundle "$work/bundle" su-state
 
 # cold BINARY: drops BINARY from the page cache and runs it once, so its
 # pages are cached as the first exec after a boot reads them. How a file was
@@ -68,11 +69,11 @@ create_figures() {
     for i in 1 2 3 4 5; do
         case $1 in
         crun)
-            crun --root "$work/crun" delete --force su-crun >/dev/null 2>&1 || true
-            cmd=$(wrap crun --root "$work/crun" create --bundle "$work/bundle" su-crun) ;;
+            crun --root "$state/crun" delete --force su-crun >/dev/null 2>&1 || true
+            cmd=$(wrap crun --root "$state/crun" create --bundle "$work/bundle" su-crun) ;;
         *)
-            "$1" --root "$work/root" delete --force su-create >/dev/null 2>&1 || true
-            cmd=$(wrap_keep "$1" --root "$work/root" $policy create --bundle "$work/bundle" su-create) ;;
+            "$1" --root "$state/ward" delete --force su-create >/dev/null 2>&1 || true
+            cmd=$(wrap_keep "$1" --root "$state/ward" $policy create --bundle "$work/bundle" su-create) ;;
         esac
         /usr/bin/time -o "$work/time" -f '%M %R' sh -c "$cmd" >/dev/null 2>&1
         rss="$rss $(cut -d' ' -f1 "$work/time")"
@@ -98,7 +99,7 @@ for pair in $pairs; do
     bin=${pair#*=}
     case $label in
     floor) set -- "$@" "floor=$bin" ;;
-    *) set -- "$@" "$label state=$bin --root $work/root state su-state" "$label --help=$bin --help" ;;
+    *) set -- "$@" "$label state=$bin --root $state/ward state su-state" "$label --help=$bin --help" ;;
     esac
 done
 python3 bench/alternate.py "$runs" "$@" >"$work/times.md"
@@ -109,11 +110,11 @@ for pair in $pairs; do
     label=${pair%%=*}
     bin=${pair#*=}
     [ "$label" = floor ] && continue
-    set -- "$@" -p "$label create=$bin --root $work/root delete --force su-create" \
-        "$label create=$(wrap_keep "$bin" --root "$work/root" $policy create --bundle "$work/bundle" su-create)"
+    set -- "$@" -p "$label create=$bin --root $state/ward delete --force su-create" \
+        "$label create=$(wrap_keep "$bin" --root "$state/ward" $policy create --bundle "$work/bundle" su-create)"
 done
-set -- "$@" -p "crun create=crun --root $work/crun delete --force su-crun" \
-    "crun create=$(wrap crun --root "$work/crun" create --bundle "$work/bundle" su-crun)"
+set -- "$@" -p "crun create=crun --root $state/crun delete --force su-crun" \
+    "crun create=$(wrap crun --root "$state/crun" create --bundle "$work/bundle" su-crun)"
 python3 bench/alternate.py "$((runs / 4))" "$@" >"$work/create.md"
 
 {
@@ -128,6 +129,8 @@ python3 bench/alternate.py "$((runs / 4))" "$@" >"$work/create.md"
     echo "\`create\`: the median of 5 runs through bench/verbs.sh's wrapper (/usr/bin/time:"
     echo "the peak RSS of the command's largest process, which is the runtime's own;"
     echo "the faults of all its processes but the container's, the wrapper's included)."
+    echo "State roots on $(stat -f -c %T "$state") ($(dirname "$state")), as /run is on a host that"
+    echo "systemd runs."
     echo
     echo "| binary | faults, \`state\` | CPU, \`state\` [ms] | faults, \`--help\` | CPU, \`--help\` [ms] | \`create\` peak RSS [KiB] | faults, \`create\` |"
     echo "|:---|---:|---:|---:|---:|---:|---:|"
@@ -138,7 +141,7 @@ python3 bench/alternate.py "$((runs / 4))" "$@" >"$work/create.md"
         floor) echo "| floor | $(faults "$bin") | | | | |" ;;
         *)
             set -- $(create_figures "$bin")
-            echo "| $label | $(faults "$bin" --root "$work/root" state su-state) | $(faults "$bin" --help) | $1 | $2 |" ;;
+            echo "| $label | $(faults "$bin" --root "$state/ward" state su-state) | $(faults "$bin" --help) | $1 | $2 |" ;;
         esac
     done
     set -- $(create_figures crun)
@@ -150,7 +153,7 @@ python3 bench/alternate.py "$((runs / 4))" "$@" >"$work/create.md"
         label=${pair%%=*}
         bin=${pair#*=}
         [ "$label" = floor ] && continue
-        echo "- $label: $(by_part "$bin" --root "$work/root" state su-state)"
+        echo "- $label: $(by_part "$bin" --root "$state/ward" state su-state)"
     done
     echo
     echo "Wall time, $runs runs of each, the commands in turn (bench/alternate.py;"

@@ -21,6 +21,7 @@ repo=$PWD
 ward=$repo/build/ward
 [ -x "$ward" ] || make -s -j2 all
 work=$(mktemp -d /tmp/ward-bench-verbs.XXXXXX)
+state=$(bench_state_dir)
 runs=${RUNS:-30}
 rounds=${ROUNDS:-5}
 
@@ -41,8 +42,8 @@ rt() {
     name=$1
     shift
     case $name in
-    ward) wrap_keep "$ward" --root "$work/ward" --policy "$repo/contrib/policies/baseline.json" "$@" ;;
-    *) wrap "$name" --root "$work/$name" "$@" ;;
+    ward) wrap_keep "$ward" --root "$state/ward" --policy "$repo/contrib/policies/baseline.json" "$@" ;;
+    *) wrap "$name" --root "$state/$name" "$@" ;;
     esac
 }
 cmd() {
@@ -68,7 +69,7 @@ for r in ward runc crun; do
 done
 cleanup() {
     for r in ward runc crun; do "$work/prep-$r" gone; done
-    rm -rf "$work"
+    rm -rf "$work" "$state"
 }
 trap cleanup EXIT
 
@@ -105,9 +106,9 @@ table() {
 state_direct() {
     for r in ward runc crun; do "$work/prep-$r" gone create 2>/dev/null; done
     python3 bench/rounds.py time "$rounds" "$((runs * 3))" 1 "$work/state-direct" \
-        ward true "$ward --root $work/ward state v-ward" \
-        runc true "runc --root $work/runc state v-runc" \
-        crun true "crun --root $work/crun state v-crun" \
+        ward true "$ward --root $state/ward state v-ward" \
+        runc true "runc --root $state/runc state v-runc" \
+        crun true "crun --root $state/crun state v-crun" \
         floor true "/bin/busybox true"
     for r in ward runc crun; do "$work/prep-$r" gone; done
     echo "#### \`state\` without the wrapper, beside an exec floor"
@@ -142,6 +143,8 @@ command -v /usr/bin/time >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-g
     echo "ward $(git rev-parse --short HEAD 2>/dev/null || echo '?') (baseline policy), $(runc --version | head -1),"
     echo "$(crun --version | head -1). A busybox bundle running /bin/true; each verb"
     echo "timed alone, its preparation (delete, create, start) outside the timing."
+    echo "State roots (--root) on $(stat -f -c %T "$state") ($(dirname "$state")), as /run is on a"
+    echo "host that systemd runs."
     echo "\`wrapper alone\` is the unshare wrapper all three run behind (crun needs"
     echo "it on this hybrid-cgroup host), exec'ing /bin/true; the net ratios"
     echo "subtract its mean from both runtimes. Each table is one hyperfine run"

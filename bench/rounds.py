@@ -15,8 +15,10 @@ rounds.py time ROUNDS RUNS WARMUP OUT (NAME PREPARE COMMAND)...
 
 rounds.py ratio OUT.json LABEL WARD CRUN WRAPPER
     One line: WARD's mean over CRUN's, raw and net of WRAPPER's mean (the
-    unshare wrapper both run behind), the min ratio, and the range of the
-    per-round ratios, which shows how much the figure moves with the host.
+    unshare wrapper both run behind), the median and min ratios (a long
+    tail of slow runs moves the mean, not the median), and the range of
+    the per-round ratios, which shows how much the figure moves with the
+    host.
 """
 import json
 import math
@@ -71,9 +73,12 @@ def ratio(path, label, ward, crun, wrapper):
     results = {r["command"]: r for r in json.load(open(path))["results"]}
     w, c, base = results[ward], results[crun], results[wrapper]["mean"]
     per_round = [a / b for a, b in zip(w["round_means"], c["round_means"])]
-    print("%s: ward/crun %.2f by mean (%.1f / %.1f ms), %.2f by min (%.1f / %.1f ms); "
+    w_median, c_median = statistics.median(w["times"]), statistics.median(c["times"])
+    print("%s: ward/crun %.2f by mean (%.1f / %.1f ms), %.2f by median (%.1f / %.1f ms), "
+          "%.2f by min (%.1f / %.1f ms); "
           "%.2f by mean net of the wrapper (%.1f / %.1f ms); rounds %.2f-%.2f" % (
               label, w["mean"] / c["mean"], w["mean"] * 1e3, c["mean"] * 1e3,
+              w_median / c_median, w_median * 1e3, c_median * 1e3,
               w["min"] / c["min"], w["min"] * 1e3, c["min"] * 1e3,
               (w["mean"] - base) / (c["mean"] - base),
               (w["mean"] - base) * 1e3, (c["mean"] - base) * 1e3,

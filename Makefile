@@ -14,7 +14,7 @@ WERROR   ?= -Werror
 # start-up: what the link changed"), a warm `run` and `state` take the same
 # time either way once bench/hot-text.ld is generated for the build it
 # orders, and the binary is 3.8 MB instead of 6.3, which a start with the
-# binary out of the page cache reads back whole (2.2 ms less per cold `run`).
+# binary out of the page cache reads back whole (1.5 ms less per cold `run`).
 OPT      ?= -Os -g
 CPPFLAGS += -Iinclude -D_GNU_SOURCE
 # A section per function and per object, so that ward's static link can drop

@@ -30,6 +30,10 @@ bench_state_dir() {
     echo "bench: no tmpfs at /run or /dev/shm for the state roots" >&2
     return 1
 }
+# bench_state_note DIR: the sentence each bench's section says about it.
+bench_state_note() {
+    echo "State roots (--root) on tmpfs ($(dirname "$1")), as /run is on a host that systemd runs."
+}
 wrap() { echo "unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec \"\$0\" \"\$@\"' $*"; }
 wrap_keep() { echo "unshare -m --propagation private sh -c ': /sys/fs/cgroup/unified; exec \"\$0\" \"\$@\"' $*"; }
 

@@ -22,6 +22,13 @@ ward=$repo/build/ward
 [ -x "$ward" ] || make -s -j2 all
 work=$(mktemp -d /tmp/ward-bench-verbs.XXXXXX)
 state=$(bench_state_dir)
+cleanup() {
+    for r in ward runc crun; do
+        [ ! -x "$work/prep-$r" ] || "$work/prep-$r" gone
+    done
+    rm -rf "$work" "$state"
+}
+trap cleanup EXIT
 runs=${RUNS:-30}
 rounds=${ROUNDS:-5}
 
@@ -67,11 +74,6 @@ for r in ward runc crun; do
     } >"$work/prep-$r"
     chmod +x "$work/prep-$r"
 done
-cleanup() {
-    for r in ward runc crun; do "$work/prep-$r" gone; done
-    rm -rf "$work" "$state"
-}
-trap cleanup EXIT
 
 # table VERB: one hyperfine run of VERB for the three runtimes, with the
 # preparation that verb needs before each timed run.
@@ -143,8 +145,7 @@ command -v /usr/bin/time >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-g
     echo "ward $(git rev-parse --short HEAD 2>/dev/null || echo '?') (baseline policy), $(runc --version | head -1),"
     echo "$(crun --version | head -1). A busybox bundle running /bin/true; each verb"
     echo "timed alone, its preparation (delete, create, start) outside the timing."
-    echo "State roots (--root) on $(stat -f -c %T "$state") ($(dirname "$state")), as /run is on a"
-    echo "host that systemd runs."
+    bench_state_note "$state"
     echo "\`wrapper alone\` is the unshare wrapper all three run behind (crun needs"
     echo "it on this hybrid-cgroup host), exec'ing /bin/true; the net ratios"
     echo "subtract its mean from both runtimes. Each table is one hyperfine run"

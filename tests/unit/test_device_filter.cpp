@@ -8,6 +8,7 @@
 #include "ward/spec/parse.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <algorithm>
 #include <random>
 #include <set>
 #include <sstream>
@@ -259,6 +260,37 @@ BOOST_AUTO_TEST_CASE(docker_rules_reduce_to_two_chains) {
     BOOST_TEST(m == (std::vector<std::string>{"allow b *:* m", "allow c *:* m"}),
                boost::test_tools::per_element());
     BOOST_TEST(first_difference(with_standard(docker)) == "");
+}
+
+// The kernel's verifier backtracks at every test of a register a path has
+// already pinned (the default set loaded 3.4 times slower as one type,
+// major and minor test per rule): each type and major is tested once, even
+// where the config lists them apart, and the decisions stay the same.
+BOOST_AUTO_TEST_CASE(each_type_and_major_is_tested_once) {
+    auto tests_of = [](const std::vector<bpf_insn>& prog, uint8_t reg) {
+        return std::count_if(prog.begin(), prog.end(), [&](const bpf_insn& i) {
+            return (i.code & 0x07) == BPF_JMP && i.code != (BPF_JMP | BPF_JA) &&
+                   i.code != (BPF_JMP | BPF_EXIT) && i.dst_reg == reg;
+        });
+    };
+    auto standard = with_standard({rule(false, 'a', kAnyNumber, kAnyNumber, "rwm")});
+    auto prog = compile(standard);
+    BOOST_TEST(tests_of(prog, BPF_REG_2) == 1);     // type c
+    BOOST_TEST(tests_of(prog, BPF_REG_4) == 3);     // majors 1, 5, 136
+    BOOST_TEST(tests_of(prog, BPF_REG_5) == 7);     // the minors of 1 and 5
+    // Majors interleaved in the list, a block rule between char rules, and
+    // a deny that must stay ahead of the allow it overlaps.
+    std::vector<DeviceRule> mixed = {
+        rule(false, 'a', kAnyNumber, kAnyNumber, "rwm"), rule(true, 'c', 1, 3, "rw"),
+        rule(true, 'c', 5, 0, "rw"),  rule(true, 'b', 8, 0, "rw"),
+        rule(true, 'c', 1, 5, "rw"),  rule(true, 'c', 10, kAnyNumber, "rw"),
+        rule(false, 'c', 10, 200, "rw"), rule(true, 'c', 5, 2, "rw")};
+    prog = compile(mixed);
+    BOOST_TEST(tests_of(prog, BPF_REG_2) == 2); // c once, b once
+    BOOST_TEST(tests_of(prog, BPF_REG_4) == 4); // 1, 5, 8, 10 once each
+    BOOST_TEST(first_difference(mixed) == "");
+    BOOST_TEST(!device_allowed(mixed, 'c', 10, 200, kDevRead));
+    BOOST_TEST(device_allowed(mixed, 'c', 10, 1, kDevRead));
 }
 
 BOOST_AUTO_TEST_CASE(allow_everything_compiles_to_return_one) {

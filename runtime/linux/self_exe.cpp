@@ -15,6 +15,7 @@
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #ifndef MFD_EXEC
@@ -27,10 +28,50 @@ namespace {
 
 constexpr int kSeals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
 
-// Whether the mount `fd` is on is one of this mount namespace's (listed in
-// /proc/self/mountinfo). Anything unknown counts as attached: the answer
-// "detached" must be certain, or ward would run unprotected.
+// statmount(2) (Linux 6.8) and the unique mount id it takes; the
+// headers of older systems lack both.
+#ifndef SYS_statmount
+#define SYS_statmount 457
+#endif
+#ifndef STATX_MNT_ID_UNIQUE
+#define STATX_MNT_ID_UNIQUE 0x00004000U
+#endif
+constexpr uint64_t kStatmountSbBasic = 0x1; // STATMOUNT_SB_BASIC
+
+// struct mnt_id_req, version 0.
+struct MountIdRequest {
+    uint32_t size = sizeof(MountIdRequest);
+    uint32_t spare = 0;
+    uint64_t mnt_id = 0;
+    uint64_t param = kStatmountSbBasic;
+};
+
+enum class Membership { attached, detached, unknown };
+
+// statmount looks the mount up in the caller's mount namespace only:
+// ENOENT means it is in none of ours. About 1 us, where reading
+// mountinfo took 35-70 us on the path of every create, run and exec.
+Membership statmount_membership(int fd) {
+    struct statx sx {};
+    if (::statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID_UNIQUE, &sx) < 0 ||
+        !(sx.stx_mask & STATX_MNT_ID_UNIQUE))
+        return Membership::unknown;
+    MountIdRequest request;
+    request.mnt_id = sx.stx_mnt_id;
+    alignas(8) char reply[512]; // struct statmount's fixed part; no strings asked for
+    if (::syscall(SYS_statmount, &request, reply, sizeof reply, 0) == 0)
+        return Membership::attached;
+    return errno == ENOENT ? Membership::detached : Membership::unknown;
+}
+
+// Whether the mount `fd` is on is one of this mount namespace's: by
+// statmount, else (before Linux 6.8) listed in /proc/self/mountinfo.
+// Anything unknown counts as attached: the answer "detached" must be
+// certain, or ward would run unprotected.
 bool mount_is_attached(int fd) {
+    Membership by_statmount = statmount_membership(fd);
+    if (by_statmount != Membership::unknown)
+        return by_statmount == Membership::attached;
     struct statx sx {};
     if (::statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) < 0 || !(sx.stx_mask & STATX_MNT_ID))
         return true;

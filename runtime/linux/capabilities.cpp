@@ -37,12 +37,16 @@ std::string capability_name(int cap) {
 }
 
 // The highest capability the running kernel knows. Probing the bounding set
-// needs no /proc, which may not be mounted in the container.
+// needs no /proc, which may not be mounted in the container. PR_CAPBSET_READ
+// says EINVAL exactly above the last one, so a binary search over 0..63
+// finds it in 6 calls instead of one per capability.
 int last_kernel_capability() {
-    int last = 0;
-    while (last < 63 && ::prctl(PR_CAPBSET_READ, last + 1, 0, 0, 0) >= 0)
-        ++last;
-    return last;
+    int known = 0, unknown = 64; // CAP_CHOWN (0) always exists
+    while (unknown - known > 1) {
+        int mid = (known + unknown) / 2;
+        (::prctl(PR_CAPBSET_READ, mid, 0, 0, 0) >= 0 ? known : unknown) = mid;
+    }
+    return known;
 }
 
 using CapSet = uint64_t;

@@ -195,6 +195,9 @@ void finalize_process(const FinalizeContext& ctx) {
     if (filter && !load_before_capset && filter->uses_notify())
         load_filter(*filter, ctx);
 
+    // ward's last procfs access is behind it: the unmount of its private
+    // procfs overlaps the wait for start instead of delaying the exec.
+    linux::release_procfs_handle();
     // From here ward may exit (`create` returns, a detached exec too).
     stop_dying_with_parent();
     own_fault_step(ctx, "detached");

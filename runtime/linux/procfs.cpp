@@ -248,6 +248,15 @@ const ProcfsHandle& procfs_handle() {
     return c.handle;
 }
 
+void release_procfs_handle() {
+    Cached& c = cache();
+    if (c.owner != ::getpid())
+        c.handle.root.release(); // a parent's number: not ours to close
+    c.handle.root.reset();
+    c.owner = 0;
+    c.mount.reset();
+}
+
 bool prepare_procfs() {
     try {
         procfs_handle();

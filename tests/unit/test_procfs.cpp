@@ -107,4 +107,25 @@ BOOST_AUTO_TEST_CASE(a_forked_child_makes_its_own_handle) {
     BOOST_TEST(WEXITSTATUS(status) == 0);
 }
 
+// Released, the handle is closed (its private procfs unmounted then, not
+// at the exec); a child leaves the number it inherited open; a later use
+// makes a new handle that works.
+BOOST_AUTO_TEST_CASE(a_released_handle_is_closed_and_made_again_on_use) {
+    int before = procfs_handle().root.get();
+    pid_t pid = ::fork();
+    BOOST_REQUIRE(pid >= 0);
+    if (pid == 0) {
+        release_procfs_handle(); // the parent's number: left open
+        ::_exit(::fcntl(before, F_GETFD) >= 0 ? 0 : 2);
+    }
+    int status = 0;
+    BOOST_REQUIRE(::waitpid(pid, &status, 0) == pid);
+    BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+    release_procfs_handle();
+    BOOST_TEST(::fcntl(before, F_GETFD) < 0);
+    BOOST_TEST(errno == EBADF);
+    BOOST_TEST(procfs_exists("/proc/self/oom_score_adj"));
+    BOOST_TEST(procfs_handle().root.get() >= 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -87,6 +87,14 @@ const ProcfsHandle& procfs_handle();
 // first use will then retry and say why.
 bool prepare_procfs();
 
+// Closes the calling process's handle (a number it inherited is left
+// alone). Closing a private instance or a clone unmounts it, and the kernel
+// waits for an RCU grace period (50-60 us here); at execve, which closes
+// it otherwise, that wait would delay the container's first instruction.
+// finalize_process calls this once ward's last procfs access is behind it,
+// before the init waits for `start`. A later use makes a new handle.
+void release_procfs_handle();
+
 // open_in_procfs / a whole write through the calling process's handle.
 UniqueFd open_procfs(const std::string& path, int flags);
 void write_procfs(const std::string& path, std::string_view data);

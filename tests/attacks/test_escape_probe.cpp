@@ -10,12 +10,12 @@
 //                answer (EPERM from ward where a kernel without modules
 //                says ENOSYS): something in between refused it;
 //   NOT BLOCKED  the probe got what the attack needs;
-//   COULD NOT RUN the probe printed nothing for it or could not try.
-// A policy refused exactly as the control was shows nothing: its line
-// says "not shown on this host". A case whose attempt the host itself
-// refuses in every run the same way (no /proc/kcore in this kernel, x32
-// disabled) is skipped by its precondition, with the reason: it can prove
-// nothing here, and is counted as skipped, not passed. probe_lists_every_attempt keeps the cases and the
+//   COULD NOT RUN the probe printed nothing for it, could not try, or was
+//                refused exactly as the control was (nothing shown).
+// A case whose attempt the host itself refuses in every run the same way
+// (no /proc/kcore in this kernel, x32 disabled) is skipped by its
+// precondition, with the reason: it can prove nothing here, and is counted
+// as skipped, not passed. probe_lists_every_attempt keeps the cases and the
 // probe's attempts one set: an attempt without a case would go unjudged.
 #include "attacks/attack.hpp"
 
@@ -360,16 +360,8 @@ void judge(const std::string& name) {
         else if (control->verdict == "refused" && control->token != a->token)
             report(attack, Outcome::blocked,
                    shown(*a) + " (without ward the host answers " + control->token + ")");
-        else if (control->verdict == "refused")
-            // The host refuses it just so: this line shows nothing either
-            // way. Reached only when another policy answered otherwise (an
-            // x32 call ENOSYS on a kernel without x32, SIGSYS from
-            // default-deny's filter); when none did, ShownOnThisHost
-            // skipped the case.
-            BOOST_TEST_MESSAGE("attack " + attack + ": not shown on this host: " + shown(*a) +
-                               ", as without ward");
         else
-            report(attack, Outcome::could_not_run, shown(*a) + "; the control could not run");
+            report(attack, Outcome::could_not_run, shown(*a) + ", as without ward: nothing shown");
     }
     if (control && control->verdict == "allowed")
         report_control("escape/" + name, true, control->detail);

@@ -358,10 +358,6 @@ State create_container(const Globals& globals, const CreateOptions& options,
     if (spec.linux && spec.linux->seccomp)
         state.seccomp_profile = spec.linux->seccomp->builtin_profile;
     state.rootfs_overlay = overlay;
-    // The config as run: with what the policy filled.
-    write_file_atomic(dir.config_path(),
-                      json::serialize(spec::spec_to_json(spec), json::Style::pretty));
-    record_policy(dir, policy);
 
     std::optional<cgroups::Cgroup> cgroup;
     cgroups::DeviceFilter device_filter;
@@ -485,6 +481,14 @@ State create_container(const Globals& globals, const CreateOptions& options,
     std::string creating = json::serialize(oci_state(state, Status::creating, false));
     sync_send(parent_sync.get(), SyncType::go, creating);
     fault_point("create:go-sent");
+    // The config as run (with what the policy filled) and the policy
+    // record, written while the init sets up its root: only verbs on a
+    // created container read them (exec, update, hooks, audit), and
+    // `delete --force` needs neither. Written before "go", they delayed
+    // the init by their serialising (about 0.25 ms on the test machine).
+    write_file_atomic(dir.config_path(),
+                      json::serialize(spec::spec_to_json(spec), json::Style::pretty));
+    record_policy(dir, policy);
 
     while (true) {
         auto msg = sync_receive(parent_sync.get());

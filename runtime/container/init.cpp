@@ -200,8 +200,12 @@ void wait_for_start(const InitContext& ctx, Reporter& reporter, const std::strin
     // (hooks and the container process never see them). (CVE-2024-21626)
     ctx.handles->close_all();
 
+    // Also before createContainer hooks alone: ward writes the config as
+    // run after "go", and a hook may read it (as the bundle's config.json
+    // of a store image); the parent answers only once it is written.
     if (!hooks_of(spec, &spec::Hooks::prestart).empty() ||
-        !hooks_of(spec, &spec::Hooks::create_runtime).empty()) {
+        !hooks_of(spec, &spec::Hooks::create_runtime).empty() ||
+        !hooks_of(spec, &spec::Hooks::create_container).empty()) {
         sync_send(ctx.sync_fd, SyncType::run_hooks);
         sync_expect(ctx.sync_fd, SyncType::hooks_done);
     }

@@ -175,4 +175,23 @@ BOOST_AUTO_TEST_CASE(hooks_receive_their_args_and_env) {
     BOOST_TEST(out.find("first from-config") != std::string::npos, "hook wrote: " << out);
 }
 
+// ward writes the config as run into the state dir while the init sets
+// up; a createContainer hook (the only create-phase hook here) still finds
+// it there: for a store image that file is the bundle's config.json.
+BOOST_AUTO_TEST_CASE(a_create_container_hook_alone_finds_the_config_as_run) {
+    HookedBundle b;
+    std::string id = b.new_id("cfgrun");
+    std::string script = b.bundle_dir + "/copy-config.sh";
+    write_executable(script, "#!/bin/sh\ncat >/dev/null\ncp \"$1\" \"$2\"\n");
+    Json hooks = Json::object();
+    hooks["createContainer"] = Json::array(
+        {hook(script, {"copy-config.sh", b.state_dir + "/" + id + "/config.json",
+                       b.log + "/config-as-run.json"})});
+    b.config["hooks"] = hooks;
+    walk_lifecycle(b, id);
+    std::string copied = slurp(b.log + "/config-as-run.json");
+    BOOST_TEST(copied.find("\"createContainer\"") != std::string::npos,
+               "the hook copied: " << copied.substr(0, 200));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -55,9 +55,15 @@ else
 CPPFLAGS += -D_FORTIFY_SOURCE=3
 endif
 
-LIB_SRCS  := $(filter-out runtime/cli/main.cpp,$(wildcard runtime/*/*.cpp))
+LIB_SRCS  := $(filter-out runtime/cli/main.cpp runtime/linux/early_entry.cpp,$(wildcard runtime/*/*.cpp))
 LIB_OBJS  := $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o)
 MAIN_OBJ  := $(BUILD)/obj/runtime/cli/main.o
+# The static binary's entry point runs before the C library starts
+# (runtime/linux/early_entry.cpp): no TLS for a stack protector, no IFUNC
+# for a memset the compiler might call. Its object must call nothing.
+ENTRY_OBJ := $(BUILD)/obj/runtime/linux/early_entry.o
+$(ENTRY_OBJ): CXXFLAGS += -fno-stack-protector -fno-builtin -fno-tree-loop-distribute-patterns \
+                          -fno-exceptions -fno-asynchronous-unwind-tables
 UNIT_SRCS := $(wildcard tests/unit/*.cpp)
 UNIT_OBJS := $(UNIT_SRCS:%.cpp=$(BUILD)/obj/%.o)
 INTEG_SRCS := $(wildcard tests/integration/*.cpp)
@@ -99,11 +105,13 @@ $(BUILD)/libward.a: $(LIB_OBJS)
 # was 10 MB read per cold start, now the 3.8 MB file (docs/performance.md,
 # "Process start-up: what the link changed"). The sanitizer build keeps it
 # inline.
-$(BUILD)/ward: $(MAIN_OBJ) $(BUILD)/libward.a $(if $(filter 1,$(SANITIZE)),,$(HOT_TEXT))
+$(BUILD)/ward: $(MAIN_OBJ) $(BUILD)/libward.a $(if $(filter 1,$(SANITIZE)),,$(HOT_TEXT) $(ENTRY_OBJ))
 ifeq ($(SANITIZE),1)
 	$(CXX) $(WARD_LDFLAGS) -o $@ $(filter-out $(HOT_TEXT),$^) $(WARD_LIBS)
 else
-	$(CXX) $(WARD_LDFLAGS) -o $@.full $(filter-out $(HOT_TEXT),$^) $(WARD_LIBS)
+	@if nm -u $(ENTRY_OBJ) | grep -v ' _start$$' | grep -q .; then \
+	    echo "$(ENTRY_OBJ) calls something before the C library starts:"; nm -u $(ENTRY_OBJ); exit 1; fi
+	$(CXX) $(WARD_LDFLAGS) -Wl,-e,ward_early_entry -o $@.full $(filter-out $(HOT_TEXT),$^) $(WARD_LIBS)
 	objcopy --only-keep-debug $@.full $@.debug
 	objcopy --strip-all --add-gnu-debuglink=$@.debug $@.full $@
 	rm $@.full
@@ -237,7 +245,7 @@ format-check:
 clean:
 	rm -rf build build-asan build-fuzz
 
--include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJS:.o=.d) $(INTEG_OBJS:.o=.d) \
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(ENTRY_OBJ:.o=.d) $(UNIT_OBJS:.o=.d) $(INTEG_OBJS:.o=.d) \
          $(ATTACK_OBJS:.o=.d) \
          $(wildcard $(BUILD)/obj/tests/fuzz/*.d) \
          $(BUILD)/obj/tools/precompile-profiles.d $(BUILD)/obj/tools/no-precompiled-profiles.d

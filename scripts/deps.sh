@@ -4,7 +4,7 @@
 set -eu
 packages="g++ make pkg-config libseccomp-dev libyajl-dev libssl-dev nettle-dev libgmp-dev
 libboost-test-dev libc6-dev busybox-static python3 python3-jsonschema clang-format iproute2
-zlib1g-dev libzstd-dev zstd umoci skopeo openssl jq uidmap"
+zlib1g-dev libzstd-dev zstd umoci skopeo openssl jq uidmap strace"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

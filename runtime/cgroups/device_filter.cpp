@@ -328,9 +328,8 @@ bool commute(const DeviceRule& a, const DeviceRule& b) {
 std::vector<DeviceRule> grouped(std::vector<DeviceRule> rules) {
     auto key = [](const DeviceRule& r) { return std::pair(r.type, r.major); };
     for (size_t i = 1; i < rules.size(); ++i)
-        for (size_t j = i; j > 0 && key(rules[j]) < key(rules[j - 1]) &&
-                           commute(rules[j], rules[j - 1]);
-             --j)
+        for (size_t j = i;
+             j > 0 && key(rules[j]) < key(rules[j - 1]) && commute(rules[j], rules[j - 1]); --j)
             std::swap(rules[j], rules[j - 1]);
     return rules;
 }

@@ -19,6 +19,8 @@
 // Makefile compiles this file with -fno-stack-protector, -fno-builtin and
 // -fno-tree-loop-distribute-patterns, and checks that its object calls
 // nothing.
+#include "statmount_abi.hpp"
+
 #include <cerrno>
 #include <fcntl.h>
 #include <linux/mount.h>
@@ -27,12 +29,6 @@
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 
-#ifndef SYS_statmount
-#define SYS_statmount 457
-#endif
-#ifndef STATX_MNT_ID_UNIQUE
-#define STATX_MNT_ID_UNIQUE 0x00004000U
-#endif
 #ifndef MOUNT_ATTR_RDONLY
 #define MOUNT_ATTR_RDONLY 0x00000001
 #endif
@@ -78,15 +74,9 @@ bool on_detached_read_only_mount(int fd) {
             reinterpret_cast<long>(&sx)) != 0 ||
         !(sx.stx_mask & STATX_MNT_ID_UNIQUE))
         return false;
-    struct {
-        unsigned size, spare;
-        unsigned long long mnt_id, param;
-    } request;
-    request.size = sizeof request;
-    request.spare = 0;
+    ward::linux::statmount_abi::Request request;
     request.mnt_id = sx.stx_mnt_id;
-    request.param = 1; // STATMOUNT_SB_BASIC
-    alignas(8) char reply[512];
+    alignas(8) char reply[ward::linux::statmount_abi::kReplySize];
     return sys(SYS_statmount, reinterpret_cast<long>(&request), reinterpret_cast<long>(reply),
                sizeof reply, 0) == -ENOENT;
 }

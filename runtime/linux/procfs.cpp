@@ -1,5 +1,6 @@
 #include "ward/linux/procfs.hpp"
 
+#include "statmount_abi.hpp"
 #include "ward/base/file.hpp"
 #include "ward/base/in_root.hpp"
 #include "ward/base/strings.hpp"
@@ -16,10 +17,6 @@
 #include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <unistd.h>
-
-#ifndef STATX_MNT_ID_UNIQUE
-#define STATX_MNT_ID_UNIQUE 0x00004000U // Linux 6.8: never reused while the system runs
-#endif
 
 namespace ward::linux {
 

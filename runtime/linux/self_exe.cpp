@@ -1,5 +1,6 @@
 #include "ward/linux/self_exe.hpp"
 
+#include "statmount_abi.hpp"
 #include "ward/base/error.hpp"
 #include "ward/base/fd.hpp"
 #include "ward/base/file.hpp"
@@ -28,24 +29,6 @@ namespace {
 
 constexpr int kSeals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
 
-// statmount(2) (Linux 6.8) and the unique mount id it takes; the
-// headers of older systems lack both.
-#ifndef SYS_statmount
-#define SYS_statmount 457
-#endif
-#ifndef STATX_MNT_ID_UNIQUE
-#define STATX_MNT_ID_UNIQUE 0x00004000U
-#endif
-constexpr uint64_t kStatmountSbBasic = 0x1; // STATMOUNT_SB_BASIC
-
-// struct mnt_id_req, version 0.
-struct MountIdRequest {
-    uint32_t size = sizeof(MountIdRequest);
-    uint32_t spare = 0;
-    uint64_t mnt_id = 0;
-    uint64_t param = kStatmountSbBasic;
-};
-
 enum class Membership { attached, detached, unknown };
 
 // statmount looks the mount up in the caller's mount namespace only:
@@ -56,9 +39,9 @@ Membership statmount_membership(int fd) {
     if (::statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID_UNIQUE, &sx) < 0 ||
         !(sx.stx_mask & STATX_MNT_ID_UNIQUE))
         return Membership::unknown;
-    MountIdRequest request;
+    statmount_abi::Request request;
     request.mnt_id = sx.stx_mnt_id;
-    alignas(8) char reply[512]; // struct statmount's fixed part; no strings asked for
+    alignas(8) char reply[statmount_abi::kReplySize];
     if (::syscall(SYS_statmount, &request, reply, sizeof reply, 0) == 0)
         return Membership::attached;
     return errno == ENOENT ? Membership::detached : Membership::unknown;

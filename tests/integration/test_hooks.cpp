@@ -184,9 +184,9 @@ BOOST_AUTO_TEST_CASE(a_create_container_hook_alone_finds_the_config_as_run) {
     std::string script = b.bundle_dir + "/copy-config.sh";
     write_executable(script, "#!/bin/sh\ncat >/dev/null\ncp \"$1\" \"$2\"\n");
     Json hooks = Json::object();
-    hooks["createContainer"] = Json::array(
-        {hook(script, {"copy-config.sh", b.state_dir + "/" + id + "/config.json",
-                       b.log + "/config-as-run.json"})});
+    hooks["createContainer"] =
+        Json::array({hook(script, {"copy-config.sh", b.state_dir + "/" + id + "/config.json",
+                                   b.log + "/config-as-run.json"})});
     b.config["hooks"] = hooks;
     walk_lifecycle(b, id);
     std::string copied = slurp(b.log + "/config-as-run.json");

@@ -7,8 +7,8 @@
 #include "ward/cgroups/device_filter.hpp"
 #include "ward/spec/parse.hpp"
 
-#include <boost/test/unit_test.hpp>
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <random>
 #include <set>
 #include <sstream>
@@ -275,16 +275,19 @@ BOOST_AUTO_TEST_CASE(each_type_and_major_is_tested_once) {
     };
     auto standard = with_standard({rule(false, 'a', kAnyNumber, kAnyNumber, "rwm")});
     auto prog = compile(standard);
-    BOOST_TEST(tests_of(prog, BPF_REG_2) == 1);     // type c
-    BOOST_TEST(tests_of(prog, BPF_REG_4) == 3);     // majors 1, 5, 136
-    BOOST_TEST(tests_of(prog, BPF_REG_5) == 7);     // the minors of 1 and 5
+    BOOST_TEST(tests_of(prog, BPF_REG_2) == 1); // type c
+    BOOST_TEST(tests_of(prog, BPF_REG_4) == 3); // majors 1, 5, 136
+    BOOST_TEST(tests_of(prog, BPF_REG_5) == 7); // the minors of 1 and 5
     // Majors interleaved in the list, a block rule between char rules, and
     // a deny that must stay ahead of the allow it overlaps.
-    std::vector<DeviceRule> mixed = {
-        rule(false, 'a', kAnyNumber, kAnyNumber, "rwm"), rule(true, 'c', 1, 3, "rw"),
-        rule(true, 'c', 5, 0, "rw"),  rule(true, 'b', 8, 0, "rw"),
-        rule(true, 'c', 1, 5, "rw"),  rule(true, 'c', 10, kAnyNumber, "rw"),
-        rule(false, 'c', 10, 200, "rw"), rule(true, 'c', 5, 2, "rw")};
+    std::vector<DeviceRule> mixed = {rule(false, 'a', kAnyNumber, kAnyNumber, "rwm"),
+                                     rule(true, 'c', 1, 3, "rw"),
+                                     rule(true, 'c', 5, 0, "rw"),
+                                     rule(true, 'b', 8, 0, "rw"),
+                                     rule(true, 'c', 1, 5, "rw"),
+                                     rule(true, 'c', 10, kAnyNumber, "rw"),
+                                     rule(false, 'c', 10, 200, "rw"),
+                                     rule(true, 'c', 5, 2, "rw")};
     prog = compile(mixed);
     BOOST_TEST(tests_of(prog, BPF_REG_2) == 2); // c once, b once
     BOOST_TEST(tests_of(prog, BPF_REG_4) == 4); // 1, 5, 8, 10 once each

@@ -41,6 +41,7 @@ LIBS      = -lseccomp -lyajl -lhogweed -lnettle -lgmp -lcrypto -lz -lzstd
 # and the code the everyday verbs run placed first and together by
 # bench/hot-text.ld (written by bench/hot-text.sh from a profile), so it is
 # mapped by a few page faults. The link map is kept as $(BUILD)/ward.map.
+comma := ,
 HOT_TEXT     = bench/hot-text.ld
 WARD_LDFLAGS = $(filter-out -pie,$(LDFLAGS)) -static-pie -Wl,-z,pack-relative-relocs \
                -Wl,--gc-sections -Wl,-T,$(HOT_TEXT) -Wl,-Map=$(BUILD)/ward.map
@@ -61,9 +62,14 @@ MAIN_OBJ  := $(BUILD)/obj/runtime/cli/main.o
 # The static binary's entry point runs before the C library starts
 # (runtime/linux/early_entry.cpp): no TLS for a stack protector, no IFUNC
 # for a memset the compiler might call. Its object must call nothing.
+# x86_64 only (its first instructions are assembly); elsewhere glibc's
+# _start stays the entry and main re-executes as before.
 ENTRY_OBJ := $(BUILD)/obj/runtime/linux/early_entry.o
 $(ENTRY_OBJ): CXXFLAGS += -fno-stack-protector -fno-builtin -fno-tree-loop-distribute-patterns \
                           -fno-exceptions -fno-asynchronous-unwind-tables
+ifeq ($(shell uname -m)$(SANITIZE),x86_64)
+WARD_ENTRY := $(ENTRY_OBJ)
+endif
 UNIT_SRCS := $(wildcard tests/unit/*.cpp)
 UNIT_OBJS := $(UNIT_SRCS:%.cpp=$(BUILD)/obj/%.o)
 INTEG_SRCS := $(wildcard tests/integration/*.cpp)
@@ -105,13 +111,16 @@ $(BUILD)/libward.a: $(LIB_OBJS)
 # was 10 MB read per cold start, now the 3.8 MB file (docs/performance.md,
 # "Process start-up: what the link changed"). The sanitizer build keeps it
 # inline.
-$(BUILD)/ward: $(MAIN_OBJ) $(BUILD)/libward.a $(if $(filter 1,$(SANITIZE)),,$(HOT_TEXT) $(ENTRY_OBJ))
+$(BUILD)/ward: $(MAIN_OBJ) $(BUILD)/libward.a $(if $(filter 1,$(SANITIZE)),,$(HOT_TEXT)) $(WARD_ENTRY)
 ifeq ($(SANITIZE),1)
 	$(CXX) $(WARD_LDFLAGS) -o $@ $(filter-out $(HOT_TEXT),$^) $(WARD_LIBS)
 else
+ifneq ($(WARD_ENTRY),)
 	@if nm -u $(ENTRY_OBJ) | grep -v ' _start$$' | grep -q .; then \
 	    echo "$(ENTRY_OBJ) calls something before the C library starts:"; nm -u $(ENTRY_OBJ); exit 1; fi
-	$(CXX) $(WARD_LDFLAGS) -Wl,-e,ward_early_entry -o $@.full $(filter-out $(HOT_TEXT),$^) $(WARD_LIBS)
+endif
+	$(CXX) $(WARD_LDFLAGS) $(if $(WARD_ENTRY),-Wl$(comma)-e$(comma)ward_early_entry) \
+	    -o $@.full $(filter-out $(HOT_TEXT),$^) $(WARD_LIBS)
 	objcopy --only-keep-debug $@.full $@.debug
 	objcopy --strip-all --add-gnu-debuglink=$@.debug $@.full $@
 	rm $@.full

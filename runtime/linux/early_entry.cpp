@@ -29,6 +29,8 @@
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 
+#if defined(__x86_64__) // the Makefile links it on x86_64 only
+
 #ifndef MOUNT_ATTR_RDONLY
 #define MOUNT_ATTR_RDONLY 0x00000001
 #endif
@@ -85,6 +87,8 @@ bool on_detached_read_only_mount(int fd) {
 
 // `stack` is the process's initial stack: argc, argv..., 0, envp..., 0.
 extern "C" [[gnu::used]] void ward_early_reexec(long* stack) {
+    if (stack[0] < 2) // no verb at all (or argc 0, where argv + 1 is envp)
+        return;
     char** argv = reinterpret_cast<char**>(stack + 1);
     char** envp = argv + stack[0] + 1;
     if (!may_start_container_processes(argv))
@@ -131,3 +135,5 @@ ward_early_entry:
     jmp _start
     .size ward_early_entry, .-ward_early_entry
 )");
+
+#endif // __x86_64__

@@ -41,7 +41,6 @@ LIBS      = -lseccomp -lyajl -lhogweed -lnettle -lgmp -lcrypto -lz -lzstd
 # and the code the everyday verbs run placed first and together by
 # bench/hot-text.ld (written by bench/hot-text.sh from a profile), so it is
 # mapped by a few page faults. The link map is kept as $(BUILD)/ward.map.
-comma := ,
 HOT_TEXT     = bench/hot-text.ld
 WARD_LDFLAGS = $(filter-out -pie,$(LDFLAGS)) -static-pie -Wl,-z,pack-relative-relocs \
                -Wl,--gc-sections -Wl,-T,$(HOT_TEXT) -Wl,-Map=$(BUILD)/ward.map
@@ -68,7 +67,8 @@ ENTRY_OBJ := $(BUILD)/obj/runtime/linux/early_entry.o
 $(ENTRY_OBJ): CXXFLAGS += -fno-stack-protector -fno-builtin -fno-tree-loop-distribute-patterns \
                           -fno-exceptions -fno-asynchronous-unwind-tables
 ifeq ($(shell uname -m)$(SANITIZE),x86_64)
-WARD_ENTRY := $(ENTRY_OBJ)
+WARD_ENTRY       := $(ENTRY_OBJ)
+WARD_ENTRY_FLAGS := -Wl,-e,ward_early_entry
 endif
 UNIT_SRCS := $(wildcard tests/unit/*.cpp)
 UNIT_OBJS := $(UNIT_SRCS:%.cpp=$(BUILD)/obj/%.o)
@@ -119,8 +119,7 @@ ifneq ($(WARD_ENTRY),)
 	@if nm -u $(ENTRY_OBJ) | grep -v ' _start$$' | grep -q .; then \
 	    echo "$(ENTRY_OBJ) calls something before the C library starts:"; nm -u $(ENTRY_OBJ); exit 1; fi
 endif
-	$(CXX) $(WARD_LDFLAGS) $(if $(WARD_ENTRY),-Wl$(comma)-e$(comma)ward_early_entry) \
-	    -o $@.full $(filter-out $(HOT_TEXT),$^) $(WARD_LIBS)
+	$(CXX) $(WARD_LDFLAGS) $(WARD_ENTRY_FLAGS) -o $@.full $(filter-out $(HOT_TEXT),$^) $(WARD_LIBS)
 	objcopy --only-keep-debug $@.full $@.debug
 	objcopy --strip-all --add-gnu-debuglink=$@.debug $@.full $@
 	rm $@.full

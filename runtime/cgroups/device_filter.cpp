@@ -340,7 +340,7 @@ std::vector<DeviceRule> grouped(std::vector<DeviceRule> rules) {
 // rule then costs one jump on its minor (or none). Re-testing a register
 // a path has already pinned to a constant makes the verifier backtrack to
 // mark it precise at every rule: the default set loaded in 171 us as one
-// test list per rule, 48 us grouped (docs/performance.md).
+// test list per rule, 51 us grouped (docs/performance.md).
 void emit_rules(Assembler& a, const std::vector<DeviceRule>& rules, Assembler::Label done,
                 Assembler::Label deny) {
     for (size_t i = 0; i < rules.size();) {
